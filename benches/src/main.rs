@@ -1,0 +1,50 @@
+//! The benchmark harness: `cargo run --release -p benches -- <suite> [--quick]`.
+//!
+//! Each suite runs our code and its peers on the same data in one process, alternating
+//! between systems, and reports medians and ratios (see `report`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod report;
+
+use clap::Parser;
+
+/// Every suite the harness knows, by name. Add a suite here and in [`run_suite`].
+const SUITES: &[&str] = &[];
+
+#[derive(Parser)]
+#[command(about = "Measure the workspace against its peers")]
+struct Args {
+    /// Suite to run (or `all`).
+    suite: String,
+    /// Small data sets, finishes in under two minutes per suite (what CI runs).
+    #[arg(long)]
+    quick: bool,
+}
+
+fn run_suite(name: &str, quick: bool) -> Result<report::Report, String> {
+    let _ = quick;
+    Err(format!("unknown suite `{name}`; known: {SUITES:?}"))
+}
+
+fn main() {
+    let args = Args::parse();
+    let names: Vec<&str> = if args.suite == "all" {
+        SUITES.to_vec()
+    } else {
+        vec![args.suite.as_str()]
+    };
+    for name in names {
+        match run_suite(name, args.quick) {
+            Ok(report) => {
+                if let Err(e) = report.finish() {
+                    eprintln!("error: writing results of `{name}`: {e}");
+                    std::process::exit(1);
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                std::process::exit(2);
+            }
+        }
+    }
+}

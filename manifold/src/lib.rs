@@ -1,0 +1,1 @@
+//! manifold: column families in one file on redb, with a shared write-ahead log.
