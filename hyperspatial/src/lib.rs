@@ -1,0 +1,25 @@
+//! Hyperbolic geometry and approximate nearest-neighbour search.
+//!
+//! - [`geometry`](crate::Hyperboloid): the hyperboloid model in f64 (distances,
+//!   exp/log maps, parallel transport, Frechet mean), conversions to the Poincare
+//!   ball and the Klein disk, and SIMD f32 distance kernels.
+//! - [`Hnsw`]: an HNSW index generic over a [`Metric`] (L2, cosine, dot, Lorentz,
+//!   Poincare) with parallel builds, concurrent inserts and searches, deletes,
+//!   filtered search, optional i8 quantization and rkyv snapshots.
+//!
+//! What it is not (yet): storage, a query language or a server; those live in
+//! other parts of the crate or other crates.
+
+mod geometry;
+mod index;
+mod kernels;
+
+pub use geometry::{
+    GeometryError, Hyperboloid, hyperboloid_to_klein, hyperboloid_to_poincare,
+    klein_to_hyperboloid, lorentz_distance_f32, minkowski_dot, poincare_distance,
+    poincare_distance_f32, poincare_to_hyperboloid,
+};
+pub use index::{
+    Cosine, Dot, Hnsw, IndexError, L2, Lorentz, Metric, MetricKind, Neighbour, Params, Poincare,
+};
+pub use kernels::{dot as dot_f32, l2sq as l2sq_f32, minkowski_dot as minkowski_dot_f32};
