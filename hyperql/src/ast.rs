@@ -1,0 +1,16 @@
+//! The syntax tree. Every node carries a [`Span`]; `Display` prints canonical HyperQL
+//! (keywords upper-case, minimal parentheses, `AS` before every alias), which parses
+//! back to an equal tree.
+
+mod display;
+mod expr;
+mod stmt;
+
+pub use display::quote_ident;
+pub use expr::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
+pub use stmt::{
+    AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
+    EdgePattern, FieldDef, From, Ident, Insert, InsertSource, Join, JoinKind, NodePattern,
+    OrderItem, PathPattern, Quantifier, Relate, Script, Select, SelectItem, Statement,
+    StatementKind, Subscribe, TableRef, TypeName, Update,
+};

@@ -1,0 +1,386 @@
+//! Statements, clauses and graph patterns.
+
+use super::expr::Expr;
+use crate::span::Span;
+
+/// A name as written (identifiers are case-sensitive).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it is (compares equal to any span).
+    pub span: Span,
+}
+
+impl Ident {
+    /// An identifier with a default span.
+    pub fn new(name: impl Into<String>) -> Self {
+        Ident {
+            name: name.into(),
+            span: Span::default(),
+        }
+    }
+}
+
+/// A script: statements separated by `;`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Script {
+    /// The statements, in order.
+    pub statements: Vec<Statement>,
+}
+
+/// One statement and where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    /// What it is.
+    pub kind: StatementKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// Statement kinds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatementKind {
+    /// `SELECT ...`.
+    Select(Box<Select>),
+    /// `EXPLAIN <statement>`: print the optimized plan instead of running it.
+    Explain(Box<Statement>),
+    /// `INSERT INTO ...`.
+    Insert(Insert),
+    /// `UPDATE ... SET ...`.
+    Update(Update),
+    /// `DELETE FROM ...`.
+    Delete(Delete),
+    /// `RELATE a -[:TYPE {..}]-> b`.
+    Relate(Relate),
+    /// `CREATE SCHEMA ...`.
+    CreateSchema(CreateSchema),
+    /// `ALTER SCHEMA ...`.
+    AlterSchema(AlterSchema),
+    /// `DROP SCHEMA ...`.
+    DropSchema(DropSchema),
+    /// `DESCRIBE SCHEMA ...`.
+    DescribeSchema(DescribeSchema),
+    /// `SUBSCRIBE collection [WHERE ..]`.
+    Subscribe(Subscribe),
+}
+
+/// `SELECT [DISTINCT] items [FROM ..] [TRAVERSE ..] [WHERE ..] [GROUP BY ..] [HAVING ..]
+/// [ORDER BY ..] [LIMIT ..] [OFFSET ..]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Select {
+    /// `SELECT DISTINCT`.
+    pub distinct: bool,
+    /// The select list.
+    pub items: Vec<SelectItem>,
+    /// `FROM`, absent for `SELECT 1 + 1`.
+    pub from: Option<From>,
+    /// `TRAVERSE` patterns (comma-separated, chained through shared variables).
+    pub traverse: Vec<PathPattern>,
+    /// `WHERE`.
+    pub selection: Option<Expr>,
+    /// `GROUP BY`.
+    pub group_by: Vec<Expr>,
+    /// `HAVING`.
+    pub having: Option<Expr>,
+    /// `ORDER BY`.
+    pub order_by: Vec<OrderItem>,
+    /// `LIMIT`.
+    pub limit: Option<Expr>,
+    /// `OFFSET`.
+    pub offset: Option<Expr>,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// One entry of the select list.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SelectItem {
+    /// `*`.
+    Wildcard,
+    /// `alias.*`.
+    QualifiedWildcard(Ident),
+    /// `expr [AS alias]`.
+    Expr {
+        /// The value.
+        expr: Expr,
+        /// Output name.
+        alias: Option<Ident>,
+    },
+}
+
+/// `FROM first [join ...]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct From {
+    /// The first table.
+    pub first: TableRef,
+    /// Joins, left to right (a comma is [`JoinKind::Comma`]).
+    pub joins: Vec<Join>,
+}
+
+/// `collection[.EntityType] [[AS] alias]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableRef {
+    /// The collection.
+    pub collection: Ident,
+    /// The entity type inside the collection, when given.
+    pub entity: Option<Ident>,
+    /// The alias.
+    pub alias: Option<Ident>,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// Join kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinKind {
+    /// `, t` (cross join).
+    Comma,
+    /// `CROSS JOIN`.
+    Cross,
+    /// `[INNER] JOIN`.
+    Inner,
+    /// `LEFT [OUTER] JOIN`.
+    Left,
+    /// `RIGHT [OUTER] JOIN`.
+    Right,
+    /// `FULL [OUTER] JOIN`.
+    Full,
+}
+
+/// One join.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Join {
+    /// Kind.
+    pub kind: JoinKind,
+    /// The right side.
+    pub table: TableRef,
+    /// `ON` condition (required for inner and outer joins).
+    pub on: Option<Expr>,
+}
+
+/// `expr [ASC|DESC]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderItem {
+    /// Sort key.
+    pub expr: Expr,
+    /// `DESC`.
+    pub desc: bool,
+}
+
+/// A chain `(a)-[r:T*1..2]->(b)<-[:U]-(c)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathPattern {
+    /// The first node.
+    pub start: NodePattern,
+    /// Then (edge, node) steps.
+    pub steps: Vec<(EdgePattern, NodePattern)>,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// `(var[:Label])`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodePattern {
+    /// Variable name.
+    pub var: Option<Ident>,
+    /// Label: a collection or entity type the node must belong to.
+    pub label: Option<Ident>,
+}
+
+/// Edge direction, as written left to right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Direction {
+    /// `-[..]->`.
+    Out,
+    /// `<-[..]-`.
+    In,
+    /// `-[..]-`.
+    Both,
+}
+
+/// `*min..max` (both optional; `*` alone is `1..`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quantifier {
+    /// Fewest hops (default 1).
+    pub min: Option<u32>,
+    /// Most hops (default unbounded, capped by the executor's budget).
+    pub max: Option<u32>,
+    /// Written `*n` (exactly n hops).
+    pub exact: bool,
+}
+
+/// `[var:TYPE*min..max? {props}]` with a direction.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgePattern {
+    /// Variable name.
+    pub var: Option<Ident>,
+    /// Relationship type.
+    pub label: Option<Ident>,
+    /// Variable length.
+    pub quantifier: Option<Quantifier>,
+    /// `?`: optional, variables are NULL when no edge matches.
+    pub optional: bool,
+    /// Property equalities the edge must satisfy.
+    pub props: Vec<(String, Expr)>,
+    /// Direction.
+    pub direction: Direction,
+}
+
+/// `INSERT INTO target ...`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Insert {
+    /// Where to insert.
+    pub target: TableRef,
+    /// What.
+    pub source: InsertSource,
+}
+
+/// The rows of an `INSERT`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InsertSource {
+    /// `(cols) VALUES (..), (..)`.
+    Values {
+        /// Column names.
+        columns: Vec<Ident>,
+        /// Rows, each as long as `columns`.
+        rows: Vec<Vec<Expr>>,
+    },
+    /// `{..}, {..}`: documents.
+    Documents(Vec<Expr>),
+}
+
+/// `UPDATE target SET path = expr, .. [WHERE ..]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Update {
+    /// What to update.
+    pub target: TableRef,
+    /// Assignments (dotted paths allowed).
+    pub assignments: Vec<(Vec<Ident>, Expr)>,
+    /// `WHERE`.
+    pub selection: Option<Expr>,
+}
+
+/// `DELETE FROM target [WHERE ..]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delete {
+    /// What to delete from.
+    pub target: TableRef,
+    /// `WHERE`.
+    pub selection: Option<Expr>,
+}
+
+/// `RELATE from -[:TYPE {props}]-> to`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relate {
+    /// Source entity id.
+    pub from: Expr,
+    /// Relationship type.
+    pub label: Ident,
+    /// Edge properties.
+    pub props: Vec<(String, Expr)>,
+    /// `Out` for `-[..]->`, `In` for `<-[..]-`.
+    pub direction: Direction,
+    /// Target entity id.
+    pub to: Expr,
+}
+
+/// A type name: `String`, `Embedding(384)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeName {
+    /// Name.
+    pub name: Ident,
+    /// Integer parameters.
+    pub params: Vec<i64>,
+}
+
+/// A cascaded (derived) field: `CASCADED AS AGGREGATE f FROM field THROUGH edge dir
+/// [WITH DECAY Kind(args)]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cascade {
+    /// Aggregate function (e.g. `Average`).
+    pub function: Ident,
+    /// Source field on the neighbours.
+    pub field: Ident,
+    /// Relationship followed.
+    pub through: Ident,
+    /// `INCOMING`, `OUTGOING` or `BOTH`.
+    pub direction: Direction,
+    /// Decay kind and its parameters.
+    pub decay: Option<(Ident, Vec<Expr>)>,
+}
+
+/// A field of a schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDef {
+    /// Name.
+    pub name: Ident,
+    /// Type.
+    pub ty: TypeName,
+    /// `REQUIRED`.
+    pub required: bool,
+    /// `INDEXED`.
+    pub indexed: bool,
+    /// `DEFAULT expr`.
+    pub default: Option<Expr>,
+    /// `CASCADED AS ...`.
+    pub cascade: Option<Cascade>,
+}
+
+/// `CREATE SCHEMA [IF NOT EXISTS] name (fields) [WITH EXTENSIBILITY kind]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateSchema {
+    /// `IF NOT EXISTS`.
+    pub if_not_exists: bool,
+    /// Collection name.
+    pub name: Ident,
+    /// Fields.
+    pub fields: Vec<FieldDef>,
+    /// `Closed`, `Open`, ... as written.
+    pub extensibility: Option<Ident>,
+}
+
+/// `ALTER SCHEMA name action`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlterSchema {
+    /// Collection name.
+    pub name: Ident,
+    /// What changes.
+    pub action: AlterAction,
+}
+
+/// What `ALTER SCHEMA` does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AlterAction {
+    /// `ADD FIELD def`.
+    AddField(FieldDef),
+    /// `DROP FIELD name`.
+    DropField(Ident),
+}
+
+/// `DROP SCHEMA [IF EXISTS] name`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DropSchema {
+    /// `IF EXISTS`.
+    pub if_exists: bool,
+    /// Collection name.
+    pub name: Ident,
+}
+
+/// `DESCRIBE SCHEMA name [DETAILED]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DescribeSchema {
+    /// Collection name.
+    pub name: Ident,
+    /// `DETAILED`.
+    pub detailed: bool,
+}
+
+/// `SUBSCRIBE collection [WHERE ..]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subscribe {
+    /// What to watch.
+    pub target: TableRef,
+    /// `WHERE`.
+    pub selection: Option<Expr>,
+}

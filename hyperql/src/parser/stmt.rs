@@ -1,0 +1,341 @@
+//! Statement dispatch, writes and schema statements.
+
+use super::expr::{comma, expr, object, object_body, primary};
+use super::query::{select, table_name, table_ref};
+use super::*;
+use crate::ast::{
+    AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
+    FieldDef, Insert, InsertSource, Relate, StatementKind, Subscribe, TypeName, Update,
+};
+use winnow::Parser;
+use winnow::combinator::separated;
+
+const STATEMENT_STARTS: &str =
+    "SELECT, EXPLAIN, INSERT, UPDATE, DELETE, RELATE, CREATE, ALTER, DROP, DESCRIBE or SUBSCRIBE";
+
+/// `statement`.
+pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
+    let start = peek(i).span;
+    let word = match &peek(i).kind {
+        Tok::Word(w) => w.to_ascii_uppercase(),
+        _ => String::new(),
+    };
+    let kind = match word.as_str() {
+        "SELECT" => StatementKind::Select(Box::new(select(i)?)),
+        "EXPLAIN" => {
+            bump(i);
+            StatementKind::Explain(Box::new(statement(i)?))
+        }
+        "INSERT" => StatementKind::Insert(insert(i)?),
+        "UPDATE" => StatementKind::Update(update(i)?),
+        "DELETE" => StatementKind::Delete(delete(i)?),
+        "RELATE" => StatementKind::Relate(relate(i)?),
+        "CREATE" => StatementKind::CreateSchema(create_schema(i)?),
+        "ALTER" => StatementKind::AlterSchema(alter_schema(i)?),
+        "DROP" => StatementKind::DropSchema(drop_schema(i)?),
+        "DESCRIBE" => StatementKind::DescribeSchema(describe_schema(i)?),
+        "SUBSCRIBE" => StatementKind::Subscribe(subscribe(i)?),
+        _ => return Err(cut(i, STATEMENT_STARTS)),
+    };
+    Ok(Statement {
+        kind,
+        span: span_from(i, start),
+    })
+}
+
+fn where_clause(i: &mut In<'_>) -> PResult<Option<crate::ast::Expr>> {
+    if eat_kw(i, "WHERE").is_some() {
+        Ok(Some(expr(i)?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// `insert = INSERT INTO table_name ( [(ident, ...)] VALUES (expr, ...), ... | object, ... )`.
+fn insert(i: &mut In<'_>) -> PResult<Insert> {
+    expect_kw(i, "INSERT")?;
+    expect_kw(i, "INTO")?;
+    let target = table_name(i)?;
+    if at_punct(i, "{") {
+        let docs = separated(1.., object, comma).parse_next(i)?;
+        return Ok(Insert {
+            target,
+            source: InsertSource::Documents(docs),
+        });
+    }
+    let mut columns = Vec::new();
+    if eat_punct(i, "(").is_some() {
+        columns = separated(1.., ident, comma).parse_next(i)?;
+        expect_punct(i, ")")?;
+    }
+    expect_kw(i, "VALUES").map_err(|_| cut(i, "VALUES or `{`"))?;
+    let rows: Vec<Vec<crate::ast::Expr>> = separated(1.., values_row, comma).parse_next(i)?;
+    for r in &rows {
+        if !columns.is_empty() && r.len() != columns.len() {
+            let span = r.first().map_or(Span::default(), |e| e.span);
+            let msg = format!("row has {} values for {} columns", r.len(), columns.len());
+            return Err(cut_msg(span, msg));
+        }
+    }
+    Ok(Insert {
+        target,
+        source: InsertSource::Values { columns, rows },
+    })
+}
+
+fn values_row(i: &mut In<'_>) -> PResult<Vec<crate::ast::Expr>> {
+    if !at_punct(i, "(") {
+        return Err(backtrack(i, "("));
+    }
+    bump(i);
+    let r = separated(1.., expr, comma).parse_next(i)?;
+    expect_punct(i, ")")?;
+    Ok(r)
+}
+
+/// `update = UPDATE table_ref SET path = expr, ... [WHERE expr]`.
+fn update(i: &mut In<'_>) -> PResult<Update> {
+    expect_kw(i, "UPDATE")?;
+    let target = table_ref(i)?;
+    expect_kw(i, "SET")?;
+    let mut assignments = Vec::new();
+    loop {
+        let mut path = vec![ident(i)?];
+        while eat_punct(i, ".").is_some() {
+            path.push(any_ident(i)?);
+        }
+        expect_punct(i, "=")?;
+        assignments.push((path, expr(i)?));
+        if eat_punct(i, ",").is_none() {
+            break;
+        }
+    }
+    Ok(Update {
+        target,
+        assignments,
+        selection: where_clause(i)?,
+    })
+}
+
+/// `delete = DELETE FROM table_ref [WHERE expr]`.
+fn delete(i: &mut In<'_>) -> PResult<Delete> {
+    expect_kw(i, "DELETE")?;
+    expect_kw(i, "FROM")?;
+    let target = table_ref(i)?;
+    Ok(Delete {
+        target,
+        selection: where_clause(i)?,
+    })
+}
+
+/// `relate = RELATE primary (-[: ident [{props}]]-> | <-[: ident [{props}]]-) primary`.
+fn relate(i: &mut In<'_>) -> PResult<Relate> {
+    expect_kw(i, "RELATE")?;
+    let from = primary(i).map_err(|_| cut(i, "entity id"))?;
+    let incoming = eat_punct(i, "<").is_some();
+    expect_punct(i, "-")?;
+    expect_punct(i, "[")?;
+    expect_punct(i, ":")?;
+    let label = any_ident(i)?;
+    let props = if eat_punct(i, "{").is_some() {
+        let p = object_body(i)?;
+        expect_punct(i, "}")?;
+        p
+    } else {
+        Vec::new()
+    };
+    expect_punct(i, "]")?;
+    let direction = if incoming {
+        expect_punct(i, "-")?;
+        Direction::In
+    } else {
+        expect_punct(i, "->")?;
+        Direction::Out
+    };
+    let to = primary(i).map_err(|_| cut(i, "entity id"))?;
+    Ok(Relate {
+        from,
+        label,
+        props,
+        direction,
+        to,
+    })
+}
+
+/// `type = ident [( int, ... )]`.
+fn type_name(i: &mut In<'_>) -> PResult<TypeName> {
+    let name = any_ident(i).map_err(|_| cut(i, "type"))?;
+    let mut params = Vec::new();
+    if eat_punct(i, "(").is_some() {
+        loop {
+            let t = peek(i);
+            match t.kind {
+                Tok::Int(n) => {
+                    bump(i);
+                    params.push(
+                        i64::try_from(n)
+                            .map_err(|_| cut_msg(t.span, "type parameter out of range".into()))?,
+                    );
+                }
+                _ => return Err(cut(i, "integer")),
+            }
+            if eat_punct(i, ",").is_none() {
+                break;
+            }
+        }
+        expect_punct(i, ")")?;
+    }
+    Ok(TypeName { name, params })
+}
+
+fn direction_word(i: &mut In<'_>) -> PResult<Direction> {
+    if eat_kw(i, "INCOMING").is_some() {
+        Ok(Direction::In)
+    } else if eat_kw(i, "OUTGOING").is_some() {
+        Ok(Direction::Out)
+    } else if eat_kw(i, "BOTH").is_some() {
+        Ok(Direction::Both)
+    } else {
+        Err(cut(i, "INCOMING, OUTGOING or BOTH"))
+    }
+}
+
+/// `field_def = ident type (REQUIRED | INDEXED | DEFAULT expr | CASCADED AS AGGREGATE
+/// ident FROM ident THROUGH ident direction [WITH DECAY ident ( expr, ... )])*`.
+fn field_def(i: &mut In<'_>) -> PResult<FieldDef> {
+    let name = ident(i)?;
+    let ty = type_name(i)?;
+    let mut f = FieldDef {
+        name,
+        ty,
+        required: false,
+        indexed: false,
+        default: None,
+        cascade: None,
+    };
+    loop {
+        if eat_kw(i, "REQUIRED").is_some() {
+            f.required = true;
+        } else if eat_kw(i, "INDEXED").is_some() {
+            f.indexed = true;
+        } else if eat_kw(i, "DEFAULT").is_some() {
+            f.default = Some(expr(i)?);
+        } else if eat_kw(i, "CASCADED").is_some() {
+            expect_kw(i, "AS")?;
+            expect_kw(i, "AGGREGATE")?;
+            let function = any_ident(i)?;
+            expect_kw(i, "FROM")?;
+            let field = any_ident(i)?;
+            expect_kw(i, "THROUGH")?;
+            let through = any_ident(i)?;
+            let direction = direction_word(i)?;
+            let decay = if eat_kw(i, "WITH").is_some() {
+                expect_kw(i, "DECAY")?;
+                let kind = any_ident(i)?;
+                expect_punct(i, "(")?;
+                let args = if at_punct(i, ")") {
+                    Vec::new()
+                } else {
+                    separated(1.., expr, comma).parse_next(i)?
+                };
+                expect_punct(i, ")")?;
+                Some((kind, args))
+            } else {
+                None
+            };
+            f.cascade = Some(Cascade {
+                function,
+                field,
+                through,
+                direction,
+                decay,
+            });
+        } else {
+            return Ok(f);
+        }
+    }
+}
+
+/// `create_schema = CREATE SCHEMA [IF NOT EXISTS] ident ( field_def, ... )
+/// [WITH EXTENSIBILITY ident]`.
+fn create_schema(i: &mut In<'_>) -> PResult<CreateSchema> {
+    expect_kw(i, "CREATE")?;
+    expect_kw(i, "SCHEMA")?;
+    let if_not_exists = if eat_kw(i, "IF").is_some() {
+        expect_kw(i, "NOT")?;
+        expect_kw(i, "EXISTS")?;
+        true
+    } else {
+        false
+    };
+    let name = ident(i)?;
+    expect_punct(i, "(")?;
+    let fields = separated(1.., field_def, comma).parse_next(i)?;
+    expect_punct(i, ")")?;
+    let extensibility = if eat_kw(i, "WITH").is_some() {
+        expect_kw(i, "EXTENSIBILITY")?;
+        Some(any_ident(i)?)
+    } else {
+        None
+    };
+    Ok(CreateSchema {
+        if_not_exists,
+        name,
+        fields,
+        extensibility,
+    })
+}
+
+/// `alter_schema = ALTER SCHEMA ident (ADD FIELD field_def | DROP FIELD ident)`.
+fn alter_schema(i: &mut In<'_>) -> PResult<AlterSchema> {
+    expect_kw(i, "ALTER")?;
+    expect_kw(i, "SCHEMA")?;
+    let name = ident(i)?;
+    let action = if eat_kw(i, "ADD").is_some() {
+        expect_kw(i, "FIELD")?;
+        AlterAction::AddField(field_def(i)?)
+    } else if eat_kw(i, "DROP").is_some() {
+        expect_kw(i, "FIELD")?;
+        AlterAction::DropField(ident(i)?)
+    } else {
+        return Err(cut(i, "ADD or DROP"));
+    };
+    Ok(AlterSchema { name, action })
+}
+
+/// `drop_schema = DROP SCHEMA [IF EXISTS] ident`.
+fn drop_schema(i: &mut In<'_>) -> PResult<DropSchema> {
+    expect_kw(i, "DROP")?;
+    expect_kw(i, "SCHEMA")?;
+    let if_exists = if eat_kw(i, "IF").is_some() {
+        expect_kw(i, "EXISTS")?;
+        true
+    } else {
+        false
+    };
+    Ok(DropSchema {
+        if_exists,
+        name: ident(i)?,
+    })
+}
+
+/// `describe_schema = DESCRIBE SCHEMA ident [DETAILED]`.
+fn describe_schema(i: &mut In<'_>) -> PResult<DescribeSchema> {
+    expect_kw(i, "DESCRIBE")?;
+    expect_kw(i, "SCHEMA")?;
+    let name = ident(i)?;
+    Ok(DescribeSchema {
+        name,
+        detailed: eat_kw(i, "DETAILED").is_some(),
+    })
+}
+
+/// `subscribe = SUBSCRIBE table_ref [WHERE expr]`.
+fn subscribe(i: &mut In<'_>) -> PResult<Subscribe> {
+    expect_kw(i, "SUBSCRIBE")?;
+    let target = table_ref(i)?;
+    Ok(Subscribe {
+        target,
+        selection: where_clause(i)?,
+    })
+}

@@ -1,0 +1,6 @@
+//! The integration tests of hyperql, one binary.
+#![allow(missing_docs)]
+
+mod docs;
+mod parse_errors;
+mod roundtrip;

@@ -1,0 +1,82 @@
+//! Syntax errors: place, offending text, expectation, several per script.
+
+use hyperql::{parse, parse_with_diagnostics};
+
+fn check(src: &str, expect: &[&str]) {
+    let (_, diags) = parse_with_diagnostics(src);
+    let got: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert_eq!(got, expect, "for {src:?}");
+}
+
+#[test]
+fn missing_select_item() {
+    check(
+        "SELECT FROM users",
+        &["line 1, column 8: syntax error; expected expression or select item, found `FROM`"],
+    );
+}
+
+#[test]
+fn several_errors_one_per_statement() {
+    check(
+        "SELECT FROM users;\nSELECT * FROM;\nSELECT 1",
+        &[
+            "line 1, column 8: syntax error; expected expression or select item, found `FROM`",
+            "line 2, column 14: syntax error; expected collection name, found `;`",
+        ],
+    );
+}
+
+#[test]
+fn lexical_errors_are_reported_once() {
+    check(
+        "SELECT 'open FROM t;\nSELECT # FROM t",
+        &[
+            "line 1, column 8: unterminated or invalid string, found `'open FROM t;\nSELECT # FROM t`",
+        ],
+    );
+    check(
+        "SELECT a # b FROM t",
+        &["line 1, column 10: unexpected character `#`, found `#`"],
+    );
+}
+
+#[test]
+fn comparisons_do_not_chain() {
+    check(
+        "SELECT * FROM t WHERE a = b = c",
+        &["line 1, column 29: syntax error; expected `;` or end of input, found `=`"],
+    );
+    assert!(parse("SELECT * FROM t WHERE (a = b) = c").is_ok());
+}
+
+#[test]
+fn end_of_input() {
+    check(
+        "SELECT * FROM t WHERE",
+        &["line 1, column 22: syntax error; expected expression, found end of input"],
+    );
+}
+
+#[test]
+fn bad_statement_start() {
+    let (_, d) = parse_with_diagnostics("SELEC * FROM t");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].found, "SELEC");
+    assert_eq!((d[0].line, d[0].column), (1, 1));
+    assert!(d[0].expected[0].contains("SELECT"));
+}
+
+#[test]
+fn integer_out_of_range() {
+    let (_, d) = parse_with_diagnostics("SELECT 9223372036854775808");
+    assert_eq!(d[0].message, "integer out of range");
+    assert!(parse("SELECT -9223372036854775808").is_ok());
+}
+
+#[test]
+fn keywords_are_case_insensitive() {
+    let a = parse("select distinct x from t where y is not null order by x desc").unwrap();
+    let b = parse("SELECT DISTINCT x FROM t WHERE y IS NOT NULL ORDER BY x DESC").unwrap();
+    assert_eq!(a, b);
+}

@@ -1,0 +1,382 @@
+//! Generated syntax trees print and parse back to themselves; no input panics.
+
+use hyperql::*;
+use proptest::prelude::*;
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => prop::sample::select(vec!["a", "b", "age", "name", "profile", "ts", "value", "position", "distance", "to", "x_1"]).prop_map(String::from),
+        1 => prop::sample::select(vec!["order", "select", "first name", "it\"s", "über", "TRUE"]).prop_map(String::from),
+    ]
+}
+
+fn ident() -> impl Strategy<Value = Ident> {
+    name().prop_map(Ident::new)
+}
+
+fn literal() -> impl Strategy<Value = Literal> {
+    prop_oneof![
+        Just(Literal::Null),
+        any::<bool>().prop_map(Literal::Bool),
+        any::<i64>().prop_map(Literal::Int),
+        (-1e12f64..1e12).prop_map(Literal::Float),
+        prop::num::f64::NORMAL.prop_map(Literal::Float),
+        "[a-z '%_\\\\\n\t\"]{0,8}".prop_map(Literal::String),
+        prop::sample::select(vec!["1 day", "15 minutes", "2h"])
+            .prop_map(|s| Literal::Interval(s.to_string())),
+    ]
+}
+
+fn bx(e: Expr) -> Box<Expr> {
+    Box::new(e)
+}
+
+fn expr() -> impl Strategy<Value = Expr> {
+    let leaf = prop_oneof![
+        literal().prop_map(Expr::lit),
+        prop::collection::vec(ident(), 1..3).prop_map(|p| Expr::new(ExprKind::Path(p))),
+        prop::sample::select(vec!["q", "start", "min"])
+            .prop_map(|p| Expr::new(ExprKind::Param(p.to_string()))),
+    ];
+    leaf.prop_recursive(4, 48, 4, |inner| {
+        let binop = prop::sample::select(vec![
+            BinaryOp::Or,
+            BinaryOp::And,
+            BinaryOp::Eq,
+            BinaryOp::NotEq,
+            BinaryOp::Lt,
+            BinaryOp::LtEq,
+            BinaryOp::Gt,
+            BinaryOp::GtEq,
+            BinaryOp::Concat,
+            BinaryOp::Add,
+            BinaryOp::Sub,
+            BinaryOp::Mul,
+            BinaryOp::Div,
+            BinaryOp::Mod,
+        ]);
+        prop_oneof![
+            (binop, inner.clone(), inner.clone()).prop_map(|(op, l, r)| Expr::new(
+                ExprKind::Binary {
+                    op,
+                    left: bx(l),
+                    right: bx(r)
+                }
+            )),
+            (any::<bool>(), inner.clone()).prop_map(|(not, e)| Expr::new(ExprKind::Unary {
+                op: if not { UnaryOp::Not } else { UnaryOp::Neg },
+                expr: bx(e)
+            })),
+            (inner.clone(), any::<bool>()).prop_map(|(e, negated)| Expr::new(ExprKind::IsNull {
+                expr: bx(e),
+                negated
+            })),
+            (inner.clone(), inner.clone(), inner.clone(), any::<bool>()).prop_map(
+                |(e, l, h, negated)| Expr::new(ExprKind::Between {
+                    expr: bx(e),
+                    low: bx(l),
+                    high: bx(h),
+                    negated
+                })
+            ),
+            (
+                inner.clone(),
+                prop::collection::vec(inner.clone(), 1..3),
+                any::<bool>()
+            )
+                .prop_map(|(e, list, negated)| Expr::new(ExprKind::InList {
+                    expr: bx(e),
+                    list,
+                    negated
+                })),
+            (inner.clone(), inner.clone(), any::<bool>()).prop_map(|(e, p, negated)| Expr::new(
+                ExprKind::Like {
+                    expr: bx(e),
+                    pattern: bx(p),
+                    negated
+                }
+            )),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(e, t, h)| Expr::new(
+                ExprKind::SimilarTo {
+                    expr: bx(e),
+                    target: bx(t),
+                    threshold: bx(h)
+                }
+            )),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(e, a, r)| Expr::new(
+                ExprKind::Near {
+                    expr: bx(e),
+                    anchor: bx(a),
+                    radius: bx(r)
+                }
+            )),
+            (inner.clone(), inner.clone()).prop_map(|(e, a)| Expr::new(ExprKind::DistanceFrom {
+                expr: bx(e),
+                anchor: bx(a)
+            })),
+            (
+                ident(),
+                prop::collection::vec(inner.clone(), 0..3),
+                any::<bool>(),
+                any::<bool>()
+            )
+                .prop_map(|(name, args, distinct, star)| {
+                    let star = star && args.is_empty();
+                    let distinct = distinct && !args.is_empty();
+                    Expr::new(ExprKind::Function {
+                        name,
+                        args,
+                        distinct,
+                        star,
+                    })
+                }),
+            (
+                prop::option::of(inner.clone()),
+                prop::collection::vec((inner.clone(), inner.clone()), 1..3),
+                prop::option::of(inner.clone())
+            )
+                .prop_map(|(o, whens, e)| Expr::new(ExprKind::Case {
+                    operand: o.map(bx),
+                    whens,
+                    else_: e.map(bx)
+                })),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|v| Expr::new(ExprKind::Array(v))),
+            prop::collection::vec(("[a-z ]{0,4}", inner.clone()), 0..3)
+                .prop_map(|v| Expr::new(ExprKind::Object(v))),
+        ]
+    })
+}
+
+fn table_ref() -> impl Strategy<Value = TableRef> {
+    (
+        ident(),
+        prop::option::of(ident()),
+        prop::option::of(ident()),
+    )
+        .prop_map(|(collection, entity, alias)| TableRef {
+            collection,
+            entity,
+            alias,
+            span: Span::default(),
+        })
+}
+
+fn join() -> impl Strategy<Value = Join> {
+    let kind = prop::sample::select(vec![
+        JoinKind::Comma,
+        JoinKind::Cross,
+        JoinKind::Inner,
+        JoinKind::Left,
+        JoinKind::Right,
+        JoinKind::Full,
+    ]);
+    (kind, table_ref(), expr()).prop_map(|(kind, table, on)| {
+        let on = if matches!(kind, JoinKind::Comma | JoinKind::Cross) {
+            None
+        } else {
+            Some(on)
+        };
+        Join { kind, table, on }
+    })
+}
+
+fn node() -> impl Strategy<Value = NodePattern> {
+    (prop::option::of(ident()), prop::option::of(ident()))
+        .prop_map(|(var, label)| NodePattern { var, label })
+}
+
+fn edge() -> impl Strategy<Value = EdgePattern> {
+    let quant = prop_oneof![
+        Just(None),
+        (0u32..4).prop_map(|n| Some(Quantifier {
+            min: Some(n),
+            max: Some(n),
+            exact: true
+        })),
+        (prop::option::of(0u32..3), prop::option::of(1u32..5)).prop_map(|(min, max)| Some(
+            Quantifier {
+                min,
+                max,
+                exact: false
+            }
+        )),
+    ];
+    let dir = prop::sample::select(vec![Direction::Out, Direction::In, Direction::Both]);
+    (
+        prop::option::of(ident()),
+        prop::option::of(ident()),
+        quant,
+        any::<bool>(),
+        prop::collection::vec(("[a-z]{1,4}", expr()), 0..2),
+        dir,
+    )
+        .prop_map(
+            |(var, label, quantifier, optional, props, direction)| EdgePattern {
+                var,
+                label,
+                quantifier,
+                optional,
+                props,
+                direction,
+            },
+        )
+}
+
+fn path() -> impl Strategy<Value = PathPattern> {
+    (node(), prop::collection::vec((edge(), node()), 0..3)).prop_map(|(start, steps)| PathPattern {
+        start,
+        steps,
+        span: Span::default(),
+    })
+}
+
+fn select() -> impl Strategy<Value = Select> {
+    let item = prop_oneof![
+        Just(SelectItem::Wildcard),
+        ident().prop_map(SelectItem::QualifiedWildcard),
+        (expr(), prop::option::of(ident()))
+            .prop_map(|(expr, alias)| SelectItem::Expr { expr, alias }),
+    ];
+    let from = prop::option::of(
+        (table_ref(), prop::collection::vec(join(), 0..3))
+            .prop_map(|(first, joins)| From { first, joins }),
+    );
+    let order = prop::collection::vec(
+        (expr(), any::<bool>()).prop_map(|(expr, desc)| OrderItem { expr, desc }),
+        0..3,
+    );
+    (
+        any::<bool>(),
+        prop::collection::vec(item, 1..4),
+        from,
+        prop::collection::vec(path(), 0..3),
+        prop::option::of(expr()),
+        prop::collection::vec(expr(), 0..3),
+        prop::option::of(expr()),
+        order,
+        (prop::option::of(expr()), prop::option::of(expr())),
+    )
+        .prop_map(
+            |(
+                distinct,
+                items,
+                from,
+                traverse,
+                selection,
+                group_by,
+                having,
+                order_by,
+                (limit, offset),
+            )| Select {
+                distinct,
+                items,
+                from,
+                traverse,
+                selection,
+                group_by,
+                having,
+                order_by,
+                limit,
+                offset,
+                span: Span::default(),
+            },
+        )
+}
+
+fn field_def() -> impl Strategy<Value = FieldDef> {
+    let ty = (ident(), prop::collection::vec(0i64..1000, 0..2))
+        .prop_map(|(name, params)| TypeName { name, params });
+    let cascade = prop::option::of(
+        (
+            ident(),
+            ident(),
+            ident(),
+            prop::sample::select(vec![Direction::In, Direction::Out, Direction::Both]),
+            prop::option::of((ident(), prop::collection::vec(expr(), 0..2))),
+        )
+            .prop_map(|(function, field, through, direction, decay)| Cascade {
+                function,
+                field,
+                through,
+                direction,
+                decay,
+            }),
+    );
+    (
+        ident(),
+        ty,
+        any::<bool>(),
+        any::<bool>(),
+        prop::option::of(expr()),
+        cascade,
+    )
+        .prop_map(|(name, ty, required, indexed, default, cascade)| FieldDef {
+            name,
+            ty,
+            required,
+            indexed,
+            default,
+            cascade,
+        })
+}
+
+fn statement() -> impl Strategy<Value = Statement> {
+    let target = || {
+        (ident(), prop::option::of(ident())).prop_map(|(collection, entity)| TableRef {
+            collection,
+            entity,
+            alias: None,
+            span: Span::default(),
+        })
+    };
+    let kind = prop_oneof![
+        4 => select().prop_map(|s| StatementKind::Select(Box::new(s))),
+        1 => select().prop_map(|s| StatementKind::Explain(Box::new(Statement { kind: StatementKind::Select(Box::new(s)), span: Span::default() }))),
+        1 => (target(), prop::collection::vec(ident(), 1..3), 1usize..3, expr()).prop_map(|(target, columns, n, e)| {
+            let rows = vec![vec![e; columns.len()]; n];
+            StatementKind::Insert(Insert { target, source: InsertSource::Values { columns, rows } })
+        }),
+        1 => (target(), prop::collection::vec(prop::collection::vec(("[a-z]{1,3}", expr()), 0..3).prop_map(|v| Expr::new(ExprKind::Object(v))), 1..3))
+            .prop_map(|(target, docs)| StatementKind::Insert(Insert { target, source: InsertSource::Documents(docs) })),
+        1 => (table_ref(), prop::collection::vec((prop::collection::vec(ident(), 1..3), expr()), 1..3), prop::option::of(expr()))
+            .prop_map(|(target, assignments, selection)| StatementKind::Update(Update { target, assignments, selection })),
+        1 => (table_ref(), prop::option::of(expr())).prop_map(|(target, selection)| StatementKind::Delete(Delete { target, selection })),
+        1 => (expr(), ident(), prop::collection::vec(("[a-z]{1,3}", expr()), 0..2), any::<bool>(), expr())
+            .prop_map(|(from, label, props, incoming, to)| StatementKind::Relate(Relate { from, label, props, direction: if incoming { Direction::In } else { Direction::Out }, to })),
+        1 => (any::<bool>(), ident(), prop::collection::vec(field_def(), 1..3), prop::option::of(ident()))
+            .prop_map(|(if_not_exists, name, fields, extensibility)| StatementKind::CreateSchema(CreateSchema { if_not_exists, name, fields, extensibility })),
+        1 => (ident(), field_def()).prop_map(|(name, f)| StatementKind::AlterSchema(AlterSchema { name, action: AlterAction::AddField(f) })),
+        1 => (any::<bool>(), ident()).prop_map(|(if_exists, name)| StatementKind::DropSchema(DropSchema { if_exists, name })),
+        1 => (ident(), any::<bool>()).prop_map(|(name, detailed)| StatementKind::DescribeSchema(DescribeSchema { name, detailed })),
+        1 => (table_ref(), prop::option::of(expr())).prop_map(|(target, selection)| StatementKind::Subscribe(Subscribe { target, selection })),
+    ];
+    kind.prop_map(|kind| Statement {
+        kind,
+        span: Span::default(),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn printed_statements_parse_back(stmt in statement()) {
+        let text = stmt.to_string();
+        let parsed = parse_statement(&text).map_err(|e| TestCaseError::fail(format!("{text}\n{e}")))?;
+        prop_assert_eq!(&parsed, &stmt, "{}", text);
+    }
+
+    #[test]
+    fn no_input_panics(src in "\\PC{0,60}") {
+        let _ = parse_with_diagnostics(&src);
+    }
+
+    #[test]
+    fn no_token_soup_panics(words in prop::collection::vec(prop::sample::select(vec![
+        "SELECT", "*", "FROM", "t", "WHERE", "(", ")", "[", "]", "{", "}", "-", "->", "<", ":", ",", ";", "a", "1", "'s'", "$p",
+        "AND", "NOT", "IN", "BETWEEN", "TRAVERSE", "*1..2", "?", "INSERT", "INTO", "VALUES", "RELATE", "CREATE", "SCHEMA",
+        "DISTANCE", "SIMILAR", "TO", "THRESHOLD", "NEAR", "WITHIN", "CASE", "WHEN", "END", ".", "=", "EXPLAIN",
+    ]), 0..30)) {
+        let _ = parse_with_diagnostics(&words.join(" "));
+    }
+}
