@@ -6,18 +6,19 @@
 //! where `<x, y>_L = -x0 y0 + sum x_i y_i`. The Poincare ball and the Klein disk have
 //! radius `1/sqrt(c)`.
 //!
-//! Precision (measured by the property tests in `tests/it/geometry.rs`):
-//! - f64 distances are accurate to about 1e-12 relative for points up to hyperbolic
-//!   radius ~ 30 from the origin, and near-zero distances stay accurate because
-//!   they are computed from coordinate differences (`arcosh(1 + t)` via `ln_1p`).
-//! - The f32 kernels agree with f64 to about 1e-4 absolute on distances for points
-//!   within radius ~ 6 of the origin. Further out the hyperboloid coordinates grow
-//!   like `e^r / 2` and f32 spacing grows with them: at radius r the absolute error
-//!   on a distance is about `e^r * 2^-24` (radius 10: ~1e-3 relative on unit
-//!   distances; radius 15: unit distances are off by tens of percent). In the
-//!   Poincare ball f32 cannot represent points past radius ~ 16 at all
-//!   (`1 - |p|` falls under f32 epsilon); keep f32 data within radius ~ 10, or use
-//!   the f64 functions.
+//! Precision (measured with points at hyperbolic radius r from the origin and a
+//! second point at distance t from the first; see `tests/it/geometry.rs`):
+//! - f64: distances accurate to ~1e-12 relative up to radius ~30; nearly equal
+//!   points stay accurate because distances come from coordinate differences
+//!   (`arcosh(1 + t)` through `ln_1p`), never from `arcosh` of a rounded product.
+//! - f32 hyperboloid kernel: the coordinates grow like `e^r / 2`, so the Minkowski
+//!   form of a difference carries an absolute error ~`e^(2r) 2^-26`. Max absolute
+//!   error on distances: 1e-5 at r = 3 (t = 1), 5e-4 at r = 4, 2.6e-3 at r = 5,
+//!   2.4e-2 at r = 6, 1.0 at r = 8; useless past r ~ 7.
+//! - f32 Poincare kernel: errors grow like `e^r 2^-24` only: max absolute error
+//!   1e-5 at r = 6, 8e-5 at r = 8, 6e-4 at r = 10, 5e-3 at r = 12, 0.13 at r = 15;
+//!   past r ~ 16 `1 - |p|` underflows f32 and points cannot be represented.
+//!   This is why the index stores hyperboloid points as their Poincare images.
 
 mod convert;
 mod hyperboloid;

@@ -37,7 +37,7 @@ impl Default for Params {
         Params {
             m: 16,
             ef_construction: 200,
-            ef_search: 64,
+            ef_search: 100,
             rebuild_threshold: 0.25,
             seed: 0x5eed,
         }
@@ -53,7 +53,9 @@ impl Params {
             return Err(IndexError::InvalidParams("ef values must be positive"));
         }
         if !(0.0..=1.0).contains(&self.rebuild_threshold) {
-            return Err(IndexError::InvalidParams("rebuild_threshold must be in 0..=1"));
+            return Err(IndexError::InvalidParams(
+                "rebuild_threshold must be in 0..=1",
+            ));
         }
         Ok(())
     }

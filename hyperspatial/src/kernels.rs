@@ -99,7 +99,10 @@ pub fn minkowski_dot(a: &[f32], b: &[f32]) -> f32 {
 /// Scalar reference for [`dot`], accumulated in f64.
 #[cfg(test)]
 fn dot_scalar(a: &[f32], b: &[f32]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| f64::from(*x) * f64::from(*y)).sum()
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| f64::from(*x) * f64::from(*y))
+        .sum()
 }
 
 /// Scalar reference for [`l2sq`], accumulated in f64.
@@ -123,8 +126,14 @@ mod tests {
         for n in [0usize, 1, 7, 8, 9, 31, 32, 33, 100, 784] {
             let a: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin()).collect();
             let b: Vec<f32> = (0..n).map(|i| (i as f32 * 0.11).cos()).collect();
-            assert!((f64::from(dot(&a, &b)) - dot_scalar(&a, &b)).abs() < 1e-3, "dot {n}");
-            assert!((f64::from(l2sq(&a, &b)) - l2sq_scalar(&a, &b)).abs() < 1e-3, "l2 {n}");
+            assert!(
+                (f64::from(dot(&a, &b)) - dot_scalar(&a, &b)).abs() < 1e-3,
+                "dot {n}"
+            );
+            assert!(
+                (f64::from(l2sq(&a, &b)) - l2sq_scalar(&a, &b)).abs() < 1e-3,
+                "l2 {n}"
+            );
         }
     }
 }

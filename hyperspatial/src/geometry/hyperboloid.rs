@@ -158,8 +158,10 @@ impl Hyperboloid {
     }
 
     /// Approximate (weighted) Frechet mean by Karcher flow: start from the
-    /// projected Euclidean mean, then repeat `mu <- exp_mu(mean_i w_i log_mu(x_i))`
-    /// until the step is below `1e-10` or after `max_iter` steps.
+    /// projected Euclidean mean, then repeat `mu <- exp_mu(s * mean_i w_i log_mu(x_i))`
+    /// until the step is below `1e-10` or after `max_iter` steps. The step `s` is
+    /// `1 / mean_i w_i d_i coth(d_i)`, a bound on the Hessian that keeps the flow
+    /// from oscillating when the points are far apart.
     pub fn frechet_mean(
         &self,
         points: &[Vec<f64>],
@@ -190,12 +192,19 @@ impl Hyperboloid {
         self.project(&mut mu)?;
         for _ in 0..max_iter {
             let mut step = vec![0.0; dim];
+            let mut curvature_sum = 0.0;
             for (p, wi) in points.iter().zip(&w) {
                 let l = self.log(&mu, p)?;
                 for (s, v) in step.iter_mut().zip(&l) {
                     *s += wi * v / total;
                 }
+                // The Hessian of d^2/2 is d coth(d) across the geodesic (1 along
+                // it); a plain unit step overshoots and oscillates, so scale by it.
+                let d = self.c.sqrt() * self.distance_unchecked(&mu, p);
+                let h = if d < 1e-8 { 1.0 } else { d / d.tanh() };
+                curvature_sum += wi * h / total;
             }
+            step.iter_mut().for_each(|s| *s /= curvature_sum.max(1.0));
             let norm = minkowski_dot(&step, &step).max(0.0).sqrt();
             mu = self.exp(&mu, &step)?;
             if norm < 1e-10 {

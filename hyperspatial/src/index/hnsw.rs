@@ -149,7 +149,10 @@ impl<M: Metric> Hnsw<M> {
 
     fn prepare(&self, dim: usize, stride: usize, v: &[f32]) -> Result<(Vec<f32>, f32), IndexError> {
         if v.len() != dim {
-            return Err(IndexError::DimensionMismatch { expected: dim, got: v.len() });
+            return Err(IndexError::DimensionMismatch {
+                expected: dim,
+                got: v.len(),
+            });
         }
         let mut out = vec![0.0; stride];
         let aux = self.metric.prepare(v, &mut out)?;
@@ -227,7 +230,9 @@ impl<M: Metric> Hnsw<M> {
             return;
         };
         self.link(g, *first);
-        rest.par_iter().with_min_len(16).for_each(|id| self.link(g, *id));
+        rest.par_iter()
+            .with_min_len(16)
+            .for_each(|id| self.link(g, *id));
     }
 
     /// Deletes `key`; true if it was stored. The node stays in the graph as a
@@ -349,7 +354,9 @@ impl<M: Metric> Hnsw<M> {
         let mut all: Vec<Cand> = (0..g.len() as u32)
             .filter(|&id| !g.is_deleted(id) && filter(g.keys[id as usize]))
             .map(|id| Cand {
-                d: self.metric.surrogate(q, qa, g.vector(id), g.aux[id as usize]),
+                d: self
+                    .metric
+                    .surrogate(q, qa, g.vector(id), g.aux[id as usize]),
                 id,
             })
             .collect();
@@ -379,7 +386,10 @@ impl<M: Metric> Hnsw<M> {
     ) -> Result<Vec<Neighbour>, IndexError> {
         let g = self.graph.read();
         if query.len() != g.dim {
-            return Err(IndexError::DimensionMismatch { expected: g.dim, got: query.len() });
+            return Err(IndexError::DimensionMismatch {
+                expected: g.dim,
+                got: query.len(),
+            });
         }
         let (ep, max_level) = g.entry();
         if k == 0 || ep == NONE || g.live() == 0 {
@@ -400,9 +410,14 @@ impl<M: Metric> Hnsw<M> {
             let ef = ef.max(k);
             let found = match &g.quant {
                 None => {
-                    let mut dist =
-                        |o: u32| self.metric.surrogate(&q, qa, g.vector(o), g.aux[o as usize]);
-                    let mut cur = Cand { d: dist(ep), id: ep };
+                    let mut dist = |o: u32| {
+                        self.metric
+                            .surrogate(&q, qa, g.vector(o), g.aux[o as usize])
+                    };
+                    let mut cur = Cand {
+                        d: dist(ep),
+                        id: ep,
+                    };
                     for layer in (1..=max_level).rev() {
                         cur = greedy(&g, cur, layer, &mut dist);
                     }
@@ -418,7 +433,10 @@ impl<M: Metric> Hnsw<M> {
                         quant.decode(o, &mut buf);
                         self.metric.surrogate(&q, qa, &buf, g.aux[o as usize])
                     };
-                    let mut cur = Cand { d: dist(ep), id: ep };
+                    let mut cur = Cand {
+                        d: dist(ep),
+                        id: ep,
+                    };
                     for layer in (1..=max_level).rev() {
                         cur = greedy(&g, cur, layer, &mut dist);
                     }
@@ -426,7 +444,9 @@ impl<M: Metric> Hnsw<M> {
                     s.decoded = buf;
                     let mut found = s.take_sorted();
                     for c in &mut found {
-                        c.d = self.metric.surrogate(&q, qa, g.vector(c.id), g.aux[c.id as usize]);
+                        c.d = self
+                            .metric
+                            .surrogate(&q, qa, g.vector(c.id), g.aux[c.id as usize]);
                     }
                     found.sort_unstable();
                     found.truncate(k);

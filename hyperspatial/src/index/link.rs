@@ -14,7 +14,7 @@ impl<M: Metric> Hnsw<M> {
         let q = g.vector(id);
         let qa = g.aux[id as usize];
         let metric = &self.metric;
-        let mut dist = |o: u32| metric.surrogate(q, qa, g.vector(o), g.aux[o as usize]);
+        let mut dist = |o: u32| metric.build_surrogate(q, qa, g.vector(o), g.aux[o as usize]);
 
         let (mut ep, mut max_level) = g.entry();
         let mut _top = None;
@@ -26,7 +26,10 @@ impl<M: Metric> Hnsw<M> {
                 return;
             }
         }
-        let mut cur = Cand { d: dist(ep), id: ep };
+        let mut cur = Cand {
+            d: dist(ep),
+            id: ep,
+        };
         for layer in (level + 1..=max_level).rev() {
             cur = greedy(g, cur, layer, &mut dist);
         }
@@ -76,7 +79,9 @@ impl<M: Metric> Hnsw<M> {
         let mut cands: Vec<Cand> = cur
             .iter()
             .map(|&o| Cand {
-                d: self.metric.surrogate(ve, ae, g.vector(o), g.aux[o as usize]),
+                d: self
+                    .metric
+                    .build_surrogate(ve, ae, g.vector(o), g.aux[o as usize]),
                 id: o,
             })
             .collect();
@@ -99,7 +104,7 @@ impl<M: Metric> Hnsw<M> {
             let ac = g.aux[c.id as usize];
             let good = out.iter().all(|s| {
                 self.metric
-                    .surrogate(vc, ac, g.vector(s.id), g.aux[s.id as usize])
+                    .build_surrogate(vc, ac, g.vector(s.id), g.aux[s.id as usize])
                     >= c.d
             });
             if good {

@@ -41,6 +41,12 @@ pub trait Metric: Clone + Send + Sync + 'static {
     fn surrogate(&self, a: &[f32], a_aux: f32, b: &[f32], b_aux: f32) -> f32;
     /// The true distance for a surrogate value.
     fn distance(&self, surrogate: f32) -> f32;
+    /// The value the graph is built by; the search surrogate unless that is not a
+    /// metric (the inner product builds by L2 and searches by the inner product).
+    #[inline(always)]
+    fn build_surrogate(&self, a: &[f32], a_aux: f32, b: &[f32], b_aux: f32) -> f32 {
+        self.surrogate(a, a_aux, b, b_aux)
+    }
 }
 
 fn copy_finite(input: &[f32], out: &mut [f32]) -> Result<(), IndexError> {
@@ -106,6 +112,8 @@ impl Metric for Cosine {
 }
 
 /// Negative inner product: the nearest vector is the one with the largest dot.
+/// The inner product is not a metric (a point is not its own nearest neighbour),
+/// so the graph is built by Euclidean distance and only searched by the product.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Dot;
 
@@ -127,6 +135,10 @@ impl Metric for Dot {
     fn distance(&self, s: f32) -> f32 {
         s
     }
+    #[inline(always)]
+    fn build_surrogate(&self, a: &[f32], _: f32, b: &[f32], _: f32) -> f32 {
+        kernels::l2sq(a, b)
+    }
 }
 
 fn check_c(c: f32) -> bool {
@@ -134,8 +146,11 @@ fn check_c(c: f32) -> bool {
 }
 
 /// Hyperboloid (Lorentz) model of curvature `-c`. Vectors are the `n + 1` ambient
-/// coordinates; `x0` is recomputed from the others on insert (projection). Ranks by
-/// the Minkowski norm of the difference, which skips the `arcosh`.
+/// coordinates (`x0` is recomputed from the others, i.e. projected). Internally a
+/// point is stored as its image in the Poincare ball, computed in f64: f32
+/// hyperboloid coordinates lose all precision past radius ~6 (they grow like
+/// `e^r`) while f32 ball coordinates stay accurate to radius ~12 (see `geometry`).
+/// Ranks by the Poincare surrogate, which skips the `arcosh`.
 #[derive(Debug, Clone, Copy)]
 pub struct Lorentz {
     c: f32,
@@ -147,7 +162,9 @@ impl Lorentz {
         if check_c(c) {
             Ok(Lorentz { c })
         } else {
-            Err(IndexError::InvalidParams("curvature must be finite and positive"))
+            Err(IndexError::InvalidParams(
+                "curvature must be finite and positive",
+            ))
         }
     }
 }
@@ -170,23 +187,37 @@ impl Metric for Lorentz {
     }
     fn prepare(&self, input: &[f32], out: &mut [f32]) -> Result<f32, IndexError> {
         if input.is_empty() {
-            return Err(IndexError::DimensionMismatch { expected: 1, got: 0 });
+            return Err(IndexError::DimensionMismatch {
+                expected: 1,
+                got: 0,
+            });
         }
-        copy_finite(input, out)?;
-        let s: f64 = input[1..].iter().map(|v| f64::from(*v) * f64::from(*v)).sum();
-        let x0 = (1.0 / f64::from(self.c) + s).sqrt() as f32;
-        if !x0.is_finite() {
+        if !input.iter().all(|v| v.is_finite()) {
             return Err(IndexError::NonFinite);
         }
-        out[0] = x0;
-        Ok(0.0)
+        let c = f64::from(self.c);
+        let s: f64 = input[1..]
+            .iter()
+            .map(|v| f64::from(*v) * f64::from(*v))
+            .sum();
+        let x0 = (1.0 / c + s).sqrt();
+        let den = 1.0 + c.sqrt() * x0;
+        for (o, v) in out.iter_mut().zip(&input[1..]) {
+            *o = (f64::from(*v) / den) as f32;
+        }
+        // 1 - c|p|^2 = 2 / (1 + sqrt(c) x0) without cancellation.
+        let w = (den / 2.0) as f32;
+        if !w.is_finite() {
+            return Err(IndexError::NonFinite);
+        }
+        Ok(w)
     }
     #[inline(always)]
-    fn surrogate(&self, a: &[f32], _: f32, b: &[f32], _: f32) -> f32 {
-        kernels::minkowski_diff_sq(a, b)
+    fn surrogate(&self, a: &[f32], a_aux: f32, b: &[f32], b_aux: f32) -> f32 {
+        kernels::l2sq(a, b) * a_aux * b_aux
     }
     fn distance(&self, s: f32) -> f32 {
-        arcosh1p_f32(0.5 * self.c * s) / self.c.sqrt()
+        arcosh1p_f32(2.0 * self.c * s) / self.c.sqrt()
     }
 }
 
@@ -203,7 +234,9 @@ impl Poincare {
         if check_c(c) {
             Ok(Poincare { c })
         } else {
-            Err(IndexError::InvalidParams("curvature must be finite and positive"))
+            Err(IndexError::InvalidParams(
+                "curvature must be finite and positive",
+            ))
         }
     }
 }

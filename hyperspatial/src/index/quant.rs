@@ -48,7 +48,12 @@ impl Quantizer {
     }
 
     /// Rebuilds a quantizer from stored parts; `None` if their lengths disagree.
-    pub fn from_parts(stride: usize, mid: Vec<f32>, scale: Vec<f32>, codes: Vec<i8>) -> Option<Self> {
+    pub fn from_parts(
+        stride: usize,
+        mid: Vec<f32>,
+        scale: Vec<f32>,
+        codes: Vec<i8>,
+    ) -> Option<Self> {
         if mid.len() != stride || scale.len() != stride || codes.len() % stride.max(1) != 0 {
             return None;
         }
@@ -56,7 +61,13 @@ impl Quantizer {
             .iter()
             .map(|s| if *s > 0.0 { 1.0 / s } else { 0.0 })
             .collect();
-        Some(Quantizer { stride, mid, scale, inv, codes })
+        Some(Quantizer {
+            stride,
+            mid,
+            scale,
+            inv,
+            codes,
+        })
     }
 
     pub fn parts(&self) -> (&[f32], &[f32], &[i8]) {
@@ -66,7 +77,9 @@ impl Quantizer {
     /// Appends the code of one prepared vector.
     pub fn push(&mut self, v: &[f32]) {
         for i in 0..self.stride {
-            let c = ((v[i] - self.mid[i]) * self.inv[i]).round().clamp(-127.0, 127.0);
+            let c = ((v[i] - self.mid[i]) * self.inv[i])
+                .round()
+                .clamp(-127.0, 127.0);
             self.codes.push(c as i8);
         }
     }

@@ -96,7 +96,11 @@ impl<M: Metric> Hnsw<M> {
             layer0: loads(&g.layer0),
             upper_off: g.upper_off.clone(),
             upper: loads(&g.upper),
-            deleted: g.deleted.iter().map(|d| d.load(Ordering::Relaxed)).collect(),
+            deleted: g
+                .deleted
+                .iter()
+                .map(|d| d.load(Ordering::Relaxed))
+                .collect(),
             quant: g.quant.as_ref().map(|q| {
                 let (a, b, c) = q.parts();
                 (a.to_vec(), b.to_vec(), c.to_vec())

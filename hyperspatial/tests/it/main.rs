@@ -1,0 +1,6 @@
+//! Integration tests of `hyperspatial`: one binary, one module per area.
+
+mod data;
+mod geometry;
+mod index;
+mod snapshot;

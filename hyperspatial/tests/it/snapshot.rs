@@ -1,0 +1,73 @@
+//! Snapshots reopen to the same answers, and corrupt bytes are errors.
+
+use hyperspatial::{Hnsw, IndexError, L2, Params, Poincare};
+
+use crate::data::{self, flat};
+
+#[test]
+fn round_trip_gives_identical_results() {
+    let d = data::clustered(40, 2000, 16, 20);
+    let q = data::clustered(41, 30, 16, 20);
+    let h = Hnsw::new(
+        L2,
+        16,
+        Params {
+            ef_search: 77,
+            ..Params::default()
+        },
+    )
+    .unwrap();
+    let keys: Vec<u64> = (0..2000).map(|i| i * 3 + 1).collect();
+    h.insert_batch(&keys, &flat(&d)).unwrap();
+    h.delete(4);
+    h.enable_quantization();
+    let bytes = h.to_bytes().unwrap();
+    let r = Hnsw::<L2>::from_bytes(&bytes).unwrap();
+    assert_eq!(r.len(), h.len());
+    assert_eq!(r.ef_search(), 77);
+    assert!(r.is_quantized());
+    assert!(!r.contains(4) && r.contains(7));
+    for qq in &q {
+        assert_eq!(h.search(qq, 10).unwrap(), r.search(qq, 10).unwrap());
+    }
+    // The reopened index accepts inserts.
+    r.insert(1_000_000, &d[0]).unwrap();
+    assert_eq!(r.len(), h.len() + 1);
+}
+
+#[test]
+fn wrong_metric_is_refused() {
+    let h = Hnsw::new(L2, 2, Params::default()).unwrap();
+    h.insert(1, &[0.1, 0.2]).unwrap();
+    let bytes = h.to_bytes().unwrap();
+    assert!(matches!(
+        Hnsw::<Poincare>::from_bytes(&bytes),
+        Err(IndexError::MetricMismatch { .. })
+    ));
+}
+
+#[test]
+fn corrupt_bytes_never_panic() {
+    let d = data::uniform(42, 300, 8);
+    let h = Hnsw::new(L2, 8, Params::default()).unwrap();
+    let keys: Vec<u64> = (0..300).collect();
+    h.insert_batch(&keys, &flat(&d)).unwrap();
+    let bytes = h.to_bytes().unwrap();
+    assert!(Hnsw::<L2>::from_bytes(&bytes[..bytes.len() / 2]).is_err());
+    assert!(Hnsw::<L2>::from_bytes(&[]).is_err());
+    let mut state = 12345u64;
+    for _ in 0..300 {
+        let mut b = bytes.clone();
+        for _ in 0..4 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let i = (state >> 33) as usize % b.len();
+            b[i] ^= 1 << (state % 8);
+        }
+        // Either an error, or an index that searches without panicking.
+        if let Ok(r) = Hnsw::<L2>::from_bytes(&b) {
+            let _ = r.search(&d[0], 10);
+        }
+    }
+}
