@@ -1,0 +1,4 @@
+//! Key and value encodings.
+
+pub mod key;
+pub mod value;

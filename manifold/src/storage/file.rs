@@ -1,0 +1,269 @@
+//! The data file: the two directory slots plus the segments, and the operations that
+//! change which family owns which segment.
+
+use super::directory::{DATA_START, Directory, FamilyEntry, SLOT_SIZE};
+use super::io::{FileIo, write_zeros};
+use crate::error::Error;
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The byte range of one family: its length and segments (a copy of the directory's
+/// entry, read on every page access without touching the directory lock).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extent {
+    pub len: u64,
+    pub segments: Vec<u32>,
+    /// Every byte of the family's segments at or past this offset reads as zero.
+    /// Not persisted: after open it is the end of the last segment (nothing assumed).
+    pub zero_from: u64,
+}
+
+/// The data file and its directory.
+#[derive(Debug)]
+pub(crate) struct DataFile {
+    pub file: Arc<dyn FileIo>,
+    pub segment_size: u64,
+    /// Log segment size fixed when the file was created.
+    pub log_segment_size: u64,
+    dir: Mutex<Directory>,
+    extents: RwLock<HashMap<u32, Arc<RwLock<Extent>>>>,
+    /// Which slot a torn or corrupt directory was found in at open, for the report.
+    pub damaged_slot: Option<usize>,
+}
+
+impl DataFile {
+    /// Opens the file, initialising an empty one. A non-empty file whose two slots are
+    /// both unreadable is refused, never overwritten.
+    pub(crate) fn open(
+        file: Arc<dyn FileIo>,
+        segment_size: u64,
+        log_segment_size: u64,
+    ) -> Result<DataFile, Error> {
+        let len = file.len().map_err(Error::io("reading the file length"))?;
+        let (dir, damaged_slot) = if len == 0 {
+            let dir = Directory::new(segment_size, log_segment_size);
+            let slot = dir.encode()?;
+            file.set_len(DATA_START)
+                .map_err(Error::io("sizing a new file"))?;
+            file.write_at(0, &slot)
+                .map_err(Error::io("writing the directory"))?;
+            file.sync_all().map_err(Error::io("syncing a new file"))?;
+            (dir, None)
+        } else {
+            read_directory(file.as_ref(), len)?
+        };
+        let extents = dir
+            .families
+            .iter()
+            .map(|f| {
+                let e = Extent {
+                    len: f.len,
+                    segments: f.segments.clone(),
+                    zero_from: f.segments.len() as u64 * dir.segment_size,
+                };
+                (f.id, Arc::new(RwLock::new(e)))
+            })
+            .collect();
+        Ok(DataFile {
+            file,
+            segment_size: dir.segment_size,
+            log_segment_size: dir.log_segment_size,
+            dir: Mutex::new(dir),
+            extents: RwLock::new(extents),
+            damaged_slot,
+        })
+    }
+
+    /// A copy of the directory's family list.
+    pub(crate) fn families(&self) -> Vec<FamilyEntry> {
+        self.dir.lock().families.clone()
+    }
+
+    /// The extent of family `id`.
+    pub(crate) fn extent(&self, id: u32) -> Option<Arc<RwLock<Extent>>> {
+        self.extents.read().get(&id).cloned()
+    }
+
+    /// Adds a family with an empty range and persists the directory.
+    pub(crate) fn create_family(&self, name: &str) -> Result<u32, Error> {
+        let mut dir = self.dir.lock();
+        if dir.family(name).is_some() {
+            return Err(Error::FamilyExists(name.to_string()));
+        }
+        let id = dir.next_family_id;
+        let mut next = dir.clone();
+        next.next_family_id += 1;
+        next.families.push(FamilyEntry {
+            id,
+            name: name.to_string(),
+            len: 0,
+            segments: Vec::new(),
+        });
+        self.persist(&mut dir, next)?;
+        self.extents
+            .write()
+            .insert(id, Arc::new(RwLock::new(Extent::default())));
+        Ok(id)
+    }
+
+    /// Removes family `id`; its segments go to the free list. The caller guarantees that
+    /// nothing reads or writes the family any more.
+    pub(crate) fn delete_family(&self, id: u32) -> Result<(), Error> {
+        let mut dir = self.dir.lock();
+        let mut next = dir.clone();
+        let Some(pos) = next.families.iter().position(|f| f.id == id) else {
+            return Ok(());
+        };
+        let entry = next.families.remove(pos);
+        next.free.extend(entry.segments);
+        self.persist(&mut dir, next)?;
+        self.extents.write().remove(&id);
+        Ok(())
+    }
+
+    /// Sets the length of family `id`, allocating or releasing segments, and persists the
+    /// directory before returning. Bytes newly exposed read as zero.
+    pub(crate) fn set_family_len(&self, id: u32, new_len: u64) -> Result<(), Error> {
+        let extent = self.extent(id).ok_or(Error::FamilyGone)?;
+        let mut ext = extent.write();
+        let mut dir = self.dir.lock();
+        let mut next = dir.clone();
+        let s = self.segment_size;
+        let needed = new_len.div_ceil(s) as usize;
+        let old_len = ext.len;
+        let mut segments = ext.segments.clone();
+        let cur = self
+            .file
+            .len()
+            .map_err(Error::io("reading the file length"))?;
+        let mut stale = Vec::new();
+        while segments.len() < needed {
+            let seg = match next.free.pop() {
+                Some(seg) => {
+                    stale.push(seg);
+                    seg
+                }
+                None => {
+                    let seg = next.segment_count;
+                    next.segment_count =
+                        next.segment_count
+                            .checked_add(1)
+                            .ok_or(Error::DirectoryFull {
+                                bytes: usize::MAX,
+                                capacity: SLOT_SIZE as usize,
+                            })?;
+                    // Bytes a crash left past the last recorded segment are not zero.
+                    if Directory::segment_offset(s, seg) < cur {
+                        stale.push(seg);
+                    }
+                    seg
+                }
+            };
+            segments.push(seg);
+        }
+        while segments.len() > needed {
+            if let Some(seg) = segments.pop() {
+                next.free.push(seg);
+            }
+        }
+        let file_len = Directory::segment_offset(s, next.segment_count);
+        if file_len > cur {
+            self.file
+                .set_len(file_len)
+                .map_err(Error::io("growing the file"))?;
+        }
+        // Reused segments may hold old bytes, and so may the range a shrink released
+        // inside a kept segment. Zero what the family newly exposes before anyone reads it.
+        for seg in &stale {
+            write_zeros(self.file.as_ref(), Directory::segment_offset(s, *seg), s)
+                .map_err(Error::io("zeroing a reused segment"))?;
+        }
+        let old_segs = ext.segments.len() as u64;
+        let dirty_end = new_len.min(ext.zero_from).min(old_segs * s);
+        let mut pos = old_len;
+        while pos < dirty_end {
+            let seg = ext.segments[(pos / s) as usize];
+            let take = (s - pos % s).min(dirty_end - pos);
+            write_zeros(
+                self.file.as_ref(),
+                Directory::segment_offset(s, seg) + pos % s,
+                take,
+            )
+            .map_err(Error::io("zeroing a regrown range"))?;
+            pos += take;
+        }
+        let entry = next.family_mut_by_id(id).ok_or(Error::FamilyGone)?;
+        entry.len = new_len;
+        entry.segments = segments.clone();
+        self.persist(&mut dir, next)?;
+        ext.zero_from = if new_len > old_len {
+            ext.zero_from.max(new_len).min(segments.len() as u64 * s)
+        } else {
+            ext.zero_from.min(segments.len() as u64 * s)
+        };
+        ext.len = new_len;
+        ext.segments = segments;
+        Ok(())
+    }
+
+    /// Writes `next` (with the generation bumped) to the free slot, syncs, installs it.
+    fn persist(&self, cur: &mut Directory, mut next: Directory) -> Result<(), Error> {
+        next.generation = cur.generation + 1;
+        let bytes = next.encode()?;
+        let slot = (next.generation % 2) * SLOT_SIZE;
+        self.file
+            .write_at(slot, &bytes)
+            .map_err(Error::io("writing the directory"))?;
+        self.file
+            .sync_data()
+            .map_err(Error::io("syncing the directory"))?;
+        *cur = next;
+        Ok(())
+    }
+}
+
+/// Reads both slots and picks the newest valid one.
+fn read_directory(file: &dyn FileIo, len: u64) -> Result<(Directory, Option<usize>), Error> {
+    let mut found = [None, None];
+    for (i, slot) in found.iter_mut().enumerate() {
+        let start = i as u64 * SLOT_SIZE;
+        if start >= len {
+            continue;
+        }
+        let n = SLOT_SIZE.min(len - start) as usize;
+        let mut buf = vec![0u8; n];
+        file.read_at(start, &mut buf)
+            .map_err(Error::io("reading the directory"))?;
+        *slot = Directory::decode(&buf).map_err(|detail| Error::Corrupted {
+            what: "directory",
+            detail,
+        })?;
+    }
+    let damaged = match (&found[0], &found[1]) {
+        (Some(_), None) => Some(1),
+        (None, Some(_)) => Some(0),
+        _ => None,
+    };
+    let best = match (found[0].take(), found[1].take()) {
+        (Some(a), Some(b)) => {
+            if a.generation >= b.generation {
+                a
+            } else {
+                b
+            }
+        }
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => {
+            return Err(Error::Corrupted {
+                what: "directory",
+                detail: "neither directory slot holds a valid checksummed directory \
+                         (not a manifold file, or both copies are damaged)"
+                    .to_string(),
+            });
+        }
+    };
+    // A slot that was simply never written yet (generation 0 only) is not damage.
+    let damaged = if best.generation == 0 { None } else { damaged };
+    Ok((best, damaged))
+}

@@ -1,0 +1,233 @@
+//! Transactions. A write transaction holds the writer lock of each family it spans,
+//! records its changes twice (into redb, and into one log record), and commits as:
+//! append the record, commit each family with redb `Durability::None`, release the
+//! families, then wait for the log to be synced past the record (group commit).
+
+use crate::codec::{key::Key, value::Value};
+use crate::config::Durability;
+use crate::db::{ColumnFamily, Shared};
+use crate::error::{Error, Result};
+use crate::family::{Family, write_applied};
+use crate::table::{RawDef, ReadTable, TableDefinition, TableMut, check_table_name};
+use crate::wal::record::{Op, RecordBuilder};
+use std::cell::RefCell;
+use std::sync::Arc;
+
+struct Part {
+    family: Arc<Family>,
+    tx: redb::WriteTransaction,
+}
+
+/// A write transaction over one or more column families. Dropping it without
+/// [`commit`](WriteTransaction::commit) discards its changes.
+pub struct WriteTransaction {
+    shared: Arc<Shared>,
+    parts: Vec<Part>,
+    log: RefCell<RecordBuilder>,
+    durability: Durability,
+}
+
+impl std::fmt::Debug for WriteTransaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.parts.iter().map(|p| p.family.name.as_str()).collect();
+        f.debug_struct("WriteTransaction")
+            .field("families", &names)
+            .field("durability", &self.durability)
+            .finish()
+    }
+}
+
+impl WriteTransaction {
+    pub(crate) fn begin(shared: Arc<Shared>, mut families: Vec<Arc<Family>>) -> Result<Self> {
+        if families.is_empty() {
+            return Err(Error::Config(
+                "a write transaction needs a column family".into(),
+            ));
+        }
+        families.sort_by_key(|f| f.id);
+        families.dedup_by_key(|f| f.id);
+        let mut parts = Vec::with_capacity(families.len());
+        for family in families {
+            family.check_live()?;
+            let mut tx = family.db.begin_write()?;
+            tx.set_durability(redb::Durability::None)?;
+            parts.push(Part { family, tx });
+        }
+        let durability = shared.config.durability;
+        Ok(WriteTransaction {
+            shared,
+            parts,
+            log: RefCell::new(RecordBuilder::default()),
+            durability,
+        })
+    }
+
+    /// Chooses how `commit` waits for durability (see [`Durability`]).
+    pub fn set_durability(&mut self, durability: Durability) {
+        self.durability = durability;
+    }
+
+    fn part(&self, cf: Option<&ColumnFamily>) -> Result<&Part> {
+        match cf {
+            None => self.parts.first().ok_or(Error::FamilyGone),
+            Some(cf) => self
+                .parts
+                .iter()
+                .find(|p| p.family.id == cf.family_id())
+                .ok_or_else(|| Error::NotInTransaction(cf.name().to_string())),
+        }
+    }
+
+    /// Opens (creating if needed) a table in the transaction's first family — the only
+    /// one, for a transaction from [`ColumnFamily::begin_write`].
+    pub fn open_table<'t, K: Key + ?Sized, V: Value + ?Sized>(
+        &'t self,
+        def: TableDefinition<'_, K, V>,
+    ) -> Result<TableMut<'t, K, V>> {
+        self.open(None, def.name())
+    }
+
+    /// Opens (creating if needed) a table in family `cf` of a multi-family transaction.
+    pub fn open_table_in<'t, K: Key + ?Sized, V: Value + ?Sized>(
+        &'t self,
+        cf: &ColumnFamily,
+        def: TableDefinition<'_, K, V>,
+    ) -> Result<TableMut<'t, K, V>> {
+        self.open(Some(cf), def.name())
+    }
+
+    fn open<'t, K: Key + ?Sized, V: Value + ?Sized>(
+        &'t self,
+        cf: Option<&ColumnFamily>,
+        name: &str,
+    ) -> Result<TableMut<'t, K, V>> {
+        check_table_name(name)?;
+        let part = self.part(cf)?;
+        let table = part.tx.open_table(RawDef::new(name))?;
+        Ok(TableMut::new(table, &self.log, part.family.id, name))
+    }
+
+    /// Deletes a table and its contents from the first (or only) family. Returns whether
+    /// it existed.
+    pub fn delete_table(&self, name: &str) -> Result<bool> {
+        self.delete_table_in_part(None, name)
+    }
+
+    /// Deletes a table from family `cf` of a multi-family transaction.
+    pub fn delete_table_in(&self, cf: &ColumnFamily, name: &str) -> Result<bool> {
+        self.delete_table_in_part(Some(cf), name)
+    }
+
+    fn delete_table_in_part(&self, cf: Option<&ColumnFamily>, name: &str) -> Result<bool> {
+        check_table_name(name)?;
+        let part = self.part(cf)?;
+        let existed = part.tx.delete_table(RawDef::new(name))?;
+        if existed {
+            self.log
+                .borrow_mut()
+                .push(part.family.id, &Op::DropTable { table: name });
+        }
+        Ok(existed)
+    }
+
+    /// Discards every change.
+    pub fn abort(self) -> Result<()> {
+        for p in self.parts {
+            p.tx.abort()?;
+        }
+        Ok(())
+    }
+
+    /// Commits atomically across the transaction's families. With
+    /// [`Durability::Immediate`] it returns once the changes survive a crash or power loss.
+    ///
+    /// If it fails after the log record was written, the database refuses further writes
+    /// (it is poisoned) and the next open decides, from the log, whether the transaction
+    /// happened.
+    pub fn commit(self) -> Result<()> {
+        let WriteTransaction {
+            shared,
+            parts,
+            log,
+            durability,
+        } = self;
+        let record = log.into_inner();
+        if record.is_empty() {
+            for p in parts {
+                p.tx.abort()?;
+            }
+            return Ok(());
+        }
+        let log = &shared.log;
+        if record.encoded_len() > log.max_payload() {
+            return commit_external(&shared, parts, record.encoded_len());
+        }
+        let seq = log.append(&record.encode())?;
+        for p in parts {
+            let r = write_applied(&p.tx, seq).and_then(|()| Ok(p.tx.commit()?));
+            if let Err(e) = r {
+                log.set_poison(&e);
+                return Err(e);
+            }
+        }
+        if durability == Durability::Immediate {
+            log.wait_durable(seq)?;
+        }
+        shared.after_commit();
+        Ok(())
+    }
+}
+
+/// A transaction too large for one log record commits through redb's own durable commit,
+/// leaving a marker in the log that keeps sequence numbers in order. Atomic for one
+/// family only, so a multi-family transaction this large is refused.
+fn commit_external(shared: &Shared, mut parts: Vec<Part>, size: usize) -> Result<()> {
+    if parts.len() != 1 {
+        return Err(Error::RecordTooLarge {
+            size,
+            max: shared.log.max_payload(),
+        });
+    }
+    let Some(part) = parts.pop() else {
+        return Ok(());
+    };
+    let mut marker = RecordBuilder::default();
+    marker.push(part.family.id, &Op::External);
+    let seq = shared.log.append(&marker.encode())?;
+    // Earlier non-durable commits of this family become durable with this one: their
+    // records must be durable first.
+    shared.log.wait_durable(seq)?;
+    part.family.commit_durable_at(part.tx, seq)?;
+    shared.after_commit();
+    Ok(())
+}
+
+/// A read transaction: a consistent snapshot of one column family.
+pub struct ReadTransaction {
+    tx: redb::ReadTransaction,
+}
+
+impl std::fmt::Debug for ReadTransaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadTransaction")
+    }
+}
+
+impl ReadTransaction {
+    pub(crate) fn new(tx: redb::ReadTransaction) -> Self {
+        ReadTransaction { tx }
+    }
+
+    /// Opens a table; a table that was never created reads as empty.
+    pub fn open_table<K: Key + ?Sized, V: Value + ?Sized>(
+        &self,
+        def: TableDefinition<'_, K, V>,
+    ) -> Result<ReadTable<K, V>> {
+        check_table_name(def.name())?;
+        match self.tx.open_table(RawDef::new(def.name())) {
+            Ok(t) => Ok(ReadTable::new(Some(t))),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(ReadTable::new(None)),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

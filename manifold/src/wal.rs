@@ -1,0 +1,4 @@
+//! The write-ahead log shared by all column families.
+
+pub(crate) mod log;
+pub(crate) mod record;

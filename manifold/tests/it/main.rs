@@ -1,0 +1,32 @@
+//! Integration tests of manifold, one module per behaviour.
+
+mod basic;
+mod codec;
+mod concurrency;
+mod model;
+mod power_loss;
+mod recovery;
+
+use manifold::{Config, Database, SimDisk};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A small-configured database in a fresh temporary directory.
+pub fn temp_db() -> (tempfile::TempDir, PathBuf, Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("test.manifold");
+    let db = Database::open_with(&path, Config::small()).unwrap();
+    (dir, path, db)
+}
+
+/// A configuration on a simulated disk, with no background thread (deterministic).
+pub fn sim_config(disk: &SimDisk) -> Config {
+    Config::small()
+        .to_builder()
+        .segment_size(128 * 1024)
+        .log_segment_size(128 * 1024)
+        .background_checkpoints(false)
+        .vfs(Arc::new(disk.clone()))
+        .build()
+        .unwrap()
+}
