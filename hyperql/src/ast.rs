@@ -7,6 +7,7 @@ mod expr;
 mod stmt;
 
 pub use display::quote_ident;
+pub(crate) use display::quote_str;
 pub use expr::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
 pub use stmt::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,

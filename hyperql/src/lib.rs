@@ -6,17 +6,49 @@
 //! pull-based executor, and the [`DataSource`] trait that a storage backend implements.
 //!
 //! What it is not: a storage engine. It depends on no storage crate; the in-memory
-//! [`MemorySource`] exists for tests and examples. Backend-specific geometry (such as
-//! hyperbolic distance) comes from the backend through [`DataSource::functions`].
+//! [`MemorySource`] exists for tests, examples and benchmarks. Backend-specific
+//! geometry (such as hyperbolic distance) comes from the backend through
+//! [`DataSource::geometric_distance`] and [`DataSource::functions`].
+//!
+//! ```
+//! use hyperql::{Engine, MemorySource, Params, Value};
+//! let source = MemorySource::new();
+//! source.insert_json("users", None, &serde_json::json!([{"name": "Ada", "age": 36}, {"name": "Bob", "age": 17}]));
+//! let engine = Engine::new(source);
+//! let r = engine.query("SELECT name FROM users WHERE age >= 18", &Params::new()).unwrap();
+//! assert_eq!(r.rows, vec![vec![Value::str("Ada")]]);
+//! ```
 
 mod ast;
 mod diagnostic;
+mod engine;
+mod error;
+mod exec;
+mod functions;
 mod lexer;
+mod optimizer;
 mod parser;
+mod plan;
+mod source;
 mod span;
+mod types;
+mod value;
 
 pub use ast::*;
 pub use diagnostic::{Diagnostic, Diagnostics};
+pub use engine::{Engine, Params, QueryResult, QueryStats};
+pub use error::{Error, ExecError, SemanticError};
+pub use exec::{Budget, Row, Stats};
+pub use functions::{AggFunc, Builtin, METRICS, vector_distance};
 pub use lexer::{Tok, Token, lex};
 pub use parser::{RESERVED, is_reserved, parse, parse_statement, parse_with_diagnostics};
+pub use plan::{AggCall, BExpr, Column, Func, KnnPolicy, Plan, SortKey, TraverseStep};
+pub use source::{
+    Capabilities, CmpOp, DataSource, EdgeRecord, FieldSchema, KnnRequest, MemorySource,
+    NearRequest, Predicate, Record, RecordStream, ScalarFunction, ScanRequest, ScanResponse,
+    Schema, Scored, SourceError, TimeRangeRequest, TimeSeries, Transaction, TraverseRequest,
+    VectorIndex,
+};
 pub use span::Span;
+pub use types::Type;
+pub use value::{Document, Value, format_timestamp, parse_interval};

@@ -1,6 +1,8 @@
 //! The integration tests of hyperql, one binary.
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+mod cases;
 mod docs;
+mod fixture;
 mod parse_errors;
 mod roundtrip;

@@ -1,0 +1,363 @@
+//! The library entry point: `Engine::new(source).query(text, params)`.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::error::{Error, ExecError, SemanticError};
+use crate::exec::{self, Budget, EvalCtx, ExecCtx, Row, Stats, eval};
+use crate::optimizer;
+use crate::parser::parse;
+use crate::plan::{Plan, plan_statement};
+use crate::source::{DataSource, SourceError};
+use crate::types::Type;
+use crate::value::{Document, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Parameter values by name (without the `$`).
+pub type Params = BTreeMap<String, Value>;
+
+/// The answer to one statement. Serializes to JSON as
+/// `{"columns": [..], "rows": [[..]], "affected": n, "stats": {..}}`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct QueryResult {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows, each as long as `columns`.
+    pub rows: Vec<Vec<Value>>,
+    /// Entities or edges written, for writes.
+    pub affected: Option<u64>,
+    /// What running it cost.
+    pub stats: QueryStats,
+}
+
+/// Counters of one statement.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq)]
+pub struct QueryStats {
+    /// Records read from the source.
+    pub rows_scanned: u64,
+    /// Rows processed by all operators.
+    pub rows_processed: u64,
+    /// Rows returned.
+    pub rows_returned: u64,
+    /// Peak bytes held by sorts, hash tables and the like.
+    pub peak_memory: u64,
+    /// Wall time in microseconds (parse to last row).
+    pub elapsed_us: u64,
+}
+
+/// Runs HyperQL over a [`DataSource`].
+pub struct Engine<S: DataSource> {
+    source: S,
+    budget: Budget,
+}
+
+fn semantic(src: &str, e: SemanticError) -> Error {
+    Error::Semantic(Diagnostics(vec![Diagnostic::new(
+        src,
+        e.span,
+        e.message,
+        vec![],
+    )]))
+}
+
+fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+impl<S: DataSource> Engine<S> {
+    /// An engine over `source` with the default [`Budget`].
+    pub fn new(source: S) -> Self {
+        Engine {
+            source,
+            budget: Budget::default(),
+        }
+    }
+
+    /// Replaces the per-query budget.
+    pub fn with_budget(mut self, budget: Budget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The source.
+    pub fn source(&self) -> &S {
+        &self.source
+    }
+
+    /// Runs every statement of `text`; the result of the last one.
+    pub fn query(&self, text: &str, params: &Params) -> Result<QueryResult, Error> {
+        let mut all = self.query_script(text, params)?;
+        Ok(all.pop().unwrap_or(QueryResult {
+            columns: Vec::new(),
+            rows: Vec::new(),
+            affected: None,
+            stats: QueryStats::default(),
+        }))
+    }
+
+    /// Runs every statement of `text` in order; one result each. Every statement is
+    /// checked before the first one runs.
+    pub fn query_script(&self, text: &str, params: &Params) -> Result<Vec<QueryResult>, Error> {
+        let start = Instant::now();
+        let script = parse(text).map_err(Error::Parse)?;
+        let mut out = Vec::new();
+        for stmt in &script.statements {
+            let plan = self.plan(text, stmt, params)?;
+            let mut r = self.execute(&plan)?;
+            r.stats.elapsed_us = start.elapsed().as_micros() as u64;
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    /// Runs a single read statement, handing each batch to `on_batch` as it is
+    /// produced; returning `ControlFlow::Break` stops the query (no more rows are read).
+    pub fn query_batches(
+        &self,
+        text: &str,
+        params: &Params,
+        mut on_batch: impl FnMut(&[String], Vec<Row>) -> ControlFlow<()>,
+    ) -> Result<Stats, Error> {
+        let script = parse(text).map_err(Error::Parse)?;
+        let Some(stmt) = script.statements.first() else {
+            return Ok(Stats::default());
+        };
+        let plan = self.plan(text, stmt, params)?;
+        let names: Vec<String> = plan.columns().into_iter().map(|c| c.name).collect();
+        let mut ctx = self.ctx();
+        let mut op = exec::build(&plan, &ctx)?;
+        while let Some(b) = op.next(&mut ctx)? {
+            if on_batch(&names, b).is_break() {
+                break;
+            }
+        }
+        Ok(ctx.stats)
+    }
+
+    /// The optimized plan of the first statement, as `EXPLAIN` prints it.
+    pub fn explain(&self, text: &str, params: &Params) -> Result<String, Error> {
+        let script = parse(text).map_err(Error::Parse)?;
+        let Some(stmt) = script.statements.first() else {
+            return Ok(String::new());
+        };
+        Ok(self.plan(text, stmt, params)?.explain())
+    }
+
+    /// The inferred type of every `$parameter` of the first statement (nothing runs).
+    pub fn param_types(&self, text: &str) -> Result<BTreeMap<String, Type>, Error> {
+        let script = parse(text).map_err(Error::Parse)?;
+        let Some(stmt) = script.statements.first() else {
+            return Ok(BTreeMap::new());
+        };
+        Ok(plan_statement(stmt, &self.source)
+            .map_err(|e| semantic(text, e))?
+            .params)
+    }
+
+    fn plan(
+        &self,
+        text: &str,
+        stmt: &crate::ast::Statement,
+        params: &Params,
+    ) -> Result<Plan, Error> {
+        let analysis = plan_statement(stmt, &self.source).map_err(|e| semantic(text, e))?;
+        for name in analysis.params.keys() {
+            if !params.contains_key(name) {
+                return Err(ExecError::MissingParam(name.clone()).into());
+            }
+        }
+        let mut plan = analysis.plan;
+        optimizer::bind_params(&mut plan, params);
+        Ok(optimizer::optimize(plan, &self.source.capabilities()))
+    }
+
+    fn ctx(&self) -> ExecCtx<'_> {
+        let eval = EvalCtx {
+            now: now_us(),
+            source: &self.source,
+            geometry: self.source.geometric_distance(),
+        };
+        ExecCtx::new(eval, self.budget)
+    }
+
+    fn execute(&self, plan: &Plan) -> Result<QueryResult, Error> {
+        let mut ctx = self.ctx();
+        let columns: Vec<String> = plan.columns().into_iter().map(|c| c.name).collect();
+        let mut affected = None;
+        let rows: Vec<Row> = match plan {
+            Plan::Explain { input } => input
+                .explain()
+                .lines()
+                .map(|l| vec![Value::str(l)])
+                .collect(),
+            Plan::Insert {
+                collection,
+                entity,
+                docs,
+            } => {
+                let mut tx = self.source.begin().map_err(ExecError::from)?;
+                for d in docs {
+                    let Value::Object(doc) = eval(d, &[], &ctx.eval)? else {
+                        continue;
+                    };
+                    tx.insert(collection, entity.as_deref(), (*doc).clone())
+                        .map_err(ExecError::from)?;
+                }
+                tx.commit().map_err(ExecError::from)?;
+                affected = Some(docs.len() as u64);
+                Vec::new()
+            }
+            Plan::Update {
+                input,
+                collection,
+                assignments,
+            } => {
+                let targets = {
+                    let mut op = exec::build(input, &ctx)?;
+                    exec::collect(&mut op, &mut ctx)?
+                };
+                let mut tx = self.source.begin().map_err(ExecError::from)?;
+                for r in &targets {
+                    let Some(Value::Object(doc)) = r.first() else {
+                        continue;
+                    };
+                    let mut doc = (**doc).clone();
+                    for (path, e) in assignments {
+                        set_path(&mut doc, path, eval(e, r, &ctx.eval)?);
+                    }
+                    let id = doc.get("id").cloned().unwrap_or(Value::Null);
+                    tx.update(collection, &id, doc).map_err(ExecError::from)?;
+                }
+                tx.commit().map_err(ExecError::from)?;
+                affected = Some(targets.len() as u64);
+                Vec::new()
+            }
+            Plan::Delete { input, collection } => {
+                let targets = {
+                    let mut op = exec::build(input, &ctx)?;
+                    exec::collect(&mut op, &mut ctx)?
+                };
+                let mut tx = self.source.begin().map_err(ExecError::from)?;
+                for r in &targets {
+                    let id = r
+                        .first()
+                        .map_or(Value::Null, |d| d.get_path(&["id".to_string()]).clone());
+                    tx.delete(collection, &id).map_err(ExecError::from)?;
+                }
+                tx.commit().map_err(ExecError::from)?;
+                affected = Some(targets.len() as u64);
+                Vec::new()
+            }
+            Plan::Relate {
+                from,
+                to,
+                label,
+                props,
+            } => {
+                let mut doc = Document::new();
+                for (k, v) in props {
+                    doc.insert(k.clone(), eval(v, &[], &ctx.eval)?);
+                }
+                let (f, t) = (eval(from, &[], &ctx.eval)?, eval(to, &[], &ctx.eval)?);
+                let mut tx = self.source.begin().map_err(ExecError::from)?;
+                tx.relate(&f, &t, label, doc).map_err(ExecError::from)?;
+                tx.commit().map_err(ExecError::from)?;
+                affected = Some(1);
+                Vec::new()
+            }
+            Plan::CreateSchema {
+                schema,
+                if_not_exists,
+            } => {
+                let exists = self.source.schema(&schema.name).is_some_and(|s| s.declared);
+                if exists && !if_not_exists {
+                    return Err(ExecError::from(SourceError::Constraint(format!(
+                        "schema `{}` already exists",
+                        schema.name
+                    )))
+                    .into());
+                }
+                if !exists {
+                    let mut tx = self.source.begin().map_err(ExecError::from)?;
+                    tx.put_schema(schema.clone()).map_err(ExecError::from)?;
+                    tx.commit().map_err(ExecError::from)?;
+                }
+                vec![vec![Value::Bool(!exists)]]
+            }
+            Plan::AlterSchema { schema } => {
+                let mut tx = self.source.begin().map_err(ExecError::from)?;
+                tx.put_schema(schema.clone()).map_err(ExecError::from)?;
+                tx.commit().map_err(ExecError::from)?;
+                vec![vec![Value::Bool(true)]]
+            }
+            Plan::DropSchema { name, if_exists } => {
+                let mut tx = self.source.begin().map_err(ExecError::from)?;
+                let existed = tx.drop_schema(name).map_err(ExecError::from)?;
+                if !existed && !if_exists {
+                    return Err(
+                        ExecError::from(SourceError::NotFound(format!("schema `{name}`"))).into(),
+                    );
+                }
+                tx.commit().map_err(ExecError::from)?;
+                vec![vec![Value::Bool(existed)]]
+            }
+            Plan::DescribeSchema { schema, detailed } => schema
+                .fields
+                .iter()
+                .map(|f| {
+                    let cascade = if *detailed {
+                        f.cascade.as_deref().map_or(Value::Null, Value::str)
+                    } else {
+                        Value::Null
+                    };
+                    vec![
+                        Value::str(&f.name),
+                        Value::str(&f.ty.to_string()),
+                        Value::Bool(f.required),
+                        Value::Bool(f.indexed),
+                        cascade,
+                    ]
+                })
+                .collect(),
+            read => {
+                let mut op = exec::build(read, &ctx)?;
+                exec::collect(&mut op, &mut ctx)?
+            }
+        };
+        let s = ctx.stats;
+        let stats = QueryStats {
+            rows_scanned: s.rows_scanned,
+            rows_processed: s.rows_processed,
+            rows_returned: rows.len() as u64,
+            peak_memory: s.peak_memory,
+            elapsed_us: 0,
+        };
+        Ok(QueryResult {
+            columns,
+            rows,
+            affected,
+            stats,
+        })
+    }
+}
+
+/// Sets a dotted path in a document, creating nested documents on the way.
+fn set_path(doc: &mut Document, path: &[String], v: Value) {
+    let Some((head, rest)) = path.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        doc.insert(head.clone(), v);
+        return;
+    }
+    let mut inner = match doc.get(head) {
+        Some(Value::Object(d)) => (**d).clone(),
+        _ => Document::new(),
+    };
+    set_path(&mut inner, rest, v);
+    doc.insert(head.clone(), Value::Object(Arc::new(inner)));
+}

@@ -1,0 +1,508 @@
+//! Scans, filters, projections, sorts, limits and the other single-input operators.
+
+use super::*;
+use crate::plan::{BExpr, KnnPolicy, SortKey};
+use crate::source::{KnnRequest, NearRequest, Predicate, RecordStream, ScanRequest};
+use std::collections::{HashSet, VecDeque};
+
+pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, ExecError> {
+    Ok(match plan {
+        Plan::Empty { .. } => Box::new(Rows(None)),
+        Plan::Unit => Box::new(Rows(Some(vec![Vec::new()]))),
+        Plan::Scan {
+            collection,
+            entity,
+            filters,
+            projection,
+            limit,
+            ..
+        } => Box::new(Scan {
+            req: ScanRequest {
+                collection: collection.clone(),
+                entity: entity.clone(),
+                filters: filters.clone(),
+                projection: projection.clone(),
+                limit: *limit,
+            },
+            stream: None,
+            residual: Vec::new(),
+        }),
+        Plan::Knn {
+            collection,
+            entity,
+            field,
+            query,
+            metric,
+            k,
+            filters,
+            post_filter,
+            policy,
+            ..
+        } => {
+            let q = eval(query, &[], &ctx.eval)?
+                .as_vector()
+                .ok_or_else(|| ExecError::Type("the k-NN query is not a vector".into()))?;
+            let req = KnnRequest {
+                collection: collection.clone(),
+                entity: entity.clone(),
+                field: field.clone(),
+                query: q,
+                metric: metric.clone(),
+                k: *k,
+                filters: filters.clone(),
+            };
+            Box::new(Knn {
+                req,
+                post_filter: post_filter.clone(),
+                prefilter: *policy == KnnPolicy::PreFilter,
+                done: false,
+            })
+        }
+        Plan::GeoNear {
+            collection,
+            entity,
+            field,
+            anchor,
+            radius,
+            ..
+        } => Box::new(GeoNear {
+            collection: collection.clone(),
+            entity: entity.clone(),
+            field: field.clone(),
+            anchor: anchor.clone(),
+            radius: radius.clone(),
+            done: false,
+        }),
+        Plan::Filter { input, predicate } => Box::new(Filter {
+            input: build(input, ctx)?,
+            predicate: predicate.clone(),
+        }),
+        Plan::Project { input, exprs, .. } => Box::new(Project {
+            input: build(input, ctx)?,
+            exprs: exprs.clone(),
+        }),
+        Plan::Window { input, funcs } => Box::new(Window {
+            input: build(input, ctx)?,
+            funcs: funcs
+                .iter()
+                .map(|(e, n)| (e.clone(), *n, VecDeque::new(), 0.0))
+                .collect(),
+        }),
+        Plan::Sort { input, keys, limit } => Box::new(Sort {
+            input: Some(build(input, ctx)?),
+            keys: keys.clone(),
+            limit: *limit,
+            out: None,
+        }),
+        Plan::Limit {
+            input,
+            limit,
+            offset,
+        } => {
+            let limit = limit
+                .as_ref()
+                .map(|e| const_usize(e, &ctx.eval))
+                .transpose()?;
+            let skip = offset
+                .as_ref()
+                .map(|e| const_usize(e, &ctx.eval))
+                .transpose()?
+                .unwrap_or(0);
+            Box::new(Limit {
+                input: build(input, ctx)?,
+                skip,
+                left: limit.unwrap_or(usize::MAX),
+            })
+        }
+        Plan::Distinct { input } => Box::new(Distinct {
+            input: build(input, ctx)?,
+            seen: HashSet::new(),
+        }),
+        Plan::Join {
+            left,
+            right,
+            kind,
+            on,
+        } => join::build(
+            build(left, ctx)?,
+            build(right, ctx)?,
+            left.width(),
+            right.width(),
+            *kind,
+            on.clone(),
+        ),
+        Plan::Aggregate {
+            input, group, aggs, ..
+        } => aggregate::build(build(input, ctx)?, group.clone(), aggs.clone()),
+        Plan::Traverse {
+            input,
+            steps,
+            added,
+        } => traverse::build(
+            build(input, ctx)?,
+            steps.clone(),
+            input.width(),
+            added.len(),
+        ),
+        Plan::Subscribe { input } => build(input, ctx)?,
+        other => {
+            return Err(ExecError::Type(format!(
+                "not a read plan: {}",
+                other.explain().trim()
+            )));
+        }
+    })
+}
+
+/// Fixed rows, once.
+struct Rows(Option<Vec<Row>>);
+
+impl<'a> Operator<'a> for Rows {
+    fn next(&mut self, _: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        Ok(self.0.take())
+    }
+}
+
+struct Scan<'a> {
+    req: ScanRequest,
+    stream: Option<RecordStream<'a>>,
+    residual: Vec<Predicate>,
+}
+
+impl<'a> Operator<'a> for Scan<'a> {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        if self.stream.is_none() {
+            let resp = ctx.eval.source.scan(&self.req)?;
+            self.residual = resp
+                .unapplied
+                .iter()
+                .filter_map(|&i| self.req.filters.get(i).cloned())
+                .collect();
+            self.stream = Some(resp.records);
+        }
+        let Some(stream) = self.stream.as_mut() else {
+            return Ok(None);
+        };
+        let mut batch = Vec::with_capacity(ctx.budget.batch_size.min(1024));
+        let mut read = 0;
+        for rec in stream.by_ref() {
+            let rec = rec?;
+            read += 1;
+            if self.residual.iter().all(|p| p.matches(&rec)) {
+                batch.push(vec![Value::Object(rec)]);
+                if batch.len() >= ctx.budget.batch_size {
+                    break;
+                }
+            }
+        }
+        ctx.stats.rows_scanned += read as u64;
+        ctx.rows(read)?;
+        Ok(if batch.is_empty() { None } else { Some(batch) })
+    }
+}
+
+/// k-NN with the post-filter policy: widen k until enough rows survive.
+struct Knn {
+    req: KnnRequest,
+    post_filter: Option<BExpr>,
+    prefilter: bool,
+    done: bool,
+}
+
+impl<'a> Operator<'a> for Knn {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        if self.done {
+            return Ok(None);
+        }
+        self.done = true;
+        let k = self.req.k;
+        let mut req = self.req.clone();
+        if !self.prefilter {
+            req.filters.clear();
+        }
+        let must_filter =
+            self.post_filter.is_some() || (!self.prefilter && !self.req.filters.is_empty());
+        if must_filter {
+            req.k = k.saturating_mul(2).max(k + 8);
+        }
+        loop {
+            let hits = ctx.eval.source.knn(&req)?;
+            ctx.rows(hits.len())?;
+            ctx.stats.rows_scanned += hits.len() as u64;
+            let exhausted = hits.len() < req.k;
+            let mut out = Vec::new();
+            for h in hits {
+                if !self.prefilter && !self.req.filters.iter().all(|p| p.matches(&h.record)) {
+                    continue;
+                }
+                let row = vec![Value::Object(h.record)];
+                if let Some(f) = &self.post_filter {
+                    if !is_true(f, &row, &ctx.eval)? {
+                        continue;
+                    }
+                }
+                out.push(row);
+                if out.len() == k {
+                    break;
+                }
+            }
+            if out.len() >= k || exhausted || !must_filter {
+                return Ok(if out.is_empty() { None } else { Some(out) });
+            }
+            req.k = req.k.saturating_mul(2);
+        }
+    }
+}
+
+struct GeoNear {
+    collection: String,
+    entity: Option<String>,
+    field: String,
+    anchor: BExpr,
+    radius: BExpr,
+    done: bool,
+}
+
+impl<'a> Operator<'a> for GeoNear {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        if self.done {
+            return Ok(None);
+        }
+        self.done = true;
+        let mut anchor = eval(&self.anchor, &[], &ctx.eval)?;
+        if anchor.as_vector().is_none() && !anchor.is_null() {
+            let found = ctx.eval.source.get(None, std::slice::from_ref(&anchor))?;
+            anchor = found
+                .first()
+                .and_then(|d| d.get(&self.field).cloned())
+                .unwrap_or(Value::Null);
+        }
+        let (Some(point), Some(radius)) = (
+            anchor.as_vector(),
+            eval(&self.radius, &[], &ctx.eval)?.as_f64(),
+        ) else {
+            return Ok(None);
+        };
+        let req = NearRequest {
+            collection: self.collection.clone(),
+            entity: self.entity.clone(),
+            field: self.field.clone(),
+            anchor: point,
+            radius,
+            limit: None,
+        };
+        let hits = ctx.eval.source.near(&req)?;
+        ctx.rows(hits.len())?;
+        ctx.stats.rows_scanned += hits.len() as u64;
+        let out: Vec<Row> = hits
+            .into_iter()
+            .map(|h| vec![Value::Object(h.record)])
+            .collect();
+        Ok(if out.is_empty() { None } else { Some(out) })
+    }
+}
+
+struct Filter<'a> {
+    input: BoxOp<'a>,
+    predicate: BExpr,
+}
+
+impl<'a> Operator<'a> for Filter<'a> {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        while let Some(batch) = self.input.next(ctx)? {
+            let mut out = Vec::with_capacity(batch.len());
+            for r in batch {
+                if is_true(&self.predicate, &r, &ctx.eval)? {
+                    out.push(r);
+                }
+            }
+            if !out.is_empty() {
+                return Ok(Some(out));
+            }
+        }
+        Ok(None)
+    }
+}
+
+struct Project<'a> {
+    input: BoxOp<'a>,
+    exprs: Vec<BExpr>,
+}
+
+impl<'a> Operator<'a> for Project<'a> {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        let Some(batch) = self.input.next(ctx)? else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(batch.len());
+        for r in batch {
+            out.push(
+                self.exprs
+                    .iter()
+                    .map(|e| eval(e, &r, &ctx.eval))
+                    .collect::<Result<Row, _>>()?,
+            );
+        }
+        Ok(Some(out))
+    }
+}
+
+struct Window<'a> {
+    input: BoxOp<'a>,
+    funcs: Vec<(BExpr, usize, VecDeque<f64>, f64)>,
+}
+
+impl<'a> Operator<'a> for Window<'a> {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        let Some(mut batch) = self.input.next(ctx)? else {
+            return Ok(None);
+        };
+        for r in &mut batch {
+            let mut extra = Vec::with_capacity(self.funcs.len());
+            for (e, n, win, sum) in &mut self.funcs {
+                match eval(e, r, &ctx.eval)?.as_f64() {
+                    Some(x) => {
+                        win.push_back(x);
+                        *sum += x;
+                        if win.len() > *n {
+                            *sum -= win.pop_front().unwrap_or(0.0);
+                        }
+                        extra.push(Value::Float(*sum / win.len() as f64));
+                    }
+                    None => extra.push(Value::Null),
+                }
+            }
+            r.extend(extra);
+        }
+        Ok(Some(batch))
+    }
+}
+
+fn cmp_rows(keys: &[SortKey], a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+    for (i, k) in keys.iter().enumerate() {
+        let o = a[i].total_cmp(&b[i]);
+        let o = if k.desc { o.reverse() } else { o };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
+/// Sort, or top-k when `limit` is set (holds at most 2k rows).
+struct Sort<'a> {
+    input: Option<BoxOp<'a>>,
+    keys: Vec<SortKey>,
+    limit: Option<usize>,
+    out: Option<std::vec::IntoIter<Row>>,
+}
+
+impl<'a> Operator<'a> for Sort<'a> {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        if let Some(mut input) = self.input.take() {
+            // (key values, row)
+            let mut buf: Vec<(Row, Row)> = Vec::new();
+            let mut held = 0usize;
+            let keys = self.keys.clone();
+            let trim = |buf: &mut Vec<(Row, Row)>, k: usize| {
+                if buf.len() > k {
+                    if k > 0 {
+                        buf.select_nth_unstable_by(k - 1, |a, b| cmp_rows(&keys, &a.0, &b.0));
+                    }
+                    buf.truncate(k);
+                }
+            };
+            while let Some(batch) = input.next(ctx)? {
+                for r in batch {
+                    let kv = self
+                        .keys
+                        .iter()
+                        .map(|k| eval(&k.expr, &r, &ctx.eval))
+                        .collect::<Result<Row, _>>()?;
+                    let sz = row_size(&r) + row_size(&kv);
+                    held += sz;
+                    ctx.grow(sz)?;
+                    buf.push((kv, r));
+                }
+                if let Some(k) = self.limit {
+                    if buf.len() >= (2 * k).max(1024) {
+                        trim(&mut buf, k);
+                        let now: usize = buf.iter().map(|(a, b)| row_size(a) + row_size(b)).sum();
+                        ctx.shrink(held - now);
+                        held = now;
+                    }
+                }
+            }
+            if let Some(k) = self.limit {
+                trim(&mut buf, k);
+            }
+            buf.sort_by(|a, b| cmp_rows(&self.keys, &a.0, &b.0));
+            ctx.shrink(held);
+            self.out = Some(
+                buf.into_iter()
+                    .map(|(_, r)| r)
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            );
+        }
+        let Some(it) = self.out.as_mut() else {
+            return Ok(None);
+        };
+        let batch: Vec<Row> = it.take(ctx.budget.batch_size).collect();
+        Ok(if batch.is_empty() { None } else { Some(batch) })
+    }
+}
+
+struct Limit<'a> {
+    input: BoxOp<'a>,
+    skip: usize,
+    left: usize,
+}
+
+impl<'a> Operator<'a> for Limit<'a> {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        while self.left > 0 {
+            let Some(batch) = self.input.next(ctx)? else {
+                return Ok(None);
+            };
+            let mut it = batch.into_iter();
+            if self.skip > 0 {
+                let n = self.skip.min(it.len());
+                if n > 0 {
+                    it.nth(n - 1);
+                }
+                self.skip -= n;
+            }
+            let out: Vec<Row> = it.take(self.left).collect();
+            self.left -= out.len();
+            if !out.is_empty() {
+                return Ok(Some(out));
+            }
+        }
+        Ok(None)
+    }
+}
+
+struct Distinct<'a> {
+    input: BoxOp<'a>,
+    seen: HashSet<Row>,
+}
+
+impl<'a> Operator<'a> for Distinct<'a> {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        while let Some(batch) = self.input.next(ctx)? {
+            let mut out = Vec::new();
+            for r in batch {
+                if !self.seen.contains(&r) {
+                    ctx.grow(row_size(&r))?;
+                    self.seen.insert(r.clone());
+                    out.push(r);
+                }
+            }
+            if !out.is_empty() {
+                return Ok(Some(out));
+            }
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,335 @@
+//! `EXPLAIN`: the plan as an indented tree, expressions printed with column names.
+
+use super::*;
+use std::fmt::Write;
+
+/// Prints `e` with the names of `cols`.
+pub(crate) fn expr_text(e: &BExpr, cols: &[Column]) -> String {
+    let name = |i: usize| cols.get(i).map_or(format!("#{i}"), |c| c.name.clone());
+    let t = |x: &BExpr| expr_text(x, cols);
+    let list = |xs: &[BExpr]| {
+        xs.iter()
+            .map(|x| expr_text(x, cols))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match e {
+        BExpr::Lit(v) => v.to_string(),
+        BExpr::Col(i) => name(*i),
+        BExpr::Field(i, p) => format!("{}.{}", name(*i), p.join(".")),
+        BExpr::Param(p) => format!("${p}"),
+        BExpr::Unary(UnaryOp::Not, x) => format!("NOT ({})", t(x)),
+        BExpr::Unary(UnaryOp::Neg, x) => format!("-({})", t(x)),
+        BExpr::Binary(op, a, b) => format!("({} {} {})", t(a), op.symbol(), t(b)),
+        BExpr::IsNull(x, n) => format!("{} IS {}NULL", t(x), if *n { "NOT " } else { "" }),
+        BExpr::Between(x, a, b, n) => format!(
+            "{} {}BETWEEN {} AND {}",
+            t(x),
+            if *n { "NOT " } else { "" },
+            t(a),
+            t(b)
+        ),
+        BExpr::InList(x, l, n) => {
+            format!("{} {}IN ({})", t(x), if *n { "NOT " } else { "" }, list(l))
+        }
+        BExpr::Like(x, p, n) => format!("{} {}LIKE {}", t(x), if *n { "NOT " } else { "" }, t(p)),
+        BExpr::SimilarTo(x, q, h) => format!("{} SIMILAR TO {} THRESHOLD {}", t(x), t(q), t(h)),
+        BExpr::Near(x, a, r) => format!("{} NEAR {} WITHIN {}", t(x), t(a), t(r)),
+        BExpr::DistanceFrom(x, a) => format!("{} DISTANCE FROM {}", t(x), t(a)),
+        BExpr::Builtin(f, a) => format!("{}({})", f.name(), list(a)),
+        BExpr::External(f, a) => format!("{}({})", f.0.name(), list(a)),
+        BExpr::Case(o, w, el) => {
+            let mut s = String::from("CASE");
+            if let Some(o) = o {
+                let _ = write!(s, " {}", t(o));
+            }
+            for (a, b) in w {
+                let _ = write!(s, " WHEN {} THEN {}", t(a), t(b));
+            }
+            if let Some(x) = el {
+                let _ = write!(s, " ELSE {}", t(x));
+            }
+            s + " END"
+        }
+        BExpr::Array(a) => format!("[{}]", list(a)),
+        BExpr::Object(kv) => format!(
+            "{{{}}}",
+            kv.iter()
+                .map(|(k, v)| format!("{k}: {}", t(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn preds(p: &[Predicate]) -> String {
+    p.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+impl Plan {
+    /// The plan as text, one operator per line, children indented by two spaces.
+    pub fn explain(&self) -> String {
+        let mut out = String::new();
+        self.explain_into(&mut out, 0);
+        out
+    }
+
+    fn explain_into(&self, out: &mut String, depth: usize) {
+        let pad = "  ".repeat(depth);
+        let input_cols = |p: &Plan| p.columns();
+        let line = match self {
+            Plan::Empty { .. } => "Empty".to_string(),
+            Plan::Unit => "Unit".to_string(),
+            Plan::Scan {
+                binding,
+                collection,
+                entity,
+                filters,
+                projection,
+                limit,
+                ..
+            } => {
+                let mut s = format!(
+                    "Scan {collection}{}",
+                    entity.as_ref().map_or(String::new(), |e| format!(".{e}"))
+                );
+                if binding != collection {
+                    let _ = write!(s, " AS {binding}");
+                }
+                if !filters.is_empty() {
+                    let _ = write!(s, " filter=[{}]", preds(filters));
+                }
+                if let Some(p) = projection {
+                    let _ = write!(s, " fields=[{}]", p.join(", "));
+                }
+                if let Some(l) = limit {
+                    let _ = write!(s, " limit={l}");
+                }
+                s
+            }
+            Plan::Knn {
+                binding,
+                collection,
+                field,
+                query,
+                metric,
+                k,
+                filters,
+                post_filter,
+                policy,
+                ..
+            } => {
+                let mut s = format!(
+                    "Knn {collection} AS {binding} field={field} metric={metric} k={k} query={}",
+                    expr_text(query, &[])
+                );
+                let _ = write!(
+                    s,
+                    " policy={}",
+                    if *policy == KnnPolicy::PreFilter {
+                        "pre-filter"
+                    } else {
+                        "post-filter"
+                    }
+                );
+                if !filters.is_empty() {
+                    let _ = write!(s, " filter=[{}]", preds(filters));
+                }
+                if let Some(p) = post_filter {
+                    let _ = write!(s, " post_filter={}", expr_text(p, &self.columns()));
+                }
+                s
+            }
+            Plan::GeoNear {
+                binding,
+                collection,
+                field,
+                anchor,
+                radius,
+                ..
+            } => {
+                format!(
+                    "GeoNear {collection} AS {binding} field={field} anchor={} radius={}",
+                    expr_text(anchor, &[]),
+                    expr_text(radius, &[])
+                )
+            }
+            Plan::Filter { input, predicate } => {
+                format!("Filter {}", expr_text(predicate, &input_cols(input)))
+            }
+            Plan::Project {
+                input,
+                exprs,
+                columns,
+            } => {
+                let cols = input_cols(input);
+                let items: Vec<String> = exprs
+                    .iter()
+                    .zip(columns)
+                    .map(|(e, c)| {
+                        let t = expr_text(e, &cols);
+                        if t == c.name {
+                            t
+                        } else {
+                            format!("{t} AS {}", c.name)
+                        }
+                    })
+                    .collect();
+                format!("Project {}", items.join(", "))
+            }
+            Plan::Aggregate {
+                input,
+                group,
+                aggs,
+                time_bucket,
+                ..
+            } => {
+                let cols = input_cols(input);
+                let g: Vec<String> = group.iter().map(|e| expr_text(e, &cols)).collect();
+                let a: Vec<String> = aggs
+                    .iter()
+                    .map(|c| {
+                        let arg = c
+                            .arg
+                            .as_ref()
+                            .map_or("*".to_string(), |e| expr_text(e, &cols));
+                        format!(
+                            "{}({}{arg})",
+                            c.func.name(),
+                            if c.distinct { "DISTINCT " } else { "" }
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} group=[{}] aggs=[{}]",
+                    if *time_bucket {
+                        "TimeBucket"
+                    } else {
+                        "HashAggregate"
+                    },
+                    g.join(", "),
+                    a.join(", ")
+                )
+            }
+            Plan::Window { input, funcs } => {
+                let cols = input_cols(input);
+                let f: Vec<String> = funcs
+                    .iter()
+                    .map(|(e, n)| format!("MOVING_AVG({}, {n})", expr_text(e, &cols)))
+                    .collect();
+                format!("Window {}", f.join(", "))
+            }
+            Plan::Sort { input, keys, limit } => {
+                let cols = input_cols(input);
+                let k: Vec<String> = keys
+                    .iter()
+                    .map(|k| {
+                        format!(
+                            "{}{}",
+                            expr_text(&k.expr, &cols),
+                            if k.desc { " DESC" } else { "" }
+                        )
+                    })
+                    .collect();
+                match limit {
+                    Some(n) => format!("TopK k={n} keys=[{}]", k.join(", ")),
+                    None => format!("Sort keys=[{}]", k.join(", ")),
+                }
+            }
+            Plan::Limit { limit, offset, .. } => {
+                let mut s = "Limit".to_string();
+                if let Some(l) = limit {
+                    let _ = write!(s, " limit={}", expr_text(l, &[]));
+                }
+                if let Some(o) = offset {
+                    let _ = write!(s, " offset={}", expr_text(o, &[]));
+                }
+                s
+            }
+            Plan::Join { kind, on, .. } => {
+                let cols = self.columns();
+                let mut s = format!("HashJoin {kind:?}");
+                if let Some(o) = on {
+                    let _ = write!(s, " on={}", expr_text(o, &cols));
+                }
+                s
+            }
+            Plan::Distinct { .. } => "Distinct".to_string(),
+            Plan::Traverse {
+                steps,
+                added,
+                input,
+            } => {
+                let cols = self.columns();
+                let base = input.width();
+                let _ = added;
+                let st: Vec<String> = steps
+                    .iter()
+                    .map(|s| {
+                        let arrow = match s.direction {
+                            Direction::Out => "->",
+                            Direction::In => "<-",
+                            Direction::Both => "-",
+                        };
+                        let q = if s.variable {
+                            format!(
+                                "*{}..{}",
+                                s.min,
+                                if s.max == u32::MAX {
+                                    String::new()
+                                } else {
+                                    s.max.to_string()
+                                }
+                            )
+                        } else {
+                            String::new()
+                        };
+                        format!(
+                            "({}){arrow}[:{}{q}{}]",
+                            cols.get(s.from_col).map_or("?", |c| c.name.as_str()),
+                            s.label.as_deref().unwrap_or(""),
+                            if s.optional { "?" } else { "" }
+                        )
+                    })
+                    .collect();
+                format!(
+                    "Traverse {} (adds {} columns after {base})",
+                    st.join(" "),
+                    cols.len() - base
+                )
+            }
+            Plan::Insert {
+                collection, docs, ..
+            } => format!("Insert {collection} rows={}", docs.len()),
+            Plan::Update {
+                collection,
+                assignments,
+                ..
+            } => {
+                format!(
+                    "Update {collection} set=[{}]",
+                    assignments
+                        .iter()
+                        .map(|(p, _)| p.join("."))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+            Plan::Delete { collection, .. } => format!("Delete {collection}"),
+            Plan::Relate { label, .. } => format!("Relate {label}"),
+            Plan::CreateSchema { schema, .. } => format!("CreateSchema {}", schema.name),
+            Plan::AlterSchema { schema } => format!("AlterSchema {}", schema.name),
+            Plan::DropSchema { name, .. } => format!("DropSchema {name}"),
+            Plan::DescribeSchema { schema, .. } => format!("DescribeSchema {}", schema.name),
+            Plan::Subscribe { .. } => "Subscribe".to_string(),
+            Plan::Explain { .. } => "Explain".to_string(),
+        };
+        let _ = writeln!(out, "{pad}{line}");
+        for c in self.children() {
+            c.explain_into(out, depth + 1);
+        }
+    }
+}

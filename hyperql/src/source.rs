@@ -1,0 +1,354 @@
+//! The [`DataSource`] trait: what a storage backend gives hyperql.
+//!
+//! hyperql plans a query, then asks the source for data through the requests below.
+//! Every pushed-down request is a *hint* the source may only partly honour: it answers
+//! with what it could not apply and the executor applies the rest, so a source that
+//! implements nothing but [`DataSource::scan`] still answers every query correctly.
+//! [`Capabilities`] tells the optimizer what is worth pushing.
+
+mod memory;
+mod predicate;
+
+pub use memory::MemorySource;
+pub use predicate::{CmpOp, Predicate};
+
+use crate::ast::Direction;
+use crate::types::Type;
+use crate::value::{Document, Value};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// One entity as a source returns it: a document holding at least its `id`.
+pub type Record = Arc<Document>;
+
+/// A stream of records; each item may fail (I/O, corruption).
+pub type RecordStream<'a> = Box<dyn Iterator<Item = Result<Record, SourceError>> + 'a>;
+
+/// Errors a source reports. `Unsupported` makes the executor fall back where it can.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// The source does not implement this request.
+    #[error("the source does not support {0}")]
+    Unsupported(&'static str),
+    /// No such collection.
+    #[error("unknown collection `{0}`")]
+    UnknownCollection(String),
+    /// No entity with this id.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A write broke a rule of the source (schema, uniqueness, ...).
+    #[error("constraint violated: {0}")]
+    Constraint(String),
+    /// A transaction could not commit (conflict, I/O).
+    #[error("commit failed: {0}")]
+    Commit(String),
+    /// Anything else the backend reports.
+    #[error("{0}")]
+    Backend(String),
+}
+
+/// What a source can do, so the optimizer knows what to push down.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Capabilities {
+    /// `scan` applies [`Predicate`]s (it still reports the ones it did not).
+    pub filter_pushdown: bool,
+    /// `scan` can return only the requested top-level fields.
+    pub projection_pushdown: bool,
+    /// `scan` can stop after `limit` records (only when it applied every filter).
+    pub limit_pushdown: bool,
+    /// Vector indexes: `knn` answers for these (collection, field, metric).
+    pub vector_indexes: Vec<VectorIndex>,
+    /// `knn` applies [`KnnRequest::filters`] during the search (pre-filter). Without
+    /// it the executor post-filters and widens the search until k rows survive.
+    pub knn_prefilter: bool,
+    /// `near` answers radius queries in the source's geometric space.
+    pub geo_near: bool,
+    /// `traverse` expands edges.
+    pub traverse: bool,
+    /// Collections stored as time series, with their time field.
+    pub time_series: Vec<TimeSeries>,
+    /// `begin` returns transactions.
+    pub transactions: bool,
+}
+
+/// A vector index of a source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VectorIndex {
+    /// Collection.
+    pub collection: String,
+    /// Vector field.
+    pub field: String,
+    /// Metric the index is built for (`cosine`, `euclidean`, ...).
+    pub metric: String,
+}
+
+/// A time-series collection.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimeSeries {
+    /// Collection.
+    pub collection: String,
+    /// Its time field (Timestamp).
+    pub time_field: String,
+}
+
+/// `scan`: read a collection.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScanRequest {
+    /// Collection.
+    pub collection: String,
+    /// Entity type within the collection, when given.
+    pub entity: Option<String>,
+    /// Conjunctive filters (all must hold).
+    pub filters: Vec<Predicate>,
+    /// Top-level fields needed (`None`: all). `id` is always returned.
+    pub projection: Option<Vec<String>>,
+    /// Stop after this many records, if every filter was applied.
+    pub limit: Option<usize>,
+}
+
+/// The answer to a scan.
+pub struct ScanResponse<'a> {
+    /// The records.
+    pub records: RecordStream<'a>,
+    /// Indexes into [`ScanRequest::filters`] of the filters *not* applied.
+    pub unapplied: Vec<usize>,
+}
+
+/// `knn`: the k nearest records to a query vector.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KnnRequest {
+    /// Collection.
+    pub collection: String,
+    /// Entity type, when given.
+    pub entity: Option<String>,
+    /// Vector field.
+    pub field: String,
+    /// Query vector.
+    pub query: Vec<f32>,
+    /// Metric name.
+    pub metric: String,
+    /// How many.
+    pub k: usize,
+    /// Filters to apply during the search (only with `knn_prefilter`).
+    pub filters: Vec<Predicate>,
+}
+
+/// A record with its score (similarity or distance, as the request says).
+#[derive(Clone, Debug)]
+pub struct Scored {
+    /// The record.
+    pub record: Record,
+    /// Distance (smaller is closer).
+    pub distance: f64,
+}
+
+/// `near`: records within `radius` of `anchor` in the source's geometric space.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NearRequest {
+    /// Collection.
+    pub collection: String,
+    /// Entity type, when given.
+    pub entity: Option<String>,
+    /// Position field.
+    pub field: String,
+    /// The anchor point.
+    pub anchor: Vec<f32>,
+    /// Largest distance.
+    pub radius: f64,
+    /// Return at most this many, closest first (`None`: all within the radius).
+    pub limit: Option<usize>,
+}
+
+/// `traverse`: one hop of edges from a set of nodes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraverseRequest {
+    /// Node ids to expand from.
+    pub from: Vec<Value>,
+    /// Relationship type, when given.
+    pub label: Option<String>,
+    /// Direction relative to `from`.
+    pub direction: Direction,
+    /// Skip edges whose `active` property is false.
+    pub active_only: bool,
+}
+
+/// An edge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeRecord {
+    /// Edge id (unique in the source).
+    pub id: Value,
+    /// Tail node id.
+    pub from: Value,
+    /// Head node id.
+    pub to: Value,
+    /// Relationship type.
+    pub label: String,
+    /// Properties (`weight`, `active`, ...).
+    pub props: Arc<Document>,
+}
+
+/// `time_range`: records of a time series in `[start, end)`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimeRangeRequest {
+    /// The scan it narrows (filters, projection, limit as in `scan`).
+    pub scan: ScanRequest,
+    /// Time field.
+    pub time_field: String,
+    /// Inclusive start (µs), if any.
+    pub start: Option<i64>,
+    /// Exclusive end (µs), if any.
+    pub end: Option<i64>,
+}
+
+/// A declared or observed schema of a collection.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Schema {
+    /// Collection name.
+    pub name: String,
+    /// Fields in order.
+    pub fields: Vec<FieldSchema>,
+    /// A closed schema rejects unknown fields (in queries and writes).
+    pub closed: bool,
+    /// Declared with `CREATE SCHEMA` (types are checked), or only observed from data.
+    pub declared: bool,
+}
+
+impl Schema {
+    /// The field named `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldSchema> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// One field of a schema.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldSchema {
+    /// Name.
+    pub name: String,
+    /// Type.
+    pub ty: Type,
+    /// Must be present and non-NULL.
+    pub required: bool,
+    /// Indexed (for vectors: a k-NN index).
+    pub indexed: bool,
+    /// The cascade rule, as canonical text, when the field is derived.
+    pub cascade: Option<String>,
+}
+
+/// A function or metric a backend adds (e.g. `HYPERBOLIC_DISTANCE`).
+pub trait ScalarFunction: Send + Sync {
+    /// Name, matched case-insensitively.
+    fn name(&self) -> &str;
+    /// Argument types (`Type::Any` accepts everything); the arity is its length.
+    fn arg_types(&self) -> Vec<Type>;
+    /// Result type.
+    fn return_type(&self) -> Type;
+    /// Evaluates the function; NULL in usually means NULL out.
+    fn call(&self, args: &[Value]) -> Result<Value, SourceError>;
+}
+
+/// A write transaction. Dropping it without [`Transaction::commit`] rolls it back.
+pub trait Transaction {
+    /// Inserts a document (its `id` is generated when absent); returns the id.
+    fn insert(
+        &mut self,
+        collection: &str,
+        entity: Option<&str>,
+        doc: Document,
+    ) -> Result<Value, SourceError>;
+    /// Replaces the document with this id.
+    fn update(&mut self, collection: &str, id: &Value, doc: Document) -> Result<(), SourceError>;
+    /// Deletes the document with this id (and its edges).
+    fn delete(&mut self, collection: &str, id: &Value) -> Result<(), SourceError>;
+    /// Adds an edge; returns its id.
+    fn relate(
+        &mut self,
+        from: &Value,
+        to: &Value,
+        label: &str,
+        props: Document,
+    ) -> Result<Value, SourceError>;
+    /// Creates or replaces a declared schema.
+    fn put_schema(&mut self, schema: Schema) -> Result<(), SourceError>;
+    /// Drops a declared schema; whether it existed.
+    fn drop_schema(&mut self, name: &str) -> Result<bool, SourceError>;
+    /// Makes every change visible at once.
+    fn commit(self: Box<Self>) -> Result<(), SourceError>;
+}
+
+/// A storage backend as hyperql sees it.
+///
+/// Only [`scan`](DataSource::scan), [`get`](DataSource::get) and
+/// [`schema`](DataSource::schema) are required; the other requests have defaults that
+/// report [`SourceError::Unsupported`] (and the optimizer does not use them unless
+/// [`capabilities`](DataSource::capabilities) says so).
+pub trait DataSource: Send + Sync {
+    /// What this source can do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// The schema of a collection: declared, or observed from its data; `None` when
+    /// the collection is unknown.
+    fn schema(&self, collection: &str) -> Option<Schema>;
+
+    /// Reads a collection, applying what it can of the request.
+    fn scan(&self, req: &ScanRequest) -> Result<ScanResponse<'_>, SourceError>;
+
+    /// Fetches entities by id (in any collection when `collection` is `None`), in the
+    /// order of `ids`, skipping ids that do not exist.
+    fn get(&self, collection: Option<&str>, ids: &[Value]) -> Result<Vec<Record>, SourceError>;
+
+    /// The `k` nearest records, closest first.
+    fn knn(&self, req: &KnnRequest) -> Result<Vec<Scored>, SourceError> {
+        let _ = req;
+        Err(SourceError::Unsupported("knn"))
+    }
+
+    /// Records within a radius of a point, closest first, in the source's geometry.
+    fn near(&self, req: &NearRequest) -> Result<Vec<Scored>, SourceError> {
+        let _ = req;
+        Err(SourceError::Unsupported("near"))
+    }
+
+    /// One hop of edges.
+    fn traverse(&self, req: &TraverseRequest) -> Result<Vec<EdgeRecord>, SourceError> {
+        let _ = req;
+        Err(SourceError::Unsupported("traverse"))
+    }
+
+    /// A time range of a time series; by default a scan with the range as filters.
+    fn time_range(&self, req: &TimeRangeRequest) -> Result<ScanResponse<'_>, SourceError> {
+        let mut scan = req.scan.clone();
+        let path = vec![req.time_field.clone()];
+        if let Some(s) = req.start {
+            scan.filters.push(Predicate::Compare {
+                path: path.clone(),
+                op: CmpOp::GtEq,
+                value: Value::Timestamp(s),
+            });
+        }
+        if let Some(e) = req.end {
+            scan.filters.push(Predicate::Compare {
+                path,
+                op: CmpOp::Lt,
+                value: Value::Timestamp(e),
+            });
+        }
+        self.scan(&scan)
+    }
+
+    /// The source's geometric distance (used by `NEAR`, `DISTANCE FROM`), if any.
+    fn geometric_distance(&self) -> Option<Arc<dyn ScalarFunction>> {
+        None
+    }
+
+    /// Functions the source adds to the language.
+    fn functions(&self) -> Vec<Arc<dyn ScalarFunction>> {
+        Vec::new()
+    }
+
+    /// Starts a write transaction.
+    fn begin(&self) -> Result<Box<dyn Transaction + '_>, SourceError> {
+        Err(SourceError::Unsupported("transactions"))
+    }
+}

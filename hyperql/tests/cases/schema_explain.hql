@@ -1,0 +1,76 @@
+query: CREATE SCHEMA topics (
+    name String REQUIRED,
+    embedding Embedding(384),
+    avg_sentiment Float CASCADED AS AGGREGATE Average FROM sentiment
+        THROUGH tagged_with INCOMING WITH DECAY Exponential(0.5)
+  ) WITH EXTENSIBILITY Closed
+ok
+TRUE
+
+query: ALTER SCHEMA topics ADD FIELD score Float
+ok
+TRUE
+
+query: DESCRIBE SCHEMA topics DETAILED
+field | type | required | indexed | cascade
+'name' | 'String' | TRUE | FALSE | NULL
+'embedding' | 'Vector(384)' | FALSE | FALSE | NULL
+'avg_sentiment' | 'Float' | FALSE | FALSE | 'CASCADED AS AGGREGATE Average FROM sentiment THROUGH tagged_with INCOMING WITH DECAY Exponential(0.5)'
+'score' | 'Float' | FALSE | FALSE | NULL
+
+query: INSERT INTO topics (name, score) VALUES ('rust', 0.9)
+affected 1
+
+query: INSERT INTO topics (score) VALUES (0.1)
+error: source error: constraint violated: `topics.name` is required
+
+query: SELECT name, score FROM topics
+name | score
+'rust' | 0.9000
+
+query: CREATE SCHEMA topics (name String)
+error: source error: constraint violated: schema `topics` already exists
+
+query: DROP SCHEMA IF EXISTS topics
+ok
+TRUE
+
+query: DROP SCHEMA topics
+error: source error: not found: schema `topics`
+
+query: CREATE SCHEMA bad (x Complex)
+error: semantic errors: / line 1, column 22: unknown type `Complex`, found `Complex`
+
+query: EXPLAIN SELECT name FROM users WHERE age > 30 ORDER BY name LIMIT 5
+plan
+'Limit limit=5'
+'  Sort keys=[name]'
+'    Project users.name AS name'
+'      Filter (users.age > 30)'
+'        Scan users'
+
+query: EXPLAIN SELECT u.name FROM users u JOIN orders o ON u.id = o.user_id WHERE o.total > 10 AND u.age > 1 + 2
+plan
+'Project u.name AS name'
+'  Filter ((o.total > 10) AND (u.age > (1 + 2)))'
+'    HashJoin Inner on=(u.id = o.user_id)'
+'      Scan users AS u'
+'      Scan orders AS o'
+
+param q = [1.0, 0.0, 0.0]
+query: EXPLAIN SELECT title FROM articles WHERE lang = 'de' ORDER BY SIMILARITY(text_embedding, $q, 'cosine') DESC LIMIT 2
+plan
+'Project title'
+'  Limit limit=2'
+'    Sort keys=[_order0 DESC]'
+'      Project articles.title AS title, SIMILARITY(articles.text_embedding, [1.0,0.0,0.0], ''cosine'') AS _order0'
+'        Filter (articles.lang = ''de'')'
+'          Scan articles'
+
+query: EXPLAIN SELECT category, COUNT(*) FROM products WHERE TRUE AND price > 10 GROUP BY category
+plan
+'Project category, COUNT(*)'
+'  HashAggregate group=[products.category] aggs=[COUNT(*)]'
+'    Filter (TRUE AND (products.price > 10))'
+'      Scan products'
+
