@@ -120,13 +120,13 @@ impl Config {
 
     /// Checks the values; `open` calls it.
     pub fn validate(&self) -> Result<()> {
-        if self.segment_size < 64 * 1024 || self.segment_size % 4096 != 0 {
+        if self.segment_size < 64 * 1024 || !self.segment_size.is_multiple_of(4096) {
             return Err(Error::Config(format!(
                 "segment_size {} must be a multiple of 4096 and at least 64 KiB",
                 self.segment_size
             )));
         }
-        if self.log_segment_size < 64 * 1024 || self.log_segment_size % 4096 != 0 {
+        if self.log_segment_size < 64 * 1024 || !self.log_segment_size.is_multiple_of(4096) {
             return Err(Error::Config(format!(
                 "log_segment_size {} must be a multiple of 4096 and at least 64 KiB",
                 self.log_segment_size

@@ -16,11 +16,13 @@ use std::ops::{Bound, RangeBounds};
 pub(crate) type RawDef<'a> = redb::TableDefinition<'a, &'static [u8], &'static [u8]>;
 type RawTable<'t> = redb::Table<'t, &'static [u8], &'static [u8]>;
 type RawReadTable = redb::ReadOnlyTable<&'static [u8], &'static [u8]>;
+/// Marks the key and value types without owning or borrowing them.
+type Types<K, V> = PhantomData<(fn(&K), fn(&V))>;
 
 /// Names a table and its key and value types.
 pub struct TableDefinition<'a, K: Key + ?Sized, V: Value + ?Sized> {
     name: &'a str,
-    _types: PhantomData<(fn(&K), fn(&V))>,
+    _types: Types<K, V>,
 }
 
 impl<'a, K: Key + ?Sized, V: Value + ?Sized> TableDefinition<'a, K, V> {
@@ -103,7 +105,7 @@ impl RawEntry<'_> {
 pub struct RangeIter<'a, K: Key + ?Sized, V: Value + ?Sized> {
     /// `None` for a range known to be empty (missing table, inverted bounds).
     inner: Option<redb::Range<'a, &'static [u8], &'static [u8]>>,
-    _types: PhantomData<(fn(&K), fn(&V))>,
+    _types: Types<K, V>,
 }
 
 impl<'a, K: Key + ?Sized, V: Value + ?Sized> RangeIter<'a, K, V> {
@@ -294,7 +296,7 @@ pub struct TableMut<'t, K: Key + ?Sized, V: Value + ?Sized> {
     name: String,
     key_buf: Vec<u8>,
     value_buf: Vec<u8>,
-    _types: PhantomData<(fn(&K), fn(&V))>,
+    _types: Types<K, V>,
 }
 
 impl<'t, K: Key + ?Sized, V: Value + ?Sized> TableMut<'t, K, V> {
@@ -420,7 +422,7 @@ impl<'t, K: Key + ?Sized, V: Value + ?Sized> TableMut<'t, K, V> {
 /// exist reads as empty.
 pub struct ReadTable<K: Key + ?Sized, V: Value + ?Sized> {
     table: Option<RawReadTable>,
-    _types: PhantomData<(fn(&K), fn(&V))>,
+    _types: Types<K, V>,
 }
 
 impl<K: Key + ?Sized, V: Value + ?Sized> ReadTable<K, V> {

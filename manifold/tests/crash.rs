@@ -6,6 +6,7 @@
 //!
 //! This binary re-executes itself: `child_process` does the work only when
 //! `MANIFOLD_CRASH_CHILD` names the database path.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use manifold::{Config, Database, TableDefinition};
 use rand::Rng;
@@ -54,7 +55,10 @@ fn child_process() {
                     } else {
                         let tx = db.begin_write(&[a, b]).unwrap();
                         tx.open_table_in(a, T).unwrap().insert(&key, &v).unwrap();
-                        tx.open_table_in(b, T).unwrap().insert(&key, &(v ^ 1)).unwrap();
+                        tx.open_table_in(b, T)
+                            .unwrap()
+                            .insert(&key, &(v ^ 1))
+                            .unwrap();
                         tx.commit().unwrap();
                     }
                     let mut out = std::io::stdout().lock();
@@ -70,7 +74,13 @@ fn child_process() {
 }
 
 fn read_all(db: &Database, cf: &str) -> BTreeMap<(u32, u32, u64), u64> {
-    let t = db.column_family(cf).unwrap().begin_read().unwrap().open_table(T).unwrap();
+    let t = db
+        .column_family(cf)
+        .unwrap()
+        .begin_read()
+        .unwrap()
+        .open_table(T)
+        .unwrap();
     t.iter().unwrap().map(Result::unwrap).collect()
 }
 
@@ -87,7 +97,12 @@ fn sigkill_at_random_points_loses_no_acknowledged_commit() {
     let mut total_acked = 0usize;
     for round in 0..rounds {
         let mut child = Command::new(&exe)
-            .args(["child_process", "--exact", "--nocapture", "--test-threads=1"])
+            .args([
+                "child_process",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &path)
             .env(ROUND_ENV, round.to_string())
             .stdout(Stdio::piped())
@@ -97,7 +112,11 @@ fn sigkill_at_random_points_loses_no_acknowledged_commit() {
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         // Sometimes kill during open/recovery, usually mid-commits.
-        let kill_after: usize = if rng.random_bool(0.15) { 0 } else { rng.random_range(1..600) };
+        let kill_after: usize = if rng.random_bool(0.15) {
+            0
+        } else {
+            rng.random_range(1..600)
+        };
         let mut acked: BTreeSet<(u32, u64)> = BTreeSet::new();
         if kill_after > 0 {
             for line in lines.by_ref() {
@@ -141,18 +160,33 @@ fn verify(path: &Path, round: u32, acked: &BTreeSet<(u32, u64)>) {
     let b = read_all(&db, "b");
     for &(t, i) in acked {
         let v = u64::from(round) << 40 | u64::from(t) << 32 | i;
-        assert_eq!(a.get(&(round, t, i)), Some(&v), "round {round}: acked ({t},{i}) lost");
+        assert_eq!(
+            a.get(&(round, t, i)),
+            Some(&v),
+            "round {round}: acked ({t},{i}) lost"
+        );
         if t != 2 {
-            assert_eq!(b.get(&(round, t, i)), Some(&(v ^ 1)), "round {round}: acked ({t},{i}) lost in b");
+            assert_eq!(
+                b.get(&(round, t, i)),
+                Some(&(v ^ 1)),
+                "round {round}: acked ({t},{i}) lost in b"
+            );
         }
     }
     // Batches are all-or-nothing across the two families.
     let batch_a: BTreeSet<_> = a.keys().filter(|k| k.1 != 2).collect();
     let batch_b: BTreeSet<_> = b.keys().collect();
-    assert_eq!(batch_a, batch_b, "round {round}: a batch is in one family only");
+    assert_eq!(
+        batch_a, batch_b,
+        "round {round}: a batch is in one family only"
+    );
     // Each thread commits in order, so what survives of a round is a prefix per thread.
     for t in 0..THREADS {
-        let ids: Vec<u64> = a.keys().filter(|k| k.0 == round && k.1 == t).map(|k| k.2).collect();
+        let ids: Vec<u64> = a
+            .keys()
+            .filter(|k| k.0 == round && k.1 == t)
+            .map(|k| k.2)
+            .collect();
         assert!(
             ids.iter().enumerate().all(|(n, &i)| n as u64 == i),
             "round {round}: thread {t} has a gap"

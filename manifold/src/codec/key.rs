@@ -44,10 +44,7 @@ pub fn decode_key<K: Key + ?Sized>(mut bytes: &[u8]) -> Result<K::Owned, DecodeE
     Ok(v)
 }
 
-fn take<'a, const N: usize>(
-    input: &mut &'a [u8],
-    what: &'static str,
-) -> Result<[u8; N], DecodeError> {
+fn take<const N: usize>(input: &mut &[u8], what: &'static str) -> Result<[u8; N], DecodeError> {
     if input.len() < N {
         return Err(DecodeError::Truncated { what });
     }

@@ -172,10 +172,10 @@ impl Directory {
 
     /// Checks the invariants listed in the module docs.
     pub(crate) fn validate(&self) -> Result<(), String> {
-        if self.segment_size == 0 || self.segment_size % 4096 != 0 {
+        if self.segment_size == 0 || !self.segment_size.is_multiple_of(4096) {
             return Err(format!("bad segment size {}", self.segment_size));
         }
-        if self.log_segment_size == 0 || self.log_segment_size % 4096 != 0 {
+        if self.log_segment_size == 0 || !self.log_segment_size.is_multiple_of(4096) {
             return Err(format!("bad log segment size {}", self.log_segment_size));
         }
         let mut seen = BTreeSet::new();

@@ -1,4 +1,5 @@
 //! Integration tests of manifold, one module per behaviour.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod basic;
 mod codec;

@@ -39,11 +39,9 @@ fn acknowledged_commits_survive_power_loss_during_concurrent_batches() {
                         tx.commit().unwrap();
                         acked.lock().push(id);
                         i += 1;
-                        if i % 50 == 0 {
-                            // Checkpoints run concurrently with commits too.
-                            if t == 0 {
-                                db.checkpoint().unwrap();
-                            }
+                        // Checkpoints run concurrently with commits too.
+                        if t == 0 && i.is_multiple_of(50) {
+                            db.checkpoint().unwrap();
                         }
                     }
                 });
