@@ -51,6 +51,7 @@ pub struct QueryStats {
 pub struct Engine<S: DataSource> {
     source: S,
     budget: Budget,
+    optimize: bool,
 }
 
 fn semantic(src: &str, e: SemanticError) -> Error {
@@ -74,7 +75,15 @@ impl<S: DataSource> Engine<S> {
         Engine {
             source,
             budget: Budget::default(),
+            optimize: true,
         }
+    }
+
+    /// Turns the optimizer off (plans run as built; for testing the rules against an
+    /// unoptimized oracle).
+    pub fn with_optimizer(mut self, on: bool) -> Self {
+        self.optimize = on;
+        self
     }
 
     /// Replaces the per-query budget.
@@ -172,6 +181,9 @@ impl<S: DataSource> Engine<S> {
         }
         let mut plan = analysis.plan;
         optimizer::bind_params(&mut plan, params);
+        if !self.optimize {
+            return Ok(plan);
+        }
         Ok(optimizer::optimize(plan, &self.source.capabilities()))
     }
 

@@ -101,7 +101,12 @@ impl Predicate {
         };
         match self {
             Predicate::Compare { path, op, value } => {
-                get(path).sql_cmp(value).is_some_and(|o| op.holds(o))
+                let v = get(path);
+                match v.sql_cmp(value) {
+                    Some(o) => op.holds(o),
+                    // Non-NULL values of types that do not compare are unequal.
+                    None => *op == CmpOp::NotEq && !v.is_null() && !value.is_null(),
+                }
             }
             Predicate::In { path, values } => {
                 let v = get(path);

@@ -44,33 +44,29 @@ error: semantic errors: / line 1, column 22: unknown type `Complex`, found `Comp
 query: EXPLAIN SELECT name FROM users WHERE age > 30 ORDER BY name LIMIT 5
 plan
 'Limit limit=5'
-'  Sort keys=[name]'
+'  TopK k=5 keys=[name]'
 '    Project users.name AS name'
-'      Filter (users.age > 30)'
-'        Scan users'
+'      Scan users filter=[age > 30]'
 
 query: EXPLAIN SELECT u.name FROM users u JOIN orders o ON u.id = o.user_id WHERE o.total > 10 AND u.age > 1 + 2
 plan
 'Project u.name AS name'
-'  Filter ((o.total > 10) AND (u.age > (1 + 2)))'
-'    HashJoin Inner on=(u.id = o.user_id)'
-'      Scan users AS u'
-'      Scan orders AS o'
+'  HashJoin Inner on=(u.id = o.user_id)'
+'    Scan users AS u filter=[age > 3]'
+'    Scan orders AS o filter=[total > 10]'
 
 param q = [1.0, 0.0, 0.0]
 query: EXPLAIN SELECT title FROM articles WHERE lang = 'de' ORDER BY SIMILARITY(text_embedding, $q, 'cosine') DESC LIMIT 2
 plan
 'Project title'
 '  Limit limit=2'
-'    Sort keys=[_order0 DESC]'
+'    TopK k=2 keys=[_order0 DESC]'
 '      Project articles.title AS title, SIMILARITY(articles.text_embedding, [1.0,0.0,0.0], ''cosine'') AS _order0'
-'        Filter (articles.lang = ''de'')'
-'          Scan articles'
+'        Knn articles AS articles field=text_embedding metric=cosine k=2 query=[1.0,0.0,0.0] policy=pre-filter filter=[lang = ''de'']'
 
 query: EXPLAIN SELECT category, COUNT(*) FROM products WHERE TRUE AND price > 10 GROUP BY category
 plan
 'Project category, COUNT(*)'
 '  HashAggregate group=[products.category] aggs=[COUNT(*)]'
-'    Filter (TRUE AND (products.price > 10))'
-'      Scan products'
+'    Scan products filter=[price > 10]'
 

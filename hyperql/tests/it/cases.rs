@@ -93,6 +93,7 @@ fn hql_cases() {
     {
         let text = std::fs::read_to_string(path).expect("read case");
         let engine = fixture::engine();
+        let plain = hyperql::Engine::new(fixture::source()).with_optimizer(false);
         let mut rewritten = String::new();
         for case in parse_cases(&text) {
             total += 1;
@@ -103,6 +104,17 @@ fn hql_cases() {
                 rewritten.push_str(&format!("param {k} = {v}\n"));
             }
             let got = render(&engine.query(&case.query, &params));
+            // The optimizer must not change answers: compare with the unoptimized plan.
+            if !case.query.starts_with("EXPLAIN") {
+                let oracle = render(&plain.query(&case.query, &params));
+                if oracle != got {
+                    failures.push(format!(
+                        "{}: {}\n--- unoptimized\n{oracle}\n--- optimized\n{got}",
+                        path.display(),
+                        case.query
+                    ));
+                }
+            }
             if got != case.expected {
                 failures.push(format!(
                     "{}: {}\n--- expected\n{}\n--- got\n{}",

@@ -3,6 +3,8 @@
 
 mod cases;
 mod docs;
+mod engine;
 mod fixture;
+mod optimizer;
 mod parse_errors;
 mod roundtrip;
