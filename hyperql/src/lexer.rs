@@ -125,8 +125,8 @@ fn trivia(i: &mut Input<'_>) -> Result<(), &'static str> {
         } else if s.starts_with("--") {
             let n = s.find('\n').unwrap_or(s.len());
             let _ = i.next_slice(n);
-        } else if s.starts_with("/*") {
-            match s[2..].find("*/") {
+        } else if let Some(body) = s.strip_prefix("/*") {
+            match body.find("*/") {
                 Some(n) => {
                     let _ = i.next_slice(n + 4);
                 }

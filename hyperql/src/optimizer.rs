@@ -854,14 +854,13 @@ fn apply_projection(plan: &mut Plan, uses: &Uses) {
         projection,
         ..
     } = plan
+        && let Some(Some(fields)) = uses.get(binding.as_str())
     {
-        if let Some(Some(fields)) = uses.get(binding.as_str()) {
-            let mut f: Vec<String> = fields.iter().cloned().collect();
-            if !f.iter().any(|x| x == "id") {
-                f.insert(0, "id".to_string());
-            }
-            *projection = Some(f);
+        let mut f: Vec<String> = fields.iter().cloned().collect();
+        if !f.iter().any(|x| x == "id") {
+            f.insert(0, "id".to_string());
         }
+        *projection = Some(f);
     }
     for c in plan.children_mut() {
         apply_projection(c, uses);

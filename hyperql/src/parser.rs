@@ -29,10 +29,10 @@ pub fn parse(src: &str) -> Result<Script, Diagnostics> {
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse_statement(src: &str) -> Result<Statement, Diagnostics> {
     let mut script = parse(src)?;
-    if script.statements.len() == 1 {
-        if let Some(s) = script.statements.pop() {
-            return Ok(s);
-        }
+    if script.statements.len() == 1
+        && let Some(s) = script.statements.pop()
+    {
+        return Ok(s);
     }
     let span = Span::new(0, src.len());
     let msg = format!("expected one statement, found {}", script.statements.len());

@@ -353,7 +353,7 @@ pub struct AlterSchema {
 #[derive(Clone, Debug, PartialEq)]
 pub enum AlterAction {
     /// `ADD FIELD def`.
-    AddField(FieldDef),
+    AddField(Box<FieldDef>),
     /// `DROP FIELD name`.
     DropField(Ident),
 }

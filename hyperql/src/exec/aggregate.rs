@@ -45,10 +45,10 @@ impl Acc {
         if v.is_null() {
             return Ok(());
         }
-        if let Some(seen) = &mut self.seen {
-            if !seen.insert(v.clone()) {
-                return Ok(());
-            }
+        if let Some(seen) = &mut self.seen
+            && !seen.insert(v.clone())
+        {
+            return Ok(());
         }
         self.count += 1;
         match func {

@@ -148,10 +148,10 @@ impl<'a> Operator<'a> for HashJoin<'a> {
                 for &i in cands {
                     let mut row = l.clone();
                     row.extend(self.table[i].iter().cloned());
-                    if let Some(res) = &self.residual {
-                        if !is_true(res, &row, &ctx.eval)? {
-                            continue;
-                        }
+                    if let Some(res) = &self.residual
+                        && !is_true(res, &row, &ctx.eval)?
+                    {
+                        continue;
                     }
                     any = true;
                     self.matched[i] = true;

@@ -236,10 +236,10 @@ impl<'a> Operator<'a> for Knn {
                     continue;
                 }
                 let row = vec![Value::Object(h.record)];
-                if let Some(f) = &self.post_filter {
-                    if !is_true(f, &row, &ctx.eval)? {
-                        continue;
-                    }
+                if let Some(f) = &self.post_filter
+                    && !is_true(f, &row, &ctx.eval)?
+                {
+                    continue;
                 }
                 out.push(row);
                 if out.len() == k {
@@ -424,13 +424,13 @@ impl<'a> Operator<'a> for Sort<'a> {
                     ctx.grow(sz)?;
                     buf.push((kv, r));
                 }
-                if let Some(k) = self.limit {
-                    if buf.len() >= (2 * k).max(1024) {
-                        trim(&mut buf, k);
-                        let now: usize = buf.iter().map(|(a, b)| row_size(a) + row_size(b)).sum();
-                        ctx.shrink(held - now);
-                        held = now;
-                    }
+                if let Some(k) = self.limit
+                    && buf.len() >= (2 * k).max(1024)
+                {
+                    trim(&mut buf, k);
+                    let now: usize = buf.iter().map(|(a, b)| row_size(a) + row_size(b)).sum();
+                    ctx.shrink(held - now);
+                    held = now;
                 }
             }
             if let Some(k) = self.limit {

@@ -429,14 +429,14 @@ fn case(i: &mut In<'_>) -> PResult<Expr> {
 /// (JSON compatibility), anything else an expression.
 fn element(i: &mut In<'_>) -> PResult<Expr> {
     let t = peek(i);
-    if let Tok::DQuoted(s) = &t.kind {
-        if matches!(peek2(i).kind, Tok::Punct("," | "]" | "}")) {
-            bump(i);
-            return Ok(Expr {
-                kind: ExprKind::Literal(Literal::String(s.clone())),
-                span: t.span,
-            });
-        }
+    if let Tok::DQuoted(s) = &t.kind
+        && matches!(peek2(i).kind, Tok::Punct("," | "]" | "}"))
+    {
+        bump(i);
+        return Ok(Expr {
+            kind: ExprKind::Literal(Literal::String(s.clone())),
+            span: t.span,
+        });
     }
     expr(i)
 }

@@ -293,7 +293,7 @@ fn alter_schema(i: &mut In<'_>) -> PResult<AlterSchema> {
     let name = ident(i)?;
     let action = if eat_kw(i, "ADD").is_some() {
         expect_kw(i, "FIELD")?;
-        AlterAction::AddField(field_def(i)?)
+        AlterAction::AddField(Box::new(field_def(i)?))
     } else if eat_kw(i, "DROP").is_some() {
         expect_kw(i, "FIELD")?;
         AlterAction::DropField(ident(i)?)

@@ -321,16 +321,16 @@ impl Builder<'_> {
         let ty = Type::from_name(&f.ty.name.name, &f.ty.params).ok_or_else(|| {
             SemanticError::new(f.ty.name.span, format!("unknown type `{}`", f.ty.name.name))
         })?;
-        if let Some(c) = &f.cascade {
-            if AggFunc::from_name(&c.function.name).is_none() {
-                return err(
-                    c.function.span,
-                    format!(
-                        "unknown aggregate `{}` (expected Count, Sum, Average, Min or Max)",
-                        c.function.name
-                    ),
-                );
-            }
+        if let Some(c) = &f.cascade
+            && AggFunc::from_name(&c.function.name).is_none()
+        {
+            return err(
+                c.function.span,
+                format!(
+                    "unknown aggregate `{}` (expected Count, Sum, Average, Min or Max)",
+                    c.function.name
+                ),
+            );
         }
         if let Some(d) = &f.default {
             let (b, t) = self.expr(d, &[], Mode::Row("DEFAULT"))?;
@@ -536,17 +536,17 @@ impl Builder<'_> {
                     collection, entity, ..
                 },
             ) = (&p.start.label, &plan)
+                && start == 0
+                && l.name != *collection
+                && entity.as_deref() != Some(l.name.as_str())
             {
-                if start == 0 && l.name != *collection && entity.as_deref() != Some(l.name.as_str())
-                {
-                    return err(
-                        l.span,
-                        format!(
-                            "label `{}` does not match the FROM collection `{collection}`",
-                            l.name
-                        ),
-                    );
-                }
+                return err(
+                    l.span,
+                    format!(
+                        "label `{}` does not match the FROM collection `{collection}`",
+                        l.name
+                    ),
+                );
             }
             let mut cur = start;
             for (edge, node) in &p.steps {
@@ -568,13 +568,13 @@ impl Builder<'_> {
                     ));
                 }
                 let ename = edge.var.as_ref().map(|v| v.name.clone());
-                if let Some(n) = &ename {
-                    if find(&cols, n).is_some() {
-                        return err(
-                            edge.var.as_ref().map_or(p.span, |v| v.span),
-                            format!("variable `{n}` is bound twice"),
-                        );
-                    }
+                if let Some(n) = &ename
+                    && find(&cols, n).is_some()
+                {
+                    return err(
+                        edge.var.as_ref().map_or(p.span, |v| v.span),
+                        format!("variable `{n}` is bound twice"),
+                    );
                 }
                 let ecol = Column {
                     binding: ename.clone(),
@@ -586,10 +586,10 @@ impl Builder<'_> {
                 added.push(ecol);
                 let bound_target = node.var.as_ref().and_then(|v| find(&cols, &v.name));
                 let node_label = node.label.as_ref().map(|l| l.name.clone());
-                if let Some(l) = &node.label {
-                    if self.source.schema(&l.name).is_none() {
-                        return err(l.span, format!("unknown collection `{}`", l.name));
-                    }
+                if let Some(l) = &node.label
+                    && self.source.schema(&l.name).is_none()
+                {
+                    return err(l.span, format!("unknown collection `{}`", l.name));
                 }
                 steps.push(TraverseStep {
                     from_col: cur,
@@ -1446,25 +1446,25 @@ impl Builder<'_> {
                 a.span,
                 &format!("argument {} of `{}`", i + 1, name.name),
             )?;
-            if matches!(bi, Builtin::Similarity | Builtin::Distance) && i == 2 {
-                if let BExpr::Lit(Value::String(m)) = &x {
-                    if !METRICS.iter().any(|k| k.eq_ignore_ascii_case(m)) {
-                        return err(
-                            a.span,
-                            format!(
-                                "unknown metric `{m}`; expected one of {}",
-                                METRICS.join(", ")
-                            ),
-                        );
-                    }
-                }
+            if matches!(bi, Builtin::Similarity | Builtin::Distance)
+                && i == 2
+                && let BExpr::Lit(Value::String(m)) = &x
+                && !METRICS.iter().any(|k| k.eq_ignore_ascii_case(m))
+            {
+                return err(
+                    a.span,
+                    format!(
+                        "unknown metric `{m}`; expected one of {}",
+                        METRICS.join(", ")
+                    ),
+                );
             }
-            if bi == Builtin::TimeBucket && i == 0 {
-                if let BExpr::Lit(Value::String(w)) = &x {
-                    if crate::value::parse_interval(w).is_none_or(|n| n <= 0) {
-                        return err(a.span, format!("bad bucket width `{w}`"));
-                    }
-                }
+            if bi == Builtin::TimeBucket
+                && i == 0
+                && let BExpr::Lit(Value::String(w)) = &x
+                && crate::value::parse_interval(w).is_none_or(|n| n <= 0)
+            {
+                return err(a.span, format!("bad bucket width `{w}`"));
             }
             bound.push(x);
             types.push(t);

@@ -230,6 +230,8 @@ struct MemScan<'a> {
     entity: Option<String>,
     filters: Vec<Predicate>,
     left: usize,
+    /// `Some` when a filter is `id = constant`: the row index, if any.
+    only: Option<Option<usize>>,
 }
 
 impl Iterator for MemScan<'_> {
@@ -238,13 +240,22 @@ impl Iterator for MemScan<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         let (_, c) = self.guard.collections.get_index(self.coll)?;
         while self.left > 0 {
-            let row = c.rows.get(self.pos)?;
+            let row = match self.only {
+                // A primary-key lookup: at most the one row.
+                Some(i) => {
+                    if self.pos > 0 {
+                        return None;
+                    }
+                    i.and_then(|i| c.rows.get(i))?
+                }
+                None => c.rows.get(self.pos)?,
+            };
             self.pos += 1;
             let Some((entity, doc)) = row else { continue };
-            if let Some(want) = &self.entity {
-                if entity.as_deref() != Some(want.as_str()) {
-                    continue;
-                }
+            if let Some(want) = &self.entity
+                && entity.as_deref() != Some(want.as_str())
+            {
+                continue;
             }
             if self.filters.iter().all(|p| p.matches(doc)) {
                 self.left -= 1;
@@ -334,6 +345,19 @@ impl DataSource for MemorySource {
             .collections
             .get_index_of(&req.collection)
             .ok_or_else(|| SourceError::UnknownCollection(req.collection.clone()))?;
+        let only = req.filters.iter().find_map(|f| match f {
+            Predicate::Compare {
+                path,
+                op: CmpOp::Eq,
+                value,
+            } if path.len() == 1 && path[0] == "id" => Some(
+                guard
+                    .collections
+                    .get_index(coll)
+                    .and_then(|(_, c)| c.by_id.get(value).copied()),
+            ),
+            _ => None,
+        });
         let scan = MemScan {
             guard,
             coll,
@@ -341,6 +365,7 @@ impl DataSource for MemorySource {
             entity: req.entity.clone(),
             filters: req.filters.clone(),
             left: req.limit.unwrap_or(usize::MAX),
+            only,
         };
         Ok(ScanResponse {
             records: Box::new(scan),
@@ -419,13 +444,13 @@ impl DataSource for MemorySource {
                 continue;
             }
             let Some(p) = d.get(&req.field) else { continue };
-            if let Some(distance) = metric.call(&[p.clone(), anchor.clone()])?.as_f64() {
-                if distance <= req.radius {
-                    hits.push(Scored {
-                        record: d.clone(),
-                        distance,
-                    });
-                }
+            if let Some(distance) = metric.call(&[p.clone(), anchor.clone()])?.as_f64()
+                && distance <= req.radius
+            {
+                hits.push(Scored {
+                    record: d.clone(),
+                    distance,
+                });
             }
         }
         hits.sort_by(|a, b| a.distance.total_cmp(&b.distance));
@@ -518,12 +543,12 @@ impl MemTransaction<'_> {
                 )));
             }
         }
-        if schema.closed {
-            if let Some(k) = doc.keys().find(|k| *k != "id" && schema.field(k).is_none()) {
-                return Err(SourceError::Constraint(format!(
-                    "`{collection}` has no field `{k}` (closed schema)"
-                )));
-            }
+        if schema.closed
+            && let Some(k) = doc.keys().find(|k| *k != "id" && schema.field(k).is_none())
+        {
+            return Err(SourceError::Constraint(format!(
+                "`{collection}` has no field `{k}` (closed schema)"
+            )));
         }
         Ok(())
     }
@@ -608,14 +633,13 @@ impl Transaction for MemTransaction<'_> {
     fn commit(self: Box<Self>) -> Result<(), SourceError> {
         let mut st = self.source.state.write().unwrap_or_else(|e| e.into_inner());
         for op in &self.ops {
-            if let Op::Update(c, id, _) = op {
-                if !st
+            if let Op::Update(c, id, _) = op
+                && !st
                     .collections
                     .get(c)
                     .is_some_and(|c| c.by_id.contains_key(id))
-                {
-                    return Err(SourceError::NotFound(id.to_string()));
-                }
+            {
+                return Err(SourceError::NotFound(id.to_string()));
             }
         }
         for op in self.ops {

@@ -345,7 +345,7 @@ fn statement() -> impl Strategy<Value = Statement> {
             .prop_map(|(from, label, props, incoming, to)| StatementKind::Relate(Relate { from, label, props, direction: if incoming { Direction::In } else { Direction::Out }, to })),
         1 => (any::<bool>(), ident(), prop::collection::vec(field_def(), 1..3), prop::option::of(ident()))
             .prop_map(|(if_not_exists, name, fields, extensibility)| StatementKind::CreateSchema(CreateSchema { if_not_exists, name, fields, extensibility })),
-        1 => (ident(), field_def()).prop_map(|(name, f)| StatementKind::AlterSchema(AlterSchema { name, action: AlterAction::AddField(f) })),
+        1 => (ident(), field_def()).prop_map(|(name, f)| StatementKind::AlterSchema(AlterSchema { name, action: AlterAction::AddField(Box::new(f)) })),
         1 => (any::<bool>(), ident()).prop_map(|(if_exists, name)| StatementKind::DropSchema(DropSchema { if_exists, name })),
         1 => (ident(), any::<bool>()).prop_map(|(name, detailed)| StatementKind::DescribeSchema(DescribeSchema { name, detailed })),
         1 => (table_ref(), prop::option::of(expr())).prop_map(|(target, selection)| StatementKind::Subscribe(Subscribe { target, selection })),
@@ -368,7 +368,10 @@ proptest! {
 
     #[test]
     fn no_input_panics(src in "\\PC{0,60}") {
-        let _ = parse_with_diagnostics(&src);
+        let (script, _) = parse_with_diagnostics(&src);
+        let printed = script.to_string();
+        let again = parse(&printed).map_err(|e| TestCaseError::fail(format!("{printed}\n{e}")))?;
+        prop_assert_eq!(script, again);
     }
 
     #[test]
@@ -377,6 +380,11 @@ proptest! {
         "AND", "NOT", "IN", "BETWEEN", "TRAVERSE", "*1..2", "?", "INSERT", "INTO", "VALUES", "RELATE", "CREATE", "SCHEMA",
         "DISTANCE", "SIMILAR", "TO", "THRESHOLD", "NEAR", "WITHIN", "CASE", "WHEN", "END", ".", "=", "EXPLAIN",
     ]), 0..30)) {
-        let _ = parse_with_diagnostics(&words.join(" "));
+        // Whatever parses (statements that failed are skipped) prints back to text
+        // that parses to the same tree.
+        let (script, _) = parse_with_diagnostics(&words.join(" "));
+        let printed = script.to_string();
+        let again = parse(&printed).map_err(|e| TestCaseError::fail(format!("{printed}\n{e}")))?;
+        prop_assert_eq!(script, again);
     }
 }
