@@ -180,7 +180,7 @@ impl<S: DataSource> Engine<S> {
             }
         }
         let mut plan = analysis.plan;
-        optimizer::bind_params(&mut plan, params);
+        optimizer::bind_params(&mut plan, params, now_us());
         if !self.optimize {
             return Ok(plan);
         }

@@ -23,20 +23,24 @@ use crate::source::{
 use crate::value::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Replaces every `$param` by its value.
-pub(crate) fn bind_params(plan: &mut Plan, params: &Params) {
-    for_each_expr_mut(plan, &mut |e| subst(e, params));
+/// Replaces every `$param` by its value and `NOW()` by the statement's clock `now`.
+pub(crate) fn bind_params(plan: &mut Plan, params: &Params, now: i64) {
+    for_each_expr_mut(plan, &mut |e| subst(e, params, now));
 }
 
-fn subst(e: &mut BExpr, params: &Params) {
-    if let BExpr::Param(p) = e {
-        if let Some(v) = params.get(p.as_str()) {
-            *e = BExpr::Lit(v.clone());
+fn subst(e: &mut BExpr, params: &Params, now: i64) {
+    match e {
+        BExpr::Param(p) => {
+            if let Some(v) = params.get(p.as_str()) {
+                *e = BExpr::Lit(v.clone());
+            }
         }
-        return;
-    }
-    for c in e.children_mut() {
-        subst(c, params);
+        BExpr::Builtin(Builtin::Now, _) => *e = BExpr::Lit(Value::Timestamp(now)),
+        _ => {
+            for c in e.children_mut() {
+                subst(c, params, now);
+            }
+        }
     }
 }
 
@@ -97,6 +101,7 @@ pub(crate) fn optimize(mut plan: Plan, caps: &Capabilities) -> Plan {
     plan = push_filters(plan, caps);
     plan = knn(plan, caps);
     plan = push_limits(plan);
+    mark_time_series(&mut plan, caps);
     if caps.projection_pushdown {
         let mut uses = BTreeMap::new();
         collect_uses(&plan, &mut uses);
@@ -433,6 +438,7 @@ fn push_into(input: Plan, parts: Vec<BExpr>, caps: &Capabilities) -> Plan {
             projection,
             limit,
             schema,
+            time_field,
         } if caps.filter_pushdown => {
             let mut rest = Vec::new();
             for p in parts {
@@ -450,6 +456,7 @@ fn push_into(input: Plan, parts: Vec<BExpr>, caps: &Capabilities) -> Plan {
                     projection,
                     limit,
                     schema,
+                    time_field,
                 },
                 rest,
             )
@@ -663,6 +670,23 @@ fn knn(plan: Plan, caps: &Capabilities) -> Plan {
         Plan::Filter { input, predicate } => (Some(predicate), *input),
         other => (None, other),
     };
+    let indexed = match &scan {
+        Plan::Scan { collection, .. } => caps
+            .vector_indexes
+            .iter()
+            .any(|v| v.collection == *collection && v.field == field && v.metric == metric),
+        _ => false,
+    };
+    if !indexed {
+        let inner = match post {
+            Some(predicate) => Plan::Filter {
+                input: Box::new(scan),
+                predicate,
+            },
+            None => scan,
+        };
+        return rebuilt(sort(project(Box::new(inner))));
+    }
     let Plan::Scan {
         binding,
         collection,
@@ -681,29 +705,6 @@ fn knn(plan: Plan, caps: &Capabilities) -> Plan {
         };
         return rebuilt(sort(project(Box::new(inner))));
     };
-    let indexed = caps
-        .vector_indexes
-        .iter()
-        .any(|v| v.collection == collection && v.field == field && v.metric == metric);
-    if !indexed {
-        let s = Plan::Scan {
-            binding,
-            collection,
-            entity,
-            filters,
-            projection: None,
-            limit: None,
-            schema,
-        };
-        let inner = match post {
-            Some(predicate) => Plan::Filter {
-                input: Box::new(s),
-                predicate,
-            },
-            None => s,
-        };
-        return rebuilt(sort(project(Box::new(inner))));
-    }
     let policy = if caps.knn_prefilter || (filters.is_empty() && post.is_none()) {
         KnnPolicy::PreFilter
     } else {
@@ -723,6 +724,28 @@ fn knn(plan: Plan, caps: &Capabilities) -> Plan {
         schema,
     };
     rebuilt(sort(project(Box::new(node))))
+}
+
+/// A scan of a time-series collection with conditions on its time field reads a
+/// time range.
+fn mark_time_series(plan: &mut Plan, caps: &Capabilities) {
+    if let Plan::Scan {
+        collection,
+        filters,
+        time_field,
+        ..
+    } = plan
+        && let Some(ts) = caps.time_series.iter().find(|t| t.collection == *collection)
+        && filters.iter().any(|f| {
+            matches!(f, Predicate::Compare { path, op, value: Value::Timestamp(_) }
+                if path.len() == 1 && path[0] == ts.time_field && *op != CmpOp::NotEq && *op != CmpOp::Eq)
+        })
+    {
+        *time_field = Some(ts.time_field.clone());
+    }
+    for c in plan.children_mut() {
+        mark_time_series(c, caps);
+    }
 }
 
 // ---- 5. limits ----

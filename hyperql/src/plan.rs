@@ -167,6 +167,9 @@ pub enum Plan {
         limit: Option<usize>,
         /// Schema of the documents.
         schema: Option<Schema>,
+        /// For a time series: its time field; the scan asks the source for a time
+        /// range built from the filters on that field.
+        time_field: Option<String>,
     },
     /// k nearest neighbours from a vector index.
     Knn {

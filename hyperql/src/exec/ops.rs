@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::plan::{BExpr, KnnPolicy, SortKey};
-use crate::source::{KnnRequest, NearRequest, Predicate, RecordStream, ScanRequest};
+use crate::source::{
+    CmpOp, KnnRequest, NearRequest, Predicate, RecordStream, ScanRequest, TimeRangeRequest,
+};
 use std::collections::{HashSet, VecDeque};
 
 pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, ExecError> {
@@ -15,6 +17,7 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
             filters,
             projection,
             limit,
+            time_field,
             ..
         } => Box::new(Scan {
             req: ScanRequest {
@@ -24,6 +27,7 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
                 projection: projection.clone(),
                 limit: *limit,
             },
+            time_field: time_field.clone(),
             stream: None,
             residual: Vec::new(),
         }),
@@ -165,12 +169,83 @@ impl<'a> Operator<'a> for Rows {
 
 struct Scan<'a> {
     req: ScanRequest,
+    time_field: Option<String>,
     stream: Option<RecordStream<'a>>,
     residual: Vec<Predicate>,
 }
 
+/// Splits the filters on `field` into a `[start, end)` time range and the rest.
+fn time_range(req: &ScanRequest, field: &str) -> TimeRangeRequest {
+    let (mut start, mut end): (Option<i64>, Option<i64>) = (None, None);
+    let mut rest = Vec::new();
+    for f in &req.filters {
+        match f {
+            Predicate::Compare {
+                path,
+                op,
+                value: Value::Timestamp(t),
+            } if path.len() == 1 && path[0] == field => {
+                let t = *t;
+                match op {
+                    CmpOp::Gt => {
+                        start =
+                            Some(start.map_or(t.saturating_add(1), |s| s.max(t.saturating_add(1))))
+                    }
+                    CmpOp::GtEq => start = Some(start.map_or(t, |s| s.max(t))),
+                    CmpOp::Lt => end = Some(end.map_or(t, |e| e.min(t))),
+                    CmpOp::LtEq => {
+                        end = Some(end.map_or(t.saturating_add(1), |e| e.min(t.saturating_add(1))))
+                    }
+                    _ => rest.push(f.clone()),
+                }
+            }
+            _ => rest.push(f.clone()),
+        }
+    }
+    TimeRangeRequest {
+        scan: ScanRequest {
+            filters: rest,
+            ..req.clone()
+        },
+        time_field: field.to_string(),
+        start,
+        end,
+    }
+}
+
 impl<'a> Operator<'a> for Scan<'a> {
     fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        if self.stream.is_none() {
+            if let Some(field) = &self.time_field {
+                let tr = time_range(&self.req, field);
+                self.req = tr.scan.clone();
+                let resp = ctx.eval.source.time_range(&tr)?;
+                self.residual = resp
+                    .unapplied
+                    .iter()
+                    .filter_map(|&i| self.req.filters.get(i).cloned())
+                    .collect();
+                // The range itself is trusted to be applied; re-check it when the
+                // source reports filters it skipped.
+                if !resp.unapplied.is_empty() {
+                    if let Some(s) = tr.start {
+                        self.residual.push(Predicate::Compare {
+                            path: vec![field.clone()],
+                            op: CmpOp::GtEq,
+                            value: Value::Timestamp(s),
+                        });
+                    }
+                    if let Some(e) = tr.end {
+                        self.residual.push(Predicate::Compare {
+                            path: vec![field.clone()],
+                            op: CmpOp::Lt,
+                            value: Value::Timestamp(e),
+                        });
+                    }
+                }
+                self.stream = Some(resp.records);
+            }
+        }
         if self.stream.is_none() {
             let resp = ctx.eval.source.scan(&self.req)?;
             self.residual = resp

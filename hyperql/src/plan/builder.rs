@@ -455,6 +455,7 @@ impl Builder<'_> {
             projection: None,
             limit: None,
             schema: Some(schema),
+            time_field: None,
         })
     }
 

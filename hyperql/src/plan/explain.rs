@@ -90,6 +90,7 @@ impl Plan {
                 filters,
                 projection,
                 limit,
+                time_field,
                 ..
             } => {
                 let mut s = format!(
@@ -104,6 +105,9 @@ impl Plan {
                 }
                 if let Some(p) = projection {
                     let _ = write!(s, " fields=[{}]", p.join(", "));
+                }
+                if let Some(t) = time_field {
+                    let _ = write!(s, " time_range={t}");
                 }
                 if let Some(l) = limit {
                     let _ = write!(s, " limit={l}");

@@ -36,3 +36,19 @@ query: SELECT COUNT(*) FROM metrics.cpu WHERE ts < NOW() - INTERVAL '1 day'
 COUNT(*)
 1
 
+query: EXPLAIN SELECT AVG(value) FROM metrics.cpu WHERE ts > NOW() - INTERVAL '1 day'
+plan
+'Project AVG(value)'
+'  HashAggregate group=[] aggs=[AVG(metrics.value)]'
+'    Scan metrics.cpu filter=[ts > <ts>] time_range=ts'
+
+query: SELECT COUNT(*) FROM metrics.cpu WHERE ts > NOW() - INTERVAL '4 hours' AND ts <= NOW() AND value > 20
+COUNT(*)
+4
+
+query: EXPLAIN SELECT AVG(value) FROM metrics.cpu WHERE ts > NOW() - INTERVAL '4 hours' AND ts <= NOW() AND value > 20
+plan
+'Project AVG(value)'
+'  HashAggregate group=[] aggs=[AVG(metrics.value)]'
+'    Scan metrics.cpu filter=[ts > <ts> AND ts <= <ts> AND value > 20] time_range=ts'
+

@@ -26,8 +26,32 @@ fn render(r: &Result<hyperql::QueryResult, hyperql::Error>) -> String {
     }
 }
 
+/// Replaces `YYYY-MM-DDTHH:MM:SS.ffffffZ` timestamps (clock-dependent) by `<ts>`.
+fn redact(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        let is_ts = b.len() >= i + 27
+            && b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && b[i + 4] == b'-'
+            && b[i + 10] == b'T'
+            && b[i + 26] == b'Z';
+        if is_ts {
+            out.push_str("<ts>");
+            i += 27;
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
 fn cell(v: &Value) -> String {
     match v {
+        Value::String(_) => redact(&v.to_string()),
         Value::Float(x) => format!("{:.4}", x),
         Value::Timestamp(_) => "<ts>".to_string(),
         Value::Object(d) => d.get("id").map_or(v.to_string(), |id| format!("#{id}")),
