@@ -162,6 +162,13 @@ pub(crate) fn decode_into(
     let h = header(bytes)?;
     let mut r = BitReader::new(&bytes[HEADER_LEN..]);
     let n_lanes = h.lanes.count(h.value_size);
+    // Every point after the first takes at least one bit of time and one per lane: a
+    // header claiming more points than the stream can hold is corrupt (and must not
+    // make us reserve memory for them).
+    let stream_bits = (bytes.len() - HEADER_LEN) as u64 * 8;
+    if (h.count as u64 - 1) * (1 + n_lanes as u64) > stream_bits {
+        return Err(BadChunk("more points than the stream can hold"));
+    }
     let mut state = vec![LaneState::default(); n_lanes];
     ts_out.reserve(h.count);
     values_out.reserve(h.count * h.value_size);
@@ -329,8 +336,12 @@ mod tests {
         let ts: Vec<i64> = (0..1000).map(|i| 1_700_000_000_000 + i * 10_000).collect();
         let values: Vec<u8> = (0..1000).flat_map(|_| 42.0f64.to_le_bytes()).collect();
         let bytes = round_trip(&ts, &values, 8, Lanes::Wide);
-        // One bit of timestamp and one of value per point, plus the header and point 0.
-        assert!(bytes.len() < HEADER_LEN + 8 + 1000 / 4 + 2, "{}", bytes.len());
+        // Header, point 0 raw, the first delta (37 bits), then 2 bits per point.
+        assert!(
+            bytes.len() <= HEADER_LEN + 8 + 5 + 1000 / 4 + 1,
+            "{}",
+            bytes.len()
+        );
     }
 
     #[test]
@@ -343,11 +354,16 @@ mod tests {
     #[test]
     fn truncated_and_corrupt_chunks_are_errors() {
         let ts: Vec<i64> = (0..100).map(|i| i * i).collect();
-        let values: Vec<u8> = (0..100).flat_map(|i| (i as f64).sqrt().to_le_bytes()).collect();
+        let values: Vec<u8> = (0..100)
+            .flat_map(|i| (i as f64).sqrt().to_le_bytes())
+            .collect();
         let bytes = encode(&ts, &values, 8, Lanes::Wide);
         for cut in [0, 5, HEADER_LEN, bytes.len() / 2, bytes.len() - 1] {
             let (mut t, mut v) = (Vec::new(), Vec::new());
-            assert!(decode_into(&bytes[..cut], &mut t, &mut v).is_err(), "cut {cut}");
+            assert!(
+                decode_into(&bytes[..cut], &mut t, &mut v).is_err(),
+                "cut {cut}"
+            );
         }
         let mut bad = bytes.clone();
         bad[1] = 16;

@@ -64,7 +64,10 @@ pub use value::{Record, SeriesValue, ValueKindTag};
 pub mod __codec {
     /// Encodes `f64` points (`ts` strictly increasing, non-empty).
     pub fn encode_f64(ts: &[i64], values: &[f64]) -> Vec<u8> {
-        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_bits().to_le_bytes()).collect();
+        let bytes: Vec<u8> = values
+            .iter()
+            .flat_map(|v| v.to_bits().to_le_bytes())
+            .collect();
         crate::codec::encode(ts, &bytes, 8, crate::codec::Lanes::Wide)
     }
 

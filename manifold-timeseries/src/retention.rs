@@ -83,8 +83,7 @@ impl TimeSeries {
                 if let Some(keep) = policy.raw {
                     let h = horizon(keep);
                     if h > meta.horizon {
-                        report.points +=
-                            cut_raw(&mut chunks, &self.config, id, &meta, MIN_TS, h)?;
+                        report.points += cut_raw(&mut chunks, &self.config, id, &meta, MIN_TS, h)?;
                         meta.horizon = h;
                         metas.insert(&id, &meta.encode())?;
                     }

@@ -53,7 +53,14 @@ pub(crate) fn write_series(
             }
             None => group,
         };
-        store_split(&mut chunks, id, &merged, max, &meta.kind, next_start.is_none())?;
+        store_split(
+            &mut chunks,
+            id,
+            &merged,
+            max,
+            &meta.kind,
+            next_start.is_none(),
+        )?;
         i = end;
     }
     if meta.kind == ValueKind::F64 {
@@ -136,7 +143,8 @@ impl ChunkLookup for TableMut<'_, ChunkKey, [u8]> {
             .next()
         {
             Some(e) => {
-                let key: ChunkKey = manifold::decode_key::<ChunkKey>(e?.key_bytes()).map_err(manifold::Error::from)?;
+                let key: ChunkKey = manifold::decode_key::<ChunkKey>(e?.key_bytes())
+                    .map_err(manifold::Error::from)?;
                 Ok(Some(key.1))
             }
             None => Ok(None),
