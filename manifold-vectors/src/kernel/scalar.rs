@@ -1,0 +1,48 @@
+//! Scalar kernels: one component at a time, summed left to right in f32. The reference
+//! the SIMD kernels are tested against.
+
+use super::{Lanes, cosine_from_parts};
+
+/// Inner product.
+pub fn dot<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
+    let n = a.len().min(b.len());
+    let mut s = 0.0f32;
+    for i in 0..n {
+        s += a.at(i) * b.at(i);
+    }
+    s
+}
+
+/// Squared Euclidean distance.
+pub fn l2_squared<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
+    let n = a.len().min(b.len());
+    let mut s = 0.0f32;
+    for i in 0..n {
+        let d = a.at(i) - b.at(i);
+        s += d * d;
+    }
+    s
+}
+
+/// Manhattan distance.
+pub fn l1<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
+    let n = a.len().min(b.len());
+    let mut s = 0.0f32;
+    for i in 0..n {
+        s += (a.at(i) - b.at(i)).abs();
+    }
+    s
+}
+
+/// Cosine distance `1 - cos(a, b)` (`1` if either vector is zero).
+pub fn cosine_distance<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
+    let n = a.len().min(b.len());
+    let (mut d, mut na, mut nb) = (0.0f32, 0.0f32, 0.0f32);
+    for i in 0..n {
+        let (x, y) = (a.at(i), b.at(i));
+        d += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    cosine_from_parts(d, na, nb)
+}

@@ -1,0 +1,50 @@
+//! Vector tables on [manifold](manifold): dense, sparse and multi-vector (ColBERT
+//! style) embeddings keyed by entity id, with SIMD distance kernels that read the
+//! stored bytes in place.
+//!
+//! - [`VectorTable<DIM>`](VectorTable): id -> `DIM` f32. Several named tables may hold
+//!   vectors of different dimensions for the same id. Optional i8 scalar quantization
+//!   (per-vector scale) beside the f32 copy.
+//! - [`SparseVectorTable`]: id -> sorted (u32 index, f32 value) pairs; inner product.
+//! - [`MultiVectorTable<DIM>`](MultiVectorTable): id -> token vectors; MaxSim scoring.
+//! - Kernels ([`simd`], [`scalar`], [`Metric`]): cosine, dot, L2, L1, written once over
+//!   [`Lanes`] so they run on `&[f32]`, on stored little-endian bytes
+//!   ([`VectorRef`]) and on i8 codes ([`QuantizedRef`]). Reads never copy a vector
+//!   unless asked to (`get`); a distance on a stored vector allocates nothing.
+//! - Exact brute-force top-k search over a table (`search`), the oracle for
+//!   approximate indexes.
+//!
+//! What it is not: an approximate nearest-neighbour index (see `hyperspatial`), nor a
+//! place for vector metadata. Bad input (wrong dimension, NaN or infinity, unsorted or
+//! duplicate sparse indices) is refused with a [`VectorError`] and writes nothing.
+//!
+//! ```
+//! use manifold_vectors::{Metric, VectorTable};
+//! # let dir = tempfile::tempdir().unwrap();
+//! let db = manifold::Database::open(dir.path().join("v.manifold"))?;
+//! let cf = db.column_family_or_create("embeddings")?;
+//! let table = VectorTable::<4>::open(&cf, "semantic_vectors")?;
+//! let id = uuid::Uuid::from_u128(1);
+//! table.insert(id, &[1.0, 0.0, 0.0, 0.0])?;
+//! let hits = table.reader()?.search(&[0.9, 0.1, 0.0, 0.0], 1, Metric::Cosine)?;
+//! assert_eq!(hits[0].id, id);
+//! assert!(table.insert(id, &[1.0, 2.0]).is_err()); // wrong dimension
+//! # Ok::<(), manifold_vectors::VectorError>(())
+//! ```
+
+mod dense;
+mod error;
+mod kernel;
+mod layout;
+mod multi;
+mod sparse;
+mod stored;
+mod topk;
+
+pub use dense::{StoredVector, VectorReader, VectorTable, VectorWriter, Vectors};
+pub use error::{Result, VectorError};
+pub use kernel::{Lanes, Metric, scalar, simd, tolerance};
+pub use multi::{MultiVectorReader, MultiVectorTable, MultiVectorWriter, maxsim_bytes};
+pub use sparse::{SparseReader, SparseRef, SparseVector, SparseVectorTable, SparseWriter};
+pub use stored::{QuantizedRef, VectorRef, quantization_error_bound, quantize_into};
+pub use topk::{Neighbor, Scored};
