@@ -43,8 +43,10 @@ pub struct Stats {
     pub log_file_bytes: u64,
     /// Log bytes written since the last checkpoint.
     pub log_bytes_since_checkpoint: u64,
-    /// Last log sequence number handed out.
+    /// Last log sequence number handed out (one per committed transaction).
     pub last_sequence: u64,
+    /// Log syncs (`fdatasync`) since open; with group commit, concurrent commits share them.
+    pub log_syncs: u64,
 }
 
 /// How the checkpointer thread is told to run or stop. The thread holds this and a weak
@@ -324,6 +326,7 @@ impl Database {
             log_file_bytes: self.shared.log.file_len(),
             log_bytes_since_checkpoint: self.shared.log.bytes_since_checkpoint(),
             last_sequence: self.shared.log.last_seq(),
+            log_syncs: self.shared.log.syncs(),
         }
     }
 }

@@ -163,16 +163,24 @@ impl WriteTransaction {
             return commit_external(&shared, parts, record.encoded_len());
         }
         let seq = log.append(&record.encode())?;
+        // Start the log sync now, so that the device flushes while redb commits.
+        let ticket = (durability == Durability::Immediate).then(|| log.begin_sync(seq));
+        let mut applied = Ok(());
         for p in parts {
-            let r = write_applied(&p.tx, seq).and_then(|()| Ok(p.tx.commit()?));
-            if let Err(e) = r {
-                log.set_poison(&e);
-                return Err(e);
+            applied = write_applied(&p.tx, seq).and_then(|()| Ok(p.tx.commit()?));
+            if applied.is_err() {
+                break;
             }
         }
-        if durability == Durability::Immediate {
-            log.wait_durable(seq)?;
+        let synced = match ticket {
+            Some(t) => log.end_sync(t, seq),
+            None => Ok(()),
+        };
+        if let Err(e) = applied {
+            log.set_poison(&e);
+            return Err(e);
         }
+        synced?;
         shared.after_commit();
         Ok(())
     }

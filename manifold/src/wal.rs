@@ -2,3 +2,4 @@
 
 pub(crate) mod log;
 pub(crate) mod record;
+pub(crate) mod uring;

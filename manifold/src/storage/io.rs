@@ -29,6 +29,11 @@ pub trait FileIo: Send + Sync + Debug + 'static {
     fn try_lock(&self) -> io::Result<bool> {
         Ok(true)
     }
+    /// The operating-system file descriptor, when there is one (used to submit
+    /// asynchronous syncs); `None` for simulated files.
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        None
+    }
     /// Whether the file is empty.
     fn is_empty(&self) -> io::Result<bool> {
         Ok(self.len()? == 0)
@@ -84,6 +89,10 @@ impl FileIo for OsFile {
     }
     fn set_len(&self, len: u64) -> io::Result<()> {
         self.0.set_len(len)
+    }
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        Some(self.0.as_raw_fd())
     }
     fn try_lock(&self) -> io::Result<bool> {
         match self.0.try_lock() {

@@ -15,6 +15,7 @@
 //!   written; concurrent committers share one `fdatasync` (whoever finds none in flight
 //!   runs it for everyone written so far).
 
+use super::uring::{self, PendingSync};
 use crate::error::{Error, Result};
 use crate::storage::io::{FileIo, write_zeros};
 use parking_lot::{Condvar, Mutex};
@@ -65,6 +66,23 @@ pub(crate) struct ReplayOutcome {
     pub max_seen: u64,
 }
 
+/// How a committer takes part in syncing the log past its record (see
+/// [`Log::begin_sync`]). Dropping a ticket that leads a sync completes that sync, so a
+/// committer that fails or unwinds never leaves the others waiting.
+#[derive(Debug)]
+pub(crate) struct SyncTicket<'a> {
+    log: &'a Log,
+    lead: Option<(u64, PendingSync)>,
+}
+
+impl Drop for SyncTicket<'_> {
+    fn drop(&mut self) {
+        if let Some((target, pending)) = self.lead.take() {
+            self.log.complete_sync(target, uring::finish(pending));
+        }
+    }
+}
+
 /// The shared write-ahead log.
 #[derive(Debug)]
 pub(crate) struct Log {
@@ -72,6 +90,8 @@ pub(crate) struct Log {
     segment_size: u64,
     state: Mutex<AppendState>,
     written: AtomicU64,
+    /// `fdatasync` calls made for commits (group commit shares them).
+    syncs: AtomicU64,
     sync: Mutex<SyncState>,
     synced: Condvar,
     poison: Mutex<Option<String>>,
@@ -117,6 +137,7 @@ impl Log {
                 buf: Vec::new(),
             }),
             written: AtomicU64::new(0),
+            syncs: AtomicU64::new(0),
             sync: Mutex::new(SyncState::default()),
             synced: Condvar::new(),
             poison: Mutex::new(None),
@@ -298,6 +319,7 @@ impl Log {
             drop(s);
             let target = self.written.load(Ordering::Acquire);
             let r = self.file.sync_data();
+            self.syncs.fetch_add(1, Ordering::Relaxed);
             s = self.sync.lock();
             s.in_flight = false;
             match r {
@@ -311,9 +333,67 @@ impl Log {
         }
     }
 
+    /// Starts syncing the log past `seq` without waiting, when no sync is in flight and
+    /// the file supports asynchronous syncs. The caller does other work (its redb commit),
+    /// then calls [`Log::end_sync`].
+    pub(crate) fn begin_sync(&self, seq: u64) -> SyncTicket<'_> {
+        let mut ticket = SyncTicket {
+            log: self,
+            lead: None,
+        };
+        let Some(fd) = self.file.raw_fd() else {
+            return ticket;
+        };
+        {
+            let mut s = self.sync.lock();
+            if s.durable >= seq || s.in_flight {
+                return ticket;
+            }
+            s.in_flight = true;
+        }
+        let target = self.written.load(Ordering::Acquire);
+        match uring::start(fd) {
+            Some(pending) => ticket.lead = Some((target, pending)),
+            None => {
+                let mut s = self.sync.lock();
+                s.in_flight = false;
+                self.synced.notify_all();
+            }
+        }
+        ticket
+    }
+
+    /// Returns once record `seq` is durable: reaps the sync this ticket leads, or waits
+    /// for (or runs) another.
+    pub(crate) fn end_sync(&self, mut ticket: SyncTicket<'_>, seq: u64) -> Result<()> {
+        if let Some((target, pending)) = ticket.lead.take() {
+            self.complete_sync(target, uring::finish(pending));
+        }
+        self.wait_durable(seq)
+    }
+
+    fn complete_sync(&self, target: u64, result: std::io::Result<()>) {
+        self.syncs.fetch_add(1, Ordering::Relaxed);
+        let mut s = self.sync.lock();
+        s.in_flight = false;
+        match result {
+            Ok(()) => s.durable = s.durable.max(target),
+            Err(e) => self.set_poison(&Error::Io {
+                context: "syncing the log",
+                source: e,
+            }),
+        }
+        self.synced.notify_all();
+    }
+
     /// The last sequence number handed out.
     pub(crate) fn last_seq(&self) -> u64 {
         self.state.lock().next_seq - 1
+    }
+
+    /// Number of log syncs so far.
+    pub(crate) fn syncs(&self) -> u64 {
+        self.syncs.load(Ordering::Relaxed)
     }
 
     /// Bytes appended since the last checkpoint.
