@@ -108,8 +108,11 @@ impl<S: DataSource> Engine<S> {
         }))
     }
 
-    /// Runs every statement of `text` in order; one result each. Every statement is
-    /// checked before the first one runs.
+    /// Runs every statement of `text` in order; one result each. A syntax error
+    /// anywhere stops the script before anything runs; each statement is then checked
+    /// just before it runs (it may depend on an earlier one, e.g. `CREATE SCHEMA`), and
+    /// the script stops at the first statement that fails. Statements are not atomic
+    /// together: each runs in its own transaction.
     pub fn query_script(&self, text: &str, params: &Params) -> Result<Vec<QueryResult>, Error> {
         let start = Instant::now();
         let script = parse(text).map_err(Error::Parse)?;
@@ -270,7 +273,7 @@ impl<S: DataSource> Engine<S> {
                 label,
                 props,
             } => {
-                let mut doc = Document::new();
+                let mut doc = Document::default();
                 for (k, v) in props {
                     doc.insert(k.clone(), eval(v, &[], &ctx.eval)?);
                 }
@@ -368,7 +371,7 @@ fn set_path(doc: &mut Document, path: &[String], v: Value) {
     }
     let mut inner = match doc.get(head) {
         Some(Value::Object(d)) => (**d).clone(),
-        _ => Document::new(),
+        _ => Document::default(),
     };
     set_path(&mut inner, rest, v);
     doc.insert(head.clone(), Value::Object(Arc::new(inner)));

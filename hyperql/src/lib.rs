@@ -51,4 +51,4 @@ pub use source::{
 };
 pub use span::Span;
 pub use types::Type;
-pub use value::{Document, Value, format_timestamp, parse_interval};
+pub use value::{Document, FieldHash, FieldHasher, Value, format_timestamp, parse_interval};

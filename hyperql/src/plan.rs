@@ -22,7 +22,7 @@ pub struct Column {
     /// Static type (`Object` for a bound document).
     pub ty: Type,
     /// Schema of the document held, when the column is a bound document.
-    pub schema: Option<Schema>,
+    pub schema: Option<Arc<Schema>>,
 }
 
 impl Column {
@@ -166,7 +166,7 @@ pub enum Plan {
         /// Pushed limit.
         limit: Option<usize>,
         /// Schema of the documents.
-        schema: Option<Schema>,
+        schema: Option<Arc<Schema>>,
         /// For a time series: its time field; the scan asks the source for a time
         /// range built from the filters on that field.
         time_field: Option<String>,
@@ -194,7 +194,7 @@ pub enum Plan {
         /// Policy.
         policy: KnnPolicy,
         /// Schema.
-        schema: Option<Schema>,
+        schema: Option<Arc<Schema>>,
     },
     /// Records within a radius, from the source's geometry.
     GeoNear {
@@ -211,7 +211,7 @@ pub enum Plan {
         /// Radius.
         radius: BExpr,
         /// Schema.
-        schema: Option<Schema>,
+        schema: Option<Arc<Schema>>,
     },
     /// Keep rows where the predicate is TRUE.
     Filter {
@@ -366,7 +366,7 @@ pub enum Plan {
     },
 }
 
-fn doc_column(binding: &str, schema: &Option<Schema>) -> Column {
+fn doc_column(binding: &str, schema: &Option<Arc<Schema>>) -> Column {
     Column {
         binding: Some(binding.to_string()),
         name: binding.to_string(),

@@ -9,7 +9,43 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// A document: field name to value, in insertion order.
-pub type Document = IndexMap<String, Value>;
+pub type Document = IndexMap<String, Value, FieldHash>;
+
+/// Hasher for field names: documents are small and keys are trusted short strings,
+/// so a multiply-rotate hash beats SipHash here (no HashDoS concern: keys come from
+/// the schema and the stored data, and a document's map only holds its own keys).
+pub type FieldHash = std::hash::BuildHasherDefault<FieldHasher>;
+
+/// A small multiply-rotate hasher (see [`FieldHash`]).
+#[derive(Default, Clone, Copy)]
+pub struct FieldHasher(u64);
+
+impl Hasher for FieldHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56))
+                .wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// A value. Clones are cheap: strings, arrays, vectors and documents are shared.
 #[derive(Clone, Debug, Default)]

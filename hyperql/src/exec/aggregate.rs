@@ -116,19 +116,20 @@ impl<'a> Operator<'a> for HashAggregate<'a> {
             let mut groups: IndexMap<Row, Vec<Acc>> = IndexMap::new();
             let mut held = 0;
             while let Some(batch) = input.next(ctx)? {
+                let mut key: Row = Vec::with_capacity(self.group.len());
                 for r in batch {
-                    let key = self
-                        .group
-                        .iter()
-                        .map(|e| eval(e, &r, &ctx.eval))
-                        .collect::<Result<Row, _>>()?;
-                    let accs = match groups.get_mut(&key) {
-                        Some(a) => a,
+                    // One key buffer per batch: cloned only when a group is new.
+                    key.clear();
+                    for e in &self.group {
+                        key.push(eval(e, &r, &ctx.eval)?);
+                    }
+                    let accs = match groups.get_index_of(&key) {
+                        Some(i) => &mut groups[i],
                         None => {
                             let sz = row_size(&key) + 64 * fresh.len();
                             held += sz;
                             ctx.grow(sz)?;
-                            groups.entry(key).or_insert_with(|| fresh.clone())
+                            groups.entry(key.clone()).or_insert_with(|| fresh.clone())
                         }
                     };
                     for (acc, call) in accs.iter_mut().zip(&self.aggs) {

@@ -365,7 +365,7 @@ pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
                 .collect::<Result<_, _>>()?,
         )),
         BExpr::Object(kv) => {
-            let mut d = Document::new();
+            let mut d = Document::default();
             for (k, v) in kv {
                 d.insert(k.clone(), eval(v, row, ctx)?);
             }

@@ -35,7 +35,7 @@ struct Traverse<'a> {
 }
 
 fn edge_value(e: &EdgeRecord) -> Value {
-    let mut d = Document::new();
+    let mut d = Document::default();
     d.insert("id".into(), e.id.clone());
     d.insert("from".into(), e.from.clone());
     d.insert("to".into(), e.to.clone());

@@ -355,7 +355,7 @@ impl Builder<'_> {
         &mut self,
         t: &ast::TableRef,
         selection: Option<&Expr>,
-    ) -> R<(Plan, Option<Schema>)> {
+    ) -> R<(Plan, Option<Arc<Schema>>)> {
         let plan = self.table(t)?;
         let schema = plan.columns()[0].schema.clone();
         let scope = plan.columns();
@@ -454,7 +454,7 @@ impl Builder<'_> {
             filters: Vec::new(),
             projection: None,
             limit: None,
-            schema: Some(schema),
+            schema: Some(Arc::new(schema)),
             time_field: None,
         })
     }
@@ -612,7 +612,10 @@ impl Builder<'_> {
                             binding: n.clone(),
                             name: n.unwrap_or_else(|| format!("_node{}", steps.len())),
                             ty: Type::Object,
-                            schema: node_label.as_deref().and_then(|l| self.source.schema(l)),
+                            schema: node_label
+                                .as_deref()
+                                .and_then(|l| self.source.schema(l))
+                                .map(Arc::new),
                         };
                         cols.push(c.clone());
                         added.push(c);

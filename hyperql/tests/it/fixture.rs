@@ -105,7 +105,7 @@ pub fn source() -> MemorySource {
     s.insert_json("nodes", None, &json!([
         {"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}, {"id": "d", "name": "D"}, {"id": "e", "name": "E"}
     ]));
-    let e = Document::new;
+    let e = Document::default;
     s.relate(Value::str("a"), Value::str("b"), "knows", e());
     s.relate(Value::str("b"), Value::str("c"), "knows", e());
     s.relate(Value::str("c"), Value::str("d"), "knows", e());
