@@ -157,6 +157,8 @@ pub struct Join {
     pub table: TableRef,
     /// `ON` condition (required for inner and outer joins).
     pub on: Option<Expr>,
+    /// Where it is.
+    pub span: Span,
 }
 
 /// `expr [ASC|DESC]`.
@@ -166,6 +168,8 @@ pub struct OrderItem {
     pub expr: Expr,
     /// `DESC`.
     pub desc: bool,
+    /// Where it is.
+    pub span: Span,
 }
 
 /// A chain `(a)-[r:T*1..2]->(b)<-[:U]-(c)`.
@@ -186,6 +190,8 @@ pub struct NodePattern {
     pub var: Option<Ident>,
     /// Label: a collection or entity type the node must belong to.
     pub label: Option<Ident>,
+    /// Where it is.
+    pub span: Span,
 }
 
 /// Edge direction, as written left to right.
@@ -225,6 +231,8 @@ pub struct EdgePattern {
     pub props: Vec<(String, Expr)>,
     /// Direction.
     pub direction: Direction,
+    /// Where it is.
+    pub span: Span,
 }
 
 /// `INSERT INTO target ...`.
@@ -292,6 +300,8 @@ pub struct TypeName {
     pub name: Ident,
     /// Integer parameters.
     pub params: Vec<i64>,
+    /// Where it is.
+    pub span: Span,
 }
 
 /// A cascaded (derived) field: `CASCADED AS AGGREGATE f FROM field THROUGH edge dir
@@ -325,6 +335,8 @@ pub struct FieldDef {
     pub default: Option<Expr>,
     /// `CASCADED AS ...`.
     pub cascade: Option<Cascade>,
+    /// Where it is.
+    pub span: Span,
 }
 
 /// `CREATE SCHEMA [IF NOT EXISTS] name (fields) [WITH EXTENSIBILITY kind]`.

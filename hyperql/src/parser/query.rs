@@ -113,6 +113,7 @@ fn alias(i: &mut In<'_>) -> PResult<Option<crate::ast::Ident>> {
 
 /// `order_item = expr [ASC | DESC]`.
 fn order_item(i: &mut In<'_>) -> PResult<OrderItem> {
+    let start = peek(i).span;
     let e = expr(i)?;
     let desc = if eat_kw(i, "DESC").is_some() {
         true
@@ -120,7 +121,11 @@ fn order_item(i: &mut In<'_>) -> PResult<OrderItem> {
         eat_kw(i, "ASC");
         false
     };
-    Ok(OrderItem { expr: e, desc })
+    Ok(OrderItem {
+        expr: e,
+        desc,
+        span: span_from(i, start),
+    })
 }
 
 /// `from = table_ref (, table_ref | join)*`.
@@ -128,6 +133,7 @@ fn from(i: &mut In<'_>) -> PResult<From> {
     let first = table_ref(i)?;
     let mut joins = Vec::new();
     loop {
+        let start = peek(i).span;
         let kind = if eat_punct(i, ",").is_some() {
             JoinKind::Comma
         } else if eat_kw(i, "CROSS").is_some() {
@@ -157,7 +163,12 @@ fn from(i: &mut In<'_>) -> PResult<From> {
             expect_kw(i, "ON")?;
             Some(expr(i)?)
         };
-        joins.push(Join { kind, table, on });
+        joins.push(Join {
+            kind,
+            table,
+            on,
+            span: span_from(i, start),
+        });
     }
 }
 
@@ -204,6 +215,7 @@ fn path_pattern(i: &mut In<'_>) -> PResult<PathPattern> {
 
 /// `node = ( [ident] [: ident] )`.
 fn node_pattern(i: &mut In<'_>) -> PResult<NodePattern> {
+    let start = peek(i).span;
     expect_punct(i, "(").map_err(|_| cut(i, "node pattern `(`"))?;
     let var = if at_punct(i, ":") || at_punct(i, ")") {
         None
@@ -216,11 +228,16 @@ fn node_pattern(i: &mut In<'_>) -> PResult<NodePattern> {
         None
     };
     expect_punct(i, ")")?;
-    Ok(NodePattern { var, label })
+    Ok(NodePattern {
+        var,
+        label,
+        span: span_from(i, start),
+    })
 }
 
 /// `edge = (- | <-) [ [ident] [: ident] [quantifier] [?] [{props}] ] (-> | -)`.
 fn edge_pattern(i: &mut In<'_>) -> PResult<EdgePattern> {
+    let start = peek(i).span;
     let incoming = eat_punct(i, "<").is_some();
     expect_punct(i, "-")?;
     expect_punct(i, "[")?;
@@ -265,6 +282,7 @@ fn edge_pattern(i: &mut In<'_>) -> PResult<EdgePattern> {
         optional,
         props,
         direction,
+        span: span_from(i, start),
     })
 }
 

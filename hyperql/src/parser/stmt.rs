@@ -185,7 +185,8 @@ fn type_name(i: &mut In<'_>) -> PResult<TypeName> {
         }
         expect_punct(i, ")")?;
     }
-    Ok(TypeName { name, params })
+    let span = span_from(i, name.span);
+    Ok(TypeName { name, params, span })
 }
 
 fn direction_word(i: &mut In<'_>) -> PResult<Direction> {
@@ -212,6 +213,7 @@ fn field_def(i: &mut In<'_>) -> PResult<FieldDef> {
         indexed: false,
         default: None,
         cascade: None,
+        span: Span::default(),
     };
     loop {
         if eat_kw(i, "REQUIRED").is_some() {
@@ -251,6 +253,7 @@ fn field_def(i: &mut In<'_>) -> PResult<FieldDef> {
                 decay,
             });
         } else {
+            f.span = span_from(i, f.name.span);
             return Ok(f);
         }
     }

@@ -80,3 +80,24 @@ fn keywords_are_case_insensitive() {
     let b = parse("SELECT DISTINCT x FROM t WHERE y IS NOT NULL ORDER BY x DESC").unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn spans_cover_their_text() {
+    let src = "SELECT a.x FROM t a LEFT JOIN u b ON a.id = b.id TRAVERSE (a)-[e:K*1..2]->(c) ORDER BY a.x DESC";
+    let s = hyperql::parse_statement(src).unwrap();
+    let hyperql::StatementKind::Select(sel) = &s.kind else {
+        panic!("not a select")
+    };
+    let text = |sp: hyperql::Span| &src[sp.start..sp.end];
+    assert_eq!(text(s.span), src);
+    let from = sel.from.as_ref().unwrap();
+    assert_eq!(text(from.joins[0].span), "LEFT JOIN u b ON a.id = b.id");
+    let (edge, node) = &sel.traverse[0].steps[0];
+    assert_eq!(text(edge.span), "-[e:K*1..2]->");
+    assert_eq!(text(node.span), "(c)");
+    assert_eq!(text(sel.order_by[0].span), "a.x DESC");
+    let hyperql::SelectItem::Expr { expr, .. } = &sel.items[0] else {
+        panic!("not an expr")
+    };
+    assert_eq!(text(expr.span), "a.x");
+}

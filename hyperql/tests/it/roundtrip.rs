@@ -176,13 +176,21 @@ fn join() -> impl Strategy<Value = Join> {
         } else {
             Some(on)
         };
-        Join { kind, table, on }
+        Join {
+            kind,
+            table,
+            on,
+            span: Span::default(),
+        }
     })
 }
 
 fn node() -> impl Strategy<Value = NodePattern> {
-    (prop::option::of(ident()), prop::option::of(ident()))
-        .prop_map(|(var, label)| NodePattern { var, label })
+    (prop::option::of(ident()), prop::option::of(ident())).prop_map(|(var, label)| NodePattern {
+        var,
+        label,
+        span: Span::default(),
+    })
 }
 
 fn edge() -> impl Strategy<Value = EdgePattern> {
@@ -218,6 +226,7 @@ fn edge() -> impl Strategy<Value = EdgePattern> {
                 optional,
                 props,
                 direction,
+                span: Span::default(),
             },
         )
 }
@@ -242,7 +251,11 @@ fn select() -> impl Strategy<Value = Select> {
             .prop_map(|(first, joins)| From { first, joins }),
     );
     let order = prop::collection::vec(
-        (expr(), any::<bool>()).prop_map(|(expr, desc)| OrderItem { expr, desc }),
+        (expr(), any::<bool>()).prop_map(|(expr, desc)| OrderItem {
+            expr,
+            desc,
+            span: Span::default(),
+        }),
         0..3,
     );
     (
@@ -284,8 +297,12 @@ fn select() -> impl Strategy<Value = Select> {
 }
 
 fn field_def() -> impl Strategy<Value = FieldDef> {
-    let ty = (ident(), prop::collection::vec(0i64..1000, 0..2))
-        .prop_map(|(name, params)| TypeName { name, params });
+    let ty =
+        (ident(), prop::collection::vec(0i64..1000, 0..2)).prop_map(|(name, params)| TypeName {
+            name,
+            params,
+            span: Span::default(),
+        });
     let cascade = prop::option::of(
         (
             ident(),
@@ -317,6 +334,7 @@ fn field_def() -> impl Strategy<Value = FieldDef> {
             indexed,
             default,
             cascade,
+            span: Span::default(),
         })
 }
 
