@@ -198,6 +198,12 @@ fn update_rollup(
         .map(|&t| bucket_start(t, 0, width))
         .collect();
     let mut table = tx.open_table(rollup_table(g))?;
+    // Buckets after the series' last stored one are new: no need to look them up.
+    let (lo, hi) = series_bounds(id);
+    let last_stored = match table.range(&lo..=&hi)?.next_back() {
+        Some(e) => e?.0.1,
+        None => i64::MIN,
+    };
     let mut i = 0;
     while i < points.len() {
         let b = bucket_start(points.ts[i], 0, width);
@@ -207,7 +213,9 @@ fn update_rollup(
             for k in i + 1..end {
                 agg.add(points.ts[k], f64_at(&points.values, k));
             }
-            if let Some(old) = table.get(&(id, b))? {
+            if b <= last_stored
+                && let Some(old) = table.get(&(id, b))?
+            {
                 let mut old = Aggregate::decode(&old);
                 old.merge(&agg);
                 agg = old;

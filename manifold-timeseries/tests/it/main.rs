@@ -1,5 +1,6 @@
 //! Integration tests of manifold-timeseries, one module per behaviour, each on a real
 //! manifold file in a temporary directory.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] functions
 
 mod codec;
 mod isolation;
