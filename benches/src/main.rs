@@ -4,12 +4,14 @@
 //! between systems, and reports medians and ratios (see `report`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod graph;
 mod report;
+mod vectors;
 
 use clap::Parser;
 
 /// Every suite the harness knows, by name. Add a suite here and in [`run_suite`].
-const SUITES: &[&str] = &[];
+const SUITES: &[&str] = &["vectors", "graph"];
 
 #[derive(Parser)]
 #[command(about = "Measure the workspace against its peers")]
@@ -22,8 +24,11 @@ struct Args {
 }
 
 fn run_suite(name: &str, quick: bool) -> Result<report::Report, String> {
-    let _ = quick;
-    Err(format!("unknown suite `{name}`; known: {SUITES:?}"))
+    match name {
+        "vectors" => vectors::run(quick),
+        "graph" => graph::run(quick),
+        _ => Err(format!("unknown suite `{name}`; known: {SUITES:?}")),
+    }
 }
 
 fn main() {

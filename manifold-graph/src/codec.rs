@@ -59,6 +59,15 @@ pub(crate) fn edge_key(a: Uuid, ty: u32, b: Uuid) -> [u8; EDGE_KEY_LEN] {
     k
 }
 
+/// `a | type | b` -> `b | type | a`.
+pub(crate) fn reverse_key(k: &[u8; EDGE_KEY_LEN]) -> [u8; EDGE_KEY_LEN] {
+    let mut r = [0u8; EDGE_KEY_LEN];
+    r[..16].copy_from_slice(&k[20..]);
+    r[16..20].copy_from_slice(&k[16..20]);
+    r[20..].copy_from_slice(&k[..16]);
+    r
+}
+
 /// Splits an edge key into `(a, type, b)`.
 pub(crate) fn split_key(k: &[u8], table: &str) -> Result<(Uuid, u32, Uuid)> {
     if k.len() != EDGE_KEY_LEN {

@@ -133,19 +133,13 @@ impl Graph {
         self.write(|w| w.add_edge(src, edge_type, dst, weight).map(|_| ()))
     }
 
-    /// Adds every edge in one transaction; nothing is written if one is refused.
+    /// Adds every edge in one transaction (see [`GraphWriter::add_edges`]); nothing is
+    /// written if one is refused.
     pub fn add_edges<'a>(
         &self,
         edges: impl IntoIterator<Item = (Uuid, &'a str, Uuid, f32)>,
     ) -> Result<u64> {
-        self.write(|w| {
-            let mut n = 0;
-            for (s, t, d, wt) in edges {
-                w.add_edge(s, t, d, wt)?;
-                n += 1;
-            }
-            Ok(n)
-        })
+        self.write(|w| w.add_edges(edges))
     }
 
     /// The properties of edge `src -[edge_type]-> dst`, active or not.

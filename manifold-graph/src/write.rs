@@ -1,6 +1,8 @@
 //! `GraphWriter`: every mutation, inside one write transaction (see [`Graph::write`]).
 
-use crate::codec::{EdgeProps, edge_key, encode_vertex, split_key};
+use crate::codec::{
+    EDGE_KEY_LEN, EDGE_VALUE_LEN, EdgeProps, edge_key, encode_vertex, reverse_key, split_key,
+};
 use crate::error::{GraphError, Result};
 use crate::graph::{EdgeDef, Graph, TypeIdDef, TypeNameDef, VertexDef, check_type_name};
 use crate::types::{Direction, EdgeTypeId};
@@ -145,6 +147,43 @@ impl<'t> GraphWriter<'t> {
             },
         )?;
         Ok(ty)
+    }
+
+    /// Adds (or replaces) many edges: checks and interns them all, then writes each
+    /// table in its own key order, which keeps B-tree inserts local (a bulk load runs
+    /// several times faster than in arrival order). If the same edge appears twice the
+    /// later one wins. Returns how many edges were given.
+    pub fn add_edges<'a>(
+        &mut self,
+        edges: impl IntoIterator<Item = (Uuid, &'a str, Uuid, f32)>,
+    ) -> Result<u64> {
+        let mut keyed: Vec<([u8; EDGE_KEY_LEN], [u8; EDGE_VALUE_LEN])> = Vec::new();
+        for (src, name, dst, weight) in edges {
+            check_weight(weight)?;
+            let ty = self.intern(name)?;
+            let props = EdgeProps {
+                active: true,
+                weight,
+                created_micros: self.now,
+            };
+            keyed.push((edge_key(src, ty.0, dst), props.encode()));
+        }
+        let n = keyed.len() as u64;
+        // Stable sort: among duplicates the later one is inserted last and wins.
+        keyed.sort_by_key(|a| a.0);
+        for (k, v) in &keyed {
+            self.out.insert_encoded(k, v)?;
+        }
+        let mut rev: Vec<([u8; EDGE_KEY_LEN], usize)> = keyed
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (reverse_key(k), i))
+            .collect();
+        rev.sort_by_key(|a| a.0);
+        for (k, i) in &rev {
+            self.inc.insert_encoded(k, &keyed[*i].1)?;
+        }
+        Ok(n)
     }
 
     fn put(&mut self, src: Uuid, ty: EdgeTypeId, dst: Uuid, props: EdgeProps) -> Result<()> {

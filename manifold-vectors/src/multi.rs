@@ -133,7 +133,7 @@ fn check_tokens<T: AsRef<[f32]>>(tokens: &[T], dim: usize) -> Result<()> {
 }
 
 fn check_stored(bytes: &[u8], dim: usize) -> Result<()> {
-    if bytes.is_empty() || bytes.len() % (4 * dim.max(1)) != 0 {
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4 * dim.max(1)) {
         return Err(VectorError::Corrupt(format!(
             "multi-vector of {} bytes for {dim}-d tokens",
             bytes.len()

@@ -122,7 +122,7 @@ pub struct SparseRef<'a> {
 impl<'a> SparseRef<'a> {
     /// A view over stored bytes (a whole number of 8-byte pairs).
     pub fn new(bytes: &'a [u8]) -> Result<Self> {
-        if bytes.len() % 8 != 0 {
+        if !bytes.len().is_multiple_of(8) {
             return Err(VectorError::Corrupt(format!(
                 "sparse value of {} bytes",
                 bytes.len()

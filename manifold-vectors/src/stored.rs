@@ -22,7 +22,7 @@ impl<'a> VectorRef<'a> {
 
     /// A view over `bytes`, whose length must be a multiple of 4.
     pub fn new(bytes: &'a [u8]) -> Result<Self, VectorError> {
-        if bytes.len() % 4 != 0 {
+        if !bytes.len().is_multiple_of(4) {
             return Err(VectorError::Corrupt(format!(
                 "{} bytes is not a whole number of f32",
                 bytes.len()

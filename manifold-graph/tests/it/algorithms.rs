@@ -4,7 +4,6 @@ use crate::model::{Model, random_ops, vid};
 use crate::temp_family;
 use manifold_graph::{Bfs, Direction, Graph, GraphError, PageRank, PathOptions, TypeFilter, Visit};
 use petgraph::algo::{dijkstra, kosaraju_scc};
-use petgraph::visit::EdgeRef;
 use rand::{SeedableRng, rngs::StdRng};
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;

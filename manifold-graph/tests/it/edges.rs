@@ -181,3 +181,24 @@ fn vertices_carry_a_label_and_a_small_payload() {
     assert_eq!(r.vertex_count().unwrap(), 1);
     let _ = TYPES;
 }
+
+#[test]
+fn bulk_add_sorts_internally_and_the_last_duplicate_wins() {
+    let (_dir, _db, cf) = temp_family();
+    let graph = Graph::open(&cf, "g").unwrap();
+    let mut model = Model::default();
+    let mut batch = Vec::new();
+    for i in 0..500u64 {
+        let (s, d) = (vid((i * 37) % 50), vid((i * 11) % 50));
+        let t = TYPES[(i % 3) as usize];
+        let w = i as f32;
+        batch.push((s, t, d, w));
+        model.edges.insert((s, t, d), (true, w));
+    }
+    assert_eq!(graph.add_edges(batch.iter().copied()).unwrap(), 500);
+    check_adjacency(&graph, &model, 50);
+    let e = graph
+        .add_edges([(vid(1), "follows", vid(2), f32::INFINITY)])
+        .unwrap_err();
+    assert!(matches!(e, GraphError::BadWeight { .. }));
+}

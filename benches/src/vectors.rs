@@ -1,0 +1,255 @@
+//! Suite `vectors`: manifold-vectors on synthetic data (seeded uniform vectors).
+//!
+//! - Zero-copy in fact: a full-table scan computing distances on the stored bytes,
+//!   against the same scan copying each vector out (into a fresh `Vec`, or into a
+//!   reused buffer), against a plain in-memory `Vec<Vec<f32>>` (the ceiling).
+//! - Point reads: distance to one stored vector in place vs `get` then distance.
+//! - Kernels: SIMD against scalar, per metric, on L1-resident vectors.
+//! - Batch insert throughput; brute-force top-10 over the table (f32, and i8 codes
+//!   reranked) with the recall of the i8 search.
+
+use crate::report::{Report, median};
+use manifold_vectors::{Metric, VectorTable, scalar, simd};
+use std::hint::black_box;
+use std::time::Instant;
+use uuid::Uuid;
+
+const DIM: usize = 768;
+
+/// splitmix64: deterministic data without a dependency.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f32 {
+        (self.next() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
+    }
+    fn vector(&mut self) -> Vec<f32> {
+        (0..DIM).map(|_| self.unit()).collect()
+    }
+}
+
+/// Runs the suite.
+pub fn run(quick: bool) -> Result<Report, String> {
+    let mut report = Report::new("vectors", quick);
+    let n = if quick { 4_000 } else { 30_000 };
+    let rounds = if quick { 5 } else { 11 };
+    report.note(format!(
+        "synthetic uniform [-1,1) vectors, {n} x {DIM}-d f32, seed 42; manifold Config::large (512 MiB cache per family); medians of {rounds} alternating rounds"
+    ));
+    let err = |e: manifold_vectors::VectorError| e.to_string();
+    let dir = tempfile_dir()?;
+    let db = manifold::Database::open_with(dir.join("vectors.manifold"), manifold::Config::large())
+        .map_err(|e| e.to_string())?;
+    let cf = db.column_family_or_create("v").map_err(|e| e.to_string())?;
+    let table = VectorTable::<DIM>::open_with(&cf, "embeddings", true).map_err(err)?;
+    let mut rng = Rng(42);
+    let data: Vec<(Uuid, Vec<f32>)> = (0..n)
+        .map(|i| (Uuid::from_u128(i as u128 + 1), rng.vector()))
+        .collect();
+
+    // Batch insert: 1000 vectors per transaction (f32 and i8 copies).
+    let t = Instant::now();
+    for chunk in data.chunks(1000) {
+        table
+            .insert_batch(chunk.iter().map(|(id, v)| (*id, v.as_slice())))
+            .map_err(err)?;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    report.add(
+        "manifold-vectors",
+        "batch_insert_vectors_per_s",
+        n as f64 / secs,
+        "vectors/s",
+    );
+
+    let reader = table.reader().map_err(err)?;
+    let query = rng.vector();
+    let in_memory: Vec<Vec<f32>> = data.iter().map(|(_, v)| v.clone()).collect();
+
+    // Full scans, alternating systems each round.
+    let (mut zc, mut copy_vec, mut copy_buf, mut mem) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let mut s = 0.0f32;
+        for e in reader.iter().map_err(err)? {
+            s += e.map_err(err)?.vector().dot(&query);
+        }
+        black_box(s);
+        zc.push(t.elapsed().as_secs_f64() * 1e9 / n as f64);
+
+        let t = Instant::now();
+        let mut s = 0.0f32;
+        for e in reader.iter().map_err(err)? {
+            let v = e.map_err(err)?.vector().to_vec();
+            s += simd::dot(v.as_slice(), query.as_slice());
+        }
+        black_box(s);
+        copy_vec.push(t.elapsed().as_secs_f64() * 1e9 / n as f64);
+
+        let t = Instant::now();
+        let mut s = 0.0f32;
+        let mut buf = [0.0f32; DIM];
+        for e in reader.iter().map_err(err)? {
+            e.map_err(err)?.vector().copy_to(&mut buf);
+            s += simd::dot(&buf[..], query.as_slice());
+        }
+        black_box(s);
+        copy_buf.push(t.elapsed().as_secs_f64() * 1e9 / n as f64);
+
+        let t = Instant::now();
+        let mut s = 0.0f32;
+        for v in &in_memory {
+            s += simd::dot(v.as_slice(), query.as_slice());
+        }
+        black_box(s);
+        mem.push(t.elapsed().as_secs_f64() * 1e9 / n as f64);
+    }
+    let metric = "scan_dot_ns_per_vector";
+    report.add("zero-copy", metric, median(&mut zc), "ns");
+    report.add("copy-out-vec", metric, median(&mut copy_vec), "ns");
+    report.add("copy-out-buffer", metric, median(&mut copy_buf), "ns");
+    report.add("in-memory-vec", metric, median(&mut mem), "ns");
+    report.ratio(metric, "zero-copy", "copy-out-vec");
+    report.ratio(metric, "zero-copy", "copy-out-buffer");
+    report.ratio(metric, "zero-copy", "in-memory-vec");
+
+    // Point reads: 2000 random ids per round.
+    let probes: Vec<Uuid> = (0..2000)
+        .map(|_| data[(rng.next() % n as u64) as usize].0)
+        .collect();
+    let (mut inplace, mut copied) = (vec![], vec![]);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for id in &probes {
+            black_box(reader.distance(*id, &query, Metric::Cosine).map_err(err)?);
+        }
+        inplace.push(t.elapsed().as_secs_f64() * 1e9 / probes.len() as f64);
+        let t = Instant::now();
+        for id in &probes {
+            let v = reader.get(*id).map_err(err)?.ok_or("missing vector")?;
+            black_box(Metric::Cosine.distance(&v[..], query.as_slice()));
+        }
+        copied.push(t.elapsed().as_secs_f64() * 1e9 / probes.len() as f64);
+    }
+    let metric = "point_distance_ns";
+    report.add("zero-copy", metric, median(&mut inplace), "ns");
+    report.add("copy-out-buffer", metric, median(&mut copied), "ns");
+    report.ratio(metric, "zero-copy", "copy-out-buffer");
+
+    kernels(&mut report, &mut rng, rounds);
+    search(&mut report, &reader, &data, &mut rng, quick).map_err(err)?;
+    drop(reader);
+    drop(table);
+    drop(db);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(report)
+}
+
+/// SIMD against scalar on 64 resident vectors, per metric.
+fn kernels(report: &mut Report, rng: &mut Rng, rounds: usize) {
+    let vs: Vec<Vec<f32>> = (0..64).map(|_| rng.vector()).collect();
+    let q = rng.vector();
+    let reps = 200;
+    for (name, metric) in [
+        ("dot", Metric::Dot),
+        ("l2", Metric::L2),
+        ("l1", Metric::L1),
+        ("cosine", Metric::Cosine),
+    ] {
+        let (mut fast, mut slow) = (vec![], vec![]);
+        for _ in 0..rounds {
+            let t = Instant::now();
+            for _ in 0..reps {
+                for v in &vs {
+                    black_box(metric.distance(black_box(v.as_slice()), q.as_slice()));
+                }
+            }
+            fast.push((reps * vs.len()) as f64 / t.elapsed().as_secs_f64() / 1e6);
+            let t = Instant::now();
+            for _ in 0..reps {
+                for v in &vs {
+                    black_box(metric.distance_scalar(black_box(v.as_slice()), q.as_slice()));
+                }
+            }
+            slow.push((reps * vs.len()) as f64 / t.elapsed().as_secs_f64() / 1e6);
+        }
+        let m = format!("{name}_{DIM}d_mdist_per_s");
+        report.add("simd", &m, median(&mut fast), "M/s");
+        report.add("scalar", &m, median(&mut slow), "M/s");
+        report.ratio(&m, "simd", "scalar");
+    }
+    black_box(scalar::dot(q.as_slice(), q.as_slice()));
+}
+
+/// Brute-force top-10: f32 scan, i8 scan with rerank, recall of the i8 scan alone.
+fn search(
+    report: &mut Report,
+    reader: &manifold_vectors::VectorReader<DIM>,
+    data: &[(Uuid, Vec<f32>)],
+    rng: &mut Rng,
+    quick: bool,
+) -> manifold_vectors::Result<()> {
+    let queries: Vec<Vec<f32>> = (0..if quick { 5 } else { 20 })
+        .map(|_| rng.vector())
+        .collect();
+    let (mut exact_t, mut q8_t, mut mem_t) = (vec![], vec![], vec![]);
+    let (mut hits, mut hits_raw, mut total) = (0usize, 0usize, 0usize);
+    for q in &queries {
+        let t = Instant::now();
+        let exact = reader.search(q, 10, Metric::L2)?;
+        exact_t.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let approx = reader.search_quantized(q, 10, Metric::L2, 50)?;
+        q8_t.push(t.elapsed().as_secs_f64() * 1e3);
+        let raw = reader.search_quantized(q, 10, Metric::L2, 0)?;
+        let t = Instant::now();
+        let mut best: Vec<(f32, usize)> = data
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| (simd::l2_squared(v.as_slice(), q.as_slice()), i))
+            .collect();
+        best.select_nth_unstable_by(9, |a, b| a.0.total_cmp(&b.0));
+        black_box(&best[..10]);
+        mem_t.push(t.elapsed().as_secs_f64() * 1e3);
+        hits += approx
+            .iter()
+            .filter(|a| exact.iter().any(|e| e.id == a.id))
+            .count();
+        hits_raw += raw
+            .iter()
+            .filter(|a| exact.iter().any(|e| e.id == a.id))
+            .count();
+        total += exact.len();
+    }
+    let m = "top10_l2_scan_ms";
+    report.add("manifold-f32", m, median(&mut exact_t), "ms");
+    report.add("manifold-i8-rerank50", m, median(&mut q8_t), "ms");
+    report.add("in-memory-vec", m, median(&mut mem_t), "ms");
+    report.ratio(m, "manifold-i8-rerank50", "manifold-f32");
+    report.ratio(m, "manifold-f32", "in-memory-vec");
+    report.add(
+        "manifold-i8-rerank50",
+        "recall_at_10",
+        hits as f64 / total.max(1) as f64,
+        "",
+    );
+    report.add(
+        "manifold-i8-only",
+        "recall_at_10",
+        hits_raw as f64 / total.max(1) as f64,
+        "",
+    );
+    Ok(())
+}
+
+fn tempfile_dir() -> Result<std::path::PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!("bench-vectors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
