@@ -2,7 +2,7 @@
 //! recovery, checkpoints, and the family registry.
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, caught};
 use crate::family::{Family, apply_op};
 use crate::storage::file::DataFile;
 use crate::storage::io::FileIo;
@@ -181,7 +181,7 @@ impl Database {
             })
         })?;
         for (_, tx) in txs {
-            tx.commit()?;
+            caught(|| tx.commit())??;
         }
         let max_applied = applied.values().copied().max().unwrap_or(0);
         log.resume(outcome.max_seen.max(outcome.chain_end).max(max_applied) + 1);

@@ -134,3 +134,21 @@ from_redb!(
 
 /// Shorthand for manifold results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Runs a call into redb, turning a panic into [`Error::Corrupted`]. redb trusts the
+/// pages it reads (it verifies checksums only when repairing), so a damaged page can make
+/// it index out of bounds; manifold reports that as corruption instead of unwinding
+/// through the caller. The panic message still goes to the panic hook (stderr).
+pub(crate) fn caught<T>(f: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "storage engine panicked".to_string());
+        Error::Corrupted {
+            what: "database page",
+            detail,
+        }
+    })
+}

@@ -1,7 +1,7 @@
 //! One column family: a redb database over its segments, plus the bookkeeping that ties
 //! it to the log (the last applied sequence number, stored in the family itself).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, caught};
 use crate::storage::backend::FamilyBackend;
 use crate::storage::file::DataFile;
 use crate::table::RawDef;
@@ -34,9 +34,11 @@ impl Family {
             id,
             file: data.clone(),
         };
-        let db = redb::Builder::new()
-            .set_cache_size(cache_bytes)
-            .create_with_backend(backend)?;
+        let db = caught(|| {
+            redb::Builder::new()
+                .set_cache_size(cache_bytes)
+                .create_with_backend(backend)
+        })??;
         Ok(Family {
             id,
             name: name.to_string(),
@@ -61,6 +63,10 @@ impl Family {
 
     /// The last log sequence number reflected in this family's committed state.
     pub(crate) fn applied(&self) -> Result<u64> {
+        caught(|| self.read_applied())?
+    }
+
+    fn read_applied(&self) -> Result<u64> {
         let tx = self.db.begin_read()?;
         let table = match tx.open_table(META) {
             Ok(t) => t,
@@ -85,7 +91,7 @@ impl Family {
         write_applied(&tx, seq)?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
-        tx.commit()?;
+        caught(|| tx.commit())??;
         Ok(())
     }
 }
@@ -99,6 +105,10 @@ pub(crate) fn write_applied(tx: &redb::WriteTransaction, seq: u64) -> Result<()>
 
 /// Applies one logged op (recovery).
 pub(crate) fn apply_op(tx: &redb::WriteTransaction, op: &Op<'_>) -> Result<()> {
+    caught(|| apply_op_unguarded(tx, op))?
+}
+
+fn apply_op_unguarded(tx: &redb::WriteTransaction, op: &Op<'_>) -> Result<()> {
     match op {
         Op::Put { table, key, value } => {
             let mut t = tx.open_table(RawDef::new(table))?;

@@ -6,7 +6,7 @@
 
 use crate::codec::key::{Key, decode_key, encode_key, prefix_successor};
 use crate::codec::value::Value;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, caught};
 use crate::wal::record::{Op, RecordBuilder};
 use redb::{ReadableTable as _, ReadableTableMetadata as _};
 use std::cell::RefCell;
@@ -104,7 +104,7 @@ impl RawEntry<'_> {
 /// Iterates a range of a table in key order, decoding entries.
 pub struct RangeIter<'a, K: Key + ?Sized, V: Value + ?Sized> {
     /// `None` for a range known to be empty (missing table, inverted bounds).
-    inner: Option<redb::Range<'a, &'static [u8], &'static [u8]>>,
+    inner: Option<RawRange<'a>>,
     _types: Types<K, V>,
 }
 
@@ -118,46 +118,68 @@ impl<'a, K: Key + ?Sized, V: Value + ?Sized> RangeIter<'a, K, V> {
 impl<K: Key + ?Sized, V: Value + ?Sized> Iterator for RangeIter<'_, K, V> {
     type Item = Result<(K::Owned, V::Owned)>;
     fn next(&mut self) -> Option<Self::Item> {
-        let item = self.inner.as_mut()?.next()?;
-        Some(
-            item.map_err(Error::from)
-                .and_then(|(k, v)| Ok((decode_key::<K>(k.value())?, V::decode_value(v.value())?))),
-        )
+        step(&mut self.inner, false).map(decode_entry::<K, V>)
     }
 }
 
 impl<K: Key + ?Sized, V: Value + ?Sized> DoubleEndedIterator for RangeIter<'_, K, V> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let item = self.inner.as_mut()?.next_back()?;
-        Some(
-            item.map_err(Error::from)
-                .and_then(|(k, v)| Ok((decode_key::<K>(k.value())?, V::decode_value(v.value())?))),
-        )
+        step(&mut self.inner, true).map(decode_entry::<K, V>)
     }
 }
 
 /// Iterates a range without decoding.
-pub struct RawRangeIter<'a>(Option<redb::Range<'a, &'static [u8], &'static [u8]>>);
+pub struct RawRangeIter<'a>(Option<RawRange<'a>>);
 
 impl<'a> Iterator for RawRangeIter<'a> {
     type Item = Result<RawEntry<'a>>;
     fn next(&mut self) -> Option<Self::Item> {
-        let item = self.0.as_mut()?.next()?;
-        Some(
-            item.map(|(key, value)| RawEntry { key, value })
-                .map_err(Error::from),
-        )
+        step(&mut self.0, false).map(|r| r.map(|(key, value)| RawEntry { key, value }))
     }
 }
 
 impl DoubleEndedIterator for RawRangeIter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let item = self.0.as_mut()?.next_back()?;
-        Some(
-            item.map(|(key, value)| RawEntry { key, value })
-                .map_err(Error::from),
-        )
+        step(&mut self.0, true).map(|r| r.map(|(key, value)| RawEntry { key, value }))
     }
+}
+
+type RawRange<'a> = redb::Range<'a, &'static [u8], &'static [u8]>;
+type Guards<'a> = (
+    redb::AccessGuard<'a, &'static [u8]>,
+    redb::AccessGuard<'a, &'static [u8]>,
+);
+
+/// One step of a range, from the front or the back. The entry's key and value are sliced
+/// once inside `caught`: a damaged page panics there (reported as corruption, and the
+/// range ends), and later accesses to the same guards compute the same, valid slices.
+fn step<'a>(range: &mut Option<RawRange<'a>>, back: bool) -> Option<Result<Guards<'a>>> {
+    let inner = range.as_mut()?;
+    let stepped = caught(|| {
+        let item = if back {
+            inner.next_back()
+        } else {
+            inner.next()
+        };
+        if let Some(Ok((k, v))) = &item {
+            let _ = (k.value().len(), v.value().len());
+        }
+        item
+    });
+    match stepped {
+        Ok(item) => Some(item?.map_err(Error::from)),
+        Err(e) => {
+            *range = None;
+            Some(Err(e))
+        }
+    }
+}
+
+fn decode_entry<K: Key + ?Sized, V: Value + ?Sized>(
+    entry: Result<Guards<'_>>,
+) -> Result<(K::Owned, V::Owned)> {
+    let (k, v) = entry?;
+    Ok((decode_key::<K>(k.value())?, V::decode_value(v.value())?))
 }
 
 fn encode_bound<K: Key + ?Sized>(b: Bound<&&K>) -> Bound<Vec<u8>> {
@@ -205,7 +227,15 @@ macro_rules! read_methods {
         /// The value under an already-encoded key.
         pub fn get_encoded(&self, key: &[u8]) -> Result<Option<ValueGuard<'_>>> {
             match self.raw_table() {
-                Some(t) => Ok(t.get(key)?.map(ValueGuard)),
+                Some(t) => Ok(caught(|| {
+                    let g = t.get(key);
+                    // Slicing the guard is where a damaged page would panic: do it here.
+                    if let Ok(Some(g)) = &g {
+                        let _ = g.value().len();
+                    }
+                    g
+                })??
+                .map(ValueGuard)),
                 None => Ok(None),
             }
         }
@@ -253,7 +283,9 @@ macro_rules! read_methods {
             };
             let inner = match self.raw_table() {
                 // An inverted or empty range is simply empty (redb would refuse it).
-                Some(t) if !empty => Some(t.range::<&[u8]>((as_slice(&start), as_slice(&end)))?),
+                Some(t) if !empty => Some(caught(|| {
+                    t.range::<&[u8]>((as_slice(&start), as_slice(&end)))
+                })??),
                 _ => None,
             };
             Ok(RangeIter {
@@ -265,7 +297,7 @@ macro_rules! read_methods {
         /// Number of entries.
         pub fn len(&self) -> Result<u64> {
             match self.raw_table() {
-                Some(t) => Ok(t.len()?),
+                Some(t) => Ok(caught(|| t.len())??),
                 None => Ok(0),
             }
         }
@@ -341,7 +373,7 @@ impl<'t, K: Key + ?Sized, V: Value + ?Sized> TableMut<'t, K, V> {
 
     /// Inserts under an already-encoded key and value.
     pub fn insert_encoded(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
-        self.table.insert(key, value)?;
+        caught(|| self.table.insert(key, value).map(|_| ()))??;
         self.log.borrow_mut().push(
             self.family,
             &Op::Put {
@@ -376,7 +408,7 @@ impl<'t, K: Key + ?Sized, V: Value + ?Sized> TableMut<'t, K, V> {
 
     /// Removes an already-encoded key; returns whether it was present.
     pub fn remove_encoded(&mut self, key: &[u8]) -> Result<bool> {
-        let found = self.table.remove(key)?.is_some();
+        let found = caught(|| self.table.remove(key).map(|v| v.is_some()))??;
         if found {
             self.log.borrow_mut().push(
                 self.family,

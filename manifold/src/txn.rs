@@ -6,7 +6,7 @@
 use crate::codec::{key::Key, value::Value};
 use crate::config::Durability;
 use crate::db::{ColumnFamily, Shared};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, caught};
 use crate::family::{Family, write_applied};
 use crate::table::{RawDef, ReadTable, TableDefinition, TableMut, check_table_name};
 use crate::wal::record::{Op, RecordBuilder};
@@ -49,7 +49,7 @@ impl WriteTransaction {
         let mut parts = Vec::with_capacity(families.len());
         for family in families {
             family.check_live()?;
-            let mut tx = family.db.begin_write()?;
+            let mut tx = caught(|| family.db.begin_write())??;
             tx.set_durability(redb::Durability::None)?;
             parts.push(Part { family, tx });
         }
@@ -103,7 +103,7 @@ impl WriteTransaction {
     ) -> Result<TableMut<'t, K, V>> {
         check_table_name(name)?;
         let part = self.part(cf)?;
-        let table = part.tx.open_table(RawDef::new(name))?;
+        let table = caught(|| part.tx.open_table(RawDef::new(name)))??;
         Ok(TableMut::new(table, &self.log, part.family.id, name))
     }
 
@@ -121,7 +121,7 @@ impl WriteTransaction {
     fn delete_table_in_part(&self, cf: Option<&ColumnFamily>, name: &str) -> Result<bool> {
         check_table_name(name)?;
         let part = self.part(cf)?;
-        let existed = part.tx.delete_table(RawDef::new(name))?;
+        let existed = caught(|| part.tx.delete_table(RawDef::new(name)))??;
         if existed {
             self.log
                 .borrow_mut()
@@ -167,7 +167,7 @@ impl WriteTransaction {
         let ticket = (durability == Durability::Immediate).then(|| log.begin_sync(seq));
         let mut applied = Ok(());
         for p in parts {
-            applied = write_applied(&p.tx, seq).and_then(|()| Ok(p.tx.commit()?));
+            applied = write_applied(&p.tx, seq).and_then(|()| Ok(caught(|| p.tx.commit())??));
             if applied.is_err() {
                 break;
             }
@@ -232,7 +232,7 @@ impl ReadTransaction {
         def: TableDefinition<'_, K, V>,
     ) -> Result<ReadTable<K, V>> {
         check_table_name(def.name())?;
-        match self.tx.open_table(RawDef::new(def.name())) {
+        match caught(|| self.tx.open_table(RawDef::new(def.name())))? {
             Ok(t) => Ok(ReadTable::new(Some(t))),
             Err(redb::TableError::TableDoesNotExist(_)) => Ok(ReadTable::new(None)),
             Err(e) => Err(e.into()),

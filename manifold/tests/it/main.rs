@@ -4,6 +4,7 @@
 mod basic;
 mod codec;
 mod concurrency;
+mod corruption;
 mod model;
 mod power_loss;
 mod recovery;
