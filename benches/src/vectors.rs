@@ -4,12 +4,13 @@
 //!   against the same scan copying each vector out (into a fresh `Vec`, or into a
 //!   reused buffer), against a plain in-memory `Vec<Vec<f32>>` (the ceiling).
 //! - Point reads: distance to one stored vector in place vs `get` then distance.
-//! - Kernels: SIMD against scalar, per metric, on L1-resident vectors.
+//! - Kernels: SIMD against scalar, per metric, on L1-resident vectors; and the kernel on
+//!   resident unaligned little-endian bytes against copying them out first.
 //! - Batch insert throughput; brute-force top-10 over the table (f32, and i8 codes
 //!   reranked) with the recall of the i8 search.
 
 use crate::report::{Report, median};
-use manifold_vectors::{Metric, VectorTable, scalar, simd};
+use manifold_vectors::{Metric, VectorRef, VectorTable, scalar, simd};
 use std::hint::black_box;
 use std::time::Instant;
 use uuid::Uuid;
@@ -185,6 +186,50 @@ fn kernels(report: &mut Report, rng: &mut Rng, rounds: usize) {
         report.ratio(&m, "simd", "scalar");
     }
     black_box(scalar::dot(q.as_slice(), q.as_slice()));
+
+    // The cost of reading little-endian bytes in place, without storage in the way: the
+    // same 64 vectors as unaligned byte buffers (offset 1), read in place, against
+    // copying each into a buffer first, against plain f32 slices.
+    let mut blob = vec![0u8];
+    for v in &vs {
+        blob.extend(v.iter().flat_map(|x| x.to_le_bytes()));
+    }
+    let views: Vec<VectorRef<'_>> = blob[1..]
+        .chunks_exact(4 * DIM)
+        .map(|b| VectorRef::new(b).expect("whole f32"))
+        .collect();
+    let (mut inplace, mut copied, mut slices) = (vec![], vec![], vec![]);
+    let mut buf = [0.0f32; DIM];
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for _ in 0..reps {
+            for v in &views {
+                black_box(black_box(*v).dot(q.as_slice()));
+            }
+        }
+        inplace.push(t.elapsed().as_secs_f64() * 1e9 / (reps * views.len()) as f64);
+        let t = Instant::now();
+        for _ in 0..reps {
+            for v in &views {
+                black_box(*v).copy_to(&mut buf);
+                black_box(simd::dot(&buf[..], q.as_slice()));
+            }
+        }
+        copied.push(t.elapsed().as_secs_f64() * 1e9 / (reps * views.len()) as f64);
+        let t = Instant::now();
+        for _ in 0..reps {
+            for v in &vs {
+                black_box(simd::dot(black_box(v.as_slice()), q.as_slice()));
+            }
+        }
+        slices.push(t.elapsed().as_secs_f64() * 1e9 / (reps * vs.len()) as f64);
+    }
+    let m = "resident_dot_ns";
+    report.add("zero-copy", m, median(&mut inplace), "ns");
+    report.add("copy-out-buffer", m, median(&mut copied), "ns");
+    report.add("f32-slice", m, median(&mut slices), "ns");
+    report.ratio(m, "zero-copy", "copy-out-buffer");
+    report.ratio(m, "zero-copy", "f32-slice");
 }
 
 /// Brute-force top-10: f32 scan, i8 scan with rerank, recall of the i8 scan alone.

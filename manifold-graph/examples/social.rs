@@ -87,7 +87,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut ranks: Vec<(f64, String)> = snap
         .pagerank(&PageRank::default())
         .into_iter()
-        .map(|(v, p)| (p, label(&r, v)))
+        .zip(snap.ids())
+        .map(|(p, v)| (p, label(&r, *v)))
         .collect();
     ranks.sort_by(|a, b| b.0.total_cmp(&a.0));
     println!("PageRank: {ranks:.3?}");

@@ -5,8 +5,8 @@
 use crate::error::Result;
 use crate::read::GraphReader;
 use crate::types::TypeFilter;
+use foldhash::HashMap;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Below this many vertices PageRank iterates on one thread: rayon's fork-join costs
@@ -17,8 +17,8 @@ const PARALLEL_MIN_VERTICES: usize = 20_000;
 /// every edge endpoint, numbered in id order.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
+    /// Sorted: a vertex's number is its position.
     ids: Vec<Uuid>,
-    index: HashMap<Uuid, u32>,
     out_offsets: Vec<usize>,
     out_targets: Vec<u32>,
     in_offsets: Vec<usize>,
@@ -30,8 +30,9 @@ pub struct Snapshot {
 pub struct Components {
     /// Number of components.
     pub count: usize,
-    /// Component number of each vertex, `0..count`, numbered by smallest member id.
-    pub component: HashMap<Uuid, usize>,
+    /// Component of each vertex by snapshot number, in `0..count`; components are
+    /// numbered in the order of their smallest member id.
+    pub labels: Vec<u32>,
 }
 
 /// PageRank parameters.
@@ -99,7 +100,6 @@ impl GraphReader {
         let (in_offsets, in_sources) = csr(ids.len(), num.iter().map(|&(a, b)| (b, a)));
         Ok(Snapshot {
             ids,
-            index,
             out_offsets,
             out_targets,
             in_offsets,
@@ -124,9 +124,9 @@ impl Snapshot {
         &self.ids
     }
 
-    /// The snapshot number of `id`.
+    /// The snapshot number of `id` (binary search).
     pub fn index_of(&self, id: Uuid) -> Option<usize> {
-        self.index.get(&id).map(|&i| i as usize)
+        self.ids.binary_search(&id).ok()
     }
 
     /// Out-neighbours of vertex number `i`.
@@ -168,26 +168,30 @@ impl Snapshot {
             }
         }
         // Number components by their smallest member (ids are sorted).
-        let mut number: HashMap<u32, usize> = HashMap::new();
-        let mut component = HashMap::with_capacity(n);
-        for i in 0..n {
-            let r = find(&mut parent, i as u32);
-            let next = number.len();
-            let c = *number.entry(r).or_insert(next);
-            component.insert(self.ids[i], c);
+        let mut number = vec![u32::MAX; n];
+        let mut labels = vec![0u32; n];
+        let mut count = 0u32;
+        for (i, label) in labels.iter_mut().enumerate() {
+            let r = find(&mut parent, i as u32) as usize;
+            if number[r] == u32::MAX {
+                number[r] = count;
+                count += 1;
+            }
+            *label = number[r];
         }
         Components {
-            count: number.len(),
-            component,
+            count: count as usize,
+            labels,
         }
     }
 
-    /// PageRank of every vertex (summing to 1). A vertex without out-edges spreads its
-    /// rank evenly over all vertices. Parallel over vertices on large graphs.
-    pub fn pagerank(&self, params: &PageRank) -> HashMap<Uuid, f64> {
+    /// PageRank of every vertex by snapshot number (summing to 1). A vertex without
+    /// out-edges spreads its rank evenly over all vertices. Parallel over vertices on
+    /// large graphs.
+    pub fn pagerank(&self, params: &PageRank) -> Vec<f64> {
         let n = self.ids.len();
         if n == 0 {
-            return HashMap::new();
+            return Vec::new();
         }
         let nf = n as f64;
         let d = params.damping;
@@ -217,6 +221,6 @@ impl Snapshot {
                 break;
             }
         }
-        self.ids.iter().copied().zip(rank).collect()
+        rank
     }
 }

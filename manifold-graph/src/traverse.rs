@@ -4,10 +4,15 @@
 use crate::error::{GraphError, Result};
 use crate::read::GraphReader;
 use crate::types::{Direction, TypeFilter};
+use foldhash::{HashMapExt, HashSetExt};
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
 use uuid::Uuid;
+
+/// Fast, randomly seeded hashing for the traversals' own sets and maps.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
+type FastSet<T> = foldhash::HashSet<T>;
 
 /// Options of a breadth-first search.
 #[derive(Clone, Debug)]
@@ -86,7 +91,8 @@ impl GraphReader {
                 max: opts.max_depth,
             });
         }
-        let mut seen = HashSet::from([start]);
+        let mut seen = FastSet::with_capacity(64);
+        seen.insert(start);
         let mut out = Vec::new();
         if opts.min_depth == 0 {
             out.push(Visit {
@@ -125,7 +131,7 @@ impl GraphReader {
         src: Uuid,
         opts: &PathOptions,
     ) -> Result<HashMap<Uuid, (f64, Option<Uuid>)>> {
-        self.dijkstra(src, None, opts)
+        Ok(self.dijkstra(src, None, opts)?.into_iter().collect())
     }
 
     /// A lightest path from `src` to `dst` over active edges, if `dst` is reachable.
@@ -149,9 +155,10 @@ impl GraphReader {
         src: Uuid,
         target: Option<Uuid>,
         opts: &PathOptions,
-    ) -> Result<HashMap<Uuid, (f64, Option<Uuid>)>> {
-        let mut best: HashMap<Uuid, (f64, Option<Uuid>)> = HashMap::from([(src, (0.0, None))]);
-        let mut done = HashSet::new();
+    ) -> Result<FastMap<Uuid, (f64, Option<Uuid>)>> {
+        let mut best: FastMap<Uuid, (f64, Option<Uuid>)> = FastMap::new();
+        best.insert(src, (0.0, None));
+        let mut done = FastSet::new();
         let mut heap = BinaryHeap::from([Item(0.0, src)]);
         let mut negative = None;
         while let Some(Item(d, v)) = heap.pop() {
