@@ -54,7 +54,10 @@ impl Quantizer {
         scale: Vec<f32>,
         codes: Vec<i8>,
     ) -> Option<Self> {
-        if mid.len() != stride || scale.len() != stride || codes.len() % stride.max(1) != 0 {
+        if mid.len() != stride
+            || scale.len() != stride
+            || !codes.len().is_multiple_of(stride.max(1))
+        {
             return None;
         }
         let inv = scale
@@ -76,10 +79,8 @@ impl Quantizer {
 
     /// Appends the code of one prepared vector.
     pub fn push(&mut self, v: &[f32]) {
-        for i in 0..self.stride {
-            let c = ((v[i] - self.mid[i]) * self.inv[i])
-                .round()
-                .clamp(-127.0, 127.0);
+        for ((x, m), k) in v.iter().zip(&self.mid).zip(&self.inv).take(self.stride) {
+            let c = ((x - m) * k).round().clamp(-127.0, 127.0);
             self.codes.push(c as i8);
         }
     }
