@@ -79,6 +79,13 @@ fn many_threads_commit_concurrently_and_everything_is_there() {
             }
         }
     });
+    // Group commit: concurrent committers share log syncs.
+    let stats = db.stats();
+    assert!(
+        stats.log_syncs < 1600,
+        "1600 concurrent commits took {} log syncs: none was shared",
+        stats.log_syncs
+    );
     drop(fams);
     drop(db);
     let db = manifold::Database::open_with(&path, manifold::Config::small()).unwrap();
