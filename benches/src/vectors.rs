@@ -10,7 +10,9 @@
 //!   reranked) with the recall of the i8 search.
 
 use crate::report::{Report, median};
-use manifold_vectors::{Metric, VectorRef, VectorTable, scalar, simd};
+use manifold_vectors::{
+    Metric, MultiVectorTable, SparseVector, SparseVectorTable, VectorRef, VectorTable, scalar, simd,
+};
 use std::hint::black_box;
 use std::time::Instant;
 use uuid::Uuid;
@@ -145,6 +147,7 @@ pub fn run(quick: bool) -> Result<Report, String> {
 
     kernels(&mut report, &mut rng, rounds);
     search(&mut report, &reader, &data, &mut rng, quick).map_err(err)?;
+    sparse_and_multi(&mut report, &cf, &mut rng, quick).map_err(err)?;
     drop(reader);
     drop(table);
     drop(db);
@@ -230,6 +233,81 @@ fn kernels(report: &mut Report, rng: &mut Rng, rounds: usize) {
     report.add("f32-slice", m, median(&mut slices), "ns");
     report.ratio(m, "zero-copy", "copy-out-buffer");
     report.ratio(m, "zero-copy", "f32-slice");
+}
+
+/// Sparse (SPLADE-like: 120 of 30k dimensions) and multi-vector (32 tokens of 128-d)
+/// brute-force top-10 per query, in place on the stored bytes.
+fn sparse_and_multi(
+    report: &mut Report,
+    cf: &manifold::ColumnFamily,
+    rng: &mut Rng,
+    quick: bool,
+) -> manifold_vectors::Result<()> {
+    let n = if quick { 2_000 } else { 20_000 };
+    let sparse = SparseVectorTable::open(cf, "sparse")?;
+    let make = |rng: &mut Rng| {
+        let mut idx: Vec<u32> = (0..120).map(|_| (rng.next() % 30_000) as u32).collect();
+        idx.sort_unstable();
+        idx.dedup();
+        let vals = idx.iter().map(|_| rng.unit().abs() + 0.01).collect();
+        SparseVector::new(idx, vals)
+    };
+    let docs: Vec<SparseVector> = (0..n).map(|_| make(rng)).collect::<Result<_, _>>()?;
+    for (c, chunk) in docs.chunks(1000).enumerate() {
+        sparse.insert_batch(
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Uuid::from_u128((c * 1000 + i) as u128), v)),
+        )?;
+    }
+    let r = sparse.reader()?;
+    let mut times = vec![];
+    for _ in 0..if quick { 5 } else { 20 } {
+        let q = make(rng)?;
+        let t = Instant::now();
+        black_box(r.search(&q, 10)?);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    report.add(
+        "manifold-vectors",
+        "sparse_top10_ms",
+        median(&mut times),
+        "ms",
+    );
+
+    let m = if quick { 300 } else { 3_000 };
+    let multi = MultiVectorTable::<128>::open(cf, "colbert")?;
+    let token = |rng: &mut Rng| -> Vec<f32> { (0..128).map(|_| rng.unit()).collect() };
+    for c in 0..m / 100 {
+        let tx = cf.begin_write()?;
+        {
+            let mut w = multi.writer(&tx)?;
+            for i in 0..100 {
+                let tokens: Vec<Vec<f32>> = (0..32).map(|_| token(rng)).collect();
+                w.insert(Uuid::from_u128((c * 100 + i) as u128), &tokens)?;
+            }
+        }
+        tx.commit()?;
+    }
+    let r = multi.reader()?;
+    let mut times = vec![];
+    for _ in 0..if quick { 3 } else { 10 } {
+        let q: Vec<Vec<f32>> = (0..8).map(|_| token(rng)).collect();
+        let t = Instant::now();
+        black_box(r.search(&q, 10)?);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    report.add(
+        "manifold-vectors",
+        "maxsim_top10_ms",
+        median(&mut times),
+        "ms",
+    );
+    report.note(format!(
+        "sparse: {n} vectors of ~120 nonzeros in 30k dimensions; multi-vector: {m} documents x 32 tokens x 128-d, 8-token queries"
+    ));
+    Ok(())
 }
 
 /// Brute-force top-10: f32 scan, i8 scan with rerank, recall of the i8 scan alone.

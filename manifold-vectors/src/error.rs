@@ -61,6 +61,14 @@ pub enum VectorError {
         /// The layout asked for.
         requested: String,
     },
+    /// A table name this crate reserves.
+    #[error("invalid table name `{name}`: {reason}")]
+    InvalidName {
+        /// The name given.
+        name: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
     /// Stored bytes that do not decode.
     #[error("corrupt stored vector: {0}")]
     Corrupt(String),

@@ -80,6 +80,12 @@ pub(crate) fn ensure(
     dim: u32,
     quantized: Option<bool>,
 ) -> Result<Layout> {
+    if table.ends_with(".meta") || table.ends_with(".q8") {
+        return Err(VectorError::InvalidName {
+            name: table.to_string(),
+            reason: "names ending in `.meta` or `.q8` are reserved for companion tables",
+        });
+    }
     let meta = meta_name(table);
     let def: TableDefinition<str, [u8]> = TableDefinition::new(&meta);
     let stored = cf.begin_read()?.open_table(def)?.get(LAYOUT_KEY)?;

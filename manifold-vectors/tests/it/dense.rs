@@ -80,6 +80,9 @@ fn named_tables_hold_different_dimensions_for_the_same_id() {
     let code = VectorTable::<512>::open(&cf, "code_vectors").unwrap();
     assert_eq!(semantic.get(id).unwrap().unwrap().to_vec(), a);
     assert_eq!(code.get(id).unwrap().unwrap().to_vec(), b);
+    // Companion-table names are reserved.
+    let err = VectorTable::<4>::open(&cf, "semantic_vectors.q8").unwrap_err();
+    assert!(matches!(err, VectorError::InvalidName { .. }), "{err}");
     // Reopening with another dimension is refused.
     let err = VectorTable::<384>::open(&cf, "semantic_vectors").unwrap_err();
     assert!(matches!(err, VectorError::LayoutMismatch { .. }), "{err}");
