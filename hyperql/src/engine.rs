@@ -5,7 +5,7 @@ use crate::error::{Error, ExecError, SemanticError};
 use crate::exec::{self, Budget, EvalCtx, ExecCtx, Row, Stats, eval};
 use crate::optimizer;
 use crate::parser::parse;
-use crate::plan::{Plan, plan_statement};
+use crate::plan::{BExpr, Plan, plan_statement};
 use crate::source::{DataSource, SourceError};
 use crate::types::Type;
 use crate::value::{Document, Value};
@@ -184,6 +184,14 @@ impl<S: DataSource> Engine<S> {
         }
         let mut plan = analysis.plan;
         optimizer::bind_params(&mut plan, params, now_us());
+        // Scalar subqueries run first; their values then fold and push down.
+        let mut has_subquery = false;
+        optimizer::for_each_expr_mut(&mut plan, &mut |e| {
+            e.walk(&mut |x| has_subquery |= matches!(x, BExpr::Subquery(_)))
+        });
+        if has_subquery {
+            self.run_subqueries(&mut plan)?;
+        }
         if !self.optimize {
             return Ok(plan);
         }
@@ -197,6 +205,54 @@ impl<S: DataSource> Engine<S> {
             geometry: self.source.geometric_distance(),
         };
         ExecCtx::new(eval, self.budget)
+    }
+
+    /// Runs the scalar subqueries of `plan` and puts their values in their place.
+    fn run_subqueries(&self, plan: &mut Plan) -> Result<(), Error> {
+        let mut failure = None;
+        optimizer::for_each_expr_mut(plan, &mut |e| self.resolve(e, &mut failure));
+        failure.map_or(Ok(()), Err)
+    }
+
+    fn resolve(&self, e: &mut BExpr, failure: &mut Option<Error>) {
+        if failure.is_some() {
+            return;
+        }
+        if let BExpr::Subquery(p) = e {
+            let mut inner = std::mem::replace(&mut **p, Plan::Unit);
+            if let Err(err) = self.run_subqueries(&mut inner) {
+                *failure = Some(err);
+                return;
+            }
+            if self.optimize {
+                inner = optimizer::optimize(inner, &self.source.capabilities());
+            }
+            match self.execute(&inner) {
+                Ok(r) if r.rows.len() > 1 => {
+                    *failure = Some(
+                        ExecError::Type(format!(
+                            "a subquery used as a value returned {} rows",
+                            r.rows.len()
+                        ))
+                        .into(),
+                    );
+                }
+                Ok(r) => {
+                    *e = BExpr::Lit(
+                        r.rows
+                            .into_iter()
+                            .next()
+                            .and_then(|row| row.into_iter().next())
+                            .unwrap_or(Value::Null),
+                    )
+                }
+                Err(err) => *failure = Some(err),
+            }
+            return;
+        }
+        for c in e.children_mut() {
+            self.resolve(c, failure);
+        }
     }
 
     fn execute(&self, plan: &Plan) -> Result<QueryResult, Error> {

@@ -36,6 +36,7 @@ fn subst(e: &mut BExpr, params: &Params, now: i64) {
             }
         }
         BExpr::Builtin(Builtin::Now, _) => *e = BExpr::Lit(Value::Timestamp(now)),
+        BExpr::Subquery(p) => bind_params(p, params, now),
         _ => {
             for c in e.children_mut() {
                 subst(c, params, now);
@@ -95,6 +96,7 @@ pub(crate) fn for_each_expr_mut(plan: &mut Plan, f: &mut dyn FnMut(&mut BExpr)) 
 
 /// Applies every rule.
 pub(crate) fn optimize(mut plan: Plan, caps: &Capabilities) -> Plan {
+    for_each_expr_mut(&mut plan, &mut |e| optimize_subqueries(e, caps));
     for_each_expr_mut(&mut plan, &mut fold);
     plan = drop_trivial_filters(plan);
     plan = geo_near(plan, caps);
@@ -108,6 +110,17 @@ pub(crate) fn optimize(mut plan: Plan, caps: &Capabilities) -> Plan {
         apply_projection(&mut plan, &uses);
     }
     plan
+}
+
+fn optimize_subqueries(e: &mut BExpr, caps: &Capabilities) {
+    if let BExpr::Subquery(p) = e {
+        let inner = std::mem::replace(&mut **p, Plan::Unit);
+        **p = optimize(inner, caps);
+        return;
+    }
+    for c in e.children_mut() {
+        optimize_subqueries(c, caps);
+    }
 }
 
 // ---- 1. constant folding ----

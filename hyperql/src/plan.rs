@@ -85,6 +85,8 @@ pub enum BExpr {
     Array(Vec<BExpr>),
     /// `{..}`.
     Object(Vec<(String, BExpr)>),
+    /// `(SELECT ...)`: an uncorrelated scalar subquery, run once before the query.
+    Subquery(Box<Plan>),
 }
 
 /// An aggregate call of an [`Plan::Aggregate`].
@@ -489,7 +491,11 @@ impl BExpr {
     /// Direct sub-expressions.
     pub fn children(&self) -> Vec<&BExpr> {
         match self {
-            BExpr::Lit(_) | BExpr::Col(_) | BExpr::Field(..) | BExpr::Param(_) => Vec::new(),
+            BExpr::Lit(_)
+            | BExpr::Col(_)
+            | BExpr::Field(..)
+            | BExpr::Param(_)
+            | BExpr::Subquery(_) => Vec::new(),
             BExpr::Unary(_, e) | BExpr::IsNull(e, _) => vec![e],
             BExpr::Binary(_, a, b) | BExpr::Like(a, b, _) | BExpr::DistanceFrom(a, b) => vec![a, b],
             BExpr::Between(a, b, c, _) | BExpr::SimilarTo(a, b, c) | BExpr::Near(a, b, c) => {
@@ -513,7 +519,11 @@ impl BExpr {
     /// Mutable direct sub-expressions.
     pub fn children_mut(&mut self) -> Vec<&mut BExpr> {
         match self {
-            BExpr::Lit(_) | BExpr::Col(_) | BExpr::Field(..) | BExpr::Param(_) => Vec::new(),
+            BExpr::Lit(_)
+            | BExpr::Col(_)
+            | BExpr::Field(..)
+            | BExpr::Param(_)
+            | BExpr::Subquery(_) => Vec::new(),
             BExpr::Unary(_, e) | BExpr::IsNull(e, _) => vec![e],
             BExpr::Binary(_, a, b) | BExpr::Like(a, b, _) | BExpr::DistanceFrom(a, b) => vec![a, b],
             BExpr::Between(a, b, c, _) | BExpr::SimilarTo(a, b, c) | BExpr::Near(a, b, c) => {
@@ -563,7 +573,10 @@ impl BExpr {
     pub fn is_constant(&self) -> bool {
         let mut c = true;
         self.walk(&mut |e| {
-            if matches!(e, BExpr::Col(_) | BExpr::Field(..) | BExpr::Param(_)) {
+            if matches!(
+                e,
+                BExpr::Col(_) | BExpr::Field(..) | BExpr::Param(_) | BExpr::Subquery(_)
+            ) {
                 c = false;
             }
         });

@@ -364,6 +364,11 @@ pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
                 .map(|x| eval(x, row, ctx))
                 .collect::<Result<_, _>>()?,
         )),
+        BExpr::Subquery(_) => {
+            return Err(ExecError::Type(
+                "subquery was not run before the query".into(),
+            ));
+        }
         BExpr::Object(kv) => {
             let mut d = Document::default();
             for (k, v) in kv {

@@ -1336,7 +1336,24 @@ impl Builder<'_> {
                 }
                 (BExpr::Object(v), Type::Object)
             }
-            ExprKind::Subquery(_) => return err(e.span, "subqueries are not supported yet"),
+            ExprKind::Subquery(s) => {
+                // Uncorrelated: the subquery sees no outer column.
+                let saved = std::mem::take(&mut self.windows);
+                let plan = self.select(s);
+                self.windows = saved;
+                let plan = plan?;
+                let cols = plan.columns();
+                if cols.len() != 1 {
+                    return err(
+                        e.span,
+                        format!(
+                            "a subquery used as a value must return one column, not {}",
+                            cols.len()
+                        ),
+                    );
+                }
+                (BExpr::Subquery(Box::new(plan)), cols[0].ty)
+            }
         })
     }
 

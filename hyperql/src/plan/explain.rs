@@ -52,6 +52,7 @@ pub(crate) fn expr_text(e: &BExpr, cols: &[Column]) -> String {
             s + " END"
         }
         BExpr::Array(a) => format!("[{}]", list(a)),
+        BExpr::Subquery(p) => format!("({})", p.explain().trim().replace('\n', "; ")),
         BExpr::Object(kv) => format!(
             "{{{}}}",
             kv.iter()

@@ -121,3 +121,24 @@ age | n
 25 | 1
 NULL | 1
 
+query: SELECT name FROM products WHERE price > (SELECT AVG(price) FROM products) ORDER BY name
+name
+'harness'
+'helmet'
+'tent'
+
+query: SELECT name, (SELECT COUNT(*) FROM orders) AS n FROM users WHERE id = 1
+name | n
+'Alice' | 4
+
+query: SELECT name FROM users WHERE age = (SELECT age FROM users)
+error: type error: a subquery used as a value returned 5 rows
+
+query: SELECT name FROM users WHERE age = (SELECT id, age FROM users)
+error: semantic errors: / line 1, column 36: a subquery used as a value must return one column, not 2, found `(SELECT id, age FROM users)`
+
+query: EXPLAIN SELECT name FROM products WHERE price > (SELECT MAX(price) FROM products WHERE category = 'camping')
+plan
+'Project products.name AS name'
+'  Scan products filter=[price > 30.0]'
+
