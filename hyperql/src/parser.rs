@@ -292,6 +292,56 @@ pub(crate) fn expect_punct(i: &mut In<'_>, p: &'static str) -> PResult<Span> {
     eat_punct(i, p).ok_or_else(|| cut(i, p))
 }
 
+/// How deep an expression tree may grow: nesting plus chained operators. Later
+/// stages recurse over the tree, so this bounds their stack use too.
+pub const MAX_DEPTH: usize = 256;
+
+/// How deeply parentheses, `NOT`, unary `-` and `EXPLAIN` may nest (each level is
+/// several frames of recursive descent).
+pub const MAX_NESTING: usize = 32;
+
+thread_local! {
+    /// (tree depth, nesting) of the expression being parsed on this thread.
+    static DEPTH: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// Holds levels of the depth budget until dropped.
+pub(crate) struct Depth(usize, usize);
+
+impl Drop for Depth {
+    fn drop(&mut self) {
+        DEPTH.with(|d| {
+            let (a, b) = d.get();
+            d.set((a.saturating_sub(self.0), b.saturating_sub(self.1)));
+        });
+    }
+}
+
+fn take_depth(i: &In<'_>, nest: usize) -> PResult<Depth> {
+    DEPTH.with(|d| {
+        let (depth, nesting) = d.get();
+        if depth >= MAX_DEPTH || nesting + nest > MAX_NESTING {
+            Err(cut_msg(
+                peek(i).span,
+                format!("expression nested too deeply (more than {MAX_NESTING} levels of nesting or {MAX_DEPTH} of operators)"),
+            ))
+        } else {
+            d.set((depth + 1, nesting + nest));
+            Ok(Depth(1, nest))
+        }
+    })
+}
+
+/// One more level of nesting (recursion), or a committed error.
+pub(crate) fn deeper(i: &In<'_>) -> PResult<Depth> {
+    take_depth(i, 1)
+}
+
+/// One more chained operator (no recursion, but a deeper tree), or a committed error.
+pub(crate) fn longer(i: &In<'_>) -> PResult<Depth> {
+    take_depth(i, 0)
+}
+
 /// `ident = WORD (not reserved) | "quoted"`.
 pub(crate) fn ident(i: &mut In<'_>) -> PResult<Ident> {
     let t = peek(i);

@@ -13,6 +13,7 @@ use winnow::combinator::separated;
 
 /// `expr`.
 pub(crate) fn expr(i: &mut In<'_>) -> PResult<Expr> {
+    let _depth = deeper(i)?;
     or_expr(i)
 }
 
@@ -30,7 +31,9 @@ fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
 
 fn or_expr(i: &mut In<'_>) -> PResult<Expr> {
     let mut left = and_expr(i)?;
+    let mut depth = Vec::new();
     while eat_kw(i, "OR").is_some() {
+        depth.push(longer(i)?);
         let right = and_expr(i)?;
         left = binary(BinaryOp::Or, left, right);
     }
@@ -39,7 +42,9 @@ fn or_expr(i: &mut In<'_>) -> PResult<Expr> {
 
 fn and_expr(i: &mut In<'_>) -> PResult<Expr> {
     let mut left = not_expr(i)?;
+    let mut depth = Vec::new();
     while eat_kw(i, "AND").is_some() {
+        depth.push(longer(i)?);
         let right = not_expr(i)?;
         left = binary(BinaryOp::And, left, right);
     }
@@ -48,6 +53,7 @@ fn and_expr(i: &mut In<'_>) -> PResult<Expr> {
 
 fn not_expr(i: &mut In<'_>) -> PResult<Expr> {
     if let Some(start) = eat_kw(i, "NOT") {
+        let _depth = deeper(i)?;
         let e = not_expr(i)?;
         let span = start.to(e.span);
         return Ok(Expr {
@@ -192,7 +198,9 @@ pub(crate) fn comma<'t>(i: &mut In<'t>) -> PResult<&'t Token> {
 
 fn concat(i: &mut In<'_>) -> PResult<Expr> {
     let mut left = additive(i)?;
+    let mut depth = Vec::new();
     while eat_punct(i, "||").is_some() {
+        depth.push(longer(i)?);
         let right = additive(i)?;
         left = binary(BinaryOp::Concat, left, right);
     }
@@ -201,12 +209,14 @@ fn concat(i: &mut In<'_>) -> PResult<Expr> {
 
 fn additive(i: &mut In<'_>) -> PResult<Expr> {
     let mut left = term(i)?;
+    let mut depth = Vec::new();
     loop {
         let op = match peek(i).kind {
             Tok::Punct("+") => BinaryOp::Add,
             Tok::Punct("-") => BinaryOp::Sub,
             _ => return Ok(left),
         };
+        depth.push(longer(i)?);
         bump(i);
         let right = term(i)?;
         left = binary(op, left, right);
@@ -215,6 +225,7 @@ fn additive(i: &mut In<'_>) -> PResult<Expr> {
 
 fn term(i: &mut In<'_>) -> PResult<Expr> {
     let mut left = unary(i)?;
+    let mut depth = Vec::new();
     loop {
         let op = match peek(i).kind {
             Tok::Punct("*") => BinaryOp::Mul,
@@ -222,6 +233,7 @@ fn term(i: &mut In<'_>) -> PResult<Expr> {
             Tok::Punct("%") => BinaryOp::Mod,
             _ => return Ok(left),
         };
+        depth.push(longer(i)?);
         bump(i);
         let right = unary(i)?;
         left = binary(op, left, right);
@@ -257,6 +269,7 @@ fn unary(i: &mut In<'_>) -> PResult<Expr> {
             }
             _ => {}
         }
+        let _depth = deeper(i)?;
         let e = unary(i)?;
         let span = start.to(e.span);
         return Ok(Expr {
@@ -306,6 +319,8 @@ pub(crate) fn primary(i: &mut In<'_>) -> PResult<Expr> {
         Tok::Punct("(") => {
             bump(i);
             if at_kw(i, "SELECT") {
+                // A subquery is a whole query deeper: it weighs several levels.
+                let _depth = [deeper(i)?, deeper(i)?, deeper(i)?, deeper(i)?];
                 let s = super::query::select(i)?;
                 let end = expect_punct(i, ")")?;
                 return Ok(Expr {

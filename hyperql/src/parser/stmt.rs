@@ -15,6 +15,7 @@ const STATEMENT_STARTS: &str =
 
 /// `statement`.
 pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
+    let _depth = deeper(i)?;
     let start = peek(i).span;
     let word = match &peek(i).kind {
         Tok::Word(w) => w.to_ascii_uppercase(),

@@ -1132,70 +1132,7 @@ impl Builder<'_> {
                     }
                 }
             }
-            ExprKind::Binary { op, left, right } => {
-                let (l, lt) = self.expr(left, scope, mode)?;
-                let (r, rt) = self.expr(right, scope, mode)?;
-                self.expect(&l, rt, left.span)?;
-                self.expect(&r, lt, right.span)?;
-                let (lt, rt) = (self.param_type(&l, lt), self.param_type(&r, rt));
-                let mismatch = || {
-                    err(
-                        e.span,
-                        format!(
-                            "type mismatch: cannot apply `{}` to {lt} and {rt}",
-                            op.symbol()
-                        ),
-                    )
-                };
-                let ty = match op {
-                    BinaryOp::And | BinaryOp::Or => {
-                        self.check_type(&l, lt, Type::Bool, left.span, op.symbol())?;
-                        self.check_type(&r, rt, Type::Bool, right.span, op.symbol())?;
-                        Type::Bool
-                    }
-                    BinaryOp::Eq
-                    | BinaryOp::NotEq
-                    | BinaryOp::Lt
-                    | BinaryOp::LtEq
-                    | BinaryOp::Gt
-                    | BinaryOp::GtEq => {
-                        if !lt.comparable(rt) {
-                            return mismatch();
-                        }
-                        Type::Bool
-                    }
-                    BinaryOp::Concat => {
-                        self.check_type(&l, lt, Type::String, left.span, "`||`")?;
-                        self.check_type(&r, rt, Type::String, right.span, "`||`")?;
-                        Type::String
-                    }
-                    _ => match (lt, rt) {
-                        (Type::Timestamp, Type::Interval)
-                            if matches!(op, BinaryOp::Add | BinaryOp::Sub) =>
-                        {
-                            Type::Timestamp
-                        }
-                        (Type::Interval, Type::Timestamp) if *op == BinaryOp::Add => {
-                            Type::Timestamp
-                        }
-                        (Type::Timestamp, Type::Timestamp) if *op == BinaryOp::Sub => {
-                            Type::Interval
-                        }
-                        (Type::Interval, Type::Interval)
-                            if matches!(op, BinaryOp::Add | BinaryOp::Sub) =>
-                        {
-                            Type::Interval
-                        }
-                        (Type::Int, Type::Int) => Type::Int,
-                        (Type::Int | Type::Float, Type::Int | Type::Float) => Type::Float,
-                        (a, c) if a.is_numeric() && c.is_numeric() => Type::Any,
-                        (Type::Any | Type::Null, Type::Timestamp | Type::Interval)
-                        | (Type::Timestamp | Type::Interval, Type::Any | Type::Null) => Type::Any,
-                        _ => return mismatch(),
-                    },
-                };
-                (BExpr::Binary(*op, b(l), b(r)), ty)
-            }
+            ExprKind::Binary { .. } => self.binary_spine(e, scope, mode)?,
             ExprKind::IsNull { expr, negated } => (
                 BExpr::IsNull(b(self.expr(expr, scope, mode)?.0), *negated),
                 Type::Bool,
@@ -1355,6 +1292,110 @@ impl Builder<'_> {
                 (BExpr::Subquery(Box::new(plan)), cols[0].ty)
             }
         })
+    }
+
+    /// Types `l op r` (operands already bound) and builds the node.
+    #[allow(clippy::too_many_arguments)]
+    fn combine(
+        &mut self,
+        op: BinaryOp,
+        l: BExpr,
+        lt: Type,
+        r: BExpr,
+        rt: Type,
+        span: Span,
+        lspan: Span,
+        rspan: Span,
+    ) -> R<(BExpr, Type)> {
+        let (e_span, left_span, right_span) = (span, lspan, rspan);
+        self.expect(&l, rt, left_span)?;
+        self.expect(&r, lt, right_span)?;
+        let (lt, rt) = (self.param_type(&l, lt), self.param_type(&r, rt));
+        let mismatch = || {
+            err(
+                e_span,
+                format!(
+                    "type mismatch: cannot apply `{}` to {lt} and {rt}",
+                    op.symbol()
+                ),
+            )
+        };
+        let ty = match op {
+            BinaryOp::And | BinaryOp::Or => {
+                self.check_type(&l, lt, Type::Bool, left_span, op.symbol())?;
+                self.check_type(&r, rt, Type::Bool, right_span, op.symbol())?;
+                Type::Bool
+            }
+            BinaryOp::Eq
+            | BinaryOp::NotEq
+            | BinaryOp::Lt
+            | BinaryOp::LtEq
+            | BinaryOp::Gt
+            | BinaryOp::GtEq => {
+                if !lt.comparable(rt) {
+                    return mismatch();
+                }
+                Type::Bool
+            }
+            BinaryOp::Concat => {
+                self.check_type(&l, lt, Type::String, left_span, "`||`")?;
+                self.check_type(&r, rt, Type::String, right_span, "`||`")?;
+                Type::String
+            }
+            _ => match (lt, rt) {
+                (Type::Timestamp, Type::Interval)
+                    if matches!(op, BinaryOp::Add | BinaryOp::Sub) =>
+                {
+                    Type::Timestamp
+                }
+                (Type::Interval, Type::Timestamp) if op == BinaryOp::Add => Type::Timestamp,
+                (Type::Timestamp, Type::Timestamp) if op == BinaryOp::Sub => Type::Interval,
+                (Type::Interval, Type::Interval) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => {
+                    Type::Interval
+                }
+                (Type::Int, Type::Int) => Type::Int,
+                (Type::Int | Type::Float, Type::Int | Type::Float) => Type::Float,
+                (a, c) if a.is_numeric() && c.is_numeric() => Type::Any,
+                (Type::Any | Type::Null, Type::Timestamp | Type::Interval)
+                | (Type::Timestamp | Type::Interval, Type::Any | Type::Null) => Type::Any,
+                _ => return mismatch(),
+            },
+        };
+        Ok((BExpr::Binary(op, Box::new(l), Box::new(r)), ty))
+    }
+
+    /// A left-deep chain of binary operators (`a + b + c`, `x OR y OR z`) bound
+    /// along its spine without recursing, so long chains do not grow the stack.
+    fn binary_spine(&mut self, e: &Expr, scope: &[Column], mode: Mode<'_>) -> R<(BExpr, Type)> {
+        let mut steps = Vec::new();
+        let mut cur = e;
+        while let ExprKind::Binary { op, left, right } = &cur.kind {
+            // Stop where a sub-expression is itself a group key, aggregate or window.
+            if !std::ptr::eq(cur, e) && self.is_named_subexpr(cur, mode) {
+                break;
+            }
+            steps.push((*op, &**right, cur.span));
+            cur = left;
+        }
+        let (mut acc, mut acc_t) = self.expr(cur, scope, mode)?;
+        let mut acc_span = cur.span;
+        for (op, r, span) in steps.into_iter().rev() {
+            let (rb, rt) = self.expr(r, scope, mode)?;
+            let (b, t) = self.combine(op, acc, acc_t, rb, rt, span, acc_span, r.span)?;
+            acc = b;
+            acc_t = t;
+            acc_span = span;
+        }
+        Ok((acc, acc_t))
+    }
+
+    fn is_named_subexpr(&self, e: &Expr, mode: Mode<'_>) -> bool {
+        if let Mode::Agg(group, aggs) = mode {
+            if group.iter().any(|g| g == e) || aggs.iter().any(|a| a == e) {
+                return true;
+            }
+        }
+        self.windows.iter().any(|(w, _)| w == e)
     }
 
     fn param_type(&self, e: &BExpr, t: Type) -> Type {

@@ -101,3 +101,51 @@ fn spans_cover_their_text() {
     };
     assert_eq!(text(expr.span), "a.x");
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let deep = format!("SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let (_, d) = parse_with_diagnostics(&deep);
+    assert_eq!(d.len(), 1);
+    assert!(d[0].message.contains("nested too deeply"), "{}", d[0]);
+    let chain = format!("SELECT 1{}", " + 1".repeat(100_000));
+    let (_, d) = parse_with_diagnostics(&chain);
+    assert!(d[0].message.contains("nested too deeply"), "{}", d[0]);
+    let nots = format!("SELECT {}TRUE", "NOT ".repeat(100_000));
+    assert!(!parse_with_diagnostics(&nots).1.is_empty());
+    let negs = format!("SELECT {}1", "- ".repeat(100_000));
+    assert!(!parse_with_diagnostics(&negs).1.is_empty());
+    let explains = format!("{}SELECT 1", "EXPLAIN ".repeat(100_000));
+    assert!(!parse_with_diagnostics(&explains).1.is_empty());
+    // Within the limit, a long OR chain still parses and runs.
+    let ors: Vec<String> = (0..200).map(|i| format!("age = {i}")).collect();
+    let q = format!("SELECT COUNT(*) FROM users WHERE {}", ors.join(" OR "));
+    let r = super::fixture::engine()
+        .query(&q, &hyperql::Params::new())
+        .unwrap();
+    assert_eq!(r.rows[0][0], hyperql::Value::Int(4));
+    let sum = format!("SELECT 0{} AS s", " + age".repeat(200));
+    let r = super::fixture::engine()
+        .query(
+            &format!("{sum} FROM users WHERE id = 1"),
+            &hyperql::Params::new(),
+        )
+        .unwrap();
+    assert_eq!(r.rows[0][0], hyperql::Value::Int(5000));
+    let nested = format!(
+        "SELECT {}age{} FROM users WHERE id = 1",
+        "(1 + ".repeat(60),
+        ")".repeat(60)
+    );
+    let r = super::fixture::engine()
+        .query(&nested, &hyperql::Params::new())
+        .unwrap();
+    assert_eq!(r.rows[0][0], hyperql::Value::Int(50));
+    let subs = format!("SELECT {}1{}", "(SELECT ".repeat(4), ")".repeat(4));
+    let r = super::fixture::engine()
+        .query(&subs, &hyperql::Params::new())
+        .unwrap();
+    assert_eq!(r.rows[0][0], hyperql::Value::Int(1));
+    let subs = format!("SELECT {}1{}", "(SELECT ".repeat(100), ")".repeat(100));
+    assert!(hyperql::parse(&subs).is_err());
+}
