@@ -134,8 +134,8 @@ fn deep_nesting_is_an_error_not_a_crash() {
     assert_eq!(r.rows[0][0], hyperql::Value::Int(5000));
     let nested = format!(
         "SELECT {}age{} FROM users WHERE id = 1",
-        "(1 + ".repeat(60),
-        ")".repeat(60)
+        "(1 + ".repeat(25),
+        ")".repeat(25)
     );
     let r = super::fixture::engine()
         .query(&nested, &hyperql::Params::new())
