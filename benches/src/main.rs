@@ -4,14 +4,19 @@
 //! between systems, and reports medians and ratios (see `report`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ann;
+mod embed;
 mod graph;
+mod hyperql;
 mod report;
+mod storage;
+mod timeseries;
 mod vectors;
 
 use clap::Parser;
 
 /// Every suite the harness knows, by name. Add a suite here and in [`run_suite`].
-const SUITES: &[&str] = &["vectors", "graph"];
+const SUITES: &[&str] = &["storage", "ann", "embed", "hyperql", "timeseries", "vectors", "graph"];
 
 #[derive(Parser)]
 #[command(about = "Measure the workspace against its peers")]
@@ -25,6 +30,11 @@ struct Args {
 
 fn run_suite(name: &str, quick: bool) -> Result<report::Report, String> {
     match name {
+        "storage" => storage::run(quick),
+        "ann" => ann::run(quick),
+        "embed" => embed::run(quick),
+        "hyperql" => hyperql::run(quick),
+        "timeseries" => timeseries::run(quick),
         "vectors" => vectors::run(quick),
         "graph" => graph::run(quick),
         _ => Err(format!("unknown suite `{name}`; known: {SUITES:?}")),
@@ -32,6 +42,9 @@ fn run_suite(name: &str, quick: bool) -> Result<report::Report, String> {
 }
 
 fn main() {
+    if storage::wal_writer_child() {
+        return;
+    }
     let args = Args::parse();
     let names: Vec<&str> = if args.suite == "all" {
         SUITES.to_vec()
