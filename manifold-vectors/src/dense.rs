@@ -227,13 +227,14 @@ impl<const DIM: usize> VectorReader<DIM> {
         })
     }
 
-    /// Calls `f` on the stored vector of `id`, borrowed (no copy, no allocation).
+    /// Calls `f` on the stored vector of `id`, borrowed (no copy, no allocation: a
+    /// UUID's key encoding is its 16 bytes, so the lookup needs no key buffer either).
     pub fn with_vector<R>(
         &self,
         id: Uuid,
         f: impl FnOnce(VectorRef<'_>) -> R,
     ) -> Result<Option<R>> {
-        match self.main.get_raw(&id)? {
+        match self.main.get_encoded(id.as_bytes())? {
             Some(g) => Ok(Some(f(dense_ref(g.bytes(), DIM)?))),
             None => Ok(None),
         }
@@ -269,7 +270,7 @@ impl<const DIM: usize> VectorReader<DIM> {
         let Some(q) = &self.quant else {
             return Ok(None);
         };
-        match q.get_raw(&id)? {
+        match q.get_encoded(id.as_bytes())? {
             Some(g) => Ok(Some(quant_ref(g.bytes(), DIM)?.to_vec())),
             None => Ok(None),
         }

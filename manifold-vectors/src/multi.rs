@@ -160,7 +160,7 @@ impl<const DIM: usize> MultiVectorReader<DIM> {
 
     /// The token vectors of `id`, copied out.
     pub fn get(&self, id: Uuid) -> Result<Option<Vec<[f32; DIM]>>> {
-        let Some(g) = self.table.get_raw(&id)? else {
+        let Some(g) = self.table.get_encoded(id.as_bytes())? else {
             return Ok(None);
         };
         check_stored(g.bytes(), DIM)?;
@@ -179,7 +179,7 @@ impl<const DIM: usize> MultiVectorReader<DIM> {
     /// MaxSim of `query` tokens against the stored tokens of `id`, in place.
     pub fn maxsim<T: AsRef<[f32]>>(&self, id: Uuid, query: &[T]) -> Result<Option<f32>> {
         check_tokens(query, DIM)?;
-        match self.table.get_raw(&id)? {
+        match self.table.get_encoded(id.as_bytes())? {
             Some(g) => {
                 check_stored(g.bytes(), DIM)?;
                 Ok(Some(maxsim_bytes(g.bytes(), DIM, query)))

@@ -276,7 +276,7 @@ impl SparseReader {
 
     /// The vector of `id`, copied out.
     pub fn get(&self, id: Uuid) -> Result<Option<SparseVector>> {
-        match self.table.get_raw(&id)? {
+        match self.table.get_encoded(id.as_bytes())? {
             Some(g) => Ok(Some(SparseRef::new(g.bytes())?.to_owned())),
             None => Ok(None),
         }
@@ -284,7 +284,7 @@ impl SparseReader {
 
     /// Inner product of `query` with the vector of `id`, on the stored bytes.
     pub fn dot(&self, id: Uuid, query: &SparseVector) -> Result<Option<f32>> {
-        match self.table.get_raw(&id)? {
+        match self.table.get_encoded(id.as_bytes())? {
             Some(g) => Ok(Some(SparseRef::new(g.bytes())?.dot(query))),
             None => Ok(None),
         }

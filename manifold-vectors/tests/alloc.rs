@@ -1,4 +1,5 @@
-//! A distance on a stored vector allocates nothing beyond the storage lookup itself:
+//! A distance on a stored vector allocates nothing, and a scan with distances nothing
+//! beyond the storage iterator itself:
 //! counted with a per-thread counting allocator (its own test binary, because the
 //! allocator is global).
 #![allow(unsafe_code, clippy::unwrap_used, missing_docs)]
@@ -76,7 +77,9 @@ fn distance_on_stored_bytes_adds_no_allocation() {
     let with_distance = allocations(|| {
         std::hint::black_box(r.distance(id, &q, Metric::Cosine).unwrap());
     });
-    assert_eq!(with_distance, lookup, "the kernel must not allocate");
+    assert!(with_distance <= lookup, "the kernel must not allocate");
+    // The lookup goes by the UUID's own 16 bytes: no key buffer, no allocation at all.
+    assert_eq!(with_distance, 0);
     // A full scan: the per-entry cost is the storage iterator's, not ours. Warm the
     // page cache first, so neither scan pays for loading pages.
     for e in raw.iter().unwrap().raw() {
