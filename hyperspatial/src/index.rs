@@ -11,9 +11,11 @@ mod metric;
 mod quant;
 mod search;
 mod snapshot;
+mod store;
 
 pub use hnsw::Hnsw;
 pub use metric::{Cosine, Dot, L2, Lorentz, Metric, MetricKind, Poincare};
+pub use store::SNAPSHOT_TABLE;
 
 /// Construction and search parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,6 +102,9 @@ pub enum IndexError {
     /// A snapshot could not be read.
     #[error("corrupt snapshot: {0}")]
     CorruptSnapshot(String),
+    /// The storage engine failed while saving or loading a snapshot.
+    #[error("storage: {0}")]
+    Storage(String),
     /// A snapshot was written with another metric.
     #[error("snapshot metric {found:?} does not match the requested metric")]
     MetricMismatch {

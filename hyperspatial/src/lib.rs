@@ -21,5 +21,6 @@ pub use geometry::{
 };
 pub use index::{
     Cosine, Dot, Hnsw, IndexError, L2, Lorentz, Metric, MetricKind, Neighbour, Params, Poincare,
+    SNAPSHOT_TABLE,
 };
 pub use kernels::{dot as dot_f32, l2sq as l2sq_f32, minkowski_dot as minkowski_dot_f32};

@@ -71,3 +71,26 @@ fn corrupt_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn snapshot_survives_a_manifold_round_trip() {
+    let d = data::clustered(43, 1000, 8, 10);
+    let h = Hnsw::new(L2, 8, Params::default()).unwrap();
+    let keys: Vec<u64> = (0..1000).collect();
+    h.insert_batch(&keys, &flat(&d)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("idx.manifold");
+    {
+        let db = manifold::Database::open(&path).unwrap();
+        let cf = db.column_family_or_create("index_snapshots").unwrap();
+        assert!(Hnsw::<L2>::load_from(&cf, "items").unwrap().is_none());
+        h.save_to(&cf, "items").unwrap();
+    }
+    let db = manifold::Database::open(&path).unwrap();
+    let cf = db.column_family("index_snapshots").unwrap();
+    let r = Hnsw::<L2>::load_from(&cf, "items").unwrap().unwrap();
+    assert_eq!(r.len(), 1000);
+    for q in d.iter().take(20) {
+        assert_eq!(h.search(q, 10).unwrap(), r.search(q, 10).unwrap());
+    }
+}
