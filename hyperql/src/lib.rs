@@ -51,4 +51,6 @@ pub use source::{
 };
 pub use span::Span;
 pub use types::Type;
-pub use value::{Document, FieldHash, FieldHasher, Value, format_timestamp, parse_interval};
+pub use value::{
+    Document, FieldHash, FieldHasher, Value, doc_get, format_timestamp, parse_interval,
+};

@@ -11,6 +11,17 @@ use std::sync::Arc;
 /// A document: field name to value, in insertion order.
 pub type Document = IndexMap<String, Value, FieldHash>;
 
+/// A field of a document: a linear scan for small documents (cheaper than hashing
+/// the key), the hash index otherwise.
+#[inline]
+pub fn doc_get<'a>(d: &'a Document, key: &str) -> Option<&'a Value> {
+    if d.len() <= 12 {
+        d.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        d.get(key)
+    }
+}
+
 /// Hasher for field names: documents are small and keys are trusted short strings,
 /// so a multiply-rotate hash beats SipHash here (no HashDoS concern: keys come from
 /// the schema and the stored data, and a document's map only holds its own keys).
@@ -123,7 +134,7 @@ impl Value {
         let mut v = self;
         for seg in path {
             match v {
-                Value::Object(d) => match d.get(seg) {
+                Value::Object(d) => match doc_get(d, seg) {
                     Some(x) => v = x,
                     None => return &Value::Null,
                 },

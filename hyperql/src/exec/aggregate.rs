@@ -3,6 +3,7 @@
 use super::*;
 use crate::functions::AggFunc;
 use crate::plan::{AggCall, BExpr};
+use crate::value::FieldHash;
 use indexmap::IndexMap;
 use std::collections::HashSet;
 
@@ -113,7 +114,7 @@ impl<'a> Operator<'a> for HashAggregate<'a> {
     fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
         if let Some(mut input) = self.input.take() {
             let fresh: Vec<Acc> = self.aggs.iter().map(|a| Acc::new(a.distinct)).collect();
-            let mut groups: IndexMap<Row, Vec<Acc>> = IndexMap::new();
+            let mut groups: IndexMap<Row, Vec<Acc>, FieldHash> = IndexMap::default();
             let mut held = 0;
             while let Some(batch) = input.next(ctx)? {
                 let mut key: Row = Vec::with_capacity(self.group.len());

@@ -120,7 +120,7 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
         }
         Plan::Distinct { input } => Box::new(Distinct {
             input: build(input, ctx)?,
-            seen: HashSet::new(),
+            seen: HashSet::default(),
         }),
         Plan::Join {
             left,
@@ -215,8 +215,8 @@ fn time_range(req: &ScanRequest, field: &str) -> TimeRangeRequest {
 
 impl<'a> Operator<'a> for Scan<'a> {
     fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
-        if self.stream.is_none() {
-            if let Some(field) = &self.time_field {
+        if self.stream.is_none()
+            && let Some(field) = &self.time_field {
                 let tr = time_range(&self.req, field);
                 self.req = tr.scan.clone();
                 let resp = ctx.eval.source.time_range(&tr)?;
@@ -245,7 +245,6 @@ impl<'a> Operator<'a> for Scan<'a> {
                 }
                 self.stream = Some(resp.records);
             }
-        }
         if self.stream.is_none() {
             let resp = ctx.eval.source.scan(&self.req)?;
             self.residual = resp
@@ -560,7 +559,7 @@ impl<'a> Operator<'a> for Limit<'a> {
 
 struct Distinct<'a> {
     input: BoxOp<'a>,
-    seen: HashSet<Row>,
+    seen: HashSet<Row, crate::value::FieldHash>,
 }
 
 impl<'a> Operator<'a> for Distinct<'a> {

@@ -93,7 +93,7 @@ impl Predicate {
         let get = |path: &[String]| -> &Value {
             match path
                 .split_first()
-                .and_then(|(h, t)| doc.get(h).map(|v| v.get_path(t)))
+                .and_then(|(h, t)| crate::value::doc_get(doc, h).map(|v| v.get_path(t)))
             {
                 Some(v) => v,
                 None => &Value::Null,
