@@ -6,6 +6,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
+use parking_lot::RwLockWriteGuard;
 use rkyv::rancor;
 
 use super::graph::{Graph, NONE};
@@ -70,10 +71,12 @@ fn corrupt(what: &str) -> IndexError {
 }
 
 impl<M: Metric> Hnsw<M> {
-    /// Serializes the whole index (vectors, graph, tombstones, quantizer). Inserts
-    /// wait while it runs; searches do not.
+    /// Serializes the whole index (vectors, graph, tombstones, quantizer). First
+    /// waits for inserts in flight to finish linking (so no stored node is left
+    /// unlinked), then copies under a read lock: searches continue meanwhile, new
+    /// inserts wait.
     pub fn to_bytes(&self) -> Result<Vec<u8>, IndexError> {
-        let g = self.graph.read();
+        let g = RwLockWriteGuard::downgrade(self.graph.write());
         let (metric, curvature) = kind_to_tag(self.metric.kind());
         let (entry, max_level) = g.entry();
         let snap = Snapshot {
