@@ -51,7 +51,8 @@ pub struct Bm25Embedder {
 impl Bm25Embedder {
     /// Fits the vocabulary, document frequencies and average length on `corpus`.
     pub fn fit(corpus: &[&str], params: Bm25Params) -> Result<Self, EmbedError> {
-        if !(params.k1.is_finite() && params.k1 >= 0.0) || !(0.0..=1.0).contains(&params.b) {
+        let valid = params.k1.is_finite() && params.k1 >= 0.0 && (0.0..=1.0).contains(&params.b);
+        if !valid {
             return Err(EmbedError::InvalidConfig(format!(
                 "BM25 needs k1 >= 0 and 0 <= b <= 1, got k1 = {}, b = {}",
                 params.k1, params.b

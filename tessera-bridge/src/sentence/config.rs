@@ -153,7 +153,11 @@ impl BertConfig {
             config.max_position_embeddings,
             config.type_vocab_size,
         ];
-        if dims.contains(&0) || config.hidden_size % config.num_attention_heads != 0 {
+        if dims.contains(&0)
+            || !config
+                .hidden_size
+                .is_multiple_of(config.num_attention_heads)
+        {
             return Err(invalid(format!(
                 "inconsistent sizes: hidden_size {} with {} heads, {} layers",
                 config.hidden_size, config.num_attention_heads, config.num_hidden_layers
