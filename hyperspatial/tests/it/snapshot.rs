@@ -94,3 +94,35 @@ fn snapshot_survives_a_manifold_round_trip() {
         assert_eq!(h.search(q, 10).unwrap(), r.search(q, 10).unwrap());
     }
 }
+
+#[test]
+fn snapshot_taken_during_inserts_reopens_with_every_node_linked() {
+    let d = data::clustered(44, 3000, 8, 10);
+    let h = std::sync::Arc::new(Hnsw::new(L2, 8, Params::default()).unwrap());
+    let keys: Vec<u64> = (0..500).collect();
+    h.insert_batch(&keys, &flat(&d[..500])).unwrap();
+    let writer = {
+        let (h, d) = (h.clone(), d.clone());
+        std::thread::spawn(move || {
+            for (i, v) in d.iter().enumerate().skip(500) {
+                h.insert(i as u64, v).unwrap();
+            }
+        })
+    };
+    let mut snaps = Vec::new();
+    for _ in 0..5 {
+        snaps.push(h.to_bytes().unwrap());
+        std::thread::yield_now();
+    }
+    writer.join().unwrap();
+    for bytes in snaps {
+        let r = Hnsw::<L2>::from_bytes(&bytes).unwrap();
+        let n = r.len();
+        assert!(n >= 500);
+        // Every stored vector is reachable: it is its own nearest neighbour.
+        let found = (0..n)
+            .filter(|&i| r.search(&d[i], 1).unwrap()[0].key == i as u64)
+            .count();
+        assert!(found + 2 >= n, "{found} of {n}");
+    }
+}
