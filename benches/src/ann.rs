@@ -23,8 +23,14 @@ pub const K: usize = 10;
 /// Runs the suite.
 pub fn run(quick: bool) -> Result<Report, String> {
     let mut report = Report::new("ann", quick);
-    fmnist::run(&mut report, quick)?;
-    hyperbolic::run(&mut report, quick)?;
+    // `ANN_ONLY=fmnist` or `ANN_ONLY=hyperbolic` runs one half of the suite.
+    let only = std::env::var("ANN_ONLY").unwrap_or_default();
+    if only != "hyperbolic" {
+        fmnist::run(&mut report, quick)?;
+    }
+    if only != "fmnist" {
+        hyperbolic::run(&mut report, quick)?;
+    }
     Ok(report)
 }
 
