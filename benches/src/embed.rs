@@ -51,7 +51,6 @@ pub fn run(quick: bool) -> Result<Report, String> {
             median(&mut hashing_rates),
             "sentences/s",
         );
-        report.ratio(&metric, "tessera-minilm", "tessera-hashing");
     }
 
     let words: usize = refs.iter().map(|t| t.split_whitespace().count()).sum();
