@@ -182,6 +182,23 @@ fn decode_entry<K: Key + ?Sized, V: Value + ?Sized>(
     Ok((decode_key::<K>(k.value())?, V::decode_value(v.value())?))
 }
 
+thread_local! {
+    /// Reused for encoding lookup keys, so a point read allocates nothing.
+    static KEY_BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Calls `f` with the encoding of `key`, in a reused per-thread buffer.
+fn with_encoded<K: Key + ?Sized, R>(key: &K, f: impl FnOnce(&[u8]) -> R) -> R {
+    KEY_BUF.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            key.encode_key(&mut buf);
+            f(&buf)
+        }
+        Err(_) => f(&encode_key(key)),
+    })
+}
+
 fn encode_bound<K: Key + ?Sized>(b: Bound<&&K>) -> Bound<Vec<u8>> {
     match b {
         Bound::Included(k) => Bound::Included(encode_key(*k)),
@@ -221,7 +238,7 @@ macro_rules! read_methods {
 
         /// The value under `key`, borrowed (no copy).
         pub fn get_raw(&self, key: &K) -> Result<Option<ValueGuard<'_>>> {
-            self.get_encoded(&encode_key(key))
+            with_encoded(key, |k| self.get_encoded(k))
         }
 
         /// The value under an already-encoded key.

@@ -12,8 +12,8 @@
 //! - a segment is overwritten only when every record in it is at or below the
 //!   checkpoint watermark (durably reflected in every family);
 //! - a commit is acknowledged only after an `fdatasync` that started after its frame was
-//!   written; concurrent committers share one `fdatasync` (whoever finds none in flight
-//!   runs it for everyone written so far).
+//!   written; concurrent committers share `fdatasync`s (a committer whose record a
+//!   started sync covers waits for it; otherwise it syncs for everyone written so far).
 
 use super::uring::{self, PendingSync};
 use crate::error::{Error, Result};
@@ -48,8 +48,11 @@ struct AppendState {
 
 #[derive(Debug, Default)]
 struct SyncState {
+    /// Every record up to here is durable.
     durable: u64,
-    in_flight: bool,
+    /// The highest target of any sync started so far: a committer at or below it waits
+    /// for that sync instead of starting its own.
+    covered: u64,
 }
 
 /// What a replay found.
@@ -211,6 +214,7 @@ impl Log {
             .store(next_seq.saturating_sub(1), Ordering::Release);
         let mut s = self.sync.lock();
         s.durable = next_seq.saturating_sub(1);
+        s.covered = s.durable;
     }
 
     /// Largest payload one record may carry.
@@ -304,38 +308,36 @@ impl Log {
     }
 
     /// Returns once record `seq` (and every one before it) is durable.
+    ///
+    /// Group commit: a committer whose record an already-started sync covers waits for it;
+    /// otherwise it syncs, for itself and every record written so far. Syncs may overlap:
+    /// each one covers what was written before it started, so `durable` only moves up.
     pub(crate) fn wait_durable(&self, seq: u64) -> Result<()> {
-        let mut s = self.sync.lock();
         loop {
-            if s.durable >= seq {
-                return Ok(());
-            }
-            self.check_poison()?;
-            if s.in_flight {
-                self.synced.wait(&mut s);
-                continue;
-            }
-            s.in_flight = true;
-            drop(s);
-            let target = self.written.load(Ordering::Acquire);
-            let r = self.file.sync_data();
-            self.syncs.fetch_add(1, Ordering::Relaxed);
-            s = self.sync.lock();
-            s.in_flight = false;
-            match r {
-                Ok(()) => s.durable = s.durable.max(target),
-                Err(e) => self.set_poison(&Error::Io {
-                    context: "syncing the log",
-                    source: e,
-                }),
-            }
-            self.synced.notify_all();
+            let target = {
+                let mut s = self.sync.lock();
+                loop {
+                    if s.durable >= seq {
+                        return Ok(());
+                    }
+                    self.check_poison()?;
+                    if seq <= s.covered {
+                        self.synced.wait(&mut s);
+                        continue;
+                    }
+                    break;
+                }
+                let target = self.written.load(Ordering::Acquire);
+                s.covered = s.covered.max(target);
+                target
+            };
+            self.complete_sync(target, self.file.sync_data());
         }
     }
 
-    /// Starts syncing the log past `seq` without waiting, when no sync is in flight and
-    /// the file supports asynchronous syncs. The caller does other work (its redb commit),
-    /// then calls [`Log::end_sync`].
+    /// Starts syncing the log past `seq` without waiting, unless a started sync already
+    /// covers it or the file has no asynchronous sync. The caller does other work (its
+    /// redb commit), then calls [`Log::end_sync`].
     pub(crate) fn begin_sync(&self, seq: u64) -> SyncTicket<'_> {
         let mut ticket = SyncTicket {
             log: self,
@@ -344,21 +346,14 @@ impl Log {
         let Some(fd) = self.file.raw_fd() else {
             return ticket;
         };
-        {
-            let mut s = self.sync.lock();
-            if s.durable >= seq || s.in_flight {
-                return ticket;
-            }
-            s.in_flight = true;
+        let mut s = self.sync.lock();
+        if s.durable >= seq || seq <= s.covered {
+            return ticket;
         }
         let target = self.written.load(Ordering::Acquire);
-        match uring::start(fd) {
-            Some(pending) => ticket.lead = Some((target, pending)),
-            None => {
-                let mut s = self.sync.lock();
-                s.in_flight = false;
-                self.synced.notify_all();
-            }
+        if let Some(pending) = uring::start(fd) {
+            s.covered = s.covered.max(target);
+            ticket.lead = Some((target, pending));
         }
         ticket
     }
@@ -372,10 +367,10 @@ impl Log {
         self.wait_durable(seq)
     }
 
+    /// Records the outcome of a sync that covered every record up to `target`.
     fn complete_sync(&self, target: u64, result: std::io::Result<()>) {
         self.syncs.fetch_add(1, Ordering::Relaxed);
         let mut s = self.sync.lock();
-        s.in_flight = false;
         match result {
             Ok(()) => s.durable = s.durable.max(target),
             Err(e) => self.set_poison(&Error::Io {
