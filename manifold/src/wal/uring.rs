@@ -64,7 +64,7 @@ pub(crate) fn start(fd: RawFd) -> Option<PendingSync> {
 
 /// Waits for the sync this thread submitted and returns its outcome.
 pub(crate) fn finish(pending: PendingSync) -> io::Result<()> {
-    drop(pending);
+    let PendingSync { _not_send: _ } = pending;
     RING.with(|cell| {
         let mut slot = cell.borrow_mut();
         let ring = slot
