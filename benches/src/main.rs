@@ -16,7 +16,15 @@ mod vectors;
 use clap::Parser;
 
 /// Every suite the harness knows, by name. Add a suite here and in [`run_suite`].
-const SUITES: &[&str] = &["storage", "ann", "embed", "hyperql", "timeseries", "vectors", "graph"];
+const SUITES: &[&str] = &[
+    "storage",
+    "ann",
+    "embed",
+    "hyperql",
+    "timeseries",
+    "vectors",
+    "graph",
+];
 
 #[derive(Parser)]
 #[command(about = "Measure the workspace against its peers")]

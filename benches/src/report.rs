@@ -107,7 +107,13 @@ impl Report {
             self.machine
         );
         for m in &self.results {
-            out += &format!("| {} | {} | {} | {} |\n", m.system, m.metric, fmt(m.value), m.unit);
+            out += &format!(
+                "| {} | {} | {} | {} |\n",
+                m.system,
+                m.metric,
+                fmt(m.value),
+                m.unit
+            );
         }
         if !self.ratios.is_empty() {
             out += "\n| ratio | value |\n|---|---:|\n";

@@ -216,35 +216,36 @@ fn time_range(req: &ScanRequest, field: &str) -> TimeRangeRequest {
 impl<'a> Operator<'a> for Scan<'a> {
     fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
         if self.stream.is_none()
-            && let Some(field) = &self.time_field {
-                let tr = time_range(&self.req, field);
-                self.req = tr.scan.clone();
-                let resp = ctx.eval.source.time_range(&tr)?;
-                self.residual = resp
-                    .unapplied
-                    .iter()
-                    .filter_map(|&i| self.req.filters.get(i).cloned())
-                    .collect();
-                // The range itself is trusted to be applied; re-check it when the
-                // source reports filters it skipped.
-                if !resp.unapplied.is_empty() {
-                    if let Some(s) = tr.start {
-                        self.residual.push(Predicate::Compare {
-                            path: vec![field.clone()],
-                            op: CmpOp::GtEq,
-                            value: Value::Timestamp(s),
-                        });
-                    }
-                    if let Some(e) = tr.end {
-                        self.residual.push(Predicate::Compare {
-                            path: vec![field.clone()],
-                            op: CmpOp::Lt,
-                            value: Value::Timestamp(e),
-                        });
-                    }
+            && let Some(field) = &self.time_field
+        {
+            let tr = time_range(&self.req, field);
+            self.req = tr.scan.clone();
+            let resp = ctx.eval.source.time_range(&tr)?;
+            self.residual = resp
+                .unapplied
+                .iter()
+                .filter_map(|&i| self.req.filters.get(i).cloned())
+                .collect();
+            // The range itself is trusted to be applied; re-check it when the
+            // source reports filters it skipped.
+            if !resp.unapplied.is_empty() {
+                if let Some(s) = tr.start {
+                    self.residual.push(Predicate::Compare {
+                        path: vec![field.clone()],
+                        op: CmpOp::GtEq,
+                        value: Value::Timestamp(s),
+                    });
                 }
-                self.stream = Some(resp.records);
+                if let Some(e) = tr.end {
+                    self.residual.push(Predicate::Compare {
+                        path: vec![field.clone()],
+                        op: CmpOp::Lt,
+                        value: Value::Timestamp(e),
+                    });
+                }
             }
+            self.stream = Some(resp.records);
+        }
         if self.stream.is_none() {
             let resp = ctx.eval.source.scan(&self.req)?;
             self.residual = resp

@@ -1391,9 +1391,10 @@ impl Builder<'_> {
 
     fn is_named_subexpr(&self, e: &Expr, mode: Mode<'_>) -> bool {
         if let Mode::Agg(group, aggs) = mode
-            && (group.iter().any(|g| g == e) || aggs.iter().any(|a| a == e)) {
-                return true;
-            }
+            && (group.iter().any(|g| g == e) || aggs.iter().any(|a| a == e))
+        {
+            return true;
+        }
         self.windows.iter().any(|(w, _)| w == e)
     }
 
