@@ -136,8 +136,9 @@ fn ingest(quick: bool, dir: &Path, report: &mut Report) -> Result<(), String> {
         for tx in 0..txs {
             let mut batch = WriteBatch::new();
             for (s, vals) in handles.iter().zip(&values) {
-                for i in tx * per_tx..(tx + 1) * per_tx {
-                    batch.push(s, START_MS + i as i64 * STEP_MS, &vals[i]);
+                let range = tx * per_tx..(tx + 1) * per_tx;
+                for (i, v) in range.clone().zip(&vals[range]) {
+                    batch.push(s, START_MS + i as i64 * STEP_MS, v);
                 }
             }
             ts.write(batch).map_err(err)?;
@@ -153,9 +154,10 @@ fn ingest(quick: bool, dir: &Path, report: &mut Report) -> Result<(), String> {
             {
                 let mut t = wtx.open_table(SERIES_MAJOR).map_err(err)?;
                 for (k, vals) in values.iter().enumerate() {
-                    for i in tx * per_tx..(tx + 1) * per_tx {
+                    let range = tx * per_tx..(tx + 1) * per_tx;
+                    for (i, v) in range.clone().zip(&vals[range]) {
                         let key = (k as u32, START_MS + i as i64 * STEP_MS);
-                        t.insert(&key, &vals[i]).map_err(err)?;
+                        t.insert(&key, v).map_err(err)?;
                     }
                 }
             }
