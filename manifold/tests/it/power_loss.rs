@@ -104,41 +104,26 @@ fn deferred_commits_become_durable_at_sync() {
         tx.commit().unwrap();
     }
     // Visible at once in this process.
-    assert_eq!(
-        cf.begin_read()
-            .unwrap()
-            .open_table(T)
-            .unwrap()
-            .len()
-            .unwrap(),
-        20
-    );
+    assert_eq!(entries(&db), 20);
     // Not yet durable: a power loss that keeps nothing unsynced loses them.
     let lost = disk.crash_image(0.0, 1);
     db.sync().unwrap();
     let kept = disk.crash_image(0.0, 2);
     drop((cf, db));
     let db = Database::open_with(path, sim_config(&lost)).unwrap();
-    let n = db
-        .column_family("a")
-        .unwrap()
-        .begin_read()
-        .unwrap()
-        .open_table(T)
-        .unwrap()
-        .len()
-        .unwrap();
-    assert_eq!(n, 0);
+    assert_eq!(entries(&db), 0);
     drop(db);
     let db = Database::open_with(path, sim_config(&kept)).unwrap();
-    let n = db
-        .column_family("a")
-        .unwrap()
-        .begin_read()
+    assert_eq!(entries(&db), 20);
+}
+
+/// Entries in table `T` of family `a`.
+fn entries(db: &Database) -> u64 {
+    let cf = db.column_family("a").unwrap();
+    cf.begin_read()
         .unwrap()
         .open_table(T)
         .unwrap()
         .len()
-        .unwrap();
-    assert_eq!(n, 20);
+        .unwrap()
 }
