@@ -183,15 +183,9 @@ impl FileIo for SimFile {
     }
 
     fn set_len(&self, len: u64) -> io::Result<()> {
-        let mut st = self.state.lock();
-        st.current.resize(len as usize, 0);
-        // A length change is metadata: model it as reaching the media at the next sync,
-        // by recording the new tail as a pending write of zeros when growing.
-        let l = len as usize;
-        if st.durable.len() > l {
-            // Shrinking: the durable copy keeps its bytes until a sync.
-            st.pending.push((len, Vec::new()));
-        }
+        // A length change is metadata: the durable copy takes the new length at the next
+        // sync (`sync_data` resizes it to the current length).
+        self.state.lock().current.resize(len as usize, 0);
         Ok(())
     }
 }
