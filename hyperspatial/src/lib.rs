@@ -10,9 +10,11 @@
 //! What it is not (yet): storage, a query language or a server; those live in
 //! other parts of the crate or other crates.
 
+pub mod cascade;
 mod geometry;
 mod index;
 mod kernels;
+pub mod positioning;
 
 pub use geometry::{
     GeometryError, Hyperboloid, hyperboloid_to_klein, hyperboloid_to_poincare,

@@ -1,0 +1,1 @@
+//! Cascades: schema-declared aggregate fields kept up to date on every write.

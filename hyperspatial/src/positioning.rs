@@ -1,0 +1,2 @@
+//! Positioning: places entities in hyperbolic space from their graph, embeddings and
+//! properties.
