@@ -12,6 +12,12 @@ pub enum VectorError {
         /// The length given.
         got: usize,
     },
+    /// A dense table asked for with no component, or more than `u32::MAX`.
+    #[error("invalid dimension {dim}: a dense vector table holds 1 to 4294967295 components")]
+    InvalidDimension {
+        /// The dimension given.
+        dim: usize,
+    },
     /// A NaN or infinite component.
     #[error("component {index} is {value}: vectors must be finite (no NaN or infinity)")]
     NotFinite {

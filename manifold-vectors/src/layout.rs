@@ -71,6 +71,28 @@ pub(crate) fn meta_name(table: &str) -> String {
     format!("{table}.meta")
 }
 
+/// Refuses the names this crate reserves for companion tables.
+pub(crate) fn check_name(table: &str) -> Result<()> {
+    if table.ends_with(".meta") || table.ends_with(".q8") {
+        return Err(VectorError::InvalidName {
+            name: table.to_string(),
+            reason: "names ending in `.meta` or `.q8` are reserved for companion tables",
+        });
+    }
+    Ok(())
+}
+
+/// `table`'s recorded layout, or `None` if no table of that name was ever opened.
+pub(crate) fn read(cf: &ColumnFamily, table: &str) -> Result<Option<Layout>> {
+    check_name(table)?;
+    let meta = meta_name(table);
+    let def: TableDefinition<str, [u8]> = TableDefinition::new(&meta);
+    match cf.begin_read()?.open_table(def)?.get(LAYOUT_KEY)? {
+        Some(bytes) => Ok(Some(Layout::decode(&bytes)?)),
+        None => Ok(None),
+    }
+}
+
 /// Reads `table`'s layout, recording `requested` if the table is new. `quantized: None`
 /// accepts whatever is stored (false for a new table).
 pub(crate) fn ensure(
@@ -80,23 +102,16 @@ pub(crate) fn ensure(
     dim: u32,
     quantized: Option<bool>,
 ) -> Result<Layout> {
-    if table.ends_with(".meta") || table.ends_with(".q8") {
-        return Err(VectorError::InvalidName {
-            name: table.to_string(),
-            reason: "names ending in `.meta` or `.q8` are reserved for companion tables",
-        });
-    }
-    let meta = meta_name(table);
-    let def: TableDefinition<str, [u8]> = TableDefinition::new(&meta);
-    let stored = cf.begin_read()?.open_table(def)?.get(LAYOUT_KEY)?;
     let requested = Layout {
         kind,
         dim,
         quantized: quantized.unwrap_or(false),
     };
-    let stored = match stored {
-        Some(bytes) => Layout::decode(&bytes)?,
+    let stored = match read(cf, table)? {
+        Some(stored) => stored,
         None => {
+            let meta = meta_name(table);
+            let def: TableDefinition<str, [u8]> = TableDefinition::new(&meta);
             let tx = cf.begin_write()?;
             // Another handle may have created it since the read above.
             let found = {

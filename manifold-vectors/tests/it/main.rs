@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 mod dense;
+mod dynamic;
 mod kernels;
 mod multi;
 mod quant;
