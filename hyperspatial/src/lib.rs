@@ -15,6 +15,8 @@ mod geometry;
 mod index;
 mod kernels;
 pub mod positioning;
+mod schema;
+mod store;
 
 pub use geometry::{
     GeometryError, Hyperboloid, hyperboloid_to_klein, hyperboloid_to_poincare,
@@ -26,3 +28,5 @@ pub use index::{
     SNAPSHOT_TABLE,
 };
 pub use kernels::{dot as dot_f32, l2sq as l2sq_f32, minkowski_dot as minkowski_dot_f32};
+pub use schema::{SchemaViolation, type_accepts, validate as validate_document};
+pub use store::*;

@@ -86,6 +86,22 @@ impl Graph {
         Ok(r)
     }
 
+    /// A writer that joins a caller's transaction `tx` (which must include this
+    /// graph's column family), so graph changes commit atomically with other tables.
+    /// After `tx` commits, pass [`GraphWriter::into_new_types`] to
+    /// [`Graph::cache_types`]; if it is dropped or aborted, discard them.
+    pub fn writer<'t>(&'t self, tx: &'t manifold::WriteTransaction) -> Result<GraphWriter<'t>> {
+        GraphWriter::new(self, tx)
+    }
+
+    /// Adds edge types interned by a committed [`Graph::writer`] to the type cache.
+    pub fn cache_types(&self, new_types: Vec<(String, u32)>) {
+        let mut cache = self.types.write();
+        for (name, id) in new_types {
+            cache.add(&name, id);
+        }
+    }
+
     /// A consistent snapshot for reads and traversals.
     pub fn reader(&self) -> Result<GraphReader> {
         GraphReader::new(self)

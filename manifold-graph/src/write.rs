@@ -55,7 +55,9 @@ impl<'t> GraphWriter<'t> {
         })
     }
 
-    pub(crate) fn into_new_types(self) -> Vec<(String, u32)> {
+    /// The edge types this writer interned, to hand to [`Graph::cache_types`] once
+    /// the transaction has committed.
+    pub fn into_new_types(self) -> Vec<(String, u32)> {
         self.new_types
     }
 

@@ -111,6 +111,12 @@ impl<M: Metric> Hnsw<M> {
         g.key_map.lock().contains_key(&key)
     }
 
+    /// The keys of every live vector, in no particular order.
+    pub fn keys(&self) -> Vec<u64> {
+        let g = self.graph.read();
+        g.key_map.lock().keys().copied().collect()
+    }
+
     /// Beam width of searches.
     pub fn ef_search(&self) -> usize {
         self.ef_search.load(Ordering::Relaxed)

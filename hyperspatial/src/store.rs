@@ -1,0 +1,142 @@
+//! Storage: a database is a directory of collections; a collection is a set of
+//! shards; a shard is one manifold file with column families for entities,
+//! properties, edges, named vectors, positions, trajectories and system records.
+//!
+//! - [`Database`] opens the directory, keeps the in-memory type index (entity id ->
+//!   collection, shard and type, a `DashMap`), the external-id map, the entity and
+//!   property caches (LRU, with hit-rate counters) and the HNSW indexes.
+//! - Writes go through [`WriteBatch`]: every change of a batch is buffered, checked
+//!   (schemas, cascades, positions) and then written as one manifold transaction per
+//!   touched shard. A batch that fails before that point writes nothing.
+//! - Reads rebuild nested documents from their leaves (see `paths`).
+
+mod cache;
+mod codec;
+mod collection;
+mod commit;
+mod config;
+mod database;
+mod edges;
+mod paths;
+mod place;
+mod placement;
+mod read;
+mod shard;
+mod trajectory;
+mod vindex;
+mod write;
+
+pub use cache::CacheStats;
+pub use codec::{EntityMeta, decode_value, encode_value};
+pub use collection::{AutoEmbed, CollectionConfig, VectorField};
+pub use config::Options;
+pub use database::{Database, StoreStats};
+pub use edges::StoredEdge;
+pub use place::{Weights, combined_distance};
+pub use read::Scan;
+pub use trajectory::{Kinematics, Snapshot};
+pub use paths::{MAX_DEPTH, PathError, flatten, matches as path_matches, unflatten};
+pub use placement::Placement;
+pub use vindex::VectorMetric;
+pub use write::{EdgeChange, WriteBatch, WriteSummary};
+
+/// Reserved field names in records.
+pub mod fields {
+    /// The entity's UUID (text).
+    pub const ID: &str = "id";
+    /// The external id given at insert, if any.
+    pub const KEY: &str = "_key";
+    /// The entity type within the collection, if any.
+    pub const TYPE: &str = "_type";
+    /// The combined position: hyperboloid coordinates.
+    pub const POSITION: &str = "position";
+}
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The storage engine failed (I/O, corruption detected by manifold).
+    #[error("storage: {0}")]
+    Storage(#[from] manifold::Error),
+    /// The graph tables failed.
+    #[error("graph: {0}")]
+    Graph(#[from] manifold_graph::GraphError),
+    /// A vector table refused or failed.
+    #[error("vectors: {0}")]
+    Vector(#[from] manifold_vectors::VectorError),
+    /// The time-series store failed.
+    #[error("time series: {0}")]
+    TimeSeries(#[from] manifold_timeseries::Error),
+    /// An index refused or failed.
+    #[error("index: {0}")]
+    Index(#[from] crate::index::IndexError),
+    /// A stored record could not be decoded.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+    /// File-system trouble outside manifold (directories, listing).
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    /// A bad collection, field or type name.
+    #[error("invalid name `{name}`: {reason}")]
+    InvalidName {
+        /// The name.
+        name: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A bad document (field names, nesting, values).
+    #[error("invalid document: {0}")]
+    Invalid(String),
+    /// No such collection.
+    #[error("unknown collection `{0}`")]
+    UnknownCollection(String),
+    /// No such entity.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A write broke a rule (schema, uniqueness of external ids, cascade cycles).
+    #[error("{0}")]
+    Constraint(String),
+    /// Computing positions failed.
+    #[error("positioning: {0}")]
+    Positioning(String),
+    /// Computing an embedding failed.
+    #[error("embedding: {0}")]
+    Embedding(String),
+}
+
+impl From<paths::PathError> for StoreError {
+    fn from(e: paths::PathError) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}
+
+/// Checks a collection or field name: ASCII letters, digits, `_` and `-`, starting
+/// with a letter or `_`, at most 64 bytes (collection names are directory names).
+pub(crate) fn check_name(name: &str) -> Result<(), StoreError> {
+    let bad = |reason| StoreError::InvalidName {
+        name: name.to_string(),
+        reason,
+    };
+    if name.is_empty() || name.len() > 64 {
+        return Err(bad("must be 1 to 64 bytes"));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return Err(bad("must start with a letter or `_`"));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(bad("may hold only letters, digits, `_` and `-`"));
+    }
+    Ok(())
+}
+
+/// Whether `name` is a reserved top-level field of records.
+pub fn is_reserved(name: &str) -> bool {
+    matches!(
+        name,
+        fields::ID | fields::KEY | fields::TYPE | fields::POSITION
+    )
+}

@@ -1,0 +1,279 @@
+//! A collection: its shards, configuration, declared schema and in-memory indexes.
+//!
+//! Layout on disk: `<db>/collections/<name>/shard-<n>.manifold`. Shard 0's `system`
+//! family holds the configuration (JSON) and the declared schema. An entity lives in
+//! shard `hash(id) % shards`.
+
+use super::shard::{CONFIG, SCHEMA, Shard};
+use super::vindex::{IndexKind, VectorIndex, VectorMetric};
+use crate::store::StoreError;
+use hyperql::{FieldSchema, Schema, Type};
+use parking_lot::RwLock;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A named vector field: stored in a manifold-vectors table and indexed by HNSW.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VectorField {
+    /// Dimension.
+    pub dim: usize,
+    /// Metric of its index.
+    pub metric: VectorMetric,
+}
+
+/// Auto-embedding: on insert and update, the text of `source` is embedded into the
+/// vector field `target` (synchronously, inside the write).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AutoEmbed {
+    /// Text field (dotted path).
+    pub source: String,
+    /// Vector field to fill.
+    pub target: String,
+}
+
+/// Settings of a collection, stored with it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CollectionConfig {
+    /// Number of shards (fixed at creation).
+    pub shards: u32,
+    /// Vector fields by dotted path.
+    #[serde(default)]
+    pub vectors: BTreeMap<String, VectorField>,
+    /// Auto-embedding rules.
+    #[serde(default)]
+    pub auto_embed: Vec<AutoEmbed>,
+}
+
+pub(crate) struct Collection {
+    pub(crate) name: Arc<str>,
+    pub(crate) shards: Vec<Shard>,
+    pub(crate) config: RwLock<CollectionConfig>,
+    pub(crate) schema: RwLock<Option<Schema>>,
+    pub(crate) indexes: RwLock<HashMap<String, Arc<VectorIndex>>>,
+    pub(crate) positions: VectorIndex,
+}
+
+const CONFIG_KEY: &str = "collection";
+const POSITION_INDEX: &str = "position";
+
+pub(crate) fn shard_path(dir: &Path, n: u32) -> PathBuf {
+    dir.join(format!("shard-{n:03}.manifold"))
+}
+
+impl Collection {
+    /// Opens the collection in `dir`, creating it with `default_shards` if new.
+    pub(crate) fn open(
+        name: &str,
+        dir: &Path,
+        default_shards: u32,
+        manifold: &manifold::Config,
+        position_dim: usize,
+    ) -> Result<Collection, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let first = Shard::open(&shard_path(dir, 0), manifold.clone())?;
+        let config = match first.system_get(CONFIG, CONFIG_KEY)? {
+            Some(b) => serde_json::from_slice::<CollectionConfig>(&b)
+                .map_err(|e| StoreError::Corrupt(format!("collection `{name}` config: {e}")))?,
+            None => {
+                let c = CollectionConfig {
+                    shards: default_shards.max(1),
+                    vectors: BTreeMap::new(),
+                    auto_embed: Vec::new(),
+                };
+                first.system_put(CONFIG, CONFIG_KEY, Some(&config_bytes(&c)?))?;
+                c
+            }
+        };
+        let schema = match first.system_get(SCHEMA, CONFIG_KEY)? {
+            Some(b) => Some(decode_schema(&b)?),
+            None => None,
+        };
+        let mut shards = vec![first];
+        for n in 1..config.shards {
+            shards.push(Shard::open(&shard_path(dir, n), manifold.clone())?);
+        }
+        let positions = VectorIndex::restore(
+            IndexKind::Position,
+            position_dim,
+            &shards[0].system,
+            POSITION_INDEX,
+            Vec::new(),
+        )?;
+        let c = Collection {
+            name: Arc::from(name),
+            shards,
+            config: RwLock::new(config),
+            schema: RwLock::new(schema),
+            indexes: RwLock::new(HashMap::new()),
+            positions,
+        };
+        Ok(c)
+    }
+
+    /// The shard that holds `id`.
+    pub(crate) fn shard_of(&self, id: Uuid) -> usize {
+        let (a, b) = id.as_u64_pair();
+        ((a ^ b.rotate_left(17)) % self.shards.len() as u64) as usize
+    }
+
+    /// Saves the configuration.
+    pub(crate) fn save_config(&self, c: &CollectionConfig) -> Result<(), StoreError> {
+        self.shards[0].system_put(CONFIG, CONFIG_KEY, Some(&config_bytes(c)?))?;
+        *self.config.write() = c.clone();
+        Ok(())
+    }
+
+    /// Saves (or with `None` removes) the declared schema.
+    pub(crate) fn save_schema(&self, s: Option<&Schema>) -> Result<(), StoreError> {
+        let bytes = s.map(encode_schema).transpose()?;
+        self.shards[0].system_put(SCHEMA, CONFIG_KEY, bytes.as_deref())?;
+        *self.schema.write() = s.cloned();
+        Ok(())
+    }
+
+    /// Index of vector field `field`, if the collection has one.
+    pub(crate) fn index(&self, field: &str) -> Option<Arc<VectorIndex>> {
+        self.indexes.read().get(field).cloned()
+    }
+
+    /// Saves HNSW snapshots of every index.
+    pub(crate) fn save_indexes(&self) -> Result<(), StoreError> {
+        let sys = &self.shards[0].system;
+        for (field, idx) in self.indexes.read().iter() {
+            idx.save(sys, &format!("vector:{field}"))?;
+        }
+        self.positions.save(sys, POSITION_INDEX)
+    }
+
+    /// Loads or builds the index of each vector field and the position index, then
+    /// reconciles them with the stored vectors and positions.
+    pub(crate) fn restore_indexes(&mut self, position_dim: usize) -> Result<(), StoreError> {
+        let fields = self.config.read().vectors.clone();
+        let sys = self.shards[0].system.clone();
+        let mut map = HashMap::new();
+        for (field, vf) in fields {
+            let mut stored = Vec::new();
+            for s in &self.shards {
+                let t = s.vector_table(&field, vf.dim)?;
+                let r = t.reader()?;
+                for item in r.iter()? {
+                    let item = item?;
+                    stored.push((item.id(), item.vector().to_vec()));
+                }
+            }
+            let idx = VectorIndex::restore(
+                IndexKind::Vector(vf.metric),
+                vf.dim,
+                &sys,
+                &format!("vector:{field}"),
+                stored,
+            )?;
+            map.insert(field, Arc::new(idx));
+        }
+        *self.indexes.write() = map;
+        let mut points = Vec::new();
+        for s in &self.shards {
+            let rtx = s.positions.begin_read()?;
+            let t = rtx.open_table(super::shard::POS)?;
+            for e in t.iter()? {
+                let (id, bytes) = e?;
+                let p = super::placement::Placement::decode(&bytes)?;
+                if let Some(ball) = to_ball(&p.combined) {
+                    points.push((id, ball));
+                }
+            }
+        }
+        self.positions =
+            VectorIndex::restore(IndexKind::Position, position_dim, &sys, POSITION_INDEX, points)?;
+        Ok(())
+    }
+}
+
+/// The Poincare-ball image (f32) of hyperboloid coordinates, as the position index
+/// stores it; `None` for an empty or invalid point.
+pub(crate) fn to_ball(x: &[f64]) -> Option<Vec<f32>> {
+    if x.len() < 2 || !x.iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    let h = crate::Hyperboloid::new(1.0).ok()?;
+    let p = crate::hyperboloid_to_poincare(&h, x).ok()?;
+    Some(p.iter().map(|&v| v as f32).collect())
+}
+
+fn config_bytes(c: &CollectionConfig) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(c).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredField {
+    name: String,
+    ty: String,
+    required: bool,
+    indexed: bool,
+    cascade: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredSchema {
+    name: String,
+    closed: bool,
+    fields: Vec<StoredField>,
+}
+
+fn encode_schema(s: &Schema) -> Result<Vec<u8>, StoreError> {
+    let stored = StoredSchema {
+        name: s.name.clone(),
+        closed: s.closed,
+        fields: s
+            .fields
+            .iter()
+            .map(|f| StoredField {
+                name: f.name.clone(),
+                ty: f.ty.to_string(),
+                required: f.required,
+                indexed: f.indexed,
+                cascade: f.cascade.clone(),
+            })
+            .collect(),
+    };
+    serde_json::to_vec(&stored).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// Parses a type as [`Type`]'s `Display` prints it (`Int`, `Vector(384)`).
+pub(crate) fn parse_type(text: &str) -> Type {
+    let (name, params) = match text.split_once('(') {
+        Some((n, rest)) => (
+            n,
+            rest.trim_end_matches(')')
+                .split(',')
+                .filter_map(|p| p.trim().parse::<i64>().ok())
+                .collect::<Vec<_>>(),
+        ),
+        None => (text, Vec::new()),
+    };
+    Type::from_name(name, &params).unwrap_or(Type::Any)
+}
+
+fn decode_schema(b: &[u8]) -> Result<Schema, StoreError> {
+    let s: StoredSchema = serde_json::from_slice(b)
+        .map_err(|e| StoreError::Corrupt(format!("stored schema: {e}")))?;
+    Ok(Schema {
+        name: s.name,
+        closed: s.closed,
+        declared: true,
+        fields: s
+            .fields
+            .into_iter()
+            .map(|f| FieldSchema {
+                name: f.name,
+                ty: parse_type(&f.ty),
+                required: f.required,
+                indexed: f.indexed,
+                cascade: f.cascade,
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,664 @@
+//! [`WriteBatch::commit`]: check, derive, place, write, publish.
+
+use super::codec::value_bytes;
+use super::collection::{Collection, to_ball};
+use super::database::Loc;
+use super::place;
+use super::placement::Placement;
+use super::shard::{EDGE_PROPS, EXTERNAL, META, POS, PROPS};
+use super::write::{EdgeChange, Pending, SchemaOp, Slot, WriteBatch, WriteSummary};
+use crate::cascade::{CascadeError, CascadeView, Change, EdgeDirection, propagate, recompute_all};
+use crate::store::{StoreError, VectorField, VectorMetric};
+use hyperql::{Schema, Value};
+use manifold_graph::Direction;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The batch over committed data, as cascades read it.
+struct View<'a> {
+    batch: &'a WriteBatch,
+}
+
+fn view_err(e: StoreError) -> CascadeError {
+    CascadeError::View(e.to_string())
+}
+
+impl CascadeView for View<'_> {
+    fn neighbours(
+        &self,
+        id: Uuid,
+        label: &str,
+        dir: EdgeDirection,
+    ) -> Result<Vec<Uuid>, CascadeError> {
+        let b = self.batch;
+        let mut set: HashSet<Uuid> = HashSet::new();
+        let stored_dir = match dir {
+            EdgeDirection::Outgoing => Direction::Outgoing,
+            EdgeDirection::Incoming => Direction::Incoming,
+        };
+        if b.db.loc(id).is_some() {
+            for e in b.db.edges(id, stored_dir, Some(label)).map_err(view_err)? {
+                set.insert(if dir == EdgeDirection::Outgoing { e.to } else { e.from });
+            }
+        }
+        for c in &b.edges {
+            let (from, l, to, added) = match c {
+                EdgeChange::Added {
+                    from, label, to, ..
+                } => (*from, label, *to, true),
+                EdgeChange::Removed { from, label, to } => (*from, label, *to, false),
+            };
+            if l != label {
+                continue;
+            }
+            let other = match dir {
+                EdgeDirection::Outgoing if from == id => to,
+                EdgeDirection::Incoming if to == id => from,
+                _ => continue,
+            };
+            if added {
+                set.insert(other);
+            } else {
+                set.remove(&other);
+            }
+        }
+        set.retain(|u| !matches!(b.slots.get(u), Some(Slot::Deleted { .. })));
+        Ok(set.into_iter().collect())
+    }
+
+    fn collection_of(&self, id: Uuid) -> Result<Option<String>, CascadeError> {
+        Ok(match self.batch.slots.get(&id) {
+            Some(Slot::Live(p)) => Some(p.collection.name.to_string()),
+            Some(Slot::Deleted { .. }) => None,
+            None => self.batch.db.loc(id).map(|l| l.collection.to_string()),
+        })
+    }
+
+    fn field(&self, id: Uuid, field: &str) -> Result<Option<(Value, i64)>, CascadeError> {
+        match self.batch.slots.get(&id) {
+            Some(Slot::Live(p)) => Ok(p
+                .doc
+                .get(field)
+                .filter(|v| !v.is_null())
+                .map(|v| (v.clone(), p.meta.updated_us))),
+            Some(Slot::Deleted { .. }) => Ok(None),
+            None => {
+                let db = &self.batch.db;
+                let Some(loc) = db.loc(id) else {
+                    return Ok(None);
+                };
+                let Some(c) = db.collection(&loc.collection) else {
+                    return Ok(None);
+                };
+                let meta = c.shards[loc.shard as usize].meta(id).map_err(view_err)?;
+                let v = db.property(id, field).map_err(view_err)?;
+                Ok(v.zip(meta.map(|m| m.updated_us)))
+            }
+        }
+    }
+}
+
+impl WriteBatch {
+    /// Checks, derives and writes every change; see the module docs of `write`.
+    pub fn commit(mut self) -> Result<WriteSummary, StoreError> {
+        if self.is_empty() {
+            return Ok(WriteSummary::default());
+        }
+        let db = self.db.clone();
+        let _guard = db.inner.commit_lock.lock();
+        let mut cascades = db.inner.cascades.read().clone();
+        let (schemas, recompute) = self.apply_schema_ops(&mut cascades)?;
+        let schema_of = |c: &Collection| -> Option<Schema> {
+            match schemas.get(&*c.name) {
+                Some(s) => s.clone(),
+                None => c.schema.read().clone(),
+            }
+        };
+        // Existing data must fit a new or changed schema.
+        for name in schemas.keys() {
+            let (Some(c), Some(Some(s))) = (db.collection(name), schemas.get(name)) else {
+                continue;
+            };
+            for r in db.scan(&c.name, None)? {
+                let r = r?;
+                let id = r.get("id").and_then(|v| uuid_of(v));
+                if id.is_some_and(|u| self.slots.contains_key(&u)) {
+                    continue;
+                }
+                crate::schema::validate(s, &r).map_err(|e| {
+                    StoreError::Constraint(format!(
+                        "{e} (existing entity {})",
+                        r.get("id").map(Value::to_string).unwrap_or_default()
+                    ))
+                })?;
+            }
+        }
+        self.auto_embed()?;
+        // Vector fields and schema checks of every live entity.
+        for id in self.order.clone() {
+            let Some(Slot::Live(p)) = self.slots.get_mut(&id) else {
+                continue;
+            };
+            if let Some(s) = schema_of(&p.collection) {
+                crate::schema::coerce(&s, &mut p.doc);
+                crate::schema::validate(&s, &p.doc)
+                    .map_err(|e| StoreError::Constraint(e.to_string()))?;
+            }
+            prepare_vectors(&db, p)?;
+        }
+        // Cascades.
+        let derived = {
+            let view = View { batch: &self };
+            let mut writes = propagate(&cascades, &view, &self.changes, self.now_us)
+                .map_err(|e| StoreError::Constraint(e.to_string()))?;
+            for name in &recompute {
+                let ids: Vec<Uuid> = db
+                    .inner
+                    .locs
+                    .iter()
+                    .filter(|e| &*e.value().collection == name.as_str())
+                    .map(|e| *e.key())
+                    .chain(self.slots.keys().copied())
+                    .collect();
+                writes.extend(
+                    recompute_all(&cascades, &view, ids, self.now_us)
+                        .map_err(|e| StoreError::Constraint(e.to_string()))?,
+                );
+            }
+            writes
+        };
+        let derived_count = derived.len();
+        for w in derived {
+            let now = self.now_us;
+            let p = self.live(w.id)?;
+            if p.doc.get(&w.field) != Some(&w.value) {
+                if w.value.is_null() {
+                    p.doc.shift_remove(&w.field);
+                } else {
+                    p.doc.insert(w.field.clone(), w.value);
+                }
+                p.meta.updated_us = now;
+            }
+        }
+        let placements = self.place()?;
+        let summary = self.write(placements, derived_count)?;
+        // Publish the new schemas and cascade rules.
+        for (name, s) in schemas {
+            if let Some(c) = db.collection(&name) {
+                c.save_schema(s.as_ref())?;
+            }
+        }
+        *db.inner.cascades.write() = cascades;
+        db.inner
+            .commits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(summary)
+    }
+
+    /// Applies schema operations to `cascades`; returns the final schema per touched
+    /// collection and the collections whose cascaded fields must be recomputed.
+    #[allow(clippy::type_complexity)]
+    fn apply_schema_ops(
+        &mut self,
+        cascades: &mut crate::cascade::CascadeSet,
+    ) -> Result<(BTreeMap<String, Option<Schema>>, Vec<String>), StoreError> {
+        let mut out: BTreeMap<String, Option<Schema>> = BTreeMap::new();
+        let mut recompute = Vec::new();
+        for op in std::mem::take(&mut self.schemas) {
+            match op {
+                SchemaOp::Put(s) => {
+                    let c = self.db.collection_or_create(&s.name)?;
+                    let old = match out.get(&s.name) {
+                        Some(o) => o.clone(),
+                        None => c.schema.read().clone(),
+                    };
+                    cascades
+                        .set_schema(&s)
+                        .map_err(|e| StoreError::Constraint(e.to_string()))?;
+                    if let Some(old) = &old
+                        && s.closed
+                    {
+                        let dropped = crate::schema::dropped_fields(old, &s);
+                        if !dropped.is_empty() {
+                            self.drop_field_values(&c, &dropped)?;
+                        }
+                    }
+                    if s.fields.iter().any(|f| f.cascade.is_some()) {
+                        recompute.push(s.name.clone());
+                    }
+                    out.insert(s.name.clone(), Some(s));
+                }
+                SchemaOp::Drop(n) => {
+                    cascades.remove_collection(&n);
+                    if self.db.collection(&n).is_some() {
+                        out.insert(n, None);
+                    }
+                }
+            }
+        }
+        Ok((out, recompute))
+    }
+
+    fn drop_field_values(&mut self, c: &Collection, fields: &[String]) -> Result<(), StoreError> {
+        let ids: Vec<Uuid> = self
+            .db
+            .inner
+            .locs
+            .iter()
+            .filter(|e| e.value().collection == c.name)
+            .map(|e| *e.key())
+            .collect();
+        for id in ids {
+            let has = match self.slot(id)? {
+                Some(Slot::Live(p)) => fields.iter().any(|f| p.doc.contains_key(f)),
+                _ => false,
+            };
+            if has {
+                for f in fields {
+                    self.set(id, f, Value::Null)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Fills auto-embedded vector fields of new entities and of entities whose source
+    /// text changed, one embedder call per rule.
+    fn auto_embed(&mut self) -> Result<(), StoreError> {
+        let written: HashSet<(Uuid, String)> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::FieldWritten { id, field } => Some((*id, field.clone())),
+                _ => None,
+            })
+            .collect();
+        let mut jobs: Vec<(Uuid, String, String)> = Vec::new();
+        for id in &self.order {
+            let Some(Slot::Live(p)) = self.slots.get(id) else {
+                continue;
+            };
+            for rule in &p.collection.config.read().auto_embed {
+                let top = rule.source.split('.').next().unwrap_or_default().to_string();
+                if !p.is_new && !written.contains(&(*id, top)) {
+                    continue;
+                }
+                if let Some(Value::String(t)) = super::paths::get_path(&p.doc, &rule.source) {
+                    jobs.push((*id, rule.target.clone(), t.to_string()));
+                }
+            }
+        }
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        let e = self.db.embedder(None).ok_or_else(|| {
+            StoreError::Embedding("auto-embedding is configured but no embedder is registered".into())
+        })?;
+        let texts: Vec<&str> = jobs.iter().map(|j| j.2.as_str()).collect();
+        let vectors = e
+            .embed(&texts)
+            .map_err(|err| StoreError::Embedding(err.to_string()))?;
+        for ((id, target, _), v) in jobs.into_iter().zip(vectors) {
+            if let Some(Slot::Live(p)) = self.slots.get_mut(&id) {
+                super::paths::set_path(&mut p.doc, &target, Value::Vector(v.into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The new placement of every entity whose position may change.
+    fn place(&mut self) -> Result<HashMap<Uuid, Placement>, StoreError> {
+        let db = self.db.clone();
+        let o = db.options();
+        let dim = o.position_dim;
+        let mut out: HashMap<Uuid, Placement> = HashMap::new();
+        let load = |id: Uuid, out: &mut HashMap<Uuid, Placement>| -> Result<(), StoreError> {
+            if !out.contains_key(&id) {
+                let p = db.placement(id)?.unwrap_or_default();
+                out.insert(id, p);
+            }
+            Ok(())
+        };
+        for id in &self.order {
+            let Some(Slot::Live(p)) = self.slots.get(id) else {
+                continue;
+            };
+            load(*id, &mut out)?;
+            let vectors = p.collection.config.read().vectors.clone();
+            let leaves: Vec<(String, Value)> = super::paths::flatten(&p.doc)?
+                .into_iter()
+                .filter(|(k, _)| !vectors.contains_key(k))
+                .collect();
+            let emb = vectors.keys().find_map(|k| match super::paths::get_path(&p.doc, k) {
+                Some(Value::Vector(v)) => Some(v.clone()),
+                _ => None,
+            });
+            if let Some(pl) = out.get_mut(id) {
+                pl.property = place::property(&leaves, dim);
+                pl.embedding = emb.and_then(|v| place::embedding(&v, dim));
+            }
+        }
+        for e in &self.edges {
+            let EdgeChange::Added { from, to, .. } = e else {
+                continue;
+            };
+            if matches!(self.slots.get(from), Some(Slot::Deleted { .. }))
+                || matches!(self.slots.get(to), Some(Slot::Deleted { .. }))
+            {
+                continue;
+            }
+            load(*from, &mut out)?;
+            load(*to, &mut out)?;
+            let g_from = out.get(from).and_then(|p| p.graph.clone());
+            let g_to = out.get(to).and_then(|p| p.graph.clone());
+            match (g_from, g_to) {
+                (Some(_), Some(_)) => {}
+                (None, Some(t)) => set_graph(&mut out, *from, place::near(&t, *from, dim)),
+                (Some(f), None) => set_graph(&mut out, *to, place::near(&f, *to, dim)),
+                (None, None) => {
+                    let root = place::root(*to, dim);
+                    let child = root.as_ref().and_then(|r| place::near(r, *from, dim));
+                    set_graph(&mut out, *to, root);
+                    set_graph(&mut out, *from, child);
+                }
+            }
+        }
+        for p in out.values_mut() {
+            place::combine(p, &o.weights, dim);
+        }
+        Ok(out)
+    }
+
+    /// Writes everything, one transaction per shard, then publishes to memory.
+    fn write(
+        self,
+        mut placements: HashMap<Uuid, Placement>,
+        derived: usize,
+    ) -> Result<WriteSummary, StoreError> {
+        let db = self.db.clone();
+        let mut summary = WriteSummary {
+            derived,
+            edges: self.edges.clone(),
+            ..WriteSummary::default()
+        };
+        // Group by (collection, shard).
+        type Key = (Arc<str>, usize);
+        let mut groups: BTreeMap<Key, (Arc<Collection>, Vec<Uuid>, Vec<EdgeChange>)> =
+            BTreeMap::new();
+        let home = |id: Uuid| -> Option<(Arc<Collection>, usize)> {
+            match self.slots.get(&id) {
+                Some(Slot::Live(p)) => Some((p.collection.clone(), p.collection.shard_of(id))),
+                Some(Slot::Deleted { collection, .. }) => {
+                    Some((collection.clone(), collection.shard_of(id)))
+                }
+                None => {
+                    let loc = db.loc(id)?;
+                    let c = db.collection(&loc.collection)?;
+                    Some((c, loc.shard as usize))
+                }
+            }
+        };
+        let mut ids: Vec<Uuid> = self.order.clone();
+        ids.extend(placements.keys().filter(|u| !self.slots.contains_key(u)));
+        for id in ids {
+            if let Some((c, s)) = home(id) {
+                groups
+                    .entry((c.name.clone(), s))
+                    .or_insert_with(|| (c, Vec::new(), Vec::new()))
+                    .1
+                    .push(id);
+            }
+        }
+        for e in &self.edges {
+            let from = match e {
+                EdgeChange::Added { from, .. } | EdgeChange::Removed { from, .. } => *from,
+            };
+            if let Some((c, s)) = home(from) {
+                groups
+                    .entry((c.name.clone(), s))
+                    .or_insert_with(|| (c, Vec::new(), Vec::new()))
+                    .2
+                    .push(e.clone());
+            }
+        }
+        let mut touched_shards = Vec::new();
+        for ((_, s), (c, ids, edges)) in &groups {
+            let shard = &c.shards[*s];
+            let mut tx = shard.begin_write()?;
+            tx.set_durability(manifold::Durability::Deferred);
+            let vectors = c.config.read().vectors.clone();
+            let new_types = {
+                let mut meta = tx.open_table_in(&shard.entities, META)?;
+                let mut ext = tx.open_table_in(&shard.entities, EXTERNAL)?;
+                let mut props = tx.open_table_in(&shard.properties, PROPS)?;
+                let mut pos = tx.open_table_in(&shard.positions, POS)?;
+                let mut eprops = tx.open_table_in(&shard.edges, EDGE_PROPS)?;
+                let mut vws = Vec::new();
+                for (field, vf) in &vectors {
+                    vws.push((field.clone(), shard.vector_table(field, vf.dim)?));
+                }
+                let mut vwriters = Vec::new();
+                for (field, t) in &vws {
+                    vwriters.push((field.clone(), t.writer(&tx)?));
+                }
+                for id in ids {
+                    match self.slots.get(id) {
+                        Some(Slot::Live(p)) => {
+                            meta.insert(id, &p.meta.encode())?;
+                            if p.old_external != p.meta.external_id {
+                                if let Some(k) = &p.old_external {
+                                    ext.remove(k.as_str())?;
+                                }
+                            }
+                            if let Some(k) = &p.meta.external_id {
+                                ext.insert(k.as_str(), id)?;
+                            }
+                            props.remove_prefix(id)?;
+                            for (path, v) in super::paths::flatten(&p.doc)? {
+                                if vectors.contains_key(&path) {
+                                    continue;
+                                }
+                                props.insert(&(*id, path), &value_bytes(&v))?;
+                            }
+                            for (field, w) in &mut vwriters {
+                                match super::paths::get_path(&p.doc, field) {
+                                    Some(Value::Vector(v)) => w.insert(*id, v)?,
+                                    _ => {
+                                        w.remove(*id)?;
+                                    }
+                                }
+                            }
+                        }
+                        Some(Slot::Deleted { meta: m, .. }) => {
+                            meta.remove(id)?;
+                            if let Some(k) = &m.external_id {
+                                ext.remove(k.as_str())?;
+                            }
+                            props.remove_prefix(id)?;
+                            pos.remove(id)?;
+                            for (_, w) in &mut vwriters {
+                                w.remove(*id)?;
+                            }
+                        }
+                        None => {}
+                    }
+                    if let Some(p) = placements.get(id)
+                        && !matches!(self.slots.get(id), Some(Slot::Deleted { .. }))
+                    {
+                        pos.insert(id, &p.encode())?;
+                    }
+                }
+                drop(vwriters);
+                let mut gw = shard.graph.writer(&tx)?;
+                for e in edges {
+                    match e {
+                        EdgeChange::Added {
+                            from,
+                            label,
+                            to,
+                            weight,
+                            props: p,
+                        } => {
+                            gw.add_edge(*from, label, *to, *weight)?;
+                            let key = (*from, label.clone(), *to);
+                            if p.is_empty() {
+                                eprops.remove(&key)?;
+                            } else {
+                                eprops.insert(&key, &super::codec::encode_document(p))?;
+                            }
+                        }
+                        EdgeChange::Removed { from, label, to } => {
+                            gw.remove_edge(*from, label, *to)?;
+                            eprops.remove(&(*from, label.clone(), *to))?;
+                        }
+                    }
+                }
+                gw.into_new_types()
+            };
+            tx.commit()?;
+            shard.graph.cache_types(new_types);
+            touched_shards.push((c.clone(), *s));
+        }
+        for (c, s) in &touched_shards {
+            c.shards[*s].db.sync()?;
+        }
+        // Publish to memory: type index, external ids, caches, indexes.
+        let inner = &db.inner;
+        for id in &self.order {
+            inner.entity_cache.remove(id);
+            match self.slots.get(id) {
+                Some(Slot::Live(p)) => {
+                    publish_live(&db, *id, p)?;
+                    if p.is_new {
+                        summary.inserted.push(*id);
+                    } else {
+                        summary.updated.push(*id);
+                    }
+                }
+                Some(Slot::Deleted { collection, meta }) => {
+                    inner.locs.remove(id);
+                    if let Some(k) = &meta.external_id {
+                        inner.external.remove_if(k, |_, u| u == id);
+                    }
+                    for idx in collection.indexes.read().values() {
+                        idx.remove(*id);
+                    }
+                    collection.positions.remove(*id);
+                    summary.deleted.push(*id);
+                }
+                None => {}
+            }
+        }
+        inner.property_cache.clear();
+        for (id, p) in placements.drain() {
+            inner.entity_cache.remove(&id);
+            if matches!(self.slots.get(&id), Some(Slot::Deleted { .. })) {
+                continue;
+            }
+            let Some((c, s)) = home(id) else { continue };
+            if let Some(ball) = to_ball(&p.combined) {
+                c.positions.upsert(id, &ball)?;
+            }
+            if db.options().trajectories {
+                record_trajectory(&c.shards[s], id, &p, self.now_us);
+            }
+        }
+        Ok(summary)
+    }
+}
+
+fn set_graph(out: &mut HashMap<Uuid, Placement>, id: Uuid, g: Option<Vec<f64>>) {
+    if let (Some(p), Some(g)) = (out.get_mut(&id), g) {
+        p.graph = Some(g);
+    }
+}
+
+fn uuid_of(v: &Value) -> Option<Uuid> {
+    match v {
+        Value::String(s) => Uuid::parse_str(s).ok(),
+        _ => None,
+    }
+}
+
+/// Declares vector fields for vectors the collection does not know yet, converts
+/// arrays given for declared vector fields and checks their dimensions.
+fn prepare_vectors(db: &super::Database, p: &mut Pending) -> Result<(), StoreError> {
+    let leaves = super::paths::flatten(&p.doc)?;
+    for (path, v) in leaves {
+        let declared = p.collection.config.read().vectors.get(&path).cloned();
+        match (declared, &v) {
+            (None, Value::Vector(xs)) => {
+                db.define_vector_field(
+                    &p.collection.name,
+                    &path,
+                    VectorField {
+                        dim: xs.len(),
+                        metric: VectorMetric::Cosine,
+                    },
+                )?;
+            }
+            (Some(vf), _) => {
+                let Some(xs) = v.as_vector() else {
+                    return Err(StoreError::Invalid(format!(
+                        "`{path}` is a vector field; got {}",
+                        v.type_name()
+                    )));
+                };
+                if xs.len() != vf.dim {
+                    return Err(StoreError::Invalid(format!(
+                        "`{path}` holds {}-d vectors; got {} numbers",
+                        vf.dim,
+                        xs.len()
+                    )));
+                }
+                if !xs.iter().all(|x| x.is_finite()) {
+                    return Err(StoreError::Invalid(format!(
+                        "`{path}`: a vector coordinate is NaN or infinite"
+                    )));
+                }
+                if !matches!(v, Value::Vector(_)) {
+                    super::paths::set_path(&mut p.doc, &path, Value::Vector(xs.into()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn publish_live(db: &super::Database, id: Uuid, p: &Pending) -> Result<(), StoreError> {
+    let inner = &db.inner;
+    let c = &p.collection;
+    inner.locs.insert(
+        id,
+        Loc {
+            collection: c.name.clone(),
+            shard: c.shard_of(id) as u32,
+            entity_type: p.meta.entity_type.as_deref().map(Arc::from),
+        },
+    );
+    if let Some(k) = &p.old_external
+        && p.meta.external_id.as_ref() != Some(k)
+    {
+        inner.external.remove_if(k, |_, u| *u == id);
+    }
+    if let Some(k) = &p.meta.external_id {
+        inner.external.insert(k.clone(), id);
+    }
+    let vectors = c.config.read().vectors.clone();
+    for (field, _) in vectors {
+        let Some(idx) = c.index(&field) else { continue };
+        match super::paths::get_path(&p.doc, &field) {
+            Some(Value::Vector(v)) => idx.upsert(id, v)?,
+            _ => idx.remove(id),
+        }
+    }
+    Ok(())
+}
+
+/// Appends a position snapshot to the entity's trajectory (history: a failure here
+/// loses a snapshot, never data, so it is not an error of the write).
+fn record_trajectory(shard: &super::shard::Shard, id: Uuid, p: &Placement, now_us: i64) {
+    let _ = super::trajectory::append(shard, id, &p.combined, now_us);
+}

@@ -1,0 +1,371 @@
+//! The database handle: collections, the type index, external ids, caches.
+
+use super::cache::{Cache, CacheStats};
+use super::codec::EntityMeta;
+use super::collection::{Collection, CollectionConfig, VectorField};
+use super::config::Options;
+use super::shard::{EXTERNAL, META};
+use super::vindex::{IndexKind, VectorIndex};
+use crate::cascade::CascadeSet;
+use crate::store::{StoreError, check_name};
+use dashmap::DashMap;
+use hyperql::{Record, Value};
+use parking_lot::{Mutex, RwLock};
+use tessera_bridge::Embedder;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Where an entity lives (the in-memory type index).
+#[derive(Clone, Debug)]
+pub(crate) struct Loc {
+    pub(crate) collection: Arc<str>,
+    pub(crate) shard: u32,
+    pub(crate) entity_type: Option<Arc<str>>,
+}
+
+/// Counters of a database.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct StoreStats {
+    /// Collections.
+    pub collections: usize,
+    /// Entities (all collections).
+    pub entities: usize,
+    /// The entity cache.
+    pub entity_cache: CacheStats,
+    /// The property cache.
+    pub property_cache: CacheStats,
+    /// Statements committed since open.
+    pub commits: u64,
+}
+
+pub(crate) struct Inner {
+    pub(crate) dir: PathBuf,
+    pub(crate) options: Options,
+    pub(crate) collections: RwLock<BTreeMap<String, Arc<Collection>>>,
+    pub(crate) locs: DashMap<Uuid, Loc>,
+    pub(crate) external: DashMap<String, Uuid>,
+    pub(crate) entity_cache: Cache<Uuid, Record>,
+    pub(crate) property_cache: Cache<(Uuid, String), Value>,
+    pub(crate) cascades: RwLock<CascadeSet>,
+    /// Held while a batch is checked and written: batches apply one at a time, so
+    /// cascades and positions always see a consistent committed state.
+    pub(crate) commit_lock: Mutex<()>,
+    pub(crate) commits: std::sync::atomic::AtomicU64,
+    /// Registered embedders; the first is the default of `EMBED()`.
+    pub(crate) embedders: RwLock<Vec<Arc<dyn Embedder>>>,
+    /// Serializes the creation of collections.
+    pub(crate) create_lock: Mutex<()>,
+}
+
+/// A hyperspatial database: a directory of collections.
+///
+/// Cheap to clone; clones share everything. Dropping the last clone saves index
+/// snapshots and checkpoints every shard.
+#[derive(Clone)]
+pub struct Database {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Database({})", self.inner.dir.display())
+    }
+}
+
+impl Database {
+    /// Opens (creating if needed) the database in directory `dir` with default options.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Database, StoreError> {
+        Self::open_with(dir, Options::default())
+    }
+
+    /// Opens with explicit options. Replays each shard's log, rebuilds the type index
+    /// and loads (or rebuilds) the HNSW indexes.
+    pub fn open_with(dir: impl AsRef<Path>, options: Options) -> Result<Database, StoreError> {
+        let dir = dir.as_ref().to_path_buf();
+        let root = dir.join("collections");
+        std::fs::create_dir_all(&root)?;
+        let inner = Inner {
+            dir,
+            entity_cache: Cache::new(options.entity_cache),
+            property_cache: Cache::new(options.property_cache),
+            options,
+            collections: RwLock::new(BTreeMap::new()),
+            locs: DashMap::new(),
+            external: DashMap::new(),
+            cascades: RwLock::new(CascadeSet::default()),
+            commit_lock: Mutex::new(()),
+            commits: std::sync::atomic::AtomicU64::new(0),
+            embedders: RwLock::new(Vec::new()),
+            create_lock: Mutex::new(()),
+        };
+        let db = Database {
+            inner: Arc::new(inner),
+        };
+        let mut names: Vec<String> = std::fs::read_dir(&root)?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| check_name(n).is_ok())
+            .collect();
+        names.sort();
+        for name in names {
+            db.load_collection(&name)?;
+        }
+        db.rebuild_cascades()?;
+        Ok(db)
+    }
+
+    /// The directory of the database.
+    pub fn path(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// The options it was opened with.
+    pub fn options(&self) -> &Options {
+        &self.inner.options
+    }
+
+    fn load_collection(&self, name: &str) -> Result<Arc<Collection>, StoreError> {
+        let o = &self.inner.options;
+        let dir = self.inner.dir.join("collections").join(name);
+        let mut c = Collection::open(name, &dir, o.shards, &o.manifold, o.position_dim)?;
+        c.restore_indexes(o.position_dim)?;
+        for (n, shard) in c.shards.iter().enumerate() {
+            let rtx = shard.entities.begin_read()?;
+            for e in rtx.open_table(META)?.iter()? {
+                let (id, bytes) = e?;
+                let meta = EntityMeta::decode(&bytes)?;
+                self.inner.locs.insert(
+                    id,
+                    Loc {
+                        collection: c.name.clone(),
+                        shard: n as u32,
+                        entity_type: meta.entity_type.as_deref().map(Arc::from),
+                    },
+                );
+            }
+            for e in rtx.open_table(EXTERNAL)?.iter()? {
+                let (k, id) = e?;
+                self.inner.external.insert(k, id);
+            }
+        }
+        let c = Arc::new(c);
+        self.inner
+            .collections
+            .write()
+            .insert(name.to_string(), c.clone());
+        Ok(c)
+    }
+
+    /// The collection called `name`, if it exists.
+    pub(crate) fn collection(&self, name: &str) -> Option<Arc<Collection>> {
+        self.inner.collections.read().get(name).cloned()
+    }
+
+    /// The collection called `name`, created (with default settings) if new.
+    pub(crate) fn collection_or_create(&self, name: &str) -> Result<Arc<Collection>, StoreError> {
+        if let Some(c) = self.collection(name) {
+            return Ok(c);
+        }
+        check_name(name)?;
+        let _guard = self.inner.create_lock.lock();
+        if let Some(c) = self.collection(name) {
+            return Ok(c);
+        }
+        self.load_collection(name)
+    }
+
+    /// Creates a collection (no error if it exists).
+    pub fn create_collection(&self, name: &str) -> Result<(), StoreError> {
+        self.collection_or_create(name).map(|_| ())
+    }
+
+    /// Names of all collections, sorted.
+    pub fn collections(&self) -> Vec<String> {
+        self.inner.collections.read().keys().cloned().collect()
+    }
+
+    /// The configuration of a collection.
+    pub fn collection_config(&self, name: &str) -> Option<CollectionConfig> {
+        self.collection(name).map(|c| c.config.read().clone())
+    }
+
+    /// Declares a vector field (creating the collection if needed): values of `field`
+    /// are stored in a vector table of dimension `dim` and indexed for k-NN under
+    /// `metric`. Declaring an existing field again with the same settings is a no-op;
+    /// other settings are refused.
+    pub fn define_vector_field(
+        &self,
+        collection: &str,
+        field: &str,
+        vf: VectorField,
+    ) -> Result<(), StoreError> {
+        if vf.dim == 0 || vf.dim > 65_536 {
+            return Err(StoreError::Invalid(format!(
+                "vector field `{field}`: dimension {} is not in 1..=65536",
+                vf.dim
+            )));
+        }
+        for seg in field.split('.') {
+            check_name(seg)?;
+        }
+        let c = self.collection_or_create(collection)?;
+        let mut cfg = c.config.read().clone();
+        if let Some(old) = cfg.vectors.get(field) {
+            if *old == vf {
+                return Ok(());
+            }
+            return Err(StoreError::Constraint(format!(
+                "vector field `{collection}.{field}` exists as {}-d {}",
+                old.dim,
+                old.metric.name()
+            )));
+        }
+        cfg.vectors.insert(field.to_string(), vf.clone());
+        c.save_config(&cfg)?;
+        c.indexes.write().insert(
+            field.to_string(),
+            Arc::new(VectorIndex::new(IndexKind::Vector(vf.metric), vf.dim)?),
+        );
+        Ok(())
+    }
+
+    /// Configures auto-embedding of text field `source` into vector field `target`
+    /// (which must be declared with the embedder's dimension). Needs an embedder
+    /// ([`Database::set_embedder`]). Applies to later inserts and updates.
+    pub fn define_auto_embed(
+        &self,
+        collection: &str,
+        source: &str,
+        target: &str,
+    ) -> Result<(), StoreError> {
+        let c = self.collection_or_create(collection)?;
+        let mut cfg = c.config.read().clone();
+        let Some(vf) = cfg.vectors.get(target) else {
+            return Err(StoreError::Invalid(format!(
+                "auto-embedding needs the vector field `{collection}.{target}` declared first"
+            )));
+        };
+        if let Some(e) = self.embedder(None) {
+            let info = e.info();
+            if info.dimension != vf.dim {
+                return Err(StoreError::Invalid(format!(
+                    "embedder `{}` gives {}-d vectors, field `{target}` is {}-d",
+                    info.name, info.dimension, vf.dim
+                )));
+            }
+        }
+        let rule = super::collection::AutoEmbed {
+            source: source.to_string(),
+            target: target.to_string(),
+        };
+        if !cfg.auto_embed.contains(&rule) {
+            cfg.auto_embed.push(rule);
+            c.save_config(&cfg)?;
+        }
+        Ok(())
+    }
+
+    /// Registers an embedder under its model name; the first one registered is the
+    /// default of auto-embedding and of `EMBED(text)` without a model name.
+    pub fn register_embedder(&self, e: Arc<dyn Embedder>) {
+        let mut all = self.inner.embedders.write();
+        all.retain(|x| x.info().name != e.info().name);
+        all.push(e);
+    }
+
+    /// The embedder called `name` (case-insensitive), or the default with `None`.
+    pub fn embedder(&self, name: Option<&str>) -> Option<Arc<dyn Embedder>> {
+        let all = self.inner.embedders.read();
+        match name {
+            None => all.first().cloned(),
+            Some(n) => all
+                .iter()
+                .find(|e| e.info().name.eq_ignore_ascii_case(n))
+                .cloned(),
+        }
+    }
+
+    /// Resolves an id as written by a user: a UUID, or an external id.
+    pub fn resolve(&self, id: &Value) -> Option<Uuid> {
+        let Value::String(s) = id else {
+            return None;
+        };
+        if let Some(u) = self.inner.external.get(&**s) {
+            return Some(*u);
+        }
+        Uuid::parse_str(s)
+            .ok()
+            .filter(|u| self.inner.locs.contains_key(u))
+    }
+
+    /// Where an entity lives.
+    pub(crate) fn loc(&self, id: Uuid) -> Option<Loc> {
+        self.inner.locs.get(&id).map(|l| l.clone())
+    }
+
+    /// Number of entities in a collection (all when `None`).
+    pub fn count(&self, collection: Option<&str>) -> usize {
+        match collection {
+            None => self.inner.locs.len(),
+            Some(c) => self
+                .inner
+                .locs
+                .iter()
+                .filter(|e| &*e.value().collection == c)
+                .count(),
+        }
+    }
+
+    /// Counters: entities, caches, commits.
+    pub fn stats(&self) -> StoreStats {
+        StoreStats {
+            collections: self.inner.collections.read().len(),
+            entities: self.inner.locs.len(),
+            entity_cache: self.inner.entity_cache.stats(),
+            property_cache: self.inner.property_cache.stats(),
+            commits: self
+                .inner
+                .commits
+                .load(std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    /// Saves index snapshots and checkpoints every shard (the log is emptied).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let cols: Vec<_> = self.inner.collections.read().values().cloned().collect();
+        for c in cols {
+            c.save_indexes()?;
+            for s in &c.shards {
+                s.db.checkpoint()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rebuilds the cascade rules from every declared schema.
+    pub(crate) fn rebuild_cascades(&self) -> Result<(), StoreError> {
+        let mut set = CascadeSet::default();
+        for c in self.inner.collections.read().values() {
+            if let Some(s) = c.schema.read().as_ref() {
+                set.set_schema(s)
+                    .map_err(|e| StoreError::Constraint(e.to_string()))?;
+            }
+        }
+        *self.inner.cascades.write() = set;
+        Ok(())
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        for c in self.collections.read().values() {
+            let _ = c.save_indexes();
+            for s in &c.shards {
+                let _ = s.db.checkpoint();
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Documents as endpoints: a nested document is stored as one record per leaf,
+//! addressed by its dotted path (`profile.bio`), and rebuilt on read.
+//!
+//! A leaf is any value that is not a non-empty object: scalars, arrays, vectors and
+//! empty objects (kept so that `{}` survives a round trip). Field names may not be
+//! empty or contain `.` (the path separator). Path patterns use `*` for exactly one
+//! segment and `**` for any number of segments (zero included).
+
+use hyperql::{Document, Value};
+use std::sync::Arc;
+
+/// Why a field name was refused.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("invalid field name `{name}` at `{at}`: {reason}")]
+pub struct PathError {
+    /// The offending name.
+    pub name: String,
+    /// The path of its parent (empty at the top).
+    pub at: String,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+/// Nesting deeper than this is refused on write.
+pub const MAX_DEPTH: usize = 64;
+
+/// The leaves of `doc` as `(dotted path, value)`, in document order.
+pub fn flatten(doc: &Document) -> Result<Vec<(String, Value)>, PathError> {
+    let mut out = Vec::new();
+    walk(doc, &mut String::new(), 0, &mut out)?;
+    Ok(out)
+}
+
+fn walk(
+    doc: &Document,
+    prefix: &mut String,
+    depth: usize,
+    out: &mut Vec<(String, Value)>,
+) -> Result<(), PathError> {
+    for (k, v) in doc {
+        let bad = |reason| PathError {
+            name: k.clone(),
+            at: prefix.clone(),
+            reason,
+        };
+        if k.is_empty() {
+            return Err(bad("empty"));
+        }
+        if k.contains('.') {
+            return Err(bad("contains `.`, the path separator"));
+        }
+        if depth >= MAX_DEPTH {
+            return Err(bad("nested too deep"));
+        }
+        let len = prefix.len();
+        if !prefix.is_empty() {
+            prefix.push('.');
+        }
+        prefix.push_str(k);
+        match v {
+            Value::Object(inner) if !inner.is_empty() => walk(inner, prefix, depth + 1, out)?,
+            _ => out.push((prefix.clone(), v.clone())),
+        }
+        prefix.truncate(len);
+    }
+    Ok(())
+}
+
+/// Rebuilds a nested document from `(dotted path, value)` leaves.
+pub fn unflatten<I, S>(leaves: I) -> Document
+where
+    I: IntoIterator<Item = (S, Value)>,
+    S: AsRef<str>,
+{
+    let mut root = Document::default();
+    for (path, v) in leaves {
+        let segs: Vec<&str> = path.as_ref().split('.').collect();
+        insert(&mut root, &segs, v);
+    }
+    root
+}
+
+fn insert(doc: &mut Document, segs: &[&str], v: Value) {
+    let Some((head, rest)) = segs.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        doc.insert((*head).to_string(), v);
+        return;
+    }
+    let slot = doc
+        .entry((*head).to_string())
+        .or_insert_with(|| Value::Object(Arc::new(Document::default())));
+    if !matches!(slot, Value::Object(_)) {
+        *slot = Value::Object(Arc::new(Document::default()));
+    }
+    if let Value::Object(inner) = slot {
+        insert(Arc::make_mut(inner), rest, v);
+    }
+}
+
+/// Whether `segments` match `pattern` (`*` one segment, `**` any number).
+pub fn matches(pattern: &[&str], segments: &[&str]) -> bool {
+    match pattern.split_first() {
+        None => segments.is_empty(),
+        Some((&"**", rest)) => (0..=segments.len()).any(|i| matches(rest, &segments[i..])),
+        Some((p, rest)) => segments
+            .split_first()
+            .is_some_and(|(s, tail)| (*p == "*" || p == s) && matches(rest, tail)),
+    }
+}
+
+/// The literal prefix of a pattern's path part (segments before the first wildcard),
+/// used to narrow a range scan.
+pub fn literal_prefix<'p>(pattern: &[&'p str]) -> Vec<&'p str> {
+    pattern
+        .iter()
+        .take_while(|s| **s != "*" && **s != "**")
+        .copied()
+        .collect()
+}
+
+/// Sets a dotted path (creating objects on the way); NULL removes the leaf.
+pub(crate) fn set_path(doc: &mut Document, path: &str, v: Value) {
+    let segs: Vec<&str> = path.split('.').collect();
+    set_segs(doc, &segs, v);
+}
+
+fn set_segs(doc: &mut Document, segs: &[&str], v: Value) {
+    let Some((head, rest)) = segs.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        if v.is_null() {
+            doc.shift_remove(*head);
+        } else {
+            doc.insert((*head).to_string(), v);
+        }
+        return;
+    }
+    let slot = doc
+        .entry((*head).to_string())
+        .or_insert_with(|| Value::Object(Arc::new(Document::default())));
+    if !matches!(slot, Value::Object(_)) {
+        *slot = Value::Object(Arc::new(Document::default()));
+    }
+    if let Value::Object(inner) = slot {
+        set_segs(Arc::make_mut(inner), rest, v);
+    }
+}
+
+/// The value at a dotted path, if any.
+pub(crate) fn get_path<'d>(doc: &'d Document, path: &str) -> Option<&'d Value> {
+    let mut segs = path.split('.');
+    let mut cur = doc.get(segs.next()?)?;
+    for s in segs {
+        match cur {
+            Value::Object(d) => cur = d.get(s)?,
+            _ => return None,
+        }
+    }
+    Some(cur)
+}

@@ -1,0 +1,165 @@
+//! One shard: a manifold file with the column families of a slice of a collection.
+//!
+//! Families and tables:
+//! - `entities`: `meta` (id -> [`EntityMeta`]), `external` (external id -> id).
+//! - `properties`: `props` ((id, dotted path) -> encoded leaf value).
+//! - `edges`: a manifold-graph graph `g` (forward and reverse adjacency) and
+//!   `edge_props` ((src, label, dst) -> encoded document of extra edge properties).
+//!   An edge is stored in the shard of its source entity.
+//! - `vectors`: one manifold-vectors table per named vector field.
+//! - `positions`: `pos` (id -> [`Placement`]).
+//! - `trajectories`: manifold-timeseries store of position snapshots.
+//! - `system`: `config` and `schema` (only shard 0 of a collection uses them) and
+//!   HNSW snapshots.
+//!
+//! Invariant: every change of one statement that lands in this shard is one manifold
+//! transaction over all families above except `trajectories` (history, written after).
+
+use super::codec::{CodecError, EntityMeta};
+use super::placement::Placement;
+use crate::store::StoreError;
+use manifold::{ColumnFamily, Database, TableDefinition, WriteTransaction};
+use manifold_graph::Graph;
+use manifold_vectors::DynVectorTable;
+use parking_lot::RwLock;
+use std::collections::HashMap;
+use std::path::Path;
+use uuid::Uuid;
+
+pub(crate) const META: TableDefinition<Uuid, [u8]> = TableDefinition::new("meta");
+pub(crate) const EXTERNAL: TableDefinition<str, Uuid> = TableDefinition::new("external");
+pub(crate) const PROPS: TableDefinition<(Uuid, String), [u8]> = TableDefinition::new("props");
+pub(crate) const EDGE_PROPS: TableDefinition<(Uuid, String, Uuid), [u8]> =
+    TableDefinition::new("edge_props");
+pub(crate) const POS: TableDefinition<Uuid, [u8]> = TableDefinition::new("pos");
+pub(crate) const CONFIG: TableDefinition<str, [u8]> = TableDefinition::new("config");
+pub(crate) const SCHEMA: TableDefinition<str, [u8]> = TableDefinition::new("schema");
+
+/// The families of one shard.
+pub(crate) struct Shard {
+    pub(crate) db: Database,
+    pub(crate) entities: ColumnFamily,
+    pub(crate) properties: ColumnFamily,
+    pub(crate) edges: ColumnFamily,
+    pub(crate) vectors: ColumnFamily,
+    pub(crate) positions: ColumnFamily,
+    pub(crate) system: ColumnFamily,
+    pub(crate) graph: Graph,
+    pub(crate) trajectories: manifold_timeseries::TimeSeries,
+    vector_tables: RwLock<HashMap<String, DynVectorTable>>,
+}
+
+impl Shard {
+    /// Opens (creating if needed) the shard file at `path`.
+    pub(crate) fn open(path: &Path, config: manifold::Config) -> Result<Shard, StoreError> {
+        let db = Database::open_with(path, config)?;
+        let cf = |name: &str| db.column_family_or_create(name);
+        let entities = cf("entities")?;
+        let properties = cf("properties")?;
+        let edges = cf("edges")?;
+        let vectors = cf("vectors")?;
+        let positions = cf("positions")?;
+        let system = cf("system")?;
+        let graph = Graph::open(&edges, "g")?;
+        let trajectories = manifold_timeseries::TimeSeries::open_in(
+            cf("trajectories")?,
+            manifold_timeseries::Config::default(),
+        )?;
+        Ok(Shard {
+            db,
+            entities,
+            properties,
+            edges,
+            vectors,
+            positions,
+            system,
+            graph,
+            trajectories,
+            vector_tables: RwLock::new(HashMap::new()),
+        })
+    }
+
+    /// A write transaction over every family a statement touches.
+    pub(crate) fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
+        Ok(self.db.begin_write(&[
+            &self.entities,
+            &self.properties,
+            &self.edges,
+            &self.vectors,
+            &self.positions,
+            &self.system,
+        ])?)
+    }
+
+    /// The vector table of field `name` with dimension `dim` (opened once, then cached).
+    pub(crate) fn vector_table(&self, name: &str, dim: usize) -> Result<DynVectorTable, StoreError> {
+        if let Some(t) = self.vector_tables.read().get(name) {
+            if t.dim() == dim {
+                return Ok(t.clone());
+            }
+        }
+        let t = DynVectorTable::open(&self.vectors, name, dim)?;
+        self.vector_tables
+            .write()
+            .insert(name.to_string(), t.clone());
+        Ok(t)
+    }
+
+    /// The entity's metadata, if it exists here.
+    pub(crate) fn meta(&self, id: Uuid) -> Result<Option<EntityMeta>, StoreError> {
+        let rtx = self.entities.begin_read()?;
+        let t = rtx.open_table(META)?;
+        match t.get_raw(&id)? {
+            Some(g) => Ok(Some(EntityMeta::decode(g.bytes())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The stored placement of an entity.
+    pub(crate) fn placement(&self, id: Uuid) -> Result<Option<Placement>, StoreError> {
+        let rtx = self.positions.begin_read()?;
+        let t = rtx.open_table(POS)?;
+        match t.get_raw(&id)? {
+            Some(g) => Ok(Some(Placement::decode(g.bytes())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Reads a small record from the system family.
+    pub(crate) fn system_get(
+        &self,
+        table: TableDefinition<str, [u8]>,
+        key: &str,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let rtx = self.system.begin_read()?;
+        let t = rtx.open_table(table)?;
+        Ok(t.get(key)?)
+    }
+
+    /// Writes (or with `None` removes) a small record of the system family, durably.
+    pub(crate) fn system_put(
+        &self,
+        table: TableDefinition<str, [u8]>,
+        key: &str,
+        value: Option<&[u8]>,
+    ) -> Result<(), StoreError> {
+        let tx = self.system.begin_write()?;
+        {
+            let mut t = tx.open_table(table)?;
+            match value {
+                Some(v) => t.insert(key, v)?,
+                None => {
+                    t.remove(key)?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+impl From<CodecError> for StoreError {
+    fn from(e: CodecError) -> Self {
+        StoreError::Corrupt(e.0)
+    }
+}

@@ -1,0 +1,92 @@
+//! Trajectories: every position change of an entity appends a snapshot to a series
+//! named by the entity's id in the shard's `trajectories` family (manifold-timeseries,
+//! Gorilla-compressed). Drift, velocity and acceleration are computed from them.
+
+use super::database::Database;
+use super::shard::Shard;
+use crate::store::StoreError;
+use manifold_timeseries::Record;
+use uuid::Uuid;
+
+/// Most coordinates a snapshot holds (32 hyperbolic dimensions).
+pub const MAX_COORDS: usize = 33;
+
+/// One stored position: the coordinates, zero-padded to [`MAX_COORDS`] (the padding
+/// compresses to almost nothing).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Snapshot(pub [f64; MAX_COORDS]);
+
+impl Record for Snapshot {
+    const SIZE: usize = 8 * MAX_COORDS;
+    const TYPE_NAME: &'static str = "hyperspatial.position";
+    fn write(&self, out: &mut [u8]) {
+        for (c, x) in out.chunks_exact_mut(8).zip(self.0) {
+            c.copy_from_slice(&x.to_le_bytes());
+        }
+    }
+    fn read(bytes: &[u8]) -> Self {
+        let mut a = [0.0; MAX_COORDS];
+        for (x, c) in a.iter_mut().zip(bytes.chunks_exact(8)) {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            *x = f64::from_le_bytes(b);
+        }
+        Snapshot(a)
+    }
+}
+
+pub(crate) fn append(shard: &Shard, id: Uuid, point: &[f64], ts: i64) -> Result<(), StoreError> {
+    if point.is_empty() || point.len() > MAX_COORDS {
+        return Ok(());
+    }
+    let mut a = [0.0; MAX_COORDS];
+    a[..point.len()].copy_from_slice(point);
+    let series = shard.trajectories.series::<Snapshot>(&id.to_string())?;
+    shard.trajectories.append(&series, &[(ts, Snapshot(a))])?;
+    Ok(())
+}
+
+/// How an entity's position moved.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Kinematics {
+    /// Snapshots recorded.
+    pub snapshots: usize,
+    /// Hyperbolic distance from the first to the last snapshot.
+    pub drift: f64,
+    /// Distance per second between the last two snapshots.
+    pub velocity: f64,
+    /// Change of velocity per second over the last three snapshots.
+    pub acceleration: f64,
+}
+
+impl Database {
+    /// Position snapshots of an entity, oldest first: (µs, hyperboloid coordinates).
+    pub fn trajectory(&self, id: Uuid) -> Result<Vec<(i64, Vec<f64>)>, StoreError> {
+        let Some(loc) = self.loc(id) else {
+            return Err(StoreError::NotFound(id.to_string()));
+        };
+        let Some(c) = self.collection(&loc.collection) else {
+            return Err(StoreError::NotFound(id.to_string()));
+        };
+        let shard = &c.shards[loc.shard as usize];
+        let n = self.options().position_dim + 1;
+        let Some(series) = shard
+            .trajectories
+            .find_series::<Snapshot>(&id.to_string())?
+        else {
+            return Ok(Vec::new());
+        };
+        Ok(shard
+            .trajectories
+            .range(&series, ..)?
+            .into_iter()
+            .map(|(t, s)| (t, s.0[..n.min(MAX_COORDS)].to_vec()))
+            .collect())
+    }
+
+    /// Drift, velocity and acceleration of an entity from its trajectory.
+    pub fn kinematics(&self, id: Uuid) -> Result<Kinematics, StoreError> {
+        let snaps = self.trajectory(id)?;
+        Ok(super::place::kinematics(&snaps))
+    }
+}

@@ -1,0 +1,503 @@
+//! Write batches: every change of a statement, buffered, then checked and written.
+//!
+//! A [`WriteBatch`] keeps the new state of every entity it touches (or that it was
+//! deleted), the edges it adds and removes and the schema changes. Nothing reaches
+//! storage before [`WriteBatch::commit`], which, holding the database's commit lock:
+//! 1. applies schema changes (checking existing data, refusing cascade cycles),
+//! 2. fills auto-embedded vectors and checks every touched entity against its schema,
+//! 3. propagates cascades (see `commit.rs`) and places entities in hyperbolic space,
+//! 4. writes one manifold transaction per touched shard, then syncs them,
+//! 5. updates the caches, the type index and the HNSW indexes.
+//!
+//! Dropping a batch without committing discards it. A failure in steps 1-3 writes
+//! nothing; shards commit one after another, so only an I/O failure between two
+//! shards' commits can leave a multi-shard batch partly written.
+
+use super::codec::EntityMeta;
+use super::collection::Collection;
+use super::database::Database;
+use super::edges::StoredEdge;
+use crate::cascade::Change;
+use crate::store::{StoreError, check_name, fields};
+use hyperql::{Document, Schema, Value};
+use manifold_graph::Direction;
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The state a batch gives an entity.
+#[derive(Clone)]
+pub(crate) enum Slot {
+    /// Exists after the batch, with these user fields.
+    Live(Pending),
+    /// Deleted by the batch (it existed before).
+    Deleted {
+        /// Its collection.
+        collection: Arc<Collection>,
+        /// Its metadata before.
+        meta: EntityMeta,
+    },
+}
+
+/// A live entity in a batch.
+#[derive(Clone)]
+pub(crate) struct Pending {
+    pub(crate) collection: Arc<Collection>,
+    pub(crate) meta: EntityMeta,
+    /// User fields (nested), vector fields included; no reserved fields.
+    pub(crate) doc: Document,
+    /// Not stored before the batch.
+    pub(crate) is_new: bool,
+    /// The external id stored before the batch.
+    pub(crate) old_external: Option<String>,
+}
+
+/// An edge added or removed by a batch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EdgeChange {
+    /// `from -[label]-> to` added (or replaced).
+    Added {
+        /// Tail.
+        from: Uuid,
+        /// Type.
+        label: String,
+        /// Head.
+        to: Uuid,
+        /// Weight (default 1).
+        weight: f32,
+        /// Extra properties.
+        props: Document,
+    },
+    /// `from -[label]-> to` removed.
+    Removed {
+        /// Tail.
+        from: Uuid,
+        /// Type.
+        label: String,
+        /// Head.
+        to: Uuid,
+    },
+}
+
+pub(crate) enum SchemaOp {
+    Put(Schema),
+    Drop(String),
+}
+
+/// What a committed batch did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WriteSummary {
+    /// Entities inserted.
+    pub inserted: Vec<Uuid>,
+    /// Entities updated (cascaded updates included).
+    pub updated: Vec<Uuid>,
+    /// Entities deleted.
+    pub deleted: Vec<Uuid>,
+    /// Edge changes.
+    pub edges: Vec<EdgeChange>,
+    /// Derived (cascaded) field values written.
+    pub derived: usize,
+}
+
+/// A set of changes applied atomically by [`WriteBatch::commit`].
+pub struct WriteBatch {
+    pub(crate) db: Database,
+    pub(crate) slots: HashMap<Uuid, Slot>,
+    pub(crate) order: Vec<Uuid>,
+    pub(crate) edges: Vec<EdgeChange>,
+    pub(crate) schemas: Vec<SchemaOp>,
+    pub(crate) changes: Vec<Change>,
+    pub(crate) now_us: i64,
+}
+
+/// Microseconds since the Unix epoch.
+pub(crate) fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+/// Removes the reserved fields from a document given by a user.
+fn strip_reserved(mut doc: Document) -> Document {
+    for f in [fields::ID, fields::KEY, fields::TYPE, fields::POSITION] {
+        doc.shift_remove(f);
+    }
+    doc
+}
+
+fn top_level_changes(old: &Document, new: &Document) -> Vec<String> {
+    let mut out: Vec<String> = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    out.extend(old.keys().filter(|k| !new.contains_key(*k)).cloned());
+    out
+}
+
+impl Database {
+    /// Starts a write batch.
+    pub fn batch(&self) -> WriteBatch {
+        WriteBatch {
+            db: self.clone(),
+            slots: HashMap::new(),
+            order: Vec::new(),
+            edges: Vec::new(),
+            schemas: Vec::new(),
+            changes: Vec::new(),
+            now_us: now_us(),
+        }
+    }
+}
+
+impl WriteBatch {
+    /// The state of `id` as this batch sees it, loading it from storage on first use.
+    pub(crate) fn slot(&mut self, id: Uuid) -> Result<Option<&mut Slot>, StoreError> {
+        if !self.slots.contains_key(&id) {
+            let Some(loc) = self.db.loc(id) else {
+                return Ok(None);
+            };
+            let Some(c) = self.db.collection(&loc.collection) else {
+                return Ok(None);
+            };
+            let shard = &c.shards[loc.shard as usize];
+            let Some(meta) = shard.meta(id)? else {
+                return Ok(None);
+            };
+            let record = super::read::read_record(&c, shard, id, &meta)?;
+            let doc = strip_reserved((*record).clone());
+            let old_external = meta.external_id.clone();
+            self.slots.insert(
+                id,
+                Slot::Live(Pending {
+                    collection: c,
+                    meta,
+                    doc,
+                    is_new: false,
+                    old_external,
+                }),
+            );
+            self.order.push(id);
+        }
+        Ok(self.slots.get_mut(&id))
+    }
+
+    /// The live state of `id`, or `NotFound`.
+    pub(crate) fn live(&mut self, id: Uuid) -> Result<&mut Pending, StoreError> {
+        match self.slot(id)? {
+            Some(Slot::Live(p)) => Ok(p),
+            _ => Err(StoreError::NotFound(id.to_string())),
+        }
+    }
+
+    /// Resolves a user-given id (UUID text or external id), seeing this batch's
+    /// inserts and deletes.
+    pub fn resolve(&self, id: &Value) -> Option<Uuid> {
+        let Value::String(s) = id else {
+            return None;
+        };
+        for (u, slot) in &self.slots {
+            if let Slot::Live(p) = slot
+                && p.meta.external_id.as_deref() == Some(&**s)
+            {
+                return Some(*u);
+            }
+        }
+        let u = self.db.resolve(id).or_else(|| Uuid::parse_str(s).ok())?;
+        match self.slots.get(&u) {
+            Some(Slot::Live(_)) => Some(u),
+            Some(Slot::Deleted { .. }) => None,
+            None => self.db.loc(u).map(|_| u),
+        }
+    }
+
+    fn external_taken(&self, key: &str, except: Option<Uuid>) -> bool {
+        let pending = self.slots.iter().any(|(u, s)| {
+            Some(*u) != except
+                && matches!(s, Slot::Live(p) if p.meta.external_id.as_deref() == Some(key))
+        });
+        let stored = self.db.inner.external.get(key).is_some_and(|u| {
+            Some(*u) != except
+                && !matches!(self.slots.get(&*u), Some(Slot::Deleted { .. }))
+                && !matches!(self.slots.get(&*u), Some(Slot::Live(p)) if p.meta.external_id.as_deref() != Some(key))
+        });
+        pending || stored
+    }
+
+    /// Inserts a document into `collection` (created if new) and returns its id.
+    ///
+    /// `id` in the document may be a UUID (used as the entity id) or any other string
+    /// (an external id, unique in the database, mapped to a new UUID); `_key` also sets
+    /// the external id. `position` and `_type` are ignored: positions are computed.
+    pub fn insert(
+        &mut self,
+        collection: &str,
+        entity_type: Option<&str>,
+        doc: Document,
+    ) -> Result<Uuid, StoreError> {
+        let c = self.db.collection_or_create(collection)?;
+        if let Some(t) = entity_type {
+            check_name(t)?;
+        }
+        let mut external = match doc.get(fields::KEY) {
+            Some(Value::String(s)) => Some(s.to_string()),
+            Some(Value::Null) | None => None,
+            Some(v) => {
+                return Err(StoreError::Invalid(format!(
+                    "`_key` must be a string, not {}",
+                    v.type_name()
+                )));
+            }
+        };
+        let id = match doc.get(fields::ID) {
+            None | Some(Value::Null) => Uuid::new_v4(),
+            Some(Value::String(s)) => match Uuid::parse_str(s) {
+                Ok(u) => u,
+                Err(_) => {
+                    if external.as_deref().is_some_and(|e| e != &**s) {
+                        return Err(StoreError::Invalid(format!(
+                            "`id` `{s}` and `_key` `{}` disagree",
+                            external.unwrap_or_default()
+                        )));
+                    }
+                    external = Some(s.to_string());
+                    Uuid::new_v4()
+                }
+            },
+            Some(Value::Int(n)) => {
+                external = Some(n.to_string());
+                Uuid::new_v4()
+            }
+            Some(v) => {
+                return Err(StoreError::Invalid(format!(
+                    "`id` must be a string, not {}",
+                    v.type_name()
+                )));
+            }
+        };
+        if let Some(k) = &external {
+            if k.is_empty() {
+                return Err(StoreError::Invalid("an external id may not be empty".into()));
+            }
+            if self.external_taken(k, None) {
+                return Err(StoreError::Constraint(format!(
+                    "an entity with id `{k}` already exists"
+                )));
+            }
+        }
+        let exists = match self.slots.get(&id) {
+            Some(Slot::Live(_)) => true,
+            Some(Slot::Deleted { .. }) => false,
+            None => self.db.loc(id).is_some(),
+        };
+        if exists {
+            return Err(StoreError::Constraint(format!(
+                "an entity with id `{id}` already exists"
+            )));
+        }
+        let doc = strip_reserved(doc);
+        super::paths::flatten(&doc)?;
+        let meta = EntityMeta {
+            entity_type: entity_type.map(str::to_string),
+            external_id: external,
+            created_us: self.now_us,
+            updated_us: self.now_us,
+        };
+        if !self.slots.contains_key(&id) {
+            self.order.push(id);
+        }
+        self.slots.insert(
+            id,
+            Slot::Live(Pending {
+                collection: c,
+                meta,
+                doc,
+                is_new: true,
+                old_external: None,
+            }),
+        );
+        self.changes.push(Change::EntityCreated { id });
+        Ok(id)
+    }
+
+    /// Replaces the user fields of entity `id` with `doc` (reserved fields in `doc`
+    /// are ignored; the external id and entity type are kept).
+    pub fn update(&mut self, id: Uuid, doc: Document) -> Result<(), StoreError> {
+        let doc = strip_reserved(doc);
+        super::paths::flatten(&doc)?;
+        let now = self.now_us;
+        let p = self.live(id)?;
+        let changed = top_level_changes(&p.doc, &doc);
+        p.doc = doc;
+        p.meta.updated_us = now;
+        for field in changed {
+            self.changes.push(Change::FieldWritten { id, field });
+        }
+        Ok(())
+    }
+
+    /// Sets one dotted path of entity `id` (NULL removes it).
+    pub fn set(&mut self, id: Uuid, path: &str, value: Value) -> Result<(), StoreError> {
+        if path.split('.').any(str::is_empty) {
+            return Err(StoreError::Invalid(format!("bad path `{path}`")));
+        }
+        let now = self.now_us;
+        let p = self.live(id)?;
+        let mut doc = p.doc.clone();
+        super::paths::set_path(&mut doc, path, value);
+        super::paths::flatten(&doc)?;
+        let changed = top_level_changes(&p.doc, &doc);
+        p.doc = doc;
+        p.meta.updated_us = now;
+        for field in changed {
+            self.changes.push(Change::FieldWritten { id, field });
+        }
+        Ok(())
+    }
+
+    /// Deletes entity `id` and every edge that touches it.
+    pub fn delete(&mut self, id: Uuid) -> Result<(), StoreError> {
+        let p = self.live(id)?.clone();
+        let stored: Vec<StoredEdge> = if p.is_new {
+            Vec::new()
+        } else {
+            self.db.edges(id, Direction::Both, None)?
+        };
+        for e in stored {
+            self.remove_edge_inner(e.from, &e.label, e.to);
+        }
+        let pending: Vec<(Uuid, String, Uuid)> = self
+            .live_edges()
+            .into_iter()
+            .filter(|(f, _, t)| *f == id || *t == id)
+            .collect();
+        for (f, l, t) in pending {
+            self.remove_edge_inner(f, &l, t);
+        }
+        if p.is_new {
+            self.slots.remove(&id);
+            self.order.retain(|u| *u != id);
+            self.changes
+                .retain(|c| !matches!(c, Change::EntityCreated { id: x } | Change::FieldWritten { id: x, .. } if *x == id));
+            return Ok(());
+        }
+        self.changes.push(Change::EntityDeleted {
+            id,
+            collection: p.collection.name.to_string(),
+        });
+        self.slots.insert(
+            id,
+            Slot::Deleted {
+                collection: p.collection,
+                meta: p.meta,
+            },
+        );
+        Ok(())
+    }
+
+    /// Edges added by this batch and still present.
+    fn live_edges(&self) -> Vec<(Uuid, String, Uuid)> {
+        let mut out: Vec<(Uuid, String, Uuid)> = Vec::new();
+        for e in &self.edges {
+            match e {
+                EdgeChange::Added {
+                    from, label, to, ..
+                } => out.push((*from, label.clone(), *to)),
+                EdgeChange::Removed { from, label, to } => {
+                    out.retain(|x| !(x.0 == *from && x.1 == *label && x.2 == *to));
+                }
+            }
+        }
+        out
+    }
+
+    fn remove_edge_inner(&mut self, from: Uuid, label: &str, to: Uuid) {
+        self.edges.push(EdgeChange::Removed {
+            from,
+            label: label.to_string(),
+            to,
+        });
+        self.changes.push(Change::EdgeRemoved {
+            from,
+            to,
+            label: label.to_string(),
+        });
+    }
+
+    /// Adds (or replaces) edge `from -[label]-> to`. Both entities must exist.
+    pub fn relate(
+        &mut self,
+        from: Uuid,
+        label: &str,
+        to: Uuid,
+        weight: f32,
+        props: Document,
+    ) -> Result<(), StoreError> {
+        check_name(label)?;
+        if !weight.is_finite() {
+            return Err(StoreError::Invalid(format!("edge weight {weight} is not finite")));
+        }
+        for id in [from, to] {
+            self.live(id)?;
+        }
+        super::paths::flatten(&props)?;
+        self.edges.push(EdgeChange::Added {
+            from,
+            label: label.to_string(),
+            to,
+            weight,
+            props,
+        });
+        self.changes.push(Change::EdgeAdded {
+            from,
+            to,
+            label: label.to_string(),
+        });
+        Ok(())
+    }
+
+    /// Removes edge `from -[label]-> to`; whether it existed.
+    pub fn unrelate(&mut self, from: Uuid, label: &str, to: Uuid) -> Result<bool, StoreError> {
+        let pending = self
+            .live_edges()
+            .iter()
+            .any(|e| e.0 == from && e.1 == label && e.2 == to);
+        let stored = self
+            .db
+            .edges(from, Direction::Outgoing, Some(label))?
+            .iter()
+            .any(|e| e.to == to);
+        if pending || stored {
+            self.remove_edge_inner(from, label, to);
+        }
+        Ok(pending || stored)
+    }
+
+    /// Creates or replaces the declared schema of a collection.
+    pub fn put_schema(&mut self, schema: Schema) -> Result<(), StoreError> {
+        check_name(&schema.name)?;
+        self.schemas.push(SchemaOp::Put(schema));
+        Ok(())
+    }
+
+    /// Drops the declared schema of a collection; whether one existed.
+    pub fn drop_schema(&mut self, name: &str) -> Result<bool, StoreError> {
+        let pending = self.schemas.iter().rev().find_map(|op| match op {
+            SchemaOp::Put(s) if s.name == name => Some(true),
+            SchemaOp::Drop(n) if n == name => Some(false),
+            _ => None,
+        });
+        let existed = pending.unwrap_or_else(|| {
+            self.db
+                .collection(name)
+                .is_some_and(|c| c.schema.read().is_some())
+        });
+        self.schemas.push(SchemaOp::Drop(name.to_string()));
+        Ok(existed)
+    }
+
+    /// Whether the batch holds no change.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.schemas.is_empty() && self.edges.is_empty()
+    }
+}
