@@ -15,6 +15,7 @@ mod geometry;
 mod index;
 mod kernels;
 pub mod positioning;
+mod query;
 mod schema;
 mod store;
 
@@ -29,4 +30,5 @@ pub use index::{
 };
 pub use kernels::{dot as dot_f32, l2sq as l2sq_f32, minkowski_dot as minkowski_dot_f32};
 pub use schema::{SchemaViolation, type_accepts, validate as validate_document};
+pub use query::{CombinedDistance, Embed, HyperbolicDistance};
 pub use store::*;

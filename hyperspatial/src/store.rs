@@ -28,7 +28,7 @@ mod write;
 
 pub use cache::CacheStats;
 pub use codec::{EntityMeta, decode_value, encode_value};
-pub use collection::{AutoEmbed, CollectionConfig, VectorField};
+pub use collection::{AutoEmbed, CollectionConfig, VectorField, to_ball};
 pub use config::Options;
 pub use database::{Database, StoreStats};
 pub use edges::StoredEdge;

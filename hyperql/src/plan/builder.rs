@@ -6,7 +6,7 @@ use super::*;
 use crate::ast::{self, Expr, ExprKind, Literal, SelectItem, Statement, StatementKind};
 use crate::error::SemanticError;
 use crate::functions::METRICS;
-use crate::source::{DataSource, FieldSchema};
+use crate::source::{DataSource, FieldSchema, ScalarFunction};
 use crate::span::Span;
 use std::collections::BTreeMap;
 
@@ -58,6 +58,15 @@ fn err<T>(span: Span, msg: impl Into<String>) -> R<T> {
 
 fn is_agg_call(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Function { name, .. } if AggFunc::from_name(&name.name).is_some())
+}
+
+/// Aggregates a cascaded field may use: the SQL ones and `Latest` (the value of the
+/// most recently written source), with their common spellings.
+fn is_cascade_aggregate(name: &str) -> bool {
+    AggFunc::from_name(name).is_some()
+        || ["latest", "last", "mean", "minimum", "maximum"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(name))
 }
 
 fn is_window_call(e: &Expr) -> bool {
@@ -322,12 +331,12 @@ impl Builder<'_> {
             SemanticError::new(f.ty.name.span, format!("unknown type `{}`", f.ty.name.name))
         })?;
         if let Some(c) = &f.cascade
-            && AggFunc::from_name(&c.function.name).is_none()
+            && !is_cascade_aggregate(&c.function.name)
         {
             return err(
                 c.function.span,
                 format!(
-                    "unknown aggregate `{}` (expected Count, Sum, Average, Min or Max)",
+                    "unknown aggregate `{}` (expected Count, Sum, Average, Min, Max or Latest)",
                     c.function.name
                 ),
             );
@@ -1450,24 +1459,34 @@ impl Builder<'_> {
                 ),
             );
         }
-        if let Some(f) = self
+        // A source may register one function per arity under the same name.
+        let overloads: Vec<Arc<dyn ScalarFunction>> = self
             .functions
             .iter()
-            .find(|f| f.name().eq_ignore_ascii_case(&name.name))
+            .filter(|f| f.name().eq_ignore_ascii_case(&name.name))
             .cloned()
-        {
-            let want = f.arg_types();
-            if want.len() != args.len() {
+            .collect();
+        if !overloads.is_empty() {
+            let Some(f) = overloads
+                .iter()
+                .find(|f| f.arg_types().len() == args.len())
+                .cloned()
+            else {
+                let arities: Vec<String> = overloads
+                    .iter()
+                    .map(|f| f.arg_types().len().to_string())
+                    .collect();
                 return err(
                     e.span,
                     format!(
                         "wrong number of arguments: `{}` takes {}, got {}",
                         name.name,
-                        want.len(),
+                        arities.join(" or "),
                         args.len()
                     ),
                 );
-            }
+            };
+            let want = f.arg_types();
             let mut bound = Vec::new();
             for (a, w) in args.iter().zip(want) {
                 let (x, t) = self.expr(a, scope, mode)?;

@@ -192,9 +192,9 @@ impl Collection {
     }
 }
 
-/// The Poincare-ball image (f32) of hyperboloid coordinates, as the position index
+/// The Poincare-ball image (f32) of hyperboloid coordinates (curvature -1), as the position index
 /// stores it; `None` for an empty or invalid point.
-pub(crate) fn to_ball(x: &[f64]) -> Option<Vec<f32>> {
+pub fn to_ball(x: &[f64]) -> Option<Vec<f32>> {
     if x.len() < 2 || !x.iter().all(|v| v.is_finite()) {
         return None;
     }

@@ -171,7 +171,10 @@ impl VectorIndex {
     /// Inserts or replaces the vector of `id`.
     pub(crate) fn upsert(&self, id: Uuid, v: &[f32]) -> Result<(), StoreError> {
         let key = key_of(id);
-        match self.ids.get(&key).map(|e| *e) {
+        // Copy the id out first: a DashMap guard held across the match would
+        // deadlock with the insert below.
+        let present = self.ids.get(&key).map(|e| *e);
+        match present {
             Some(other) if other != id => {
                 let mut o = self.overflow.write();
                 o.retain(|(x, _)| *x != id);

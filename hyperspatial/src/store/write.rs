@@ -496,6 +496,15 @@ impl WriteBatch {
         Ok(existed)
     }
 
+    /// The collection an entity belongs to as this batch sees it.
+    pub fn collection_of(&self, id: Uuid) -> Option<String> {
+        match self.slots.get(&id) {
+            Some(Slot::Live(p)) => Some(p.collection.name.to_string()),
+            Some(Slot::Deleted { .. }) => None,
+            None => self.db.loc(id).map(|l| l.collection.to_string()),
+        }
+    }
+
     /// Whether the batch holds no change.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty() && self.schemas.is_empty() && self.edges.is_empty()

@@ -7,3 +7,5 @@ mod data;
 mod geometry;
 mod index;
 mod snapshot;
+mod hql;
+mod store;

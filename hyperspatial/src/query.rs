@@ -1,0 +1,306 @@
+//! HyperQL over the store: `impl hyperql::DataSource for Database`.
+//!
+//! - `scan` applies every filter itself; `id = x` and `id IN (..)` (UUIDs or external
+//!   ids) become point reads through the entity cache instead of a scan; the entity
+//!   type of `FROM c.Type` is checked on metadata; `limit` stops the scan early.
+//! - `knn` answers from the HNSW index of a vector field (under the metric the field
+//!   was declared with) or, for `position`, from the hyperbolic position index;
+//!   filters are applied during the search (pre-filter).
+//! - `near` (`NEAR .. WITHIN`, `DISTANCE FROM`) searches the position index with a
+//!   growing k until the radius is passed.
+//! - `traverse` reads adjacency from the graph tables.
+//! - Writes run in a [`WriteBatch`]: a statement that fails changes nothing.
+//! - Functions: `HYPERBOLIC_DISTANCE(a, b)` on hyperboloid coordinates (also the
+//!   source's geometric distance), `COMBINED_DISTANCE(id_a, id_b)` (the weighted
+//!   distance of the position components), `EMBED(text [, model])`.
+
+mod functions;
+mod txn;
+
+use crate::store::{Database, StoreError, VectorMetric, fields};
+use hyperql::{
+    Capabilities, CmpOp, DataSource, EdgeRecord, KnnRequest, NearRequest, Predicate, Record,
+    ScalarFunction, ScanRequest, ScanResponse, Schema, Scored, SourceError, Transaction,
+    TraverseRequest, Value, VectorIndex,
+};
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub use functions::{CombinedDistance, Embed, HyperbolicDistance};
+
+impl From<StoreError> for SourceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::UnknownCollection(c) => SourceError::UnknownCollection(c),
+            StoreError::NotFound(x) => SourceError::NotFound(x),
+            StoreError::Constraint(m) => SourceError::Constraint(m),
+            StoreError::Invalid(m) => SourceError::Constraint(m),
+            e @ StoreError::InvalidName { .. } => SourceError::Constraint(e.to_string()),
+            e => SourceError::Backend(e.to_string()),
+        }
+    }
+}
+
+/// The ids a filter list pins down (`id = x`, `id IN (..)`, `_key = x`), if any.
+fn pinned_ids(db: &Database, filters: &[Predicate]) -> Option<(usize, Vec<Uuid>)> {
+    for (i, p) in filters.iter().enumerate() {
+        let is_id = |path: &[String]| {
+            path.len() == 1 && (path[0] == fields::ID || path[0] == fields::KEY)
+        };
+        match p {
+            Predicate::Compare {
+                path,
+                op: CmpOp::Eq,
+                value,
+            } if is_id(path) => return Some((i, db.resolve(value).into_iter().collect())),
+            Predicate::In { path, values } if is_id(path) => {
+                let mut ids: Vec<Uuid> = values.iter().filter_map(|v| db.resolve(v)).collect();
+                ids.dedup();
+                return Some((i, ids));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn type_ok(r: &Record, entity: Option<&str>) -> bool {
+    entity.is_none_or(|t| matches!(r.get(fields::TYPE), Some(Value::String(s)) if &**s == t))
+}
+
+fn in_collection(db: &Database, id: Uuid, collection: &str) -> bool {
+    db.loc(id).is_some_and(|l| &*l.collection == collection)
+}
+
+impl DataSource for Database {
+    fn capabilities(&self) -> Capabilities {
+        let mut vector_indexes = Vec::new();
+        for name in self.collections() {
+            if let Some(cfg) = self.collection_config(&name) {
+                for (field, vf) in &cfg.vectors {
+                    vector_indexes.push(VectorIndex {
+                        collection: name.clone(),
+                        field: field.clone(),
+                        metric: vf.metric.name().to_string(),
+                    });
+                }
+            }
+        }
+        Capabilities {
+            filter_pushdown: true,
+            projection_pushdown: false,
+            limit_pushdown: true,
+            vector_indexes,
+            knn_prefilter: true,
+            geo_near: true,
+            traverse: true,
+            time_series: Vec::new(),
+            transactions: true,
+        }
+    }
+
+    fn schema(&self, collection: &str) -> Option<Schema> {
+        let c = self.collection(collection)?;
+        if let Some(s) = c.schema.read().clone() {
+            return Some(s);
+        }
+        Some(Schema {
+            name: collection.to_string(),
+            fields: Vec::new(),
+            closed: false,
+            declared: false,
+        })
+    }
+
+    fn scan(&self, req: &ScanRequest) -> Result<ScanResponse<'_>, SourceError> {
+        if self.collection(&req.collection).is_none() {
+            return Err(SourceError::UnknownCollection(req.collection.clone()));
+        }
+        let filters = req.filters.clone();
+        let entity = req.entity.clone();
+        let limit = req.limit.unwrap_or(usize::MAX);
+        if let Some((_, ids)) = pinned_ids(self, &req.filters) {
+            let mut out = Vec::new();
+            for id in ids {
+                if !in_collection(self, id, &req.collection) {
+                    continue;
+                }
+                if let Some(r) = self.get_entity(id)?
+                    && type_ok(&r, entity.as_deref())
+                    && filters.iter().all(|p| p.matches(&r))
+                {
+                    out.push(Ok(r));
+                }
+            }
+            out.truncate(limit);
+            return Ok(ScanResponse {
+                records: Box::new(out.into_iter()),
+                unapplied: Vec::new(),
+            });
+        }
+        let scan = Database::scan(self, &req.collection, entity.as_deref())?;
+        let records = scan
+            .filter(move |r| match r {
+                Ok(r) => filters.iter().all(|p| p.matches(r)),
+                Err(_) => true,
+            })
+            .map(|r| r.map_err(SourceError::from))
+            .take(limit);
+        Ok(ScanResponse {
+            records: Box::new(records),
+            unapplied: Vec::new(),
+        })
+    }
+
+    fn get(&self, collection: Option<&str>, ids: &[Value]) -> Result<Vec<Record>, SourceError> {
+        let mut out = Vec::new();
+        for v in ids {
+            let Some(id) = self.resolve(v) else { continue };
+            if collection.is_some_and(|c| !in_collection(self, id, c)) {
+                continue;
+            }
+            if let Some(r) = self.get_entity(id)? {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    fn knn(&self, req: &KnnRequest) -> Result<Vec<Scored>, SourceError> {
+        let c = self
+            .collection(&req.collection)
+            .ok_or_else(|| SourceError::UnknownCollection(req.collection.clone()))?;
+        let keep = |id: Uuid| -> bool {
+            if req.filters.is_empty() {
+                // The type index answers without reading the entity.
+                return req.entity.as_deref().is_none_or(|t| {
+                    self.loc(id)
+                        .is_some_and(|l| l.entity_type.as_deref() == Some(t))
+                });
+            }
+            match self.get_entity(id) {
+                Ok(Some(r)) => {
+                    type_ok(&r, req.entity.as_deref()) && req.filters.iter().all(|p| p.matches(&r))
+                }
+                _ => false,
+            }
+        };
+        let hits = if req.field == fields::POSITION {
+            let point: Vec<f64> = req.query.iter().map(|&x| f64::from(x)).collect();
+            let ball = crate::store::to_ball(&point).ok_or_else(|| {
+                SourceError::Constraint("the position is not a point of the hyperboloid".into())
+            })?;
+            c.positions.search(&ball, req.k, None, &keep)?
+        } else {
+            let idx = c.index(&req.field).ok_or(SourceError::Unsupported(
+                "k-NN on a field without a vector index",
+            ))?;
+            let declared = c.config.read().vectors.get(&req.field).map(|v| v.metric);
+            if declared != VectorMetric::parse(&req.metric) {
+                return Err(SourceError::Unsupported("k-NN under another metric than the index's"));
+            }
+            idx.search(&req.query, req.k, None, &keep)?
+        };
+        let mut out = Vec::with_capacity(hits.len());
+        for (id, d) in hits {
+            if let Some(r) = self.get_entity(id)? {
+                out.push(Scored {
+                    record: r,
+                    distance: f64::from(d),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn near(&self, req: &NearRequest) -> Result<Vec<Scored>, SourceError> {
+        if req.field != fields::POSITION {
+            return Err(SourceError::Unsupported("NEAR on a field other than `position`"));
+        }
+        let c = self
+            .collection(&req.collection)
+            .ok_or_else(|| SourceError::UnknownCollection(req.collection.clone()))?;
+        let point: Vec<f64> = req.anchor.iter().map(|&x| f64::from(x)).collect();
+        let ball = crate::store::to_ball(&point).ok_or_else(|| {
+            SourceError::Constraint("the anchor is not a point of the hyperboloid".into())
+        })?;
+        let keep = |id: Uuid| -> bool {
+            req.entity.is_none()
+                || matches!(self.get_entity(id), Ok(Some(r)) if type_ok(&r, req.entity.as_deref()))
+        };
+        let total = c.positions.len();
+        let mut k = req.limit.unwrap_or(64).clamp(1, total.max(1));
+        let hits = loop {
+            let hits = c.positions.search(&ball, k, Some(k.max(64)), &keep)?;
+            let past = hits.last().is_some_and(|h| f64::from(h.1) > req.radius);
+            if past || hits.len() < k || k >= total || req.limit.is_some_and(|l| hits.len() >= l) {
+                break hits;
+            }
+            k = (k * 4).min(total);
+        };
+        let mut out = Vec::new();
+        for (id, d) in hits {
+            if f64::from(d) > req.radius {
+                break;
+            }
+            if let Some(r) = self.get_entity(id)? {
+                out.push(Scored {
+                    record: r,
+                    distance: f64::from(d),
+                });
+            }
+            if req.limit.is_some_and(|l| out.len() >= l) {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn traverse(&self, req: &TraverseRequest) -> Result<Vec<EdgeRecord>, SourceError> {
+        let dir = match req.direction {
+            hyperql::Direction::Out => manifold_graph::Direction::Outgoing,
+            hyperql::Direction::In => manifold_graph::Direction::Incoming,
+            hyperql::Direction::Both => manifold_graph::Direction::Both,
+        };
+        let mut out = Vec::new();
+        for v in &req.from {
+            let Some(id) = self.resolve(v) else { continue };
+            for e in self.edges(id, dir, req.label.as_deref())? {
+                let mut props = (*e.props).clone();
+                props.insert("weight".into(), Value::Float(f64::from(e.weight)));
+                props.insert("active".into(), Value::Bool(e.active));
+                out.push(EdgeRecord {
+                    id: Value::str(&format!("{}-{}-{}", e.from, e.label, e.to)),
+                    from: Value::str(&e.from.to_string()),
+                    to: Value::str(&e.to.to_string()),
+                    label: e.label,
+                    props: Arc::new(props),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn geometric_distance(&self) -> Option<Arc<dyn ScalarFunction>> {
+        Some(Arc::new(HyperbolicDistance))
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn ScalarFunction>> {
+        vec![
+            Arc::new(HyperbolicDistance),
+            Arc::new(CombinedDistance(self.clone())),
+            Arc::new(Embed {
+                db: self.clone(),
+                with_model: false,
+            }),
+            Arc::new(Embed {
+                db: self.clone(),
+                with_model: true,
+            }),
+        ]
+    }
+
+    fn begin(&self) -> Result<Box<dyn Transaction + '_>, SourceError> {
+        Ok(Box::new(txn::Tx(self.batch())))
+    }
+}

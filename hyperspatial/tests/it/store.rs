@@ -1,0 +1,174 @@
+//! The store on disk: documents, external ids, paths, edges, vectors, placements,
+//! reopen, caches, bad input.
+
+use hyperql::{Document, Value};
+use hyperspatial::{Database, Options, StoreError, VectorField, VectorMetric};
+use manifold_graph::Direction;
+
+fn doc(j: serde_json::Value) -> Document {
+    match Value::from_json(&j) {
+        Value::Object(d) => (*d).clone(),
+        _ => panic!("not an object"),
+    }
+}
+
+#[test]
+fn nested_documents_round_trip_and_survive_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let id;
+    {
+        let db = Database::open(dir.path()).unwrap();
+        let mut b = db.batch();
+        id = b
+            .insert(
+                "users",
+                Some("Person"),
+                doc(serde_json::json!({"id": "alice", "name": "Alice", "age": 36,
+                    "profile": {"bio": "math", "links": {"web": "a.example"}}, "tags": ["x", "y"], "empty": {}})),
+            )
+            .unwrap();
+        b.commit().unwrap();
+        let r = db.get(&Value::str("alice")).unwrap().unwrap();
+        assert_eq!(r.get("name"), Some(&Value::str("Alice")));
+        assert_eq!(r.get("_key"), Some(&Value::str("alice")));
+        assert_eq!(r.get("_type"), Some(&Value::str("Person")));
+        assert_eq!(r.get("id"), Some(&Value::str(&id.to_string())));
+        let bio = Value::Object(r.clone()).get_path(&["profile".into(), "bio".into()]).clone();
+        assert_eq!(bio, Value::str("math"));
+        assert!(matches!(r.get("position"), Some(Value::Vector(v)) if v.len() == 17));
+    }
+    let db = Database::open(dir.path()).unwrap();
+    let r = db.get_entity(id).unwrap().unwrap();
+    let web = Value::Object(r.clone())
+        .get_path(&["profile".into(), "links".into(), "web".into()])
+        .clone();
+    assert_eq!(web, Value::str("a.example"));
+    assert!(matches!(r.get("empty"), Some(Value::Object(d)) if d.is_empty()));
+    assert_eq!(db.resolve(&Value::str("alice")), Some(id));
+    assert_eq!(db.count(Some("users")), 1);
+}
+
+#[test]
+fn wildcard_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    let mut b = db.batch();
+    b.insert("users", None, doc(serde_json::json!({"id": "a", "email": "a@x", "home": {"email": "a@home", "addr": {"email": "deep"}}}))).unwrap();
+    b.insert("users", None, doc(serde_json::json!({"id": "b", "email": "b@x"}))).unwrap();
+    b.commit().unwrap();
+    let top: Vec<String> = db.paths("users", "*.email").unwrap().into_iter().map(|x| x.2.to_string()).collect();
+    assert_eq!(top.len(), 2);
+    let any: Vec<_> = db.paths("users", "**.email").unwrap();
+    assert_eq!(any.len(), 4);
+    let a_all = db.paths("users", "a.**").unwrap();
+    assert_eq!(a_all.len(), 4);
+    let one_level = db.paths("users", "*.*.email").unwrap();
+    assert_eq!(one_level.len(), 1);
+    assert!(db.paths("users", "a..b").is_err());
+    assert!(matches!(db.paths("nope", "*"), Err(StoreError::UnknownCollection(_))));
+}
+
+#[test]
+fn bad_input_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    let mut b = db.batch();
+    b.insert("users", None, doc(serde_json::json!({"id": "a"}))).unwrap();
+    b.commit().unwrap();
+    let mut b = db.batch();
+    b.insert("users", None, doc(serde_json::json!({"id": "b"}))).unwrap();
+    assert!(b.insert("users", None, doc(serde_json::json!({"id": "a"}))).is_err());
+    assert!(b.insert("users", None, doc(serde_json::json!({"a.b": 1}))).is_err());
+    assert!(b.insert("bad name!", None, Document::default()).is_err());
+    assert!(b.insert("users", None, doc(serde_json::json!({"id": 1.5}))).is_err());
+    drop(b);
+    assert_eq!(db.count(Some("users")), 1, "a dropped batch writes nothing");
+    assert!(db.get(&Value::str("b")).unwrap().is_none());
+}
+
+#[test]
+fn edges_and_delete_remove_both_directions() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    let mut b = db.batch();
+    let a = b.insert("people", None, doc(serde_json::json!({"id": "a"}))).unwrap();
+    let c = b.insert("companies", None, doc(serde_json::json!({"id": "c"}))).unwrap();
+    let p = b.insert("people", None, doc(serde_json::json!({"id": "p"}))).unwrap();
+    b.relate(a, "works_at", c, 1.0, Document::default()).unwrap();
+    b.relate(p, "knows", a, 0.5, doc(serde_json::json!({"since": 2020}))).unwrap();
+    b.commit().unwrap();
+    assert_eq!(db.edges(c, Direction::Incoming, None).unwrap().len(), 1);
+    let k = db.edges(a, Direction::Incoming, Some("knows")).unwrap();
+    assert_eq!(k[0].props.get("since"), Some(&Value::Int(2020)));
+    // Both a and c got graph components.
+    assert!(db.placement(a).unwrap().unwrap().graph.is_some());
+    assert!(db.placement(c).unwrap().unwrap().graph.is_some());
+    let mut b = db.batch();
+    b.delete(a).unwrap();
+    b.commit().unwrap();
+    assert!(db.edges(c, Direction::Incoming, None).unwrap().is_empty());
+    assert!(db.edges(p, Direction::Outgoing, None).unwrap().is_empty());
+    assert!(db.get_entity(a).unwrap().is_none());
+    assert!(db.resolve(&Value::str("a")).is_none());
+}
+
+#[test]
+fn vectors_are_indexed_and_restored_after_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids: Vec<_>;
+    {
+        let db = Database::open(dir.path()).unwrap();
+        db.define_vector_field("docs", "emb", VectorField { dim: 4, metric: VectorMetric::Euclidean })
+            .unwrap();
+        let mut b = db.batch();
+        ids = (0..50)
+            .map(|i| {
+                let x = i as f64;
+                b.insert("docs", None, doc(serde_json::json!({"n": i, "emb": [x, 0.0, 0.0, 1.0]})))
+                    .unwrap()
+            })
+            .collect();
+        b.commit().unwrap();
+        let r = db.get_entity(ids[3]).unwrap().unwrap();
+        assert!(matches!(r.get("emb"), Some(Value::Vector(v)) if v[0] == 3.0));
+        let mut bad = db.batch();
+        bad.insert("docs", None, doc(serde_json::json!({"emb": [1.0, 2.0]}))).unwrap();
+        assert!(bad.commit().is_err(), "wrong dimension");
+    }
+    let db = Database::open(dir.path()).unwrap();
+    let engine = hyperql::Engine::new(db.clone());
+    let mut params = hyperql::Params::new();
+    params.insert("q".into(), Value::Vector(vec![10.2f32, 0.0, 0.0, 1.0].into()));
+    let r = engine
+        .query("SELECT n FROM docs ORDER BY DISTANCE(emb, $q, 'euclidean') LIMIT 3", &params)
+        .unwrap();
+    assert_eq!(r.rows, vec![vec![Value::Int(10)], vec![Value::Int(11)], vec![Value::Int(9)]]);
+    let plan = engine
+        .explain("SELECT n FROM docs ORDER BY DISTANCE(emb, $q, 'euclidean') LIMIT 3", &params)
+        .unwrap();
+    assert!(plan.to_lowercase().contains("knn"), "{plan}");
+}
+
+#[test]
+fn caches_count_hits_and_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open_with(dir.path(), Options { entity_cache: 10, ..Options::default() }).unwrap();
+    let mut b = db.batch();
+    let ids: Vec<_> = (0..20)
+        .map(|i| b.insert("c", None, doc(serde_json::json!({"i": i}))).unwrap())
+        .collect();
+    b.commit().unwrap();
+    for _ in 0..3 {
+        for id in &ids[..5] {
+            db.get_entity(*id).unwrap();
+        }
+    }
+    let s = db.stats().entity_cache;
+    assert_eq!(s.misses, 5);
+    assert_eq!(s.hits, 10);
+    for id in &ids {
+        db.get_entity(*id).unwrap();
+    }
+    assert!(db.stats().entity_cache.len <= 10, "LRU bound");
+    assert_eq!(db.property(ids[0], "i").unwrap(), Some(Value::Int(0)));
+}
