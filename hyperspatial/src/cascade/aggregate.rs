@@ -79,7 +79,7 @@ impl Aggregate {
         match self {
             Aggregate::Count => match decay {
                 None => Value::Int(present.count() as i64),
-                Some(_) => Value::Float(present.map(weight).sum()),
+                Some(_) => Value::Float(present.map(weight).fold(0.0, |a, w| a + w)),
             },
             Aggregate::Sum => {
                 if decay.is_none()
@@ -87,7 +87,7 @@ impl Aggregate {
                 {
                     return Value::Int(n);
                 }
-                let total = numeric(sources).map(|(s, v)| weight(s) * v).sum();
+                let total = numeric(sources).fold(0.0, |a, (s, v)| a + weight(s) * v);
                 Value::Float(total)
             }
             Aggregate::Average => {
