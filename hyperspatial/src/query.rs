@@ -119,7 +119,15 @@ impl DataSource for Database {
         let filters = req.filters.clone();
         let entity = req.entity.clone();
         let limit = req.limit.unwrap_or(usize::MAX);
-        if let Some((_, ids)) = pinned_ids(self, &req.filters) {
+        if let Some((pin, ids)) = pinned_ids(self, &req.filters) {
+            // The pinning filter is answered by id resolution (it may name an
+            // external id, which the record's `id` field does not hold).
+            let filters: Vec<Predicate> = filters
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != pin)
+                .map(|(_, p)| p.clone())
+                .collect();
             let mut out = Vec::new();
             for id in ids {
                 if !in_collection(self, id, &req.collection) {

@@ -425,19 +425,21 @@ impl WriteBatch {
         let mut touched_shards = Vec::new();
         for ((_, s), (c, ids, edges)) in &groups {
             let shard = &c.shards[*s];
+            let vectors = c.config.read().vectors.clone();
+            // Opened before the transaction: opening a new vector table writes its
+            // layout record in a transaction of its own.
+            let mut vws = Vec::new();
+            for (field, vf) in &vectors {
+                vws.push((field.clone(), shard.vector_table(field, vf.dim)?));
+            }
             let mut tx = shard.begin_write()?;
             tx.set_durability(manifold::Durability::Deferred);
-            let vectors = c.config.read().vectors.clone();
             let new_types = {
                 let mut meta = tx.open_table_in(&shard.entities, META)?;
                 let mut ext = tx.open_table_in(&shard.entities, EXTERNAL)?;
                 let mut props = tx.open_table_in(&shard.properties, PROPS)?;
                 let mut pos = tx.open_table_in(&shard.positions, POS)?;
                 let mut eprops = tx.open_table_in(&shard.edges, EDGE_PROPS)?;
-                let mut vws = Vec::new();
-                for (field, vf) in &vectors {
-                    vws.push((field.clone(), shard.vector_table(field, vf.dim)?));
-                }
                 let mut vwriters = Vec::new();
                 for (field, t) in &vws {
                     vwriters.push((field.clone(), t.writer(&tx)?));

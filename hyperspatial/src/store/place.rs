@@ -133,7 +133,7 @@ pub(crate) fn combine(p: &mut Placement, w: &Weights, dim: usize) {
         }
     }
     p.combined = match pts.len() {
-        0 => space().origin(dim),
+        0 => space().origin(dim + 1),
         1 => pts.swap_remove(0),
         _ => space()
             .frechet_mean(&pts, Some(&ws), 50)

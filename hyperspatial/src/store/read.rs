@@ -138,7 +138,11 @@ impl Database {
             )));
         }
         let (first, rest) = pat.split_first().map_or(("**", &[][..]), |(f, r)| (*f, r));
-        let prefix = literal_prefix(rest).join(".");
+        let prefix = if first == "**" {
+            String::new()
+        } else {
+            literal_prefix(rest).join(".")
+        };
         let mut out = Vec::new();
         for shard in &c.shards {
             let erx = shard.entities.begin_read()?;

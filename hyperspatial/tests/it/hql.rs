@@ -172,15 +172,15 @@ fn schemas_and_cascades() {
     assert!(f.engine.query("INSERT INTO topics (id) VALUES ('x')", &Params::new()).is_err(), "required");
     assert!(f.engine.query("INSERT INTO topics (name, other) VALUES ('y', 1)", &Params::new()).is_err(), "closed");
     assert!(f.engine.query("INSERT INTO topics (name) VALUES (5)", &Params::new()).is_err(), "type");
-    run(&f, "INSERT INTO posts (id, sentiment) VALUES ('p1', 1.0), ('p2', 0.0)");
-    run(&f, "RELATE 'p1' -[:tagged_with]-> 'rust'");
-    run(&f, "RELATE 'p2' -[:tagged_with]-> 'rust'");
+    run(&f, "INSERT INTO posts (id, sentiment) VALUES ('post1', 1.0), ('post2', 0.0)");
+    run(&f, "RELATE 'post1' -[:tagged_with]-> 'rust'");
+    run(&f, "RELATE 'post2' -[:tagged_with]-> 'rust'");
     let r = run(&f, "SELECT avg_sentiment, posts FROM topics WHERE id = 'rust'");
     assert_eq!(r.rows, vec![vec![Value::Float(0.5), Value::Int(2)]]);
-    run(&f, "UPDATE posts SET sentiment = 0.5 WHERE id = 'p1'");
+    run(&f, "UPDATE posts SET sentiment = 0.5 WHERE id = 'post1'");
     let r = run(&f, "SELECT avg_sentiment FROM topics WHERE id = 'rust'");
     assert_eq!(r.rows, vec![vec![Value::Float(0.25)]]);
-    run(&f, "DELETE FROM posts WHERE id = 'p2'");
+    run(&f, "DELETE FROM posts WHERE id = 'post2'");
     let r = run(&f, "SELECT avg_sentiment, posts FROM topics WHERE id = 'rust'");
     assert_eq!(r.rows, vec![vec![Value::Float(0.5), Value::Int(1)]]);
     // A cycle is refused.
