@@ -3,6 +3,7 @@
 use super::codec::value_bytes;
 use super::collection::{Collection, to_ball};
 use super::database::Loc;
+use super::feed::ChangeKind;
 use super::place;
 use super::placement::Placement;
 use super::shard::{EDGE_PROPS, EXTERNAL, META, POS, PROPS};
@@ -553,6 +554,25 @@ impl WriteBatch {
             }
         }
         inner.property_cache.clear();
+        if inner.feed.has_subscribers() {
+            let mut events = Vec::new();
+            for id in &self.order {
+                let (collection, kind) = match self.slots.get(id) {
+                    Some(Slot::Live(p)) if p.is_new => (p.collection.name.to_string(), ChangeKind::Insert),
+                    Some(Slot::Live(p)) => (p.collection.name.to_string(), ChangeKind::Update),
+                    Some(Slot::Deleted { collection, .. }) => {
+                        (collection.name.to_string(), ChangeKind::Delete)
+                    }
+                    None => continue,
+                };
+                let record = match kind {
+                    ChangeKind::Delete => None,
+                    _ => db.get_entity(*id)?,
+                };
+                events.push((collection, *id, kind, record));
+            }
+            inner.feed.publish(events);
+        }
         for (id, p) in placements.drain() {
             inner.entity_cache.remove(&id);
             if matches!(self.slots.get(&id), Some(Slot::Deleted { .. })) {

@@ -55,6 +55,8 @@ pub(crate) struct Inner {
     pub(crate) commits: std::sync::atomic::AtomicU64,
     /// Registered embedders; the first is the default of `EMBED()`.
     pub(crate) embedders: RwLock<Vec<Arc<dyn Embedder>>>,
+    /// The change feed.
+    pub(crate) feed: super::feed::Feed,
     /// Serializes the creation of collections.
     pub(crate) create_lock: Mutex<()>,
 }
@@ -99,6 +101,7 @@ impl Database {
             commits: std::sync::atomic::AtomicU64::new(0),
             embedders: RwLock::new(Vec::new()),
             create_lock: Mutex::new(()),
+            feed: super::feed::Feed::default(),
         };
         let db = Database {
             inner: Arc::new(inner),
@@ -286,6 +289,12 @@ impl Database {
                 .find(|e| e.info().name.eq_ignore_ascii_case(n))
                 .cloned(),
         }
+    }
+
+    /// Subscribes to the change feed with a buffer of `capacity` events (see
+    /// [`Subscription`](super::Subscription) for the policy when it is full).
+    pub fn subscribe(&self, capacity: usize) -> super::Subscription {
+        self.inner.feed.subscribe(capacity)
     }
 
     /// Resolves an id as written by a user: a UUID, or an external id.
