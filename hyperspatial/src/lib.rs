@@ -11,12 +11,14 @@
 //! other parts of the crate or other crates.
 
 pub mod cascade;
+pub mod cli;
 mod geometry;
 mod index;
 mod kernels;
 pub mod positioning;
 mod query;
 mod schema;
+pub mod server;
 mod store;
 
 pub use geometry::{

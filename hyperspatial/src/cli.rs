@@ -1,0 +1,54 @@
+//! The `hyperspatial` command line: `serve`, `query` and `shell` (see [`args`]).
+//!
+//! Client commands run against the embedded database in `--data` or a server at
+//! `--url`, and print results as a table, JSON or CSV.
+
+pub mod args;
+mod backend;
+mod format;
+mod open;
+mod query;
+mod serve;
+mod shell;
+
+pub use args::{Cli, Command, Format};
+pub use backend::{Backend, ResultSet};
+pub use format::render;
+pub use open::open_database;
+pub use query::parse_params;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// A command failed; the message is for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError(pub String);
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// Runs a parsed command line.
+pub fn run(cli: &Cli) -> Result<(), CliError> {
+    match &cli.command {
+        Command::Serve(a) => serve::run(a),
+        Command::Query(a) => query::run(a),
+        Command::Shell(a) => shell::run(a),
+    }
+}
+
+/// The entry point of the binary: parses the arguments, runs, reports errors.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! `POST /query`: runs HyperQL.
+//!
+//! The body is `{"query": "...", "params": {"name": json, ..}}`. One statement
+//! answers `{"columns": [..], "rows": [[..]], "affected": n, "stats": {..}}`; a script
+//! of several statements answers a list of those. Statements run one after another,
+//! each in its own transaction; when one fails the error says which
+//! (`"statement": k`, 1-based) and how many before it committed (`"completed"`).
+//! `SUBSCRIBE` is refused here: it streams over `GET /subscribe`.
+
+use super::error::ApiError;
+use super::state::{AppState, Shared};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use hyperql::{Diagnostic, Diagnostics, Params, QueryResult, Span, StatementKind, Value};
+use serde_json::Value as JsonValue;
+use std::sync::atomic::Ordering::Relaxed;
+
+/// The body of `POST /query`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueryRequest {
+    query: String,
+    #[serde(default)]
+    params: Option<serde_json::Map<String, JsonValue>>,
+}
+
+/// Converts JSON parameters to HyperQL values.
+pub(crate) fn to_params(p: Option<&serde_json::Map<String, JsonValue>>) -> Params {
+    p.into_iter()
+        .flatten()
+        .map(|(k, v)| (k.trim_start_matches('$').to_string(), Value::from_json(v)))
+        .collect()
+}
+
+/// `POST /query`.
+pub(crate) async fn handle(
+    State(s): State<Shared>,
+    body: Bytes,
+) -> Result<Json<JsonValue>, ApiError> {
+    let req: QueryRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "malformed JSON body: {e} (expected {{\"query\": \"...\", \"params\": {{..}}}})"
+        ))
+    })?;
+    let params = to_params(req.params.as_ref());
+    let state = s.clone();
+    let out = tokio::task::spawn_blocking(move || run(&state, &req.query, &params))
+        .await
+        .map_err(|e| ApiError::internal(format!("the query task failed: {e}")))?;
+    if out.is_err() {
+        s.metrics.query_errors.fetch_add(1, Relaxed);
+    }
+    out.map(Json)
+}
+
+/// Shifts diagnostics found in a statement's own text to the script's positions.
+fn in_script(script: &str, offset: usize, d: &Diagnostics) -> Diagnostics {
+    Diagnostics(
+        d.0.iter()
+            .map(|x| {
+                let span = Span::new(x.span.start + offset, x.span.end + offset);
+                Diagnostic::new(script, span, x.message.clone(), x.expected.clone())
+            })
+            .collect(),
+    )
+}
+
+fn run(s: &AppState, text: &str, params: &Params) -> Result<JsonValue, ApiError> {
+    let script = hyperql::parse(text).map_err(|d| ApiError::from(hyperql::Error::Parse(d)))?;
+    if script.statements.is_empty() {
+        return Err(ApiError::bad_request("the query holds no statement"));
+    }
+    if script
+        .statements
+        .iter()
+        .any(|st| matches!(st.kind, StatementKind::Subscribe(_)))
+    {
+        return Err(ApiError::bad_request(
+            "SUBSCRIBE streams changes over a WebSocket: GET /subscribe?query=SUBSCRIBE%20..",
+        ));
+    }
+    let many = script.statements.len() > 1;
+    let mut results: Vec<QueryResult> = Vec::with_capacity(script.statements.len());
+    for (i, st) in script.statements.iter().enumerate() {
+        let one = if many { st.span.text(text) } else { text };
+        s.metrics.statements.fetch_add(1, Relaxed);
+        match s.engine.query(one, params) {
+            Ok(r) => results.push(r),
+            Err(e) => {
+                let e = match e {
+                    hyperql::Error::Semantic(d) if many => {
+                        hyperql::Error::Semantic(in_script(text, st.span.start, &d))
+                    }
+                    e => e,
+                };
+                let mut err = ApiError::from(e);
+                if many {
+                    err = err
+                        .with("statement", JsonValue::from(i + 1))
+                        .with("completed", JsonValue::from(i));
+                }
+                return Err(err);
+            }
+        }
+    }
+    let json = if many {
+        serde_json::to_value(&results)
+    } else {
+        serde_json::to_value(results.first())
+    };
+    json.map_err(|e| ApiError::internal(format!("could not encode the result: {e}")))
+}

@@ -1,0 +1,147 @@
+//! `GET /subscribe?query=SUBSCRIBE%20users%20WHERE%20..`: a WebSocket that streams
+//! the change events matching the subscription as JSON text messages.
+//!
+//! Messages, server to client:
+//! - first `{"subscribed": "users", "query": "..."}` once the subscription is live
+//!   (changes committed after it are delivered);
+//! - per matching change `{"seq": n, "collection": "users", "id": "..", "kind":
+//!   "insert"|"update"|"delete", "record": {..}|null}`;
+//! - `{"lagged": n, "total": m}` when the subscriber fell behind: `n` events of the
+//!   database's feed (any collection, matching or not) were dropped since the last
+//!   such message, `m` since the subscription began;
+//! - `{"error": ".."}` when the WHERE failed on one record (the stream goes on).
+//!
+//! Slow-consumer policy (the feed's): the database never waits for a subscriber.
+//! Each subscription has a buffer of `--feed-capacity` events; while the client
+//! reads too slowly (its socket and a 64-message queue full) newer events are
+//! dropped for it alone and reported as `lagged`, so the client knows to re-read
+//! what it needs. Each subscription holds one thread of the blocking pool.
+//! The server closes streams with code 1001 when it shuts down.
+
+mod filter;
+
+use super::error::ApiError;
+use super::metrics::OpenSubscription;
+use super::state::Shared;
+use crate::{ChangeEvent, Subscription};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use filter::Filter;
+use serde_json::{Value as JsonValue, json};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Messages queued between the feed thread and the socket.
+const QUEUE: usize = 64;
+/// How often the feed thread looks whether the socket went away.
+const POLL: Duration = Duration::from_millis(200);
+
+/// `GET /subscribe`.
+pub(crate) async fn handle(
+    State(s): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    ws: Result<WebSocketUpgrade, rejection::WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let text = q.get("query").ok_or_else(|| {
+        ApiError::bad_request(
+            "missing query parameter `query` (e.g. /subscribe?query=SUBSCRIBE%20users)",
+        )
+    })?;
+    let filter = Filter::new(&s.db, text)?;
+    let ws = ws.map_err(|e| {
+        ApiError::new(
+            StatusCode::UPGRADE_REQUIRED,
+            format!("GET /subscribe needs a WebSocket upgrade: {e}"),
+        )
+    })?;
+    Ok(ws.on_upgrade(move |socket| stream(s, filter, socket)))
+}
+
+fn event_json(ev: &ChangeEvent) -> JsonValue {
+    json!({
+        "seq": ev.seq,
+        "collection": ev.collection,
+        "id": ev.id.to_string(),
+        "kind": ev.kind,
+        "record": ev.record.as_deref(),
+    })
+}
+
+async fn stream(s: Shared, filter: Filter, mut socket: WebSocket) {
+    let _open = OpenSubscription::new(&s);
+    let sub = s.db.subscribe(s.feed_capacity);
+    let hello = json!({ "subscribed": filter.collection(), "query": filter.text() });
+    if socket
+        .send(Message::Text(hello.to_string().into()))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let (tx, mut rx) = mpsc::channel::<JsonValue>(QUEUE);
+    let state = s.clone();
+    let feed = tokio::task::spawn_blocking(move || forward(&state, &sub, &filter, &tx));
+    let mut shutdown = s.shutdown.clone();
+    let mut closing = *shutdown.borrow();
+    while !closing {
+        tokio::select! {
+            msg = rx.recv() => match msg {
+                Some(m) => {
+                    if socket.send(Message::Text(m.to_string().into())).await.is_err() {
+                        break;
+                    }
+                }
+                None => break,
+            },
+            incoming = socket.recv() => match incoming {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                Some(Ok(_)) => {}
+            },
+            changed = shutdown.changed() => closing = changed.is_err() || *shutdown.borrow(),
+        }
+    }
+    if closing {
+        let frame = CloseFrame {
+            code: 1001,
+            reason: "server shutting down".into(),
+        };
+        let _ = socket.send(Message::Close(Some(frame))).await;
+    }
+    drop(rx);
+    let _ = feed.await;
+}
+
+/// Runs on a blocking thread: takes events from the feed, filters them and queues
+/// them for the socket, until the socket side goes away.
+fn forward(s: &Shared, sub: &Subscription, filter: &Filter, tx: &mpsc::Sender<JsonValue>) {
+    let mut reported = 0;
+    while !tx.is_closed() {
+        let ev = sub.recv_timeout(POLL);
+        let lagged = sub.lagged();
+        if lagged > reported {
+            let n = lagged - reported;
+            reported = lagged;
+            s.metrics.events_lagged.fetch_add(n, Relaxed);
+            if tx
+                .blocking_send(json!({ "lagged": n, "total": lagged }))
+                .is_err()
+            {
+                return;
+            }
+        }
+        let Some(ev) = ev else { continue };
+        let msg = match filter.matches(&ev) {
+            Ok(true) => event_json(&ev),
+            Ok(false) => continue,
+            Err(e) => json!({ "error": format!("change {}: {e}", ev.seq), "seq": ev.seq }),
+        };
+        if tx.blocking_send(msg).is_err() {
+            return;
+        }
+        s.metrics.events_sent.fetch_add(1, Relaxed);
+    }
+}
