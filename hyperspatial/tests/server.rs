@@ -1,6 +1,9 @@
 //! The server and the command line over real loopback HTTP: the server runs
 //! in-process on port 0 over a temporary database; the binary is run for the CLI.
 
+// Test helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod server {
     mod cli;
     mod errors;
