@@ -190,6 +190,11 @@ impl Database {
         self.inner.collections.read().keys().cloned().collect()
     }
 
+    /// The declared schema of a collection, if it has one.
+    pub fn schema_of(&self, name: &str) -> Option<hyperql::Schema> {
+        self.collection(name).and_then(|c| c.schema.read().clone())
+    }
+
     /// The configuration of a collection.
     pub fn collection_config(&self, name: &str) -> Option<CollectionConfig> {
         self.collection(name).map(|c| c.config.read().clone())

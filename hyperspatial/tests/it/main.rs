@@ -10,3 +10,4 @@ mod index;
 mod snapshot;
 mod hql;
 mod store;
+mod features;
