@@ -6,4 +6,5 @@
 mod data;
 mod geometry;
 mod index;
+mod positioning;
 mod snapshot;
