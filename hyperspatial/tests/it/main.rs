@@ -7,6 +7,7 @@ mod cascade;
 mod data;
 mod geometry;
 mod index;
+mod positioning;
 mod snapshot;
 mod hql;
 mod store;
