@@ -355,11 +355,17 @@ impl WriteBatch {
             let g_to = out.get(to).and_then(|p| p.graph.clone());
             match (g_from, g_to) {
                 (Some(_), Some(_)) => {}
-                (None, Some(t)) => set_graph(&mut out, *from, place::near(&t, *from, dim)),
-                (Some(f), None) => set_graph(&mut out, *to, place::near(&f, *to, dim)),
+                (None, Some(t)) => {
+                    let sib = self.siblings(*to, &out)?;
+                    set_graph(&mut out, *from, place::near(&t, &sib));
+                }
+                (Some(f), None) => {
+                    let sib = self.siblings(*from, &out)?;
+                    set_graph(&mut out, *to, place::near(&f, &sib));
+                }
                 (None, None) => {
                     let root = place::root(*to, dim);
-                    let child = root.as_ref().and_then(|r| place::near(r, *from, dim));
+                    let child = root.as_ref().and_then(|r| place::near(r, &[]));
                     set_graph(&mut out, *to, root);
                     set_graph(&mut out, *from, child);
                 }
@@ -367,6 +373,41 @@ impl WriteBatch {
         }
         for p in out.values_mut() {
             place::combine(p, &o.weights, dim);
+        }
+        Ok(out)
+    }
+
+    /// Graph components of the placed neighbours of `anchor` (at most 64), so a new
+    /// neighbour can be placed away from them.
+    fn siblings(
+        &self,
+        anchor: Uuid,
+        fresh: &HashMap<Uuid, Placement>,
+    ) -> Result<Vec<Vec<f64>>, StoreError> {
+        let mut ids: Vec<Uuid> = Vec::new();
+        if self.db.loc(anchor).is_some() {
+            for e in self.db.edges(anchor, Direction::Both, None)? {
+                ids.push(if e.from == anchor { e.to } else { e.from });
+            }
+        }
+        for e in &self.edges {
+            if let EdgeChange::Added { from, to, .. } = e {
+                if *from == anchor {
+                    ids.push(*to);
+                } else if *to == anchor {
+                    ids.push(*from);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Vec::new();
+        for id in ids.into_iter().take(64) {
+            let g = match fresh.get(&id) {
+                Some(p) => p.graph.clone(),
+                None => self.db.placement(id)?.and_then(|p| p.graph),
+            };
+            out.extend(g);
         }
         Ok(out)
     }

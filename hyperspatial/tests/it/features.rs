@@ -58,7 +58,7 @@ fn trajectories_record_position_changes() {
     assert_eq!(t.len(), 2);
     assert_eq!(t[0].1.len(), 17);
     let k = db.kinematics(id).unwrap();
-    assert_eq!(k.snapshots, 2);
+    assert!(k.path_length >= k.drift - 1e-9);
     assert!(k.drift > 0.0, "the property component moved");
     assert!(k.velocity > 0.0);
 }
