@@ -1,7 +1,8 @@
 //! HyperQL over the store: `impl hyperql::DataSource for Database`.
 //!
 //! - `scan` applies every filter itself; `id = x` and `id IN (..)` (UUIDs or external
-//!   ids) become point reads through the entity cache instead of a scan; the entity
+//!   ids) become point reads through the entity cache instead of a scan; a filter on
+//!   a field the schema declares `INDEXED` reads its secondary index; the entity
 //!   type of `FROM c.Type` is checked on metadata; `limit` stops the scan early.
 //! - `knn` answers from the HNSW index of a vector field (under the metric the field
 //!   was declared with) or, for `position`, from the hyperbolic position index;
@@ -141,6 +142,25 @@ impl DataSource for Database {
                 }
             }
             out.truncate(limit);
+            return Ok(ScanResponse {
+                records: Box::new(out.into_iter()),
+                unapplied: Vec::new(),
+            });
+        }
+        if let Some(ids) = self.index_candidates(&req.collection, &filters)? {
+            // An index narrows the candidates; every filter is still applied.
+            let mut out = Vec::new();
+            for id in ids {
+                if out.len() >= limit {
+                    break;
+                }
+                if let Some(r) = self.get_entity(id)?
+                    && type_ok(&r, entity.as_deref())
+                    && filters.iter().all(|p| p.matches(&r))
+                {
+                    out.push(Ok(r));
+                }
+            }
             return Ok(ScanResponse {
                 records: Box::new(out.into_iter()),
                 unapplied: Vec::new(),

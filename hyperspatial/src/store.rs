@@ -24,6 +24,7 @@ mod placement;
 mod read;
 mod relayout;
 mod shard;
+mod sindex;
 mod trajectory;
 mod vindex;
 mod write;

@@ -7,6 +7,7 @@ use super::feed::ChangeKind;
 use super::place;
 use super::placement::Placement;
 use super::shard::{EDGE_PROPS, EXTERNAL, META, POS, PROPS};
+use super::sindex::{INDEX, sort_key};
 use super::write::{EdgeChange, Pending, SchemaOp, Slot, WriteBatch, WriteSummary};
 use crate::cascade::{CascadeError, CascadeView, Change, EdgeDirection, propagate, recompute_all};
 use crate::store::{StoreError, VectorField, VectorMetric};
@@ -141,6 +142,9 @@ impl WriteBatch {
             let Some(Slot::Live(p)) = self.slots.get_mut(&id) else {
                 continue;
             };
+            if !p.dirty {
+                continue;
+            }
             if let Some(s) = schema_of(&p.collection) {
                 crate::schema::coerce(&s, &mut p.doc);
                 crate::schema::validate(&s, &p.doc)
@@ -180,10 +184,22 @@ impl WriteBatch {
                     p.doc.insert(w.field.clone(), w.value);
                 }
                 p.meta.updated_us = now;
+                p.dirty = true;
             }
         }
         let placements = self.place()?;
-        let summary = self.write(placements, derived_count)?;
+        let mut indexed: HashMap<String, Vec<String>> = HashMap::new();
+        for slot in self.slots.values() {
+            let c = match slot {
+                Slot::Live(p) => &p.collection,
+                Slot::Deleted { collection, .. } => collection,
+            };
+            if !indexed.contains_key(&*c.name) {
+                let s = schema_of(c);
+                indexed.insert(c.name.to_string(), super::sindex::indexed_fields(s.as_ref()));
+            }
+        }
+        let summary = self.write(placements, derived_count, &indexed)?;
         // Publish the new schemas and cascade rules.
         for (name, s) in schemas {
             if let Some(c) = db.collection(&name) {
@@ -217,6 +233,16 @@ impl WriteBatch {
                     cascades
                         .set_schema(&s)
                         .map_err(|e| StoreError::Constraint(e.to_string()))?;
+                    let before = super::sindex::indexed_fields(old.as_ref());
+                    let after = super::sindex::indexed_fields(Some(&s));
+                    self.unindexed
+                        .entry(s.name.clone())
+                        .or_default()
+                        .extend(before.iter().filter(|f| !after.contains(f)).cloned());
+                    if after.iter().any(|f| !before.contains(f)) {
+                        // Rewriting every entity of the collection fills the new index.
+                        self.touch_all(&c)?;
+                    }
                     if let Some(old) = &old
                         && s.closed
                     {
@@ -232,13 +258,39 @@ impl WriteBatch {
                 }
                 SchemaOp::Drop(n) => {
                     cascades.remove_collection(&n);
-                    if self.db.collection(&n).is_some() {
+                    if let Some(c) = self.db.collection(&n) {
+                        let before = match out.get(&n) {
+                            Some(o) => o.clone(),
+                            None => c.schema.read().clone(),
+                        };
+                        self.unindexed
+                            .entry(n.clone())
+                            .or_default()
+                            .extend(super::sindex::indexed_fields(before.as_ref()));
                         out.insert(n, None);
                     }
                 }
             }
         }
         Ok((out, recompute))
+    }
+
+    /// Loads every entity of `c` into the batch, so the commit rewrites it.
+    fn touch_all(&mut self, c: &Collection) -> Result<(), StoreError> {
+        let ids: Vec<Uuid> = self
+            .db
+            .inner
+            .locs
+            .iter()
+            .filter(|e| e.value().collection == c.name)
+            .map(|e| *e.key())
+            .collect();
+        for id in ids {
+            if let Some(Slot::Live(p)) = self.slot(id)? {
+                p.dirty = true;
+            }
+        }
+        Ok(())
     }
 
     fn drop_field_values(&mut self, c: &Collection, fields: &[String]) -> Result<(), StoreError> {
@@ -325,6 +377,9 @@ impl WriteBatch {
             let Some(Slot::Live(p)) = self.slots.get(id) else {
                 continue;
             };
+            if !p.dirty {
+                continue;
+            }
             load(*id, &mut out)?;
             let vectors = p.collection.config.read().vectors.clone();
             let leaves: Vec<(String, Value)> = super::paths::flatten(&p.doc)?
@@ -417,6 +472,7 @@ impl WriteBatch {
         self,
         mut placements: HashMap<Uuid, Placement>,
         derived: usize,
+        indexed: &HashMap<String, Vec<String>>,
     ) -> Result<WriteSummary, StoreError> {
         let db = self.db.clone();
         let mut summary = WriteSummary {
@@ -464,6 +520,15 @@ impl WriteBatch {
                     .push(e.clone());
             }
         }
+        for name in self.unindexed.keys() {
+            if let Some(c) = db.collection(name) {
+                for n in 0..c.shards.len() {
+                    groups
+                        .entry((c.name.clone(), n))
+                        .or_insert_with(|| (c.clone(), Vec::new(), Vec::new()));
+                }
+            }
+        }
         let mut touched_shards = Vec::new();
         for ((_, s), (c, ids, edges)) in &groups {
             let shard = &c.shards[*s];
@@ -482,13 +547,33 @@ impl WriteBatch {
                 let mut props = tx.open_table_in(&shard.properties, PROPS)?;
                 let mut pos = tx.open_table_in(&shard.positions, POS)?;
                 let mut eprops = tx.open_table_in(&shard.edges, EDGE_PROPS)?;
+                let mut sidx = tx.open_table_in(&shard.properties, INDEX)?;
+                for f in self.unindexed.get(&*c.name).into_iter().flatten() {
+                    sidx.remove_prefix(f.as_str())?;
+                }
+                let fields: &[String] = indexed.get(&*c.name).map_or(&[], Vec::as_slice);
+                let index_entries = |doc: Option<&hyperql::Document>, id: Uuid| {
+                    fields
+                        .iter()
+                        .filter_map(|f| {
+                            let v = doc?.get(f)?;
+                            Some((f.clone(), sort_key(v)?, id))
+                        })
+                        .collect::<Vec<_>>()
+                };
                 let mut vwriters = Vec::new();
                 for (field, t) in &vws {
                     vwriters.push((field.clone(), t.writer(&tx)?));
                 }
                 for id in ids {
                     match self.slots.get(id) {
-                        Some(Slot::Live(p)) => {
+                        Some(Slot::Live(p)) if p.dirty => {
+                            for k in index_entries(p.stored_doc.as_deref(), *id) {
+                                sidx.remove(&k)?;
+                            }
+                            for k in index_entries(Some(&p.doc), *id) {
+                                sidx.insert(&k, &())?;
+                            }
                             meta.insert(id, &p.meta.encode())?;
                             if p.old_external != p.meta.external_id {
                                 if let Some(k) = &p.old_external {
@@ -514,7 +599,14 @@ impl WriteBatch {
                                 }
                             }
                         }
-                        Some(Slot::Deleted { meta: m, .. }) => {
+                        Some(Slot::Deleted {
+                            meta: m,
+                            stored_doc,
+                            ..
+                        }) => {
+                            for k in index_entries(stored_doc.as_deref(), *id) {
+                                sidx.remove(&k)?;
+                            }
                             meta.remove(id)?;
                             if let Some(k) = &m.external_id {
                                 ext.remove(k.as_str())?;
@@ -525,7 +617,7 @@ impl WriteBatch {
                                 w.remove(*id)?;
                             }
                         }
-                        None => {}
+                        _ => {}
                     }
                     if let Some(p) = placements.get(id)
                         && !matches!(self.slots.get(id), Some(Slot::Deleted { .. }))
@@ -572,6 +664,7 @@ impl WriteBatch {
         for id in &self.order {
             inner.entity_cache.remove(id);
             match self.slots.get(id) {
+                Some(Slot::Live(p)) if !p.dirty => {}
                 Some(Slot::Live(p)) => {
                     publish_live(&db, *id, p)?;
                     if p.is_new {
@@ -580,7 +673,9 @@ impl WriteBatch {
                         summary.updated.push(*id);
                     }
                 }
-                Some(Slot::Deleted { collection, meta }) => {
+                Some(Slot::Deleted {
+                    collection, meta, ..
+                }) => {
                     inner.locs.remove(id);
                     if let Some(k) = &meta.external_id {
                         inner.external.remove_if(k, |_, u| u == id);
@@ -600,11 +695,13 @@ impl WriteBatch {
             for id in &self.order {
                 let (collection, kind) = match self.slots.get(id) {
                     Some(Slot::Live(p)) if p.is_new => (p.collection.name.to_string(), ChangeKind::Insert),
-                    Some(Slot::Live(p)) => (p.collection.name.to_string(), ChangeKind::Update),
+                    Some(Slot::Live(p)) if p.dirty => {
+                        (p.collection.name.to_string(), ChangeKind::Update)
+                    }
                     Some(Slot::Deleted { collection, .. }) => {
                         (collection.name.to_string(), ChangeKind::Delete)
                     }
-                    None => continue,
+                    _ => continue,
                 };
                 let record = match kind {
                     ChangeKind::Delete => None,

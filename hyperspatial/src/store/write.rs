@@ -36,6 +36,8 @@ pub(crate) enum Slot {
         collection: Arc<Collection>,
         /// Its metadata before.
         meta: EntityMeta,
+        /// Its user fields before.
+        stored_doc: Option<Arc<Document>>,
     },
 }
 
@@ -50,6 +52,11 @@ pub(crate) struct Pending {
     pub(crate) is_new: bool,
     /// The external id stored before the batch.
     pub(crate) old_external: Option<String>,
+    /// The user fields stored before the batch (to remove stale index entries).
+    pub(crate) stored_doc: Option<Arc<Document>>,
+    /// Changed by the batch (entities only read, e.g. to check an edge's ends, are
+    /// not rewritten).
+    pub(crate) dirty: bool,
 }
 
 /// An edge added or removed by a batch.
@@ -108,6 +115,8 @@ pub struct WriteBatch {
     pub(crate) schemas: Vec<SchemaOp>,
     pub(crate) changes: Vec<Change>,
     pub(crate) now_us: i64,
+    /// Fields whose secondary index a schema change drops, per collection.
+    pub(crate) unindexed: HashMap<String, Vec<String>>,
 }
 
 /// Microseconds since the Unix epoch.
@@ -146,6 +155,7 @@ impl Database {
             schemas: Vec::new(),
             changes: Vec::new(),
             now_us: now_us(),
+            unindexed: HashMap::new(),
         }
     }
 }
@@ -167,6 +177,7 @@ impl WriteBatch {
             let record = super::read::read_record(&c, shard, id, &meta)?;
             let doc = strip_reserved((*record).clone());
             let old_external = meta.external_id.clone();
+            let stored_doc = Some(Arc::new(doc.clone()));
             self.slots.insert(
                 id,
                 Slot::Live(Pending {
@@ -175,6 +186,8 @@ impl WriteBatch {
                     doc,
                     is_new: false,
                     old_external,
+                    stored_doc,
+                    dirty: false,
                 }),
             );
             self.order.push(id);
@@ -314,6 +327,8 @@ impl WriteBatch {
                 doc,
                 is_new: true,
                 old_external: None,
+                stored_doc: None,
+                dirty: true,
             }),
         );
         self.changes.push(Change::EntityCreated { id });
@@ -330,6 +345,7 @@ impl WriteBatch {
         let changed = top_level_changes(&p.doc, &doc);
         p.doc = doc;
         p.meta.updated_us = now;
+        p.dirty = true;
         for field in changed {
             self.changes.push(Change::FieldWritten { id, field });
         }
@@ -349,6 +365,7 @@ impl WriteBatch {
         let changed = top_level_changes(&p.doc, &doc);
         p.doc = doc;
         p.meta.updated_us = now;
+        p.dirty = true;
         for field in changed {
             self.changes.push(Change::FieldWritten { id, field });
         }
@@ -390,6 +407,7 @@ impl WriteBatch {
             Slot::Deleted {
                 collection: p.collection,
                 meta: p.meta,
+                stored_doc: p.stored_doc,
             },
         );
         Ok(())
