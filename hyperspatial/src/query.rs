@@ -10,6 +10,8 @@
 //! - `near` (`NEAR .. WITHIN`, `DISTANCE FROM`) searches the position index with a
 //!   growing k until the radius is passed.
 //! - `traverse` reads adjacency from the graph tables.
+//! - Time-series collections (see `store::measures`) are read from manifold-timeseries;
+//!   `time_range` reads only the requested range of each series.
 //! - Writes run in a [`WriteBatch`]: a statement that fails changes nothing.
 //! - Functions: `HYPERBOLIC_DISTANCE(a, b)` on hyperboloid coordinates (also the
 //!   source's geometric distance), `COMBINED_DISTANCE(id_a, id_b)` (the weighted
@@ -21,8 +23,8 @@ mod txn;
 use crate::store::{Database, StoreError, VectorMetric, fields};
 use hyperql::{
     Capabilities, CmpOp, DataSource, EdgeRecord, KnnRequest, NearRequest, Predicate, Record,
-    ScalarFunction, ScanRequest, ScanResponse, Schema, Scored, SourceError, Transaction,
-    TraverseRequest, Value, VectorIndex,
+    ScalarFunction, ScanRequest, ScanResponse, Schema, Scored, SourceError, TimeRangeRequest,
+    TimeSeries, Transaction, TraverseRequest, Value, VectorIndex,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -39,6 +41,50 @@ impl From<StoreError> for SourceError {
             e @ StoreError::InvalidName { .. } => SourceError::Constraint(e.to_string()),
             e => SourceError::Backend(e.to_string()),
         }
+    }
+}
+
+/// A time-range request as a plain scan with the range as filters.
+fn with_time_filters(req: &TimeRangeRequest) -> ScanRequest {
+    let mut scan = req.scan.clone();
+    let path = vec![req.time_field.clone()];
+    if let Some(s) = req.start {
+        scan.filters.push(Predicate::Compare {
+            path: path.clone(),
+            op: CmpOp::GtEq,
+            value: Value::Timestamp(s),
+        });
+    }
+    if let Some(e) = req.end {
+        scan.filters.push(Predicate::Compare {
+            path,
+            op: CmpOp::Lt,
+            value: Value::Timestamp(e),
+        });
+    }
+    scan
+}
+
+impl Database {
+    /// Rows of a time-series collection in `[start, end)` passing `req`'s filters.
+    fn time_scan(
+        &self,
+        req: &ScanRequest,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> Result<ScanResponse<'_>, SourceError> {
+        let rows = self.time_rows(&req.collection, start, end)?;
+        let filters = req.filters.clone();
+        let limit = req.limit.unwrap_or(usize::MAX);
+        let records = rows
+            .into_iter()
+            .filter(move |r| filters.iter().all(|p| p.matches(r)))
+            .take(limit)
+            .map(Ok);
+        Ok(ScanResponse {
+            records: Box::new(records),
+            unapplied: Vec::new(),
+        })
     }
 }
 
@@ -76,8 +122,15 @@ fn in_collection(db: &Database, id: Uuid, collection: &str) -> bool {
 impl DataSource for Database {
     fn capabilities(&self) -> Capabilities {
         let mut vector_indexes = Vec::new();
+        let mut time_series = Vec::new();
         for name in self.collections() {
             if let Some(cfg) = self.collection_config(&name) {
+                if let Some(ts) = &cfg.time_series {
+                    time_series.push(TimeSeries {
+                        collection: name.clone(),
+                        time_field: ts.time_field.clone(),
+                    });
+                }
                 for (field, vf) in &cfg.vectors {
                     vector_indexes.push(VectorIndex {
                         collection: name.clone(),
@@ -95,7 +148,7 @@ impl DataSource for Database {
             knn_prefilter: true,
             geo_near: true,
             traverse: true,
-            time_series: Vec::new(),
+            time_series,
             transactions: true,
         }
     }
@@ -116,6 +169,9 @@ impl DataSource for Database {
     fn scan(&self, req: &ScanRequest) -> Result<ScanResponse<'_>, SourceError> {
         if self.collection(&req.collection).is_none() {
             return Err(SourceError::UnknownCollection(req.collection.clone()));
+        }
+        if self.time_series_of(&req.collection).is_some() {
+            return self.time_scan(req, None, None);
         }
         let filters = req.filters.clone();
         let entity = req.entity.clone();
@@ -178,6 +234,13 @@ impl DataSource for Database {
             records: Box::new(records),
             unapplied: Vec::new(),
         })
+    }
+
+    fn time_range(&self, req: &TimeRangeRequest) -> Result<ScanResponse<'_>, SourceError> {
+        if self.time_series_of(&req.scan.collection).is_none() {
+            return DataSource::scan(self, &with_time_filters(req));
+        }
+        self.time_scan(&req.scan, req.start, req.end)
     }
 
     fn get(&self, collection: Option<&str>, ids: &[Value]) -> Result<Vec<Record>, SourceError> {

@@ -199,7 +199,20 @@ impl WriteBatch {
                 indexed.insert(c.name.to_string(), super::sindex::indexed_fields(s.as_ref()));
             }
         }
+        let points = std::mem::take(&mut self.points);
         let summary = self.write(placements, derived_count, &indexed)?;
+        let mut by_collection: BTreeMap<String, (Arc<Collection>, Vec<super::measures::Point>)> =
+            BTreeMap::new();
+        for (c, p) in points {
+            by_collection
+                .entry(c.name.to_string())
+                .or_insert_with(|| (c.clone(), Vec::new()))
+                .1
+                .push(p);
+        }
+        for (c, pts) in by_collection.values() {
+            super::measures::append(c, pts)?;
+        }
         // Publish the new schemas and cascade rules.
         for (name, s) in schemas {
             if let Some(c) = db.collection(&name) {

@@ -117,6 +117,8 @@ pub struct WriteBatch {
     pub(crate) now_us: i64,
     /// Fields whose secondary index a schema change drops, per collection.
     pub(crate) unindexed: HashMap<String, Vec<String>>,
+    /// Rows for time-series collections.
+    pub(crate) points: Vec<(Arc<Collection>, super::measures::Point)>,
 }
 
 /// Microseconds since the Unix epoch.
@@ -156,6 +158,7 @@ impl Database {
             changes: Vec::new(),
             now_us: now_us(),
             unindexed: HashMap::new(),
+            points: Vec::new(),
         }
     }
 }
@@ -251,6 +254,13 @@ impl WriteBatch {
         let c = self.db.collection_or_create(collection)?;
         if let Some(t) = entity_type {
             check_name(t)?;
+        }
+        let ts = c.config.read().time_series.clone();
+        if let Some(cfg) = ts {
+            let point = super::measures::to_point(&cfg, &doc)?;
+            self.points.push((c, point));
+            // Rows of a time series have no entity id.
+            return Ok(Uuid::nil());
         }
         let mut external = match doc.get(fields::KEY) {
             Some(Value::String(s)) => Some(s.to_string()),
@@ -525,6 +535,9 @@ impl WriteBatch {
 
     /// Whether the batch holds no change.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty() && self.schemas.is_empty() && self.edges.is_empty()
+        self.changes.is_empty()
+            && self.schemas.is_empty()
+            && self.edges.is_empty()
+            && self.points.is_empty()
     }
 }

@@ -113,8 +113,17 @@ fn vectors_and_hyperbolic() {
 #[test]
 fn time_series_functions() {
     let f = fixture();
-    let now = hyperql::format_timestamp(0);
-    assert!(!now.is_empty());
+    let db = f.engine.source();
+    let cfg = |series: Option<&str>| hyperspatial::TimeSeriesConfig {
+        time_field: "ts".into(),
+        series_field: series.map(str::to_string),
+        value_fields: vec!["value".into()],
+    };
+    db.define_time_series("metrics", cfg(None)).unwrap();
+    db.define_time_series("sensors", cfg(Some("series"))).unwrap();
+    assert!(db.define_time_series("users", cfg(None)).is_err(), "holds entities");
+    let bad = f.engine.query("INSERT INTO metrics.cpu (ts, value, note) VALUES (1, 2.0, 'x')", &Params::new());
+    assert!(bad.is_err(), "unknown field in a time series");
     for (i, v) in [1.0, 3.0, 5.0, 7.0].iter().enumerate() {
         run(&f, &format!(
             "INSERT INTO metrics.cpu (ts, value) VALUES (NOW() - INTERVAL '{} minutes', {v})",
@@ -124,6 +133,10 @@ fn time_series_functions() {
     let r = run(&f, "SELECT TIME_BUCKET('1h', ts) AS hour, AVG(value) FROM metrics.cpu WHERE ts > NOW() - INTERVAL '1 day' GROUP BY hour");
     let total: usize = r.rows.len();
     assert!((1..=2).contains(&total));
+    assert_eq!(db.count(Some("metrics")), 0, "rows live in manifold-timeseries, not as entities");
+    assert_eq!(db.time_rows("metrics", None, None).unwrap().len(), 4);
+    let r = run(&f, "SELECT value FROM metrics.cpu WHERE ts > NOW() - INTERVAL '25 minutes' ORDER BY value");
+    assert_eq!(r.rows, vec![vec![Value::Float(1.0)], vec![Value::Float(3.0)]]);
     for (i, v) in [1.0, 2.0, 3.0].iter().enumerate() {
         run(&f, &format!("INSERT INTO sensors.temp (ts, value, series) VALUES ({i}, {v}, 'room-1')"));
     }
