@@ -672,8 +672,13 @@ impl WriteBatch {
         for (c, s) in &touched_shards {
             c.shards[*s].db.sync()?;
         }
-        // Publish to memory: type index, external ids, caches, indexes.
+        // Publish to memory: type index, external ids, caches, indexes. The epoch
+        // moves first, so no read that started before this commit can cache what it
+        // read (see `Cache::put_if`).
         let inner = &db.inner;
+        inner
+            .cache_epoch
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         for id in &self.order {
             inner.entity_cache.remove(id);
             match self.slots.get(id) {

@@ -76,12 +76,15 @@ impl Database {
                         if let Some(ball) = to_ball(&p.combined) {
                             c.positions.upsert(*id, &ball)?;
                         }
-                        self.inner.entity_cache.remove(id);
                     }
                 }
                 tx.commit()?;
             }
         }
+        self.inner
+            .cache_epoch
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.entity_cache.clear();
         Ok(RelayoutReport {
             entities: ids.len(),
             edges: edges.len(),

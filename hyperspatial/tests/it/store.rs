@@ -172,3 +172,31 @@ fn caches_count_hits_and_misses() {
     assert!(db.stats().entity_cache.len <= 10, "LRU bound");
     assert_eq!(db.property(ids[0], "i").unwrap(), Some(Value::Int(0)));
 }
+
+#[test]
+fn readers_racing_writers_never_see_a_stale_cached_entity() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    let mut b = db.batch();
+    let id = b.insert("c", None, doc(serde_json::json!({"v": 0}))).unwrap();
+    b.commit().unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    db.get_entity(id).unwrap();
+                }
+            });
+        }
+        for i in 1..=200 {
+            let mut b = db.batch();
+            b.set(id, "v", Value::Int(i)).unwrap();
+            b.commit().unwrap();
+            // After a commit returns, every read sees it (through the cache or not).
+            let r = db.get_entity(id).unwrap().unwrap();
+            assert_eq!(r.get("v"), Some(&Value::Int(i)));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+}
