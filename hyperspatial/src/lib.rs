@@ -59,6 +59,6 @@ pub use index::{
     SNAPSHOT_TABLE,
 };
 pub use kernels::{dot as dot_f32, l2sq as l2sq_f32, minkowski_dot as minkowski_dot_f32};
-pub use schema::{SchemaViolation, type_accepts, validate as validate_document};
 pub use query::{CombinedDistance, Embed, HyperbolicDistance};
+pub use schema::{SchemaViolation, type_accepts, validate as validate_document};
 pub use store::*;

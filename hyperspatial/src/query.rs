@@ -91,9 +91,8 @@ impl Database {
 /// The ids a filter list pins down (`id = x`, `id IN (..)`, `_key = x`), if any.
 fn pinned_ids(db: &Database, filters: &[Predicate]) -> Option<(usize, Vec<Uuid>)> {
     for (i, p) in filters.iter().enumerate() {
-        let is_id = |path: &[String]| {
-            path.len() == 1 && (path[0] == fields::ID || path[0] == fields::KEY)
-        };
+        let is_id =
+            |path: &[String]| path.len() == 1 && (path[0] == fields::ID || path[0] == fields::KEY);
         match p {
             Predicate::Compare {
                 path,
@@ -288,7 +287,9 @@ impl DataSource for Database {
             ))?;
             let declared = c.config.read().vectors.get(&req.field).map(|v| v.metric);
             if declared != VectorMetric::parse(&req.metric) {
-                return Err(SourceError::Unsupported("k-NN under another metric than the index's"));
+                return Err(SourceError::Unsupported(
+                    "k-NN under another metric than the index's",
+                ));
             }
             idx.search(&req.query, req.k, None, &keep)?
         };
@@ -306,7 +307,9 @@ impl DataSource for Database {
 
     fn near(&self, req: &NearRequest) -> Result<Vec<Scored>, SourceError> {
         if req.field != fields::POSITION {
-            return Err(SourceError::Unsupported("NEAR on a field other than `position`"));
+            return Err(SourceError::Unsupported(
+                "NEAR on a field other than `position`",
+            ));
         }
         let c = self
             .collection(&req.collection)

@@ -38,12 +38,12 @@ pub use database::{Database, StoreStats};
 pub use edges::StoredEdge;
 pub use feed::{ChangeEvent, ChangeKind, Subscription};
 pub use measures::TimeSeriesConfig;
+pub use paths::{MAX_DEPTH, PathError, flatten, matches as path_matches, unflatten};
 pub use place::combined_distance;
+pub use placement::Placement;
 pub use read::Scan;
 pub use relayout::RelayoutReport;
 pub use trajectory::Snapshot;
-pub use paths::{MAX_DEPTH, PathError, flatten, matches as path_matches, unflatten};
-pub use placement::Placement;
 pub use vindex::VectorMetric;
 pub use write::{EdgeChange, WriteBatch, WriteSummary};
 

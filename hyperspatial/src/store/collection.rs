@@ -190,8 +190,13 @@ impl Collection {
                 }
             }
         }
-        self.positions =
-            VectorIndex::restore(IndexKind::Position, position_dim, &sys, POSITION_INDEX, points)?;
+        self.positions = VectorIndex::restore(
+            IndexKind::Position,
+            position_dim,
+            &sys,
+            POSITION_INDEX,
+            points,
+        )?;
         Ok(())
     }
 }

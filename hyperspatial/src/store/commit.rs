@@ -41,7 +41,11 @@ impl CascadeView for View<'_> {
         };
         if b.db.loc(id).is_some() {
             for e in b.db.edges(id, stored_dir, Some(label)).map_err(view_err)? {
-                set.insert(if dir == EdgeDirection::Outgoing { e.to } else { e.from });
+                set.insert(if dir == EdgeDirection::Outgoing {
+                    e.to
+                } else {
+                    e.from
+                });
             }
         }
         for c in &b.edges {
@@ -124,7 +128,7 @@ impl WriteBatch {
             };
             for r in db.scan(&c.name, None)? {
                 let r = r?;
-                let id = r.get("id").and_then(|v| uuid_of(v));
+                let id = r.get("id").and_then(uuid_of);
                 if id.is_some_and(|u| self.slots.contains_key(&u)) {
                     continue;
                 }
@@ -196,7 +200,10 @@ impl WriteBatch {
             };
             if !indexed.contains_key(&*c.name) {
                 let s = schema_of(c);
-                indexed.insert(c.name.to_string(), super::sindex::indexed_fields(s.as_ref()));
+                indexed.insert(
+                    c.name.to_string(),
+                    super::sindex::indexed_fields(s.as_ref()),
+                );
             }
         }
         let points = std::mem::take(&mut self.points);
@@ -346,7 +353,12 @@ impl WriteBatch {
                 continue;
             };
             for rule in &p.collection.config.read().auto_embed {
-                let top = rule.source.split('.').next().unwrap_or_default().to_string();
+                let top = rule
+                    .source
+                    .split('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
                 if !p.is_new && !written.contains(&(*id, top)) {
                     continue;
                 }
@@ -359,7 +371,9 @@ impl WriteBatch {
             return Ok(());
         }
         let e = self.db.embedder(None).ok_or_else(|| {
-            StoreError::Embedding("auto-embedding is configured but no embedder is registered".into())
+            StoreError::Embedding(
+                "auto-embedding is configured but no embedder is registered".into(),
+            )
         })?;
         let texts: Vec<&str> = jobs.iter().map(|j| j.2.as_str()).collect();
         let vectors = e
@@ -380,9 +394,8 @@ impl WriteBatch {
         let dim = o.position_dim;
         let mut out: HashMap<Uuid, Placement> = HashMap::new();
         let load = |id: Uuid, out: &mut HashMap<Uuid, Placement>| -> Result<(), StoreError> {
-            if !out.contains_key(&id) {
-                let p = db.placement(id)?.unwrap_or_default();
-                out.insert(id, p);
+            if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id) {
+                e.insert(db.placement(id)?.unwrap_or_default());
             }
             Ok(())
         };
@@ -399,10 +412,12 @@ impl WriteBatch {
                 .into_iter()
                 .filter(|(k, _)| !vectors.contains_key(k))
                 .collect();
-            let emb = vectors.keys().find_map(|k| match super::paths::get_path(&p.doc, k) {
-                Some(Value::Vector(v)) => Some(v.clone()),
-                _ => None,
-            });
+            let emb = vectors
+                .keys()
+                .find_map(|k| match super::paths::get_path(&p.doc, k) {
+                    Some(Value::Vector(v)) => Some(v.clone()),
+                    _ => None,
+                });
             if let Some(pl) = out.get_mut(id) {
                 pl.property = place::property(&leaves, dim);
                 pl.embedding = emb.and_then(|v| place::embedding(&v, dim));
@@ -495,8 +510,8 @@ impl WriteBatch {
         };
         // Group by (collection, shard).
         type Key = (Arc<str>, usize);
-        let mut groups: BTreeMap<Key, (Arc<Collection>, Vec<Uuid>, Vec<EdgeChange>)> =
-            BTreeMap::new();
+        type Group = (Arc<Collection>, Vec<Uuid>, Vec<EdgeChange>);
+        let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
         let home = |id: Uuid| -> Option<(Arc<Collection>, usize)> {
             match self.slots.get(&id) {
                 Some(Slot::Live(p)) => Some((p.collection.clone(), p.collection.shard_of(id))),
@@ -588,10 +603,10 @@ impl WriteBatch {
                                 sidx.insert(&k, &())?;
                             }
                             meta.insert(id, &p.meta.encode())?;
-                            if p.old_external != p.meta.external_id {
-                                if let Some(k) = &p.old_external {
-                                    ext.remove(k.as_str())?;
-                                }
+                            if p.old_external != p.meta.external_id
+                                && let Some(k) = &p.old_external
+                            {
+                                ext.remove(k.as_str())?;
                             }
                             if let Some(k) = &p.meta.external_id {
                                 ext.insert(k.as_str(), id)?;
@@ -712,7 +727,9 @@ impl WriteBatch {
             let mut events = Vec::new();
             for id in &self.order {
                 let (collection, kind) = match self.slots.get(id) {
-                    Some(Slot::Live(p)) if p.is_new => (p.collection.name.to_string(), ChangeKind::Insert),
+                    Some(Slot::Live(p)) if p.is_new => {
+                        (p.collection.name.to_string(), ChangeKind::Insert)
+                    }
                     Some(Slot::Live(p)) if p.dirty => {
                         (p.collection.name.to_string(), ChangeKind::Update)
                     }

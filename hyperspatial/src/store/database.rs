@@ -11,10 +11,10 @@ use crate::store::{StoreError, check_name};
 use dashmap::DashMap;
 use hyperql::{Record, Value};
 use parking_lot::{Mutex, RwLock};
-use tessera_bridge::Embedder;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tessera_bridge::Embedder;
 use uuid::Uuid;
 
 /// Where an entity lives (the in-memory type index).

@@ -72,7 +72,11 @@ impl Database {
 
     /// The time-series configuration of a collection, if it is one.
     pub fn time_series_of(&self, collection: &str) -> Option<TimeSeriesConfig> {
-        self.collection(collection)?.config.read().time_series.clone()
+        self.collection(collection)?
+            .config
+            .read()
+            .time_series
+            .clone()
     }
 
     /// Rows of a time-series collection with time in `[start, end)`.
@@ -178,9 +182,9 @@ pub(crate) fn to_point(cfg: &TimeSeriesConfig, doc: &Document) -> Result<Point, 
 
 /// The shard a series key lives in.
 pub(crate) fn shard_for(key: &str, shards: usize) -> usize {
-    let h = key
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     (h % shards.max(1) as u64) as usize
 }
 

@@ -22,7 +22,10 @@ pub(crate) fn property(leaves: &[(String, Value)], dim: usize) -> Option<Vec<f64
         .iter()
         .map(|(k, v)| (k.clone(), v.to_string()))
         .collect();
-    let fields: Vec<(&str, &str)> = texts.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let fields: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     pos::property_fingerprint(&fields, dim).ok()
 }
 

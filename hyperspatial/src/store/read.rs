@@ -106,11 +106,7 @@ impl Database {
 
     /// Every entity of a collection (of one entity type when given), shard by shard
     /// in id order. Errors are reported per item.
-    pub fn scan(
-        &self,
-        collection: &str,
-        entity_type: Option<&str>,
-    ) -> Result<Scan, StoreError> {
+    pub fn scan(&self, collection: &str, entity_type: Option<&str>) -> Result<Scan, StoreError> {
         let c = self
             .collection(collection)
             .ok_or_else(|| StoreError::UnknownCollection(collection.to_string()))?;

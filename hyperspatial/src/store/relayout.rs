@@ -55,7 +55,8 @@ impl Database {
         let points = if ids.is_empty() {
             Vec::new()
         } else {
-            layout_graph(ids.len(), &edges, &o).map_err(|e| StoreError::Positioning(e.to_string()))?
+            layout_graph(ids.len(), &edges, &o)
+                .map_err(|e| StoreError::Positioning(e.to_string()))?
         };
         let has_edge: std::collections::HashSet<u32> =
             edges.iter().flat_map(|&(a, b)| [a, b]).collect();

@@ -100,11 +100,15 @@ impl Shard {
     }
 
     /// The vector table of field `name` with dimension `dim` (opened once, then cached).
-    pub(crate) fn vector_table(&self, name: &str, dim: usize) -> Result<DynVectorTable, StoreError> {
-        if let Some(t) = self.vector_tables.read().get(name) {
-            if t.dim() == dim {
-                return Ok(t.clone());
-            }
+    pub(crate) fn vector_table(
+        &self,
+        name: &str,
+        dim: usize,
+    ) -> Result<DynVectorTable, StoreError> {
+        if let Some(t) = self.vector_tables.read().get(name)
+            && t.dim() == dim
+        {
+            return Ok(t.clone());
         }
         let t = DynVectorTable::open(&self.vectors, name, dim)?;
         self.vector_tables

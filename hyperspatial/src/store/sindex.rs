@@ -73,7 +73,11 @@ type Key = (String, Vec<u8>, Uuid);
 
 /// Ids of one shard whose `field` may satisfy `pred` (a superset is fine), or `None`
 /// when the predicate cannot use the index.
-pub(crate) fn lookup(shard: &Shard, field: &str, pred: &Predicate) -> Result<Option<Vec<Uuid>>, StoreError> {
+pub(crate) fn lookup(
+    shard: &Shard,
+    field: &str,
+    pred: &Predicate,
+) -> Result<Option<Vec<Uuid>>, StoreError> {
     let ranges: Vec<(Bound<Key>, Bound<Key>)> = match pred {
         Predicate::Compare { op, value, .. } => {
             let Some(k) = sort_key(value) else {
@@ -84,7 +88,10 @@ pub(crate) fn lookup(shard: &Shard, field: &str, pred: &Predicate) -> Result<Opt
             let class_lo = Bound::Included((field.to_string(), vec![tag], Uuid::nil()));
             let class_hi = Bound::Excluded((field.to_string(), vec![tag + 1], Uuid::nil()));
             vec![match op {
-                CmpOp::Eq => (Bound::Included(at(Uuid::nil())), Bound::Included(at(Uuid::max()))),
+                CmpOp::Eq => (
+                    Bound::Included(at(Uuid::nil())),
+                    Bound::Included(at(Uuid::max())),
+                ),
                 CmpOp::Lt => (class_lo, Bound::Excluded(at(Uuid::nil()))),
                 CmpOp::LtEq => (class_lo, Bound::Included(at(Uuid::max()))),
                 CmpOp::Gt => (Bound::Excluded(at(Uuid::max())), class_hi),
@@ -158,7 +165,13 @@ impl super::Database {
                 }
             }
             if matches!(p, Predicate::IsNull { .. })
-                || matches!(p, Predicate::Compare { op: CmpOp::NotEq, .. })
+                || matches!(
+                    p,
+                    Predicate::Compare {
+                        op: CmpOp::NotEq,
+                        ..
+                    }
+                )
             {
                 continue;
             }

@@ -4,8 +4,8 @@
 
 use super::database::Database;
 use super::shard::Shard;
-use crate::store::StoreError;
 use crate::positioning::Kinematics;
+use crate::store::StoreError;
 use manifold_timeseries::Record;
 use uuid::Uuid;
 

@@ -300,7 +300,9 @@ impl WriteBatch {
         };
         if let Some(k) = &external {
             if k.is_empty() {
-                return Err(StoreError::Invalid("an external id may not be empty".into()));
+                return Err(StoreError::Invalid(
+                    "an external id may not be empty".into(),
+                ));
             }
             if self.external_taken(k, None) {
                 return Err(StoreError::Constraint(format!(
@@ -463,7 +465,9 @@ impl WriteBatch {
     ) -> Result<(), StoreError> {
         check_name(label)?;
         if !weight.is_finite() {
-            return Err(StoreError::Invalid(format!("edge weight {weight} is not finite")));
+            return Err(StoreError::Invalid(format!(
+                "edge weight {weight} is not finite"
+            )));
         }
         for id in [from, to] {
             self.live(id)?;

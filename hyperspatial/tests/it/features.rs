@@ -8,7 +8,8 @@ use std::time::Duration;
 use tessera_bridge::{Embedder, HashingEmbedder};
 
 fn q(e: &Engine<Database>, text: &str) -> hyperql::QueryResult {
-    e.query(text, &Params::new()).unwrap_or_else(|err| panic!("{text}: {err}"))
+    e.query(text, &Params::new())
+        .unwrap_or_else(|err| panic!("{text}: {err}"))
 }
 
 #[test]
@@ -16,7 +17,10 @@ fn embed_function_and_auto_embedding() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(dir.path()).unwrap();
     let e = Engine::new(db.clone());
-    assert!(e.query("SELECT EMBED('hello')", &Params::new()).is_err(), "no embedder yet");
+    assert!(
+        e.query("SELECT EMBED('hello')", &Params::new()).is_err(),
+        "no embedder yet"
+    );
     let hashing = Arc::new(HashingEmbedder::default());
     db.register_embedder(hashing.clone());
     let r = q(&e, "SELECT EMBED('hello world')");
@@ -25,21 +29,50 @@ fn embed_function_and_auto_embedding() {
     let name = hashing.info().name.clone();
     let r = q(&e, &format!("SELECT EMBED('hello world', '{name}')"));
     assert_eq!(r.rows[0][0], Value::Vector(expected.into()));
-    assert!(e.query("SELECT EMBED('x', 'no-such-model')", &Params::new()).is_err());
+    assert!(
+        e.query("SELECT EMBED('x', 'no-such-model')", &Params::new())
+            .is_err()
+    );
 
-    db.define_vector_field("notes", "text_vec", VectorField { dim: 384, metric: VectorMetric::Cosine })
-        .unwrap();
+    db.define_vector_field(
+        "notes",
+        "text_vec",
+        VectorField {
+            dim: 384,
+            metric: VectorMetric::Cosine,
+        },
+    )
+    .unwrap();
     db.define_auto_embed("notes", "text", "text_vec").unwrap();
-    q(&e, "INSERT INTO notes (id, text) VALUES ('a', 'rust storage engines'), ('b', 'baking sourdough bread'), ('c', 'embedded key value stores in rust')");
-    let r = q(&e, "SELECT _key FROM notes ORDER BY SIMILARITY(text_vec, EMBED('rust databases'), 'cosine') DESC LIMIT 1");
+    q(
+        &e,
+        "INSERT INTO notes (id, text) VALUES ('a', 'rust storage engines'), ('b', 'baking sourdough bread'), ('c', 'embedded key value stores in rust')",
+    );
+    let r = q(
+        &e,
+        "SELECT _key FROM notes ORDER BY SIMILARITY(text_vec, EMBED('rust databases'), 'cosine') DESC LIMIT 1",
+    );
     assert!(matches!(&r.rows[0][0], Value::String(s) if &**s == "a" || &**s == "c"));
     // Updating the text re-embeds it.
-    q(&e, "UPDATE notes SET text = 'rust storage engines and databases' WHERE id = 'b'");
+    q(
+        &e,
+        "UPDATE notes SET text = 'rust storage engines and databases' WHERE id = 'b'",
+    );
     let b = db.get(&Value::str("b")).unwrap().unwrap();
-    let want = hashing.embed_one("rust storage engines and databases").unwrap();
+    let want = hashing
+        .embed_one("rust storage engines and databases")
+        .unwrap();
     assert_eq!(b.get("text_vec"), Some(&Value::Vector(want.into())));
     // A wrong dimension is refused when configuring.
-    db.define_vector_field("notes", "small", VectorField { dim: 8, metric: VectorMetric::Cosine }).unwrap();
+    db.define_vector_field(
+        "notes",
+        "small",
+        VectorField {
+            dim: 8,
+            metric: VectorMetric::Cosine,
+        },
+    )
+    .unwrap();
     assert!(db.define_auto_embed("notes", "text", "small").is_err());
 }
 
@@ -48,7 +81,13 @@ fn trajectories_record_position_changes() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(dir.path()).unwrap();
     let mut b = db.batch();
-    let id = b.insert("things", None, hyperql::Document::from_iter([("a".to_string(), Value::Int(1))])).unwrap();
+    let id = b
+        .insert(
+            "things",
+            None,
+            hyperql::Document::from_iter([("a".to_string(), Value::Int(1))]),
+        )
+        .unwrap();
     b.commit().unwrap();
     std::thread::sleep(Duration::from_millis(5));
     let mut b = db.batch();
@@ -76,7 +115,10 @@ fn change_feed_delivers_commits_in_order_and_counts_drops() {
     let kinds: Vec<ChangeKind> = (0..3)
         .map(|_| sub.recv_timeout(Duration::from_secs(1)).unwrap().kind)
         .collect();
-    assert_eq!(kinds, vec![ChangeKind::Insert, ChangeKind::Update, ChangeKind::Delete]);
+    assert_eq!(
+        kinds,
+        vec![ChangeKind::Insert, ChangeKind::Update, ChangeKind::Delete]
+    );
     assert_eq!(small.try_recv().unwrap().kind, ChangeKind::Insert);
     assert!(small.try_recv().is_none());
     assert_eq!(small.lagged(), 2);
@@ -87,14 +129,23 @@ fn alter_drop_field_on_closed_schema_removes_values() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(dir.path()).unwrap();
     let e = Engine::new(db.clone());
-    q(&e, "CREATE SCHEMA items (name String REQUIRED, note String) WITH EXTENSIBILITY Closed");
-    q(&e, "INSERT INTO items (id, name, note) VALUES ('i1', 'x', 'n')");
+    q(
+        &e,
+        "CREATE SCHEMA items (name String REQUIRED, note String) WITH EXTENSIBILITY Closed",
+    );
+    q(
+        &e,
+        "INSERT INTO items (id, name, note) VALUES ('i1', 'x', 'n')",
+    );
     q(&e, "ALTER SCHEMA items DROP FIELD note");
     let r = db.get(&Value::str("i1")).unwrap().unwrap();
     assert!(r.get("note").is_none());
     // CREATE SCHEMA over data that does not fit is refused and changes nothing.
     q(&e, "INSERT INTO loose (id, n) VALUES ('l1', 'text')");
-    assert!(e.query("CREATE SCHEMA loose (n Int)", &Params::new()).is_err());
+    assert!(
+        e.query("CREATE SCHEMA loose (n Int)", &Params::new())
+            .is_err()
+    );
     assert!(db.schema_of("loose").is_none());
 }
 
@@ -107,7 +158,10 @@ fn crash_child() {
     };
     let db = Database::open(&dir).unwrap();
     let e = Engine::new(db.clone());
-    q(&e, "INSERT INTO users (id, name) VALUES ('a', 'A'), ('b', 'B')");
+    q(
+        &e,
+        "INSERT INTO users (id, name) VALUES ('a', 'A'), ('b', 'B')",
+    );
     q(&e, "RELATE 'a' -[:knows]-> 'b'");
     std::process::abort();
 }
@@ -116,7 +170,12 @@ fn crash_child() {
 fn committed_batches_survive_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["features::crash_child", "--exact", "--test-threads=1", "--nocapture"])
+        .args([
+            "features::crash_child",
+            "--exact",
+            "--test-threads=1",
+            "--nocapture",
+        ])
         .env("HYPERSPATIAL_CRASH_DIR", dir.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -125,9 +184,18 @@ fn committed_batches_survive_a_crash() {
     assert!(!status.success(), "the child aborts");
     let db = Database::open(dir.path()).unwrap();
     let e = Engine::new(db.clone());
-    let r = q(&e, "SELECT b.name FROM users TRAVERSE (a)-[:knows]->(b) WHERE a._key = 'a'");
+    let r = q(
+        &e,
+        "SELECT b.name FROM users TRAVERSE (a)-[:knows]->(b) WHERE a._key = 'a'",
+    );
     assert_eq!(r.rows, vec![vec![Value::str("B")]]);
-    assert!(db.get(&Value::str("a")).unwrap().unwrap().get("position").is_some());
+    assert!(
+        db.get(&Value::str("a"))
+            .unwrap()
+            .unwrap()
+            .get("position")
+            .is_some()
+    );
 }
 
 #[test]
@@ -139,13 +207,17 @@ fn relayout_places_a_tree_so_parents_are_nearer_than_strangers() {
     let mut kids = Vec::new();
     for _ in 0..4 {
         let k = b.insert("t", None, hyperql::Document::default()).unwrap();
-        b.relate(root, "child", k, 1.0, hyperql::Document::default()).unwrap();
+        b.relate(root, "child", k, 1.0, hyperql::Document::default())
+            .unwrap();
         let g = b.insert("t", None, hyperql::Document::default()).unwrap();
-        b.relate(k, "child", g, 1.0, hyperql::Document::default()).unwrap();
+        b.relate(k, "child", g, 1.0, hyperql::Document::default())
+            .unwrap();
         kids.push((k, g));
     }
     b.commit().unwrap();
-    let report = db.relayout(&hyperspatial::positioning::GraphLayout::default()).unwrap();
+    let report = db
+        .relayout(&hyperspatial::positioning::GraphLayout::default())
+        .unwrap();
     assert_eq!((report.entities, report.edges), (9, 8));
     let h = hyperspatial::Hyperboloid::default();
     let g = |id| db.placement(id).unwrap().unwrap().graph.unwrap();
@@ -170,8 +242,15 @@ fn indexed_fields_answer_like_a_scan() {
     let e = Engine::new(db.clone());
     for i in 0..60 {
         let city = ["oslo", "rome", "lima"][i % 3];
-        let age = if i % 7 == 0 { "NULL".to_string() } else { (i % 40).to_string() };
-        q(&e, &format!("INSERT INTO people (n, city, age) VALUES ({i}, '{city}', {age})"));
+        let age = if i % 7 == 0 {
+            "NULL".to_string()
+        } else {
+            (i % 40).to_string()
+        };
+        q(
+            &e,
+            &format!("INSERT INTO people (n, city, age) VALUES ({i}, '{city}', {age})"),
+        );
     }
     let queries = [
         "SELECT n FROM people WHERE city = 'rome' ORDER BY n",
@@ -183,7 +262,10 @@ fn indexed_fields_answer_like_a_scan() {
     ];
     let before: Vec<_> = queries.iter().map(|t| q(&e, t).rows).collect();
     // Declaring the index over existing data fills it; answers do not change.
-    q(&e, "CREATE SCHEMA people (n Int, city String INDEXED, age Int INDEXED)");
+    q(
+        &e,
+        "CREATE SCHEMA people (n Int, city String INDEXED, age Int INDEXED)",
+    );
     let after: Vec<_> = queries.iter().map(|t| q(&e, t).rows).collect();
     assert_eq!(before, after);
     // Updates and deletes keep the index right.
@@ -194,5 +276,8 @@ fn indexed_fields_answer_like_a_scan() {
     let oslo = q(&e, "SELECT n FROM people WHERE city = 'oslo'").rows;
     assert!(oslo.contains(&vec![Value::Int(1)]));
     q(&e, "DROP SCHEMA people");
-    assert_eq!(q(&e, "SELECT COUNT(*) FROM people WHERE city = 'oslo'").rows, vec![vec![Value::Int(21)]]);
+    assert_eq!(
+        q(&e, "SELECT COUNT(*) FROM people WHERE city = 'oslo'").rows,
+        vec![vec![Value::Int(21)]]
+    );
 }

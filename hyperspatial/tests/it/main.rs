@@ -5,10 +5,10 @@
 
 mod cascade;
 mod data;
+mod features;
 mod geometry;
+mod hql;
 mod index;
 mod positioning;
 mod snapshot;
-mod hql;
 mod store;
-mod features;
