@@ -1,5 +1,20 @@
-//! Hyperbolic geometry and approximate nearest-neighbour search.
+//! hyperspatial: a database that places entities in hyperbolic space.
 //!
+//! - [`Database`]: a directory of collections; each collection is one or more
+//!   manifold files (shards) with column families for entities, properties (nested
+//!   documents stored as dotted-path leaves), edges (manifold-graph), named vectors
+//!   (manifold-vectors), positions, trajectories and time series
+//!   (manifold-timeseries). Writes go through a [`WriteBatch`]: checked against
+//!   declared schemas, cascaded fields propagated, entities placed in hyperbolic
+//!   space, then committed per shard. An in-memory type index, LRU entity and
+//!   property caches, secondary indexes on `INDEXED` fields, a change feed.
+//! - [`positioning`]: every entity's place in hyperbolic space (graph, embedding and
+//!   property components, weighted), incremental placement and full re-layout,
+//!   trajectories; the reconstruction metric (mean rank, MAP).
+//! - [`cascade`]: schema-declared aggregate fields kept up to date on every write.
+//! - HyperQL: `impl hyperql::DataSource for Database` (k-NN on HNSW, `NEAR` on the
+//!   position index, `TRAVERSE` on the graph tables, time ranges on time series,
+//!   transactional writes) plus `HYPERBOLIC_DISTANCE`, `COMBINED_DISTANCE`, `EMBED`.
 //! - [`geometry`](crate::Hyperboloid): the hyperboloid model in f64 (distances,
 //!   exp/log maps, parallel transport, Frechet mean), conversions to the Poincare
 //!   ball and the Klein disk, and SIMD f32 distance kernels.
@@ -7,8 +22,23 @@
 //!   Poincare) with parallel builds, concurrent inserts and searches, deletes,
 //!   filtered search, optional i8 quantization and rkyv snapshots.
 //!
-//! What it is not (yet): storage, a query language or a server; those live in
-//! other parts of the crate or other crates.
+//! ```
+//! use hyperql::{Engine, Params, Value};
+//! # let dir = tempfile::tempdir().unwrap();
+//! let db = hyperspatial::Database::open(dir.path())?;
+//! let engine = Engine::new(db.clone());
+//! engine.query("INSERT INTO users (id, name) VALUES ('ada', 'Ada'), ('bob', 'Bob')", &Params::new())?;
+//! engine.query("RELATE 'ada' -[:knows]-> 'bob'", &Params::new())?;
+//! let r = engine.query(
+//!     "SELECT f.name FROM users TRAVERSE (u)-[:knows]->(f) WHERE u._key = 'ada'",
+//!     &Params::new(),
+//! )?;
+//! assert_eq!(r.rows, vec![vec![Value::str("Bob")]]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! What it is not (yet): a server or a command-line tool (they come with the
+//! `hyperspatial` binary), or a distributed database.
 
 pub mod cascade;
 pub mod cli;
@@ -31,6 +61,6 @@ pub use index::{
     SNAPSHOT_TABLE,
 };
 pub use kernels::{dot as dot_f32, l2sq as l2sq_f32, minkowski_dot as minkowski_dot_f32};
-pub use schema::{SchemaViolation, type_accepts, validate as validate_document};
 pub use query::{CombinedDistance, Embed, HyperbolicDistance};
+pub use schema::{SchemaViolation, type_accepts, validate as validate_document};
 pub use store::*;

@@ -1,7 +1,8 @@
 //! HyperQL over the store: `impl hyperql::DataSource for Database`.
 //!
 //! - `scan` applies every filter itself; `id = x` and `id IN (..)` (UUIDs or external
-//!   ids) become point reads through the entity cache instead of a scan; the entity
+//!   ids) become point reads through the entity cache instead of a scan; a filter on
+//!   a field the schema declares `INDEXED` reads its secondary index; the entity
 //!   type of `FROM c.Type` is checked on metadata; `limit` stops the scan early.
 //! - `knn` answers from the HNSW index of a vector field (under the metric the field
 //!   was declared with) or, for `position`, from the hyperbolic position index;
@@ -9,6 +10,8 @@
 //! - `near` (`NEAR .. WITHIN`, `DISTANCE FROM`) searches the position index with a
 //!   growing k until the radius is passed.
 //! - `traverse` reads adjacency from the graph tables.
+//! - Time-series collections (see `store::measures`) are read from manifold-timeseries;
+//!   `time_range` reads only the requested range of each series.
 //! - Writes run in a [`WriteBatch`]: a statement that fails changes nothing.
 //! - Functions: `HYPERBOLIC_DISTANCE(a, b)` on hyperboloid coordinates (also the
 //!   source's geometric distance), `COMBINED_DISTANCE(id_a, id_b)` (the weighted
@@ -20,8 +23,8 @@ mod txn;
 use crate::store::{Database, StoreError, VectorMetric, fields};
 use hyperql::{
     Capabilities, CmpOp, DataSource, EdgeRecord, KnnRequest, NearRequest, Predicate, Record,
-    ScalarFunction, ScanRequest, ScanResponse, Schema, Scored, SourceError, Transaction,
-    TraverseRequest, Value, VectorIndex,
+    ScalarFunction, ScanRequest, ScanResponse, Schema, Scored, SourceError, TimeRangeRequest,
+    TimeSeries, Transaction, TraverseRequest, Value, VectorIndex,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -41,12 +44,55 @@ impl From<StoreError> for SourceError {
     }
 }
 
+/// A time-range request as a plain scan with the range as filters.
+fn with_time_filters(req: &TimeRangeRequest) -> ScanRequest {
+    let mut scan = req.scan.clone();
+    let path = vec![req.time_field.clone()];
+    if let Some(s) = req.start {
+        scan.filters.push(Predicate::Compare {
+            path: path.clone(),
+            op: CmpOp::GtEq,
+            value: Value::Timestamp(s),
+        });
+    }
+    if let Some(e) = req.end {
+        scan.filters.push(Predicate::Compare {
+            path,
+            op: CmpOp::Lt,
+            value: Value::Timestamp(e),
+        });
+    }
+    scan
+}
+
+impl Database {
+    /// Rows of a time-series collection in `[start, end)` passing `req`'s filters.
+    fn time_scan(
+        &self,
+        req: &ScanRequest,
+        start: Option<i64>,
+        end: Option<i64>,
+    ) -> Result<ScanResponse<'_>, SourceError> {
+        let rows = self.time_rows(&req.collection, start, end)?;
+        let filters = req.filters.clone();
+        let limit = req.limit.unwrap_or(usize::MAX);
+        let records = rows
+            .into_iter()
+            .filter(move |r| filters.iter().all(|p| p.matches(r)))
+            .take(limit)
+            .map(Ok);
+        Ok(ScanResponse {
+            records: Box::new(records),
+            unapplied: Vec::new(),
+        })
+    }
+}
+
 /// The ids a filter list pins down (`id = x`, `id IN (..)`, `_key = x`), if any.
 fn pinned_ids(db: &Database, filters: &[Predicate]) -> Option<(usize, Vec<Uuid>)> {
     for (i, p) in filters.iter().enumerate() {
-        let is_id = |path: &[String]| {
-            path.len() == 1 && (path[0] == fields::ID || path[0] == fields::KEY)
-        };
+        let is_id =
+            |path: &[String]| path.len() == 1 && (path[0] == fields::ID || path[0] == fields::KEY);
         match p {
             Predicate::Compare {
                 path,
@@ -75,8 +121,15 @@ fn in_collection(db: &Database, id: Uuid, collection: &str) -> bool {
 impl DataSource for Database {
     fn capabilities(&self) -> Capabilities {
         let mut vector_indexes = Vec::new();
+        let mut time_series = Vec::new();
         for name in self.collections() {
             if let Some(cfg) = self.collection_config(&name) {
+                if let Some(ts) = &cfg.time_series {
+                    time_series.push(TimeSeries {
+                        collection: name.clone(),
+                        time_field: ts.time_field.clone(),
+                    });
+                }
                 for (field, vf) in &cfg.vectors {
                     vector_indexes.push(VectorIndex {
                         collection: name.clone(),
@@ -94,7 +147,7 @@ impl DataSource for Database {
             knn_prefilter: true,
             geo_near: true,
             traverse: true,
-            time_series: Vec::new(),
+            time_series,
             transactions: true,
         }
     }
@@ -115,6 +168,9 @@ impl DataSource for Database {
     fn scan(&self, req: &ScanRequest) -> Result<ScanResponse<'_>, SourceError> {
         if self.collection(&req.collection).is_none() {
             return Err(SourceError::UnknownCollection(req.collection.clone()));
+        }
+        if self.time_series_of(&req.collection).is_some() {
+            return self.time_scan(req, None, None);
         }
         let filters = req.filters.clone();
         let entity = req.entity.clone();
@@ -146,6 +202,25 @@ impl DataSource for Database {
                 unapplied: Vec::new(),
             });
         }
+        if let Some(ids) = self.index_candidates(&req.collection, &filters)? {
+            // An index narrows the candidates; every filter is still applied.
+            let mut out = Vec::new();
+            for id in ids {
+                if out.len() >= limit {
+                    break;
+                }
+                if let Some(r) = self.get_entity(id)?
+                    && type_ok(&r, entity.as_deref())
+                    && filters.iter().all(|p| p.matches(&r))
+                {
+                    out.push(Ok(r));
+                }
+            }
+            return Ok(ScanResponse {
+                records: Box::new(out.into_iter()),
+                unapplied: Vec::new(),
+            });
+        }
         let scan = Database::scan(self, &req.collection, entity.as_deref())?;
         let records = scan
             .filter(move |r| match r {
@@ -158,6 +233,13 @@ impl DataSource for Database {
             records: Box::new(records),
             unapplied: Vec::new(),
         })
+    }
+
+    fn time_range(&self, req: &TimeRangeRequest) -> Result<ScanResponse<'_>, SourceError> {
+        if self.time_series_of(&req.scan.collection).is_none() {
+            return DataSource::scan(self, &with_time_filters(req));
+        }
+        self.time_scan(&req.scan, req.start, req.end)
     }
 
     fn get(&self, collection: Option<&str>, ids: &[Value]) -> Result<Vec<Record>, SourceError> {
@@ -205,7 +287,9 @@ impl DataSource for Database {
             ))?;
             let declared = c.config.read().vectors.get(&req.field).map(|v| v.metric);
             if declared != VectorMetric::parse(&req.metric) {
-                return Err(SourceError::Unsupported("k-NN under another metric than the index's"));
+                return Err(SourceError::Unsupported(
+                    "k-NN under another metric than the index's",
+                ));
             }
             idx.search(&req.query, req.k, None, &keep)?
         };
@@ -223,7 +307,9 @@ impl DataSource for Database {
 
     fn near(&self, req: &NearRequest) -> Result<Vec<Scored>, SourceError> {
         if req.field != fields::POSITION {
-            return Err(SourceError::Unsupported("NEAR on a field other than `position`"));
+            return Err(SourceError::Unsupported(
+                "NEAR on a field other than `position`",
+            ));
         }
         let c = self
             .collection(&req.collection)

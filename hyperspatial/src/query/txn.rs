@@ -52,7 +52,10 @@ impl Transaction for Tx {
         let weight = match props.shift_remove("weight") {
             None | Some(Value::Null) => 1.0,
             Some(w) => w.as_f64().ok_or_else(|| {
-                SourceError::Constraint(format!("edge weight must be a number, not {}", w.type_name()))
+                SourceError::Constraint(format!(
+                    "edge weight must be a number, not {}",
+                    w.type_name()
+                ))
             })? as f32,
         };
         props.shift_remove("active");

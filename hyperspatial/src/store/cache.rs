@@ -23,7 +23,11 @@ impl CacheStats {
     /// `hits / (hits + misses)`, 0 before any lookup.
     pub fn hit_rate(&self) -> f64 {
         let n = self.hits + self.misses;
-        if n == 0 { 0.0 } else { self.hits as f64 / n as f64 }
+        if n == 0 {
+            0.0
+        } else {
+            self.hits as f64 / n as f64
+        }
     }
 }
 
@@ -55,9 +59,15 @@ impl<K: Hash + Eq, V: Clone> Cache<K, V> {
         found
     }
 
-    pub(crate) fn put(&self, k: K, v: V) {
+    /// Inserts only if `still_valid()` holds, checked under the cache's lock: a
+    /// reader passes "no commit happened since I started reading", so a value read
+    /// before a commit can never land in the cache after that commit evicted it.
+    pub(crate) fn put_if(&self, k: K, v: V, still_valid: impl FnOnce() -> bool) {
         if let Some(m) = &self.map {
-            m.lock().put(k, v);
+            let mut m = m.lock();
+            if still_valid() {
+                m.put(k, v);
+            }
         }
     }
 

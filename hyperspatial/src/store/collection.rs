@@ -45,6 +45,9 @@ pub struct CollectionConfig {
     /// Auto-embedding rules.
     #[serde(default)]
     pub auto_embed: Vec<AutoEmbed>,
+    /// Set when the collection is a time series (see `measures`).
+    #[serde(default)]
+    pub time_series: Option<super::measures::TimeSeriesConfig>,
 }
 
 pub(crate) struct Collection {
@@ -82,6 +85,7 @@ impl Collection {
                     shards: default_shards.max(1),
                     vectors: BTreeMap::new(),
                     auto_embed: Vec::new(),
+                    time_series: None,
                 };
                 first.system_put(CONFIG, CONFIG_KEY, Some(&config_bytes(&c)?))?;
                 c
@@ -186,8 +190,13 @@ impl Collection {
                 }
             }
         }
-        self.positions =
-            VectorIndex::restore(IndexKind::Position, position_dim, &sys, POSITION_INDEX, points)?;
+        self.positions = VectorIndex::restore(
+            IndexKind::Position,
+            position_dim,
+            &sys,
+            POSITION_INDEX,
+            points,
+        )?;
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ use super::feed::ChangeKind;
 use super::place;
 use super::placement::Placement;
 use super::shard::{EDGE_PROPS, EXTERNAL, META, POS, PROPS};
+use super::sindex::{INDEX, sort_key};
 use super::write::{EdgeChange, Pending, SchemaOp, Slot, WriteBatch, WriteSummary};
 use crate::cascade::{CascadeError, CascadeView, Change, EdgeDirection, propagate, recompute_all};
 use crate::store::{StoreError, VectorField, VectorMetric};
@@ -40,7 +41,11 @@ impl CascadeView for View<'_> {
         };
         if b.db.loc(id).is_some() {
             for e in b.db.edges(id, stored_dir, Some(label)).map_err(view_err)? {
-                set.insert(if dir == EdgeDirection::Outgoing { e.to } else { e.from });
+                set.insert(if dir == EdgeDirection::Outgoing {
+                    e.to
+                } else {
+                    e.from
+                });
             }
         }
         for c in &b.edges {
@@ -123,7 +128,7 @@ impl WriteBatch {
             };
             for r in db.scan(&c.name, None)? {
                 let r = r?;
-                let id = r.get("id").and_then(|v| uuid_of(v));
+                let id = r.get("id").and_then(uuid_of);
                 if id.is_some_and(|u| self.slots.contains_key(&u)) {
                     continue;
                 }
@@ -141,6 +146,9 @@ impl WriteBatch {
             let Some(Slot::Live(p)) = self.slots.get_mut(&id) else {
                 continue;
             };
+            if !p.dirty {
+                continue;
+            }
             if let Some(s) = schema_of(&p.collection) {
                 crate::schema::coerce(&s, &mut p.doc);
                 crate::schema::validate(&s, &p.doc)
@@ -180,10 +188,38 @@ impl WriteBatch {
                     p.doc.insert(w.field.clone(), w.value);
                 }
                 p.meta.updated_us = now;
+                p.dirty = true;
             }
         }
         let placements = self.place()?;
-        let summary = self.write(placements, derived_count)?;
+        let mut indexed: HashMap<String, Vec<String>> = HashMap::new();
+        for slot in self.slots.values() {
+            let c = match slot {
+                Slot::Live(p) => &p.collection,
+                Slot::Deleted { collection, .. } => collection,
+            };
+            if !indexed.contains_key(&*c.name) {
+                let s = schema_of(c);
+                indexed.insert(
+                    c.name.to_string(),
+                    super::sindex::indexed_fields(s.as_ref()),
+                );
+            }
+        }
+        let points = std::mem::take(&mut self.points);
+        let summary = self.write(placements, derived_count, &indexed)?;
+        let mut by_collection: BTreeMap<String, (Arc<Collection>, Vec<super::measures::Point>)> =
+            BTreeMap::new();
+        for (c, p) in points {
+            by_collection
+                .entry(c.name.to_string())
+                .or_insert_with(|| (c.clone(), Vec::new()))
+                .1
+                .push(p);
+        }
+        for (c, pts) in by_collection.values() {
+            super::measures::append(c, pts)?;
+        }
         // Publish the new schemas and cascade rules.
         for (name, s) in schemas {
             if let Some(c) = db.collection(&name) {
@@ -217,6 +253,16 @@ impl WriteBatch {
                     cascades
                         .set_schema(&s)
                         .map_err(|e| StoreError::Constraint(e.to_string()))?;
+                    let before = super::sindex::indexed_fields(old.as_ref());
+                    let after = super::sindex::indexed_fields(Some(&s));
+                    self.unindexed
+                        .entry(s.name.clone())
+                        .or_default()
+                        .extend(before.iter().filter(|f| !after.contains(f)).cloned());
+                    if after.iter().any(|f| !before.contains(f)) {
+                        // Rewriting every entity of the collection fills the new index.
+                        self.touch_all(&c)?;
+                    }
                     if let Some(old) = &old
                         && s.closed
                     {
@@ -232,13 +278,39 @@ impl WriteBatch {
                 }
                 SchemaOp::Drop(n) => {
                     cascades.remove_collection(&n);
-                    if self.db.collection(&n).is_some() {
+                    if let Some(c) = self.db.collection(&n) {
+                        let before = match out.get(&n) {
+                            Some(o) => o.clone(),
+                            None => c.schema.read().clone(),
+                        };
+                        self.unindexed
+                            .entry(n.clone())
+                            .or_default()
+                            .extend(super::sindex::indexed_fields(before.as_ref()));
                         out.insert(n, None);
                     }
                 }
             }
         }
         Ok((out, recompute))
+    }
+
+    /// Loads every entity of `c` into the batch, so the commit rewrites it.
+    fn touch_all(&mut self, c: &Collection) -> Result<(), StoreError> {
+        let ids: Vec<Uuid> = self
+            .db
+            .inner
+            .locs
+            .iter()
+            .filter(|e| e.value().collection == c.name)
+            .map(|e| *e.key())
+            .collect();
+        for id in ids {
+            if let Some(Slot::Live(p)) = self.slot(id)? {
+                p.dirty = true;
+            }
+        }
+        Ok(())
     }
 
     fn drop_field_values(&mut self, c: &Collection, fields: &[String]) -> Result<(), StoreError> {
@@ -281,7 +353,12 @@ impl WriteBatch {
                 continue;
             };
             for rule in &p.collection.config.read().auto_embed {
-                let top = rule.source.split('.').next().unwrap_or_default().to_string();
+                let top = rule
+                    .source
+                    .split('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
                 if !p.is_new && !written.contains(&(*id, top)) {
                     continue;
                 }
@@ -294,7 +371,9 @@ impl WriteBatch {
             return Ok(());
         }
         let e = self.db.embedder(None).ok_or_else(|| {
-            StoreError::Embedding("auto-embedding is configured but no embedder is registered".into())
+            StoreError::Embedding(
+                "auto-embedding is configured but no embedder is registered".into(),
+            )
         })?;
         let texts: Vec<&str> = jobs.iter().map(|j| j.2.as_str()).collect();
         let vectors = e
@@ -315,9 +394,8 @@ impl WriteBatch {
         let dim = o.position_dim;
         let mut out: HashMap<Uuid, Placement> = HashMap::new();
         let load = |id: Uuid, out: &mut HashMap<Uuid, Placement>| -> Result<(), StoreError> {
-            if !out.contains_key(&id) {
-                let p = db.placement(id)?.unwrap_or_default();
-                out.insert(id, p);
+            if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id) {
+                e.insert(db.placement(id)?.unwrap_or_default());
             }
             Ok(())
         };
@@ -325,16 +403,21 @@ impl WriteBatch {
             let Some(Slot::Live(p)) = self.slots.get(id) else {
                 continue;
             };
+            if !p.dirty {
+                continue;
+            }
             load(*id, &mut out)?;
             let vectors = p.collection.config.read().vectors.clone();
             let leaves: Vec<(String, Value)> = super::paths::flatten(&p.doc)?
                 .into_iter()
                 .filter(|(k, _)| !vectors.contains_key(k))
                 .collect();
-            let emb = vectors.keys().find_map(|k| match super::paths::get_path(&p.doc, k) {
-                Some(Value::Vector(v)) => Some(v.clone()),
-                _ => None,
-            });
+            let emb = vectors
+                .keys()
+                .find_map(|k| match super::paths::get_path(&p.doc, k) {
+                    Some(Value::Vector(v)) => Some(v.clone()),
+                    _ => None,
+                });
             if let Some(pl) = out.get_mut(id) {
                 pl.property = place::property(&leaves, dim);
                 pl.embedding = emb.and_then(|v| place::embedding(&v, dim));
@@ -355,11 +438,17 @@ impl WriteBatch {
             let g_to = out.get(to).and_then(|p| p.graph.clone());
             match (g_from, g_to) {
                 (Some(_), Some(_)) => {}
-                (None, Some(t)) => set_graph(&mut out, *from, place::near(&t, *from, dim)),
-                (Some(f), None) => set_graph(&mut out, *to, place::near(&f, *to, dim)),
+                (None, Some(t)) => {
+                    let sib = self.siblings(*to, &out)?;
+                    set_graph(&mut out, *from, place::near(&t, &sib));
+                }
+                (Some(f), None) => {
+                    let sib = self.siblings(*from, &out)?;
+                    set_graph(&mut out, *to, place::near(&f, &sib));
+                }
                 (None, None) => {
                     let root = place::root(*to, dim);
-                    let child = root.as_ref().and_then(|r| place::near(r, *from, dim));
+                    let child = root.as_ref().and_then(|r| place::near(r, &[]));
                     set_graph(&mut out, *to, root);
                     set_graph(&mut out, *from, child);
                 }
@@ -371,11 +460,47 @@ impl WriteBatch {
         Ok(out)
     }
 
+    /// Graph components of the placed neighbours of `anchor` (at most 64), so a new
+    /// neighbour can be placed away from them.
+    fn siblings(
+        &self,
+        anchor: Uuid,
+        fresh: &HashMap<Uuid, Placement>,
+    ) -> Result<Vec<Vec<f64>>, StoreError> {
+        let mut ids: Vec<Uuid> = Vec::new();
+        if self.db.loc(anchor).is_some() {
+            for e in self.db.edges(anchor, Direction::Both, None)? {
+                ids.push(if e.from == anchor { e.to } else { e.from });
+            }
+        }
+        for e in &self.edges {
+            if let EdgeChange::Added { from, to, .. } = e {
+                if *from == anchor {
+                    ids.push(*to);
+                } else if *to == anchor {
+                    ids.push(*from);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Vec::new();
+        for id in ids.into_iter().take(64) {
+            let g = match fresh.get(&id) {
+                Some(p) => p.graph.clone(),
+                None => self.db.placement(id)?.and_then(|p| p.graph),
+            };
+            out.extend(g);
+        }
+        Ok(out)
+    }
+
     /// Writes everything, one transaction per shard, then publishes to memory.
     fn write(
         self,
         mut placements: HashMap<Uuid, Placement>,
         derived: usize,
+        indexed: &HashMap<String, Vec<String>>,
     ) -> Result<WriteSummary, StoreError> {
         let db = self.db.clone();
         let mut summary = WriteSummary {
@@ -385,8 +510,8 @@ impl WriteBatch {
         };
         // Group by (collection, shard).
         type Key = (Arc<str>, usize);
-        let mut groups: BTreeMap<Key, (Arc<Collection>, Vec<Uuid>, Vec<EdgeChange>)> =
-            BTreeMap::new();
+        type Group = (Arc<Collection>, Vec<Uuid>, Vec<EdgeChange>);
+        let mut groups: BTreeMap<Key, Group> = BTreeMap::new();
         let home = |id: Uuid| -> Option<(Arc<Collection>, usize)> {
             match self.slots.get(&id) {
                 Some(Slot::Live(p)) => Some((p.collection.clone(), p.collection.shard_of(id))),
@@ -423,6 +548,15 @@ impl WriteBatch {
                     .push(e.clone());
             }
         }
+        for name in self.unindexed.keys() {
+            if let Some(c) = db.collection(name) {
+                for n in 0..c.shards.len() {
+                    groups
+                        .entry((c.name.clone(), n))
+                        .or_insert_with(|| (c.clone(), Vec::new(), Vec::new()));
+                }
+            }
+        }
         let mut touched_shards = Vec::new();
         for ((_, s), (c, ids, edges)) in &groups {
             let shard = &c.shards[*s];
@@ -441,18 +575,38 @@ impl WriteBatch {
                 let mut props = tx.open_table_in(&shard.properties, PROPS)?;
                 let mut pos = tx.open_table_in(&shard.positions, POS)?;
                 let mut eprops = tx.open_table_in(&shard.edges, EDGE_PROPS)?;
+                let mut sidx = tx.open_table_in(&shard.properties, INDEX)?;
+                for f in self.unindexed.get(&*c.name).into_iter().flatten() {
+                    sidx.remove_prefix(f.as_str())?;
+                }
+                let fields: &[String] = indexed.get(&*c.name).map_or(&[], Vec::as_slice);
+                let index_entries = |doc: Option<&hyperql::Document>, id: Uuid| {
+                    fields
+                        .iter()
+                        .filter_map(|f| {
+                            let v = doc?.get(f)?;
+                            Some((f.clone(), sort_key(v)?, id))
+                        })
+                        .collect::<Vec<_>>()
+                };
                 let mut vwriters = Vec::new();
                 for (field, t) in &vws {
                     vwriters.push((field.clone(), t.writer(&tx)?));
                 }
                 for id in ids {
                     match self.slots.get(id) {
-                        Some(Slot::Live(p)) => {
+                        Some(Slot::Live(p)) if p.dirty => {
+                            for k in index_entries(p.stored_doc.as_deref(), *id) {
+                                sidx.remove(&k)?;
+                            }
+                            for k in index_entries(Some(&p.doc), *id) {
+                                sidx.insert(&k, &())?;
+                            }
                             meta.insert(id, &p.meta.encode())?;
-                            if p.old_external != p.meta.external_id {
-                                if let Some(k) = &p.old_external {
-                                    ext.remove(k.as_str())?;
-                                }
+                            if p.old_external != p.meta.external_id
+                                && let Some(k) = &p.old_external
+                            {
+                                ext.remove(k.as_str())?;
                             }
                             if let Some(k) = &p.meta.external_id {
                                 ext.insert(k.as_str(), id)?;
@@ -473,7 +627,14 @@ impl WriteBatch {
                                 }
                             }
                         }
-                        Some(Slot::Deleted { meta: m, .. }) => {
+                        Some(Slot::Deleted {
+                            meta: m,
+                            stored_doc,
+                            ..
+                        }) => {
+                            for k in index_entries(stored_doc.as_deref(), *id) {
+                                sidx.remove(&k)?;
+                            }
                             meta.remove(id)?;
                             if let Some(k) = &m.external_id {
                                 ext.remove(k.as_str())?;
@@ -484,7 +645,7 @@ impl WriteBatch {
                                 w.remove(*id)?;
                             }
                         }
-                        None => {}
+                        _ => {}
                     }
                     if let Some(p) = placements.get(id)
                         && !matches!(self.slots.get(id), Some(Slot::Deleted { .. }))
@@ -526,11 +687,17 @@ impl WriteBatch {
         for (c, s) in &touched_shards {
             c.shards[*s].db.sync()?;
         }
-        // Publish to memory: type index, external ids, caches, indexes.
+        // Publish to memory: type index, external ids, caches, indexes. The epoch
+        // moves first, so no read that started before this commit can cache what it
+        // read (see `Cache::put_if`).
         let inner = &db.inner;
+        inner
+            .cache_epoch
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         for id in &self.order {
             inner.entity_cache.remove(id);
             match self.slots.get(id) {
+                Some(Slot::Live(p)) if !p.dirty => {}
                 Some(Slot::Live(p)) => {
                     publish_live(&db, *id, p)?;
                     if p.is_new {
@@ -539,7 +706,9 @@ impl WriteBatch {
                         summary.updated.push(*id);
                     }
                 }
-                Some(Slot::Deleted { collection, meta }) => {
+                Some(Slot::Deleted {
+                    collection, meta, ..
+                }) => {
                     inner.locs.remove(id);
                     if let Some(k) = &meta.external_id {
                         inner.external.remove_if(k, |_, u| u == id);
@@ -558,12 +727,16 @@ impl WriteBatch {
             let mut events = Vec::new();
             for id in &self.order {
                 let (collection, kind) = match self.slots.get(id) {
-                    Some(Slot::Live(p)) if p.is_new => (p.collection.name.to_string(), ChangeKind::Insert),
-                    Some(Slot::Live(p)) => (p.collection.name.to_string(), ChangeKind::Update),
+                    Some(Slot::Live(p)) if p.is_new => {
+                        (p.collection.name.to_string(), ChangeKind::Insert)
+                    }
+                    Some(Slot::Live(p)) if p.dirty => {
+                        (p.collection.name.to_string(), ChangeKind::Update)
+                    }
                     Some(Slot::Deleted { collection, .. }) => {
                         (collection.name.to_string(), ChangeKind::Delete)
                     }
-                    None => continue,
+                    _ => continue,
                 };
                 let record = match kind {
                     ChangeKind::Delete => None,

@@ -1,6 +1,6 @@
 //! Options of a database.
 
-use super::place::Weights;
+use crate::positioning::Weights;
 
 /// How a database is opened.
 #[derive(Clone, Debug)]

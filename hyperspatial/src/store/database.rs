@@ -11,10 +11,10 @@ use crate::store::{StoreError, check_name};
 use dashmap::DashMap;
 use hyperql::{Record, Value};
 use parking_lot::{Mutex, RwLock};
-use tessera_bridge::Embedder;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tessera_bridge::Embedder;
 use uuid::Uuid;
 
 /// Where an entity lives (the in-memory type index).
@@ -53,6 +53,8 @@ pub(crate) struct Inner {
     /// cascades and positions always see a consistent committed state.
     pub(crate) commit_lock: Mutex<()>,
     pub(crate) commits: std::sync::atomic::AtomicU64,
+    /// Bumped by every commit before it evicts cache entries (see `Cache::put_if`).
+    pub(crate) cache_epoch: std::sync::atomic::AtomicU64,
     /// Registered embedders; the first is the default of `EMBED()`.
     pub(crate) embedders: RwLock<Vec<Arc<dyn Embedder>>>,
     /// The change feed.
@@ -99,6 +101,7 @@ impl Database {
             cascades: RwLock::new(CascadeSet::default()),
             commit_lock: Mutex::new(()),
             commits: std::sync::atomic::AtomicU64::new(0),
+            cache_epoch: std::sync::atomic::AtomicU64::new(0),
             embedders: RwLock::new(Vec::new()),
             create_lock: Mutex::new(()),
             feed: super::feed::Feed::default(),
@@ -188,6 +191,11 @@ impl Database {
     /// Names of all collections, sorted.
     pub fn collections(&self) -> Vec<String> {
         self.inner.collections.read().keys().cloned().collect()
+    }
+
+    /// The declared schema of a collection, if it has one.
+    pub fn schema_of(&self, name: &str) -> Option<hyperql::Schema> {
+        self.collection(name).and_then(|c| c.schema.read().clone())
     }
 
     /// The configuration of a collection.
@@ -308,6 +316,13 @@ impl Database {
         Uuid::parse_str(s)
             .ok()
             .filter(|u| self.inner.locs.contains_key(u))
+    }
+
+    /// The cache epoch (see `Cache::put_if`).
+    pub(crate) fn epoch(&self) -> u64 {
+        self.inner
+            .cache_epoch
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Where an entity lives.

@@ -51,10 +51,9 @@ fn read_edges(
     let rtx = shard.edges.begin_read()?;
     let props = rtx.open_table(EDGE_PROPS)?;
     for e in edges {
-        let name = shard
-            .graph
-            .edge_type_name(e.edge_type)?
-            .ok_or_else(|| StoreError::Corrupt(format!("edge type {} has no name", e.edge_type.0)))?;
+        let name = shard.graph.edge_type_name(e.edge_type)?.ok_or_else(|| {
+            StoreError::Corrupt(format!("edge type {} has no name", e.edge_type.0))
+        })?;
         let p = match props.get_raw(&(e.src, name.clone(), e.dst))? {
             Some(g) => decode_document(g.bytes())?,
             None => Document::default(),
@@ -85,7 +84,13 @@ impl Database {
             && let Some(loc) = self.loc(id)
             && let Some(c) = self.collection(&loc.collection)
         {
-            read_edges(&c.shards[loc.shard as usize], id, Direction::Outgoing, label, &mut out)?;
+            read_edges(
+                &c.shards[loc.shard as usize],
+                id,
+                Direction::Outgoing,
+                label,
+                &mut out,
+            )?;
         }
         if matches!(dir, Direction::Incoming | Direction::Both) {
             let cols: Vec<_> = self.inner.collections.read().values().cloned().collect();

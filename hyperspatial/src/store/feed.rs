@@ -11,7 +11,7 @@ use hyperql::Record;
 use parking_lot::Mutex;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -104,10 +104,7 @@ impl Subscription {
     /// The next event, waiting up to `timeout`; `None` on timeout or when the
     /// database is gone.
     pub fn recv_timeout(&self, timeout: Duration) -> Option<Arc<ChangeEvent>> {
-        match self.rx.recv_timeout(timeout) {
-            Ok(e) => Some(e),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.rx.recv_timeout(timeout).ok()
     }
 
     /// The next event if one is buffered.

@@ -28,7 +28,10 @@ impl Placement {
             | u8::from(self.property.is_some()) << 2;
         out.push(flags);
         out.extend_from_slice(&u16::try_from(n).unwrap_or(u16::MAX).to_le_bytes());
-        for c in [&self.graph, &self.embedding, &self.property].into_iter().flatten() {
+        for c in [&self.graph, &self.embedding, &self.property]
+            .into_iter()
+            .flatten()
+        {
             for x in c {
                 out.extend_from_slice(&x.to_le_bytes());
             }

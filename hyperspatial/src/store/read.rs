@@ -33,6 +33,7 @@ impl Database {
         if let Some(r) = self.inner.entity_cache.get(&id) {
             return Ok(Some(r));
         }
+        let epoch = self.epoch();
         let Some(loc) = self.loc(id) else {
             return Ok(None);
         };
@@ -44,7 +45,9 @@ impl Database {
             return Ok(None);
         };
         let r = read_record(&c, shard, id, &meta)?;
-        self.inner.entity_cache.put(id, r.clone());
+        self.inner
+            .entity_cache
+            .put_if(id, r.clone(), || self.epoch() == epoch);
         Ok(Some(r))
     }
 
@@ -55,6 +58,7 @@ impl Database {
         if let Some(v) = self.inner.property_cache.get(&key) {
             return Ok(Some(v));
         }
+        let epoch = self.epoch();
         let Some(loc) = self.loc(id) else {
             return Ok(None);
         };
@@ -82,7 +86,9 @@ impl Database {
             }
         };
         if let Some(v) = &v {
-            self.inner.property_cache.put(key, v.clone());
+            self.inner
+                .property_cache
+                .put_if(key, v.clone(), || self.epoch() == epoch);
         }
         Ok(v)
     }
@@ -100,11 +106,7 @@ impl Database {
 
     /// Every entity of a collection (of one entity type when given), shard by shard
     /// in id order. Errors are reported per item.
-    pub fn scan(
-        &self,
-        collection: &str,
-        entity_type: Option<&str>,
-    ) -> Result<Scan, StoreError> {
+    pub fn scan(&self, collection: &str, entity_type: Option<&str>) -> Result<Scan, StoreError> {
         let c = self
             .collection(collection)
             .ok_or_else(|| StoreError::UnknownCollection(collection.to_string()))?;

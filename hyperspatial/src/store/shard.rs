@@ -9,6 +9,7 @@
 //! - `vectors`: one manifold-vectors table per named vector field.
 //! - `positions`: `pos` (id -> [`Placement`]).
 //! - `trajectories`: manifold-timeseries store of position snapshots.
+//! - `measures`: manifold-timeseries store of a time-series collection's rows.
 //! - `system`: `config` and `schema` (only shard 0 of a collection uses them) and
 //!   HNSW snapshots.
 //!
@@ -46,6 +47,7 @@ pub(crate) struct Shard {
     pub(crate) system: ColumnFamily,
     pub(crate) graph: Graph,
     pub(crate) trajectories: manifold_timeseries::TimeSeries,
+    pub(crate) measures: manifold_timeseries::TimeSeries,
     vector_tables: RwLock<HashMap<String, DynVectorTable>>,
 }
 
@@ -61,11 +63,17 @@ impl Shard {
         let positions = cf("positions")?;
         let system = cf("system")?;
         let graph = Graph::open(&edges, "g")?;
-        let trajectories = manifold_timeseries::TimeSeries::open_in(
-            cf("trajectories")?,
-            manifold_timeseries::Config::default(),
-        )?;
+        // Microsecond timestamps (as hyperql's); any arrival order is accepted.
+        let ts_config = manifold_timeseries::Config {
+            unit: manifold_timeseries::TimeUnit::Micros,
+            out_of_order_window: None,
+            ..manifold_timeseries::Config::default()
+        };
+        let trajectories =
+            manifold_timeseries::TimeSeries::open_in(cf("trajectories")?, ts_config.clone())?;
+        let measures = manifold_timeseries::TimeSeries::open_in(cf("measures")?, ts_config)?;
         Ok(Shard {
+            measures,
             db,
             entities,
             properties,
@@ -92,11 +100,15 @@ impl Shard {
     }
 
     /// The vector table of field `name` with dimension `dim` (opened once, then cached).
-    pub(crate) fn vector_table(&self, name: &str, dim: usize) -> Result<DynVectorTable, StoreError> {
-        if let Some(t) = self.vector_tables.read().get(name) {
-            if t.dim() == dim {
-                return Ok(t.clone());
-            }
+    pub(crate) fn vector_table(
+        &self,
+        name: &str,
+        dim: usize,
+    ) -> Result<DynVectorTable, StoreError> {
+        if let Some(t) = self.vector_tables.read().get(name)
+            && t.dim() == dim
+        {
+            return Ok(t.clone());
         }
         let t = DynVectorTable::open(&self.vectors, name, dim)?;
         self.vector_tables

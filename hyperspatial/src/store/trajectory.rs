@@ -4,6 +4,7 @@
 
 use super::database::Database;
 use super::shard::Shard;
+use crate::positioning::Kinematics;
 use crate::store::StoreError;
 use manifold_timeseries::Record;
 use uuid::Uuid;
@@ -46,19 +47,6 @@ pub(crate) fn append(shard: &Shard, id: Uuid, point: &[f64], ts: i64) -> Result<
     Ok(())
 }
 
-/// How an entity's position moved.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Kinematics {
-    /// Snapshots recorded.
-    pub snapshots: usize,
-    /// Hyperbolic distance from the first to the last snapshot.
-    pub drift: f64,
-    /// Distance per second between the last two snapshots.
-    pub velocity: f64,
-    /// Change of velocity per second over the last three snapshots.
-    pub acceleration: f64,
-}
-
 impl Database {
     /// Position snapshots of an entity, oldest first: (µs, hyperboloid coordinates).
     pub fn trajectory(&self, id: Uuid) -> Result<Vec<(i64, Vec<f64>)>, StoreError> {
@@ -85,8 +73,10 @@ impl Database {
     }
 
     /// Drift, velocity and acceleration of an entity from its trajectory.
+    /// Fails with `NotFound` for an unknown entity and `Positioning` when it has no
+    /// snapshot.
     pub fn kinematics(&self, id: Uuid) -> Result<Kinematics, StoreError> {
         let snaps = self.trajectory(id)?;
-        Ok(super::place::kinematics(&snaps))
+        crate::positioning::kinematics(&snaps).map_err(|e| StoreError::Positioning(e.to_string()))
     }
 }

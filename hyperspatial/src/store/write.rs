@@ -36,6 +36,8 @@ pub(crate) enum Slot {
         collection: Arc<Collection>,
         /// Its metadata before.
         meta: EntityMeta,
+        /// Its user fields before.
+        stored_doc: Option<Arc<Document>>,
     },
 }
 
@@ -50,6 +52,11 @@ pub(crate) struct Pending {
     pub(crate) is_new: bool,
     /// The external id stored before the batch.
     pub(crate) old_external: Option<String>,
+    /// The user fields stored before the batch (to remove stale index entries).
+    pub(crate) stored_doc: Option<Arc<Document>>,
+    /// Changed by the batch (entities only read, e.g. to check an edge's ends, are
+    /// not rewritten).
+    pub(crate) dirty: bool,
 }
 
 /// An edge added or removed by a batch.
@@ -108,6 +115,10 @@ pub struct WriteBatch {
     pub(crate) schemas: Vec<SchemaOp>,
     pub(crate) changes: Vec<Change>,
     pub(crate) now_us: i64,
+    /// Fields whose secondary index a schema change drops, per collection.
+    pub(crate) unindexed: HashMap<String, Vec<String>>,
+    /// Rows for time-series collections.
+    pub(crate) points: Vec<(Arc<Collection>, super::measures::Point)>,
 }
 
 /// Microseconds since the Unix epoch.
@@ -146,6 +157,8 @@ impl Database {
             schemas: Vec::new(),
             changes: Vec::new(),
             now_us: now_us(),
+            unindexed: HashMap::new(),
+            points: Vec::new(),
         }
     }
 }
@@ -167,6 +180,7 @@ impl WriteBatch {
             let record = super::read::read_record(&c, shard, id, &meta)?;
             let doc = strip_reserved((*record).clone());
             let old_external = meta.external_id.clone();
+            let stored_doc = Some(Arc::new(doc.clone()));
             self.slots.insert(
                 id,
                 Slot::Live(Pending {
@@ -175,6 +189,8 @@ impl WriteBatch {
                     doc,
                     is_new: false,
                     old_external,
+                    stored_doc,
+                    dirty: false,
                 }),
             );
             self.order.push(id);
@@ -239,6 +255,13 @@ impl WriteBatch {
         if let Some(t) = entity_type {
             check_name(t)?;
         }
+        let ts = c.config.read().time_series.clone();
+        if let Some(cfg) = ts {
+            let point = super::measures::to_point(&cfg, &doc)?;
+            self.points.push((c, point));
+            // Rows of a time series have no entity id.
+            return Ok(Uuid::nil());
+        }
         let mut external = match doc.get(fields::KEY) {
             Some(Value::String(s)) => Some(s.to_string()),
             Some(Value::Null) | None => None,
@@ -277,7 +300,9 @@ impl WriteBatch {
         };
         if let Some(k) = &external {
             if k.is_empty() {
-                return Err(StoreError::Invalid("an external id may not be empty".into()));
+                return Err(StoreError::Invalid(
+                    "an external id may not be empty".into(),
+                ));
             }
             if self.external_taken(k, None) {
                 return Err(StoreError::Constraint(format!(
@@ -314,6 +339,8 @@ impl WriteBatch {
                 doc,
                 is_new: true,
                 old_external: None,
+                stored_doc: None,
+                dirty: true,
             }),
         );
         self.changes.push(Change::EntityCreated { id });
@@ -330,6 +357,7 @@ impl WriteBatch {
         let changed = top_level_changes(&p.doc, &doc);
         p.doc = doc;
         p.meta.updated_us = now;
+        p.dirty = true;
         for field in changed {
             self.changes.push(Change::FieldWritten { id, field });
         }
@@ -349,6 +377,7 @@ impl WriteBatch {
         let changed = top_level_changes(&p.doc, &doc);
         p.doc = doc;
         p.meta.updated_us = now;
+        p.dirty = true;
         for field in changed {
             self.changes.push(Change::FieldWritten { id, field });
         }
@@ -390,6 +419,7 @@ impl WriteBatch {
             Slot::Deleted {
                 collection: p.collection,
                 meta: p.meta,
+                stored_doc: p.stored_doc,
             },
         );
         Ok(())
@@ -435,7 +465,9 @@ impl WriteBatch {
     ) -> Result<(), StoreError> {
         check_name(label)?;
         if !weight.is_finite() {
-            return Err(StoreError::Invalid(format!("edge weight {weight} is not finite")));
+            return Err(StoreError::Invalid(format!(
+                "edge weight {weight} is not finite"
+            )));
         }
         for id in [from, to] {
             self.live(id)?;
@@ -507,6 +539,9 @@ impl WriteBatch {
 
     /// Whether the batch holds no change.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty() && self.schemas.is_empty() && self.edges.is_empty()
+        self.changes.is_empty()
+            && self.schemas.is_empty()
+            && self.edges.is_empty()
+            && self.points.is_empty()
     }
 }

@@ -48,18 +48,47 @@ fn reading() {
     let r = run(&f, "SELECT * FROM users ORDER BY age DESC LIMIT 2");
     assert_eq!(r.rows.len(), 2);
     let r = run(&f, "SELECT DISTINCT age FROM users ORDER BY age");
-    assert_eq!(r.rows, vec![vec![Value::Int(17)], vec![Value::Int(36)], vec![Value::Int(52)]]);
-    let r = run(&f, "SELECT name, profile.bio FROM people.Person p WHERE p.age BETWEEN 18 AND 65");
+    assert_eq!(
+        r.rows,
+        vec![
+            vec![Value::Int(17)],
+            vec![Value::Int(36)],
+            vec![Value::Int(52)]
+        ]
+    );
+    let r = run(
+        &f,
+        "SELECT name, profile.bio FROM people.Person p WHERE p.age BETWEEN 18 AND 65",
+    );
     assert_eq!(r.rows, vec![vec![Value::str("Pat"), Value::str("painter")]]);
-    let r = run(&f, "SELECT name FROM products WHERE price NOT BETWEEN 10.0 AND 50.0 OR category LIKE '%sale%' ORDER BY name");
+    let r = run(
+        &f,
+        "SELECT name FROM products WHERE price NOT BETWEEN 10.0 AND 50.0 OR category LIKE '%sale%' ORDER BY name",
+    );
     assert_eq!(strings(&r, 0), vec!["'a'", "'c'"]);
-    let r = run(&f, "SELECT name FROM users WHERE status IN ('active', 'pending') AND updated_at IS NOT NULL");
+    let r = run(
+        &f,
+        "SELECT name FROM users WHERE status IN ('active', 'pending') AND updated_at IS NOT NULL",
+    );
     assert_eq!(r.rows, vec![vec![Value::str("Ada")]]);
-    let r = run(&f, "SELECT p.name, a.ward FROM patients.Patient p LEFT JOIN admissions.Admission a ON p._key = a.patient_id ORDER BY p.name");
+    let r = run(
+        &f,
+        "SELECT p.name, a.ward FROM patients.Patient p LEFT JOIN admissions.Admission a ON p._key = a.patient_id ORDER BY p.name",
+    );
     assert_eq!(r.rows[0], vec![Value::str("Ann"), Value::str("east")]);
     assert_eq!(r.rows[1], vec![Value::str("Ben"), Value::Null]);
-    let r = run(&f, "SELECT category, COUNT(*), AVG(price) FROM products GROUP BY category HAVING COUNT(*) > 3");
-    assert_eq!(r.rows, vec![vec![Value::str("tools"), Value::Int(4), Value::Float(23.75)]]);
+    let r = run(
+        &f,
+        "SELECT category, COUNT(*), AVG(price) FROM products GROUP BY category HAVING COUNT(*) > 3",
+    );
+    assert_eq!(
+        r.rows,
+        vec![vec![
+            Value::str("tools"),
+            Value::Int(4),
+            Value::Float(23.75)
+        ]]
+    );
     let r = run(&f, "SELECT name FROM users WHERE id = 'u2'");
     assert_eq!(r.rows, vec![vec![Value::str("Bob")]]);
 }
@@ -67,13 +96,23 @@ fn reading() {
 #[test]
 fn graph() {
     let f = fixture();
-    let r = run(&f, "SELECT b.name FROM nodes TRAVERSE (a:nodes)-[r:knows*1..2]->(b) WHERE a._key = 'n1' ORDER BY b.name");
+    let r = run(
+        &f,
+        "SELECT b.name FROM nodes TRAVERSE (a:nodes)-[r:knows*1..2]->(b) WHERE a._key = 'n1' ORDER BY b.name",
+    );
     assert_eq!(strings(&r, 0), vec!["'three'", "'two'"]);
     let mut p = Params::new();
     p.insert("start".into(), Value::str("n3"));
-    let r = run_p(&f, "SELECT b.name FROM nodes TRAVERSE (a)-[:knows?]->(b) WHERE a._key = $start", &p);
+    let r = run_p(
+        &f,
+        "SELECT b.name FROM nodes TRAVERSE (a)-[:knows?]->(b) WHERE a._key = $start",
+        &p,
+    );
     assert_eq!(r.rows, vec![vec![Value::Null]]);
-    let r = run(&f, "SELECT a.name, b.name FROM nodes TRAVERSE (a)<-[:knows]-(b) ORDER BY a.name");
+    let r = run(
+        &f,
+        "SELECT a.name, b.name FROM nodes TRAVERSE (a)<-[:knows]-(b) ORDER BY a.name",
+    );
     assert_eq!(r.rows.len(), 2);
 }
 
@@ -82,80 +121,177 @@ fn vectors_and_hyperbolic() {
     let f = fixture();
     for i in 0..30 {
         let x = i as f64 / 30.0;
-        run(&f, &format!(
-            "INSERT INTO articles {{\"title\": \"t{i}\", \"text_embedding\": [{x}, {}, 0.5]}}",
-            1.0 - x
-        ));
+        run(
+            &f,
+            &format!(
+                "INSERT INTO articles {{\"title\": \"t{i}\", \"text_embedding\": [{x}, {}, 0.5]}}",
+                1.0 - x
+            ),
+        );
     }
     let mut p = Params::new();
     p.insert("q".into(), Value::Vector(vec![1.0f32, 0.0, 0.5].into()));
-    let r = run_p(&f, "SELECT title FROM articles ORDER BY SIMILARITY(text_embedding, $q, 'cosine') DESC LIMIT 3", &p);
+    let r = run_p(
+        &f,
+        "SELECT title FROM articles ORDER BY SIMILARITY(text_embedding, $q, 'cosine') DESC LIMIT 3",
+        &p,
+    );
     assert_eq!(strings(&r, 0), vec!["'t29'", "'t28'", "'t27'"]);
-    let r = run_p(&f, "SELECT title FROM articles WHERE SIMILARITY(text_embedding, $q, 'cosine') > 0.99", &p);
+    let r = run_p(
+        &f,
+        "SELECT title FROM articles WHERE SIMILARITY(text_embedding, $q, 'cosine') > 0.99",
+        &p,
+    );
     assert!(!r.rows.is_empty() && r.rows.len() < 30);
-    let r = run_p(&f, "SELECT title FROM articles WHERE text_embedding SIMILAR TO $q THRESHOLD 0.99", &p);
+    let r = run_p(
+        &f,
+        "SELECT title FROM articles WHERE text_embedding SIMILAR TO $q THRESHOLD 0.99",
+        &p,
+    );
     assert!(!r.rows.is_empty());
-    let r = run_p(&f, "SELECT title, DISTANCE(text_embedding, $q, 'euclidean') AS d FROM articles ORDER BY d LIMIT 2", &p);
+    let r = run_p(
+        &f,
+        "SELECT title, DISTANCE(text_embedding, $q, 'euclidean') AS d FROM articles ORDER BY d LIMIT 2",
+        &p,
+    );
     assert_eq!(strings(&r, 0), vec!["'t29'", "'t28'"]);
     // Positions: every entity has one; NEAR with an entity id as anchor.
-    let r = run(&f, "SELECT title FROM articles WHERE position NEAR 't0' WITHIN 0.0");
+    let r = run(
+        &f,
+        "SELECT title FROM articles WHERE position NEAR 't0' WITHIN 0.0",
+    );
     assert!(r.rows.is_empty() || r.rows.len() <= 30);
     let anchor = run(&f, "SELECT position FROM articles WHERE title = 't5'").rows[0][0].clone();
     let mut p = Params::new();
     p.insert("anchor".into(), anchor);
-    let r = run_p(&f, "SELECT title FROM articles WHERE position NEAR $anchor WITHIN 100.0 ORDER BY position DISTANCE FROM $anchor LIMIT 5", &p);
+    let r = run_p(
+        &f,
+        "SELECT title FROM articles WHERE position NEAR $anchor WITHIN 100.0 ORDER BY position DISTANCE FROM $anchor LIMIT 5",
+        &p,
+    );
     assert_eq!(r.rows.len(), 5);
     assert_eq!(r.rows[0][0], Value::str("t5"));
-    let r = run(&f, "SELECT HYPERBOLIC_DISTANCE(a.position, b.position) FROM articles a, articles b WHERE a.title = 't1' AND b.title = 't1'");
+    let r = run(
+        &f,
+        "SELECT HYPERBOLIC_DISTANCE(a.position, b.position) FROM articles a, articles b WHERE a.title = 't1' AND b.title = 't1'",
+    );
     assert!(matches!(r.rows[0][0], Value::Float(d) if d.abs() < 1e-3));
 }
 
 #[test]
 fn time_series_functions() {
     let f = fixture();
-    let now = hyperql::format_timestamp(0);
-    assert!(!now.is_empty());
+    let db = f.engine.source();
+    let cfg = |series: Option<&str>| hyperspatial::TimeSeriesConfig {
+        time_field: "ts".into(),
+        series_field: series.map(str::to_string),
+        value_fields: vec!["value".into()],
+    };
+    db.define_time_series("metrics", cfg(None)).unwrap();
+    db.define_time_series("sensors", cfg(Some("series")))
+        .unwrap();
+    assert!(
+        db.define_time_series("users", cfg(None)).is_err(),
+        "holds entities"
+    );
+    let bad = f.engine.query(
+        "INSERT INTO metrics.cpu (ts, value, note) VALUES (1, 2.0, 'x')",
+        &Params::new(),
+    );
+    assert!(bad.is_err(), "unknown field in a time series");
     for (i, v) in [1.0, 3.0, 5.0, 7.0].iter().enumerate() {
-        run(&f, &format!(
-            "INSERT INTO metrics.cpu (ts, value) VALUES (NOW() - INTERVAL '{} minutes', {v})",
-            10 * (i + 1)
-        ));
+        run(
+            &f,
+            &format!(
+                "INSERT INTO metrics.cpu (ts, value) VALUES (NOW() - INTERVAL '{} minutes', {v})",
+                10 * (i + 1)
+            ),
+        );
     }
-    let r = run(&f, "SELECT TIME_BUCKET('1h', ts) AS hour, AVG(value) FROM metrics.cpu WHERE ts > NOW() - INTERVAL '1 day' GROUP BY hour");
+    let r = run(
+        &f,
+        "SELECT TIME_BUCKET('1h', ts) AS hour, AVG(value) FROM metrics.cpu WHERE ts > NOW() - INTERVAL '1 day' GROUP BY hour",
+    );
     let total: usize = r.rows.len();
     assert!((1..=2).contains(&total));
+    assert_eq!(
+        db.count(Some("metrics")),
+        0,
+        "rows live in manifold-timeseries, not as entities"
+    );
+    assert_eq!(db.time_rows("metrics", None, None).unwrap().len(), 4);
+    let r = run(
+        &f,
+        "SELECT value FROM metrics.cpu WHERE ts > NOW() - INTERVAL '25 minutes' ORDER BY value",
+    );
+    assert_eq!(
+        r.rows,
+        vec![vec![Value::Float(1.0)], vec![Value::Float(3.0)]]
+    );
     for (i, v) in [1.0, 2.0, 3.0].iter().enumerate() {
-        run(&f, &format!("INSERT INTO sensors.temp (ts, value, series) VALUES ({i}, {v}, 'room-1')"));
+        run(
+            &f,
+            &format!("INSERT INTO sensors.temp (ts, value, series) VALUES ({i}, {v}, 'room-1')"),
+        );
     }
-    let r = run(&f, "SELECT ts, MOVING_AVG(value, 2) FROM sensors.temp WHERE series = 'room-1' ORDER BY ts");
+    let r = run(
+        &f,
+        "SELECT ts, MOVING_AVG(value, 2) FROM sensors.temp WHERE series = 'room-1' ORDER BY ts",
+    );
     assert_eq!(r.rows.len(), 3);
 }
 
 #[test]
 fn writing() {
     let f = fixture();
-    let r = run(&f, "INSERT INTO users (name, age) VALUES ('Alice', 25), ('Bob', 31)");
+    let r = run(
+        &f,
+        "INSERT INTO users (name, age) VALUES ('Alice', 25), ('Bob', 31)",
+    );
     assert_eq!(r.affected, Some(2));
-    run(&f, "INSERT INTO users {\"name\": \"Carol\", \"profile\": {\"bio\": \"...\"}}");
+    run(
+        &f,
+        "INSERT INTO users {\"name\": \"Carol\", \"profile\": {\"bio\": \"...\"}}",
+    );
     let r = run(&f, "UPDATE users SET age = 26 WHERE name = 'Alice'");
     assert_eq!(r.affected, Some(1));
-    assert_eq!(run(&f, "SELECT age FROM users WHERE name = 'Alice'").rows, vec![vec![Value::Int(26)]]);
-    run(&f, "UPDATE users SET profile.bio = 'poet' WHERE name = 'Carol'");
-    assert_eq!(run(&f, "SELECT profile.bio FROM users WHERE name = 'Carol'").rows, vec![vec![Value::str("poet")]]);
+    assert_eq!(
+        run(&f, "SELECT age FROM users WHERE name = 'Alice'").rows,
+        vec![vec![Value::Int(26)]]
+    );
+    run(
+        &f,
+        "UPDATE users SET profile.bio = 'poet' WHERE name = 'Carol'",
+    );
+    assert_eq!(
+        run(&f, "SELECT profile.bio FROM users WHERE name = 'Carol'").rows,
+        vec![vec![Value::str("poet")]]
+    );
     let r = run(&f, "DELETE FROM users WHERE age < 18");
     assert_eq!(r.affected, Some(1));
     let mut p = Params::new();
     p.insert("a".into(), Value::str("u1"));
     p.insert("b".into(), Value::str("u3"));
     run_p(&f, "RELATE $a -[:FRIENDS {weight: 0.8}]-> $b", &p);
-    let r = run(&f, "SELECT f.name FROM users u TRAVERSE (u)-[:FRIENDS]->(f) WHERE u.name = 'Ada'");
+    let r = run(
+        &f,
+        "SELECT f.name FROM users u TRAVERSE (u)-[:FRIENDS]->(f) WHERE u.name = 'Ada'",
+    );
     assert_eq!(r.rows, vec![vec![Value::str("Cy")]]);
     // A failing statement changes nothing: the second row breaks the closed schema.
-    run(&f, "CREATE SCHEMA strict (name String REQUIRED) WITH EXTENSIBILITY Closed");
-    let e = f.engine.query("INSERT INTO strict (name, extra) VALUES ('ok', NULL), ('bad', 1)", &Params::new());
+    run(
+        &f,
+        "CREATE SCHEMA strict (name String REQUIRED) WITH EXTENSIBILITY Closed",
+    );
+    let e = f.engine.query(
+        "INSERT INTO strict (name, extra) VALUES ('ok', NULL), ('bad', 1)",
+        &Params::new(),
+    );
     assert!(e.is_err());
     assert!(run(&f, "SELECT * FROM strict").rows.is_empty());
-    let e = f.engine.query("RELATE 'u1' -[:FRIENDS]-> 'nobody'", &Params::new());
+    let e = f
+        .engine
+        .query("RELATE 'u1' -[:FRIENDS]-> 'nobody'", &Params::new());
     assert!(e.is_err());
 }
 
@@ -169,19 +305,46 @@ fn schemas_and_cascades() {
         posts Int CASCADED AS AGGREGATE Count FROM sentiment THROUGH tagged_with INCOMING
     ) WITH EXTENSIBILITY Closed");
     run(&f, "INSERT INTO topics (id, name) VALUES ('rust', 'Rust')");
-    assert!(f.engine.query("INSERT INTO topics (id) VALUES ('x')", &Params::new()).is_err(), "required");
-    assert!(f.engine.query("INSERT INTO topics (name, other) VALUES ('y', 1)", &Params::new()).is_err(), "closed");
-    assert!(f.engine.query("INSERT INTO topics (name) VALUES (5)", &Params::new()).is_err(), "type");
-    run(&f, "INSERT INTO posts (id, sentiment) VALUES ('post1', 1.0), ('post2', 0.0)");
+    assert!(
+        f.engine
+            .query("INSERT INTO topics (id) VALUES ('x')", &Params::new())
+            .is_err(),
+        "required"
+    );
+    assert!(
+        f.engine
+            .query(
+                "INSERT INTO topics (name, other) VALUES ('y', 1)",
+                &Params::new()
+            )
+            .is_err(),
+        "closed"
+    );
+    assert!(
+        f.engine
+            .query("INSERT INTO topics (name) VALUES (5)", &Params::new())
+            .is_err(),
+        "type"
+    );
+    run(
+        &f,
+        "INSERT INTO posts (id, sentiment) VALUES ('post1', 1.0), ('post2', 0.0)",
+    );
     run(&f, "RELATE 'post1' -[:tagged_with]-> 'rust'");
     run(&f, "RELATE 'post2' -[:tagged_with]-> 'rust'");
-    let r = run(&f, "SELECT avg_sentiment, posts FROM topics WHERE id = 'rust'");
+    let r = run(
+        &f,
+        "SELECT avg_sentiment, posts FROM topics WHERE id = 'rust'",
+    );
     assert_eq!(r.rows, vec![vec![Value::Float(0.5), Value::Int(2)]]);
     run(&f, "UPDATE posts SET sentiment = 0.5 WHERE id = 'post1'");
     let r = run(&f, "SELECT avg_sentiment FROM topics WHERE id = 'rust'");
     assert_eq!(r.rows, vec![vec![Value::Float(0.25)]]);
     run(&f, "DELETE FROM posts WHERE id = 'post2'");
-    let r = run(&f, "SELECT avg_sentiment, posts FROM topics WHERE id = 'rust'");
+    let r = run(
+        &f,
+        "SELECT avg_sentiment, posts FROM topics WHERE id = 'rust'",
+    );
     assert_eq!(r.rows, vec![vec![Value::Float(0.5), Value::Int(1)]]);
     // A cycle is refused.
     let e = f.engine.query(
@@ -192,8 +355,20 @@ fn schemas_and_cascades() {
     run(&f, "ALTER SCHEMA topics ADD FIELD score Float");
     let d = run(&f, "DESCRIBE SCHEMA topics DETAILED");
     assert!(d.rows.iter().any(|r| r[0] == Value::str("score")));
-    assert!(f.engine.query("ALTER SCHEMA topics ADD FIELD must String REQUIRED", &Params::new()).is_err(), "existing rows lack it");
+    assert!(
+        f.engine
+            .query(
+                "ALTER SCHEMA topics ADD FIELD must String REQUIRED",
+                &Params::new()
+            )
+            .is_err(),
+        "existing rows lack it"
+    );
     run(&f, "DROP SCHEMA IF EXISTS topics");
     run(&f, "INSERT INTO topics (other) VALUES (1)");
-    assert!(f.engine.query("DROP SCHEMA topics", &Params::new()).is_err());
+    assert!(
+        f.engine
+            .query("DROP SCHEMA topics", &Params::new())
+            .is_err()
+    );
 }

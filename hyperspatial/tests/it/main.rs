@@ -5,8 +5,10 @@
 
 mod cascade;
 mod data;
+mod features;
 mod geometry;
-mod index;
-mod snapshot;
 mod hql;
+mod index;
+mod positioning;
+mod snapshot;
 mod store;

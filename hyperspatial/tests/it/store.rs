@@ -33,7 +33,9 @@ fn nested_documents_round_trip_and_survive_reopen() {
         assert_eq!(r.get("_key"), Some(&Value::str("alice")));
         assert_eq!(r.get("_type"), Some(&Value::str("Person")));
         assert_eq!(r.get("id"), Some(&Value::str(&id.to_string())));
-        let bio = Value::Object(r.clone()).get_path(&["profile".into(), "bio".into()]).clone();
+        let bio = Value::Object(r.clone())
+            .get_path(&["profile".into(), "bio".into()])
+            .clone();
         assert_eq!(bio, Value::str("math"));
         assert!(matches!(r.get("position"), Some(Value::Vector(v)) if v.len() == 17));
     }
@@ -54,9 +56,19 @@ fn wildcard_paths() {
     let db = Database::open(dir.path()).unwrap();
     let mut b = db.batch();
     b.insert("users", None, doc(serde_json::json!({"id": "a", "email": "a@x", "home": {"email": "a@home", "addr": {"email": "deep"}}}))).unwrap();
-    b.insert("users", None, doc(serde_json::json!({"id": "b", "email": "b@x"}))).unwrap();
+    b.insert(
+        "users",
+        None,
+        doc(serde_json::json!({"id": "b", "email": "b@x"})),
+    )
+    .unwrap();
     b.commit().unwrap();
-    let top: Vec<String> = db.paths("users", "*.email").unwrap().into_iter().map(|x| x.2.to_string()).collect();
+    let top: Vec<String> = db
+        .paths("users", "*.email")
+        .unwrap()
+        .into_iter()
+        .map(|x| x.2.to_string())
+        .collect();
     assert_eq!(top.len(), 2);
     let any: Vec<_> = db.paths("users", "**.email").unwrap();
     assert_eq!(any.len(), 4);
@@ -65,7 +77,10 @@ fn wildcard_paths() {
     let one_level = db.paths("users", "*.*.email").unwrap();
     assert_eq!(one_level.len(), 1);
     assert!(db.paths("users", "a..b").is_err());
-    assert!(matches!(db.paths("nope", "*"), Err(StoreError::UnknownCollection(_))));
+    assert!(matches!(
+        db.paths("nope", "*"),
+        Err(StoreError::UnknownCollection(_))
+    ));
 }
 
 #[test]
@@ -73,14 +88,25 @@ fn bad_input_is_refused_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(dir.path()).unwrap();
     let mut b = db.batch();
-    b.insert("users", None, doc(serde_json::json!({"id": "a"}))).unwrap();
+    b.insert("users", None, doc(serde_json::json!({"id": "a"})))
+        .unwrap();
     b.commit().unwrap();
     let mut b = db.batch();
-    b.insert("users", None, doc(serde_json::json!({"id": "b"}))).unwrap();
-    assert!(b.insert("users", None, doc(serde_json::json!({"id": "a"}))).is_err());
-    assert!(b.insert("users", None, doc(serde_json::json!({"a.b": 1}))).is_err());
+    b.insert("users", None, doc(serde_json::json!({"id": "b"})))
+        .unwrap();
+    assert!(
+        b.insert("users", None, doc(serde_json::json!({"id": "a"})))
+            .is_err()
+    );
+    assert!(
+        b.insert("users", None, doc(serde_json::json!({"a.b": 1})))
+            .is_err()
+    );
     assert!(b.insert("bad name!", None, Document::default()).is_err());
-    assert!(b.insert("users", None, doc(serde_json::json!({"id": 1.5}))).is_err());
+    assert!(
+        b.insert("users", None, doc(serde_json::json!({"id": 1.5})))
+            .is_err()
+    );
     drop(b);
     assert_eq!(db.count(Some("users")), 1, "a dropped batch writes nothing");
     assert!(db.get(&Value::str("b")).unwrap().is_none());
@@ -91,11 +117,19 @@ fn edges_and_delete_remove_both_directions() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(dir.path()).unwrap();
     let mut b = db.batch();
-    let a = b.insert("people", None, doc(serde_json::json!({"id": "a"}))).unwrap();
-    let c = b.insert("companies", None, doc(serde_json::json!({"id": "c"}))).unwrap();
-    let p = b.insert("people", None, doc(serde_json::json!({"id": "p"}))).unwrap();
-    b.relate(a, "works_at", c, 1.0, Document::default()).unwrap();
-    b.relate(p, "knows", a, 0.5, doc(serde_json::json!({"since": 2020}))).unwrap();
+    let a = b
+        .insert("people", None, doc(serde_json::json!({"id": "a"})))
+        .unwrap();
+    let c = b
+        .insert("companies", None, doc(serde_json::json!({"id": "c"})))
+        .unwrap();
+    let p = b
+        .insert("people", None, doc(serde_json::json!({"id": "p"})))
+        .unwrap();
+    b.relate(a, "works_at", c, 1.0, Document::default())
+        .unwrap();
+    b.relate(p, "knows", a, 0.5, doc(serde_json::json!({"since": 2020})))
+        .unwrap();
     b.commit().unwrap();
     assert_eq!(db.edges(c, Direction::Incoming, None).unwrap().len(), 1);
     let k = db.edges(a, Direction::Incoming, Some("knows")).unwrap();
@@ -118,33 +152,61 @@ fn vectors_are_indexed_and_restored_after_reopen() {
     let ids: Vec<_>;
     {
         let db = Database::open(dir.path()).unwrap();
-        db.define_vector_field("docs", "emb", VectorField { dim: 4, metric: VectorMetric::Euclidean })
-            .unwrap();
+        db.define_vector_field(
+            "docs",
+            "emb",
+            VectorField {
+                dim: 4,
+                metric: VectorMetric::Euclidean,
+            },
+        )
+        .unwrap();
         let mut b = db.batch();
         ids = (0..50)
             .map(|i| {
                 let x = i as f64;
-                b.insert("docs", None, doc(serde_json::json!({"n": i, "emb": [x, 0.0, 0.0, 1.0]})))
-                    .unwrap()
+                b.insert(
+                    "docs",
+                    None,
+                    doc(serde_json::json!({"n": i, "emb": [x, 0.0, 0.0, 1.0]})),
+                )
+                .unwrap()
             })
             .collect();
         b.commit().unwrap();
         let r = db.get_entity(ids[3]).unwrap().unwrap();
         assert!(matches!(r.get("emb"), Some(Value::Vector(v)) if v[0] == 3.0));
         let mut bad = db.batch();
-        bad.insert("docs", None, doc(serde_json::json!({"emb": [1.0, 2.0]}))).unwrap();
+        bad.insert("docs", None, doc(serde_json::json!({"emb": [1.0, 2.0]})))
+            .unwrap();
         assert!(bad.commit().is_err(), "wrong dimension");
     }
     let db = Database::open(dir.path()).unwrap();
     let engine = hyperql::Engine::new(db.clone());
     let mut params = hyperql::Params::new();
-    params.insert("q".into(), Value::Vector(vec![10.2f32, 0.0, 0.0, 1.0].into()));
+    params.insert(
+        "q".into(),
+        Value::Vector(vec![10.2f32, 0.0, 0.0, 1.0].into()),
+    );
     let r = engine
-        .query("SELECT n FROM docs ORDER BY DISTANCE(emb, $q, 'euclidean') LIMIT 3", &params)
+        .query(
+            "SELECT n FROM docs ORDER BY DISTANCE(emb, $q, 'euclidean') LIMIT 3",
+            &params,
+        )
         .unwrap();
-    assert_eq!(r.rows, vec![vec![Value::Int(10)], vec![Value::Int(11)], vec![Value::Int(9)]]);
+    assert_eq!(
+        r.rows,
+        vec![
+            vec![Value::Int(10)],
+            vec![Value::Int(11)],
+            vec![Value::Int(9)]
+        ]
+    );
     let plan = engine
-        .explain("SELECT n FROM docs ORDER BY DISTANCE(emb, $q, 'euclidean') LIMIT 3", &params)
+        .explain(
+            "SELECT n FROM docs ORDER BY DISTANCE(emb, $q, 'euclidean') LIMIT 3",
+            &params,
+        )
         .unwrap();
     assert!(plan.to_lowercase().contains("knn"), "{plan}");
 }
@@ -152,10 +214,20 @@ fn vectors_are_indexed_and_restored_after_reopen() {
 #[test]
 fn caches_count_hits_and_misses() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::open_with(dir.path(), Options { entity_cache: 10, ..Options::default() }).unwrap();
+    let db = Database::open_with(
+        dir.path(),
+        Options {
+            entity_cache: 10,
+            ..Options::default()
+        },
+    )
+    .unwrap();
     let mut b = db.batch();
     let ids: Vec<_> = (0..20)
-        .map(|i| b.insert("c", None, doc(serde_json::json!({"i": i}))).unwrap())
+        .map(|i| {
+            b.insert("c", None, doc(serde_json::json!({"i": i})))
+                .unwrap()
+        })
         .collect();
     b.commit().unwrap();
     for _ in 0..3 {
@@ -171,4 +243,34 @@ fn caches_count_hits_and_misses() {
     }
     assert!(db.stats().entity_cache.len <= 10, "LRU bound");
     assert_eq!(db.property(ids[0], "i").unwrap(), Some(Value::Int(0)));
+}
+
+#[test]
+fn readers_racing_writers_never_see_a_stale_cached_entity() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    let mut b = db.batch();
+    let id = b
+        .insert("c", None, doc(serde_json::json!({"v": 0})))
+        .unwrap();
+    b.commit().unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    db.get_entity(id).unwrap();
+                }
+            });
+        }
+        for i in 1..=200 {
+            let mut b = db.batch();
+            b.set(id, "v", Value::Int(i)).unwrap();
+            b.commit().unwrap();
+            // After a commit returns, every read sees it (through the cache or not).
+            let r = db.get_entity(id).unwrap().unwrap();
+            assert_eq!(r.get("v"), Some(&Value::Int(i)));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
 }
