@@ -10,8 +10,13 @@ use tessera_bridge::{Embedder, HashingEmbedder};
 /// the database and a line saying which embedder is in use.
 pub fn open_database(args: &DataArgs) -> Result<(Database, String), CliError> {
     let db = Database::open(&args.data).map_err(|e| {
+        let hint = if e.to_string().contains("locked") {
+            " (a server may have it open: use --url to go through the server)"
+        } else {
+            ""
+        };
         CliError(format!(
-            "cannot open the database in {}: {e}",
+            "cannot open the database in {}: {e}{hint}",
             args.data.display()
         ))
     })?;

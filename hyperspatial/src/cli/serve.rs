@@ -27,9 +27,9 @@ pub fn run(args: &ServeArgs) -> Result<(), CliError> {
         feed_capacity: args.feed_capacity,
     };
     let auth = if config.token.is_some() {
-        "bearer token required"
+        "auth: bearer token required"
     } else {
-        "no token (open to anyone who can reach the address)"
+        "auth: none, anyone who can reach the address may query"
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -42,7 +42,7 @@ pub fn run(args: &ServeArgs) -> Result<(), CliError> {
         let addr = server
             .local_addr()
             .map_err(|e| CliError(format!("listening address: {e}")))?;
-        eprintln!("listening on http://{addr} ({auth}); Ctrl-C stops");
+        eprintln!("listening on http://{addr}; {auth}; Ctrl-C stops");
         server
             .run(async {
                 shutdown_signal().await;

@@ -125,6 +125,7 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// keeping their status (the text is the body, or the status's reason phrase when
 /// the body is empty).
 pub async fn json_errors(req: Request, next: Next) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
     let res = next.run(req).await;
     let status = res.status();
     let is_json = res
@@ -146,6 +147,9 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
         }
         (_, StatusCode::REQUEST_TIMEOUT) => {
             "request timed out (see the server's --timeout)".to_string()
+        }
+        (_, StatusCode::METHOD_NOT_ALLOWED) => {
+            format!("method {method} is not allowed on {path}")
         }
         (false, _) => text,
         (true, _) => status

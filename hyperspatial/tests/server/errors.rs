@@ -76,7 +76,7 @@ async fn bad_requests_are_4xx_json() {
     assert!(message(&body).contains("/nope"), "{body}");
     let (status, body) = s.get("/query").await;
     assert_eq!(status, 405, "{body}");
-    message(&body);
+    assert_eq!(message(&body), "method GET is not allowed on /query");
 
     // SUBSCRIBE belongs to the WebSocket endpoint.
     let (status, body) = s.query("SUBSCRIBE users", json!({})).await;
