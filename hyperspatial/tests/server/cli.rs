@@ -139,7 +139,7 @@ fn serve(
         seen.push_str(&line);
         seen.push('\n');
         if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_string();
+            break rest.split([';', ' ']).next().unwrap().to_string();
         }
     };
     // Keep draining the log so the server never blocks on it.
