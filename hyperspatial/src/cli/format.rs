@@ -2,7 +2,7 @@
 
 use super::args::Format;
 use super::backend::ResultSet;
-use comfy_table::{Table, presets};
+use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::Value as JsonValue;
 use std::io::{self, Write};
 
@@ -53,6 +53,8 @@ fn table(r: &ResultSet, out: &mut dyn Write) -> io::Result<()> {
     if !r.columns.is_empty() && !is_write(r) {
         let mut t = Table::new();
         t.load_style(presets::UTF8_FULL_CONDENSED);
+        // Wraps to the terminal's width on a terminal; never wraps otherwise.
+        t.set_content_arrangement(ContentArrangement::Dynamic);
         t.set_header(r.columns.clone());
         for row in &r.rows {
             t.add_row(row.iter().map(|v| cell(v, "NULL")).collect::<Vec<_>>());
