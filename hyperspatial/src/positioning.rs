@@ -19,6 +19,7 @@
 //!   and Kiela.
 
 mod combine;
+mod cones;
 mod directions;
 mod embedding;
 mod error;
@@ -40,7 +41,10 @@ pub use error::PositioningError;
 pub use hierarchy::Hierarchy;
 pub use incremental::{Placement, place_child, place_isolated};
 pub use kinematics::{Kinematics, kinematics};
-pub use layout::{GraphLayout, RefineTarget, Refinement, layout_graph, layout_hierarchy};
+pub use layout::{
+    Construction, GraphLayout, RefineTarget, Refinement, layout_graph, layout_hierarchy,
+    refine_layout,
+};
 pub use property::{
     PROPERTY_SCALE, property_features, property_fingerprint, property_fingerprint_scaled,
 };

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::tables::{META, MIN_TS, NAMES, SeriesMeta};
 use crate::value::{SeriesValue, ValueKind};
-use manifold::ColumnFamily;
+use manifold::{ColumnFamily, TableMut};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -92,34 +92,50 @@ pub(crate) fn get_or_create<V: SeriesValue>(cf: &ColumnFamily, name: &str) -> Re
     if let Some(s) = find::<V>(cf, name)? {
         return Ok(s);
     }
-    let kind = V::kind().0;
     let tx = cf.begin_write()?;
-    let id = {
+    let (id, created) = {
         let mut names = tx.open_table(NAMES)?;
         let mut metas = tx.open_table(META)?;
         // Another thread may have created it since the read above.
-        if let Some(id) = names.get(name)? {
-            let meta = load_meta(&metas, id)?;
-            check_kind(name, &meta.kind, &kind)?;
-            return Ok(handle(id, name));
-        }
-        let id = match metas.last()? {
-            Some((last, _)) => last
-                .checked_add(1)
-                .ok_or(Error::Config("no series ids left".into()))?,
-            None => 0,
-        };
-        let meta = SeriesMeta {
-            name: name.to_string(),
-            kind,
-            horizon: MIN_TS,
-        };
-        names.insert(name, &id)?;
-        metas.insert(&id, &meta.encode())?;
-        id
+        let (id, _, created) = intern::<V>(&mut names, &mut metas, name)?;
+        (id, created)
     };
-    tx.commit()?;
+    if created {
+        tx.commit()?;
+    }
     Ok(handle(id, name))
+}
+
+/// The id and metadata of series `name` holding `V` in a write transaction's tables,
+/// registering it if missing (then the flag is true). Fails if it exists with another
+/// value type.
+pub(crate) fn intern<V: SeriesValue>(
+    names: &mut TableMut<'_, str, u32>,
+    metas: &mut TableMut<'_, u32, [u8]>,
+    name: &str,
+) -> Result<(u32, SeriesMeta, bool)> {
+    check_name(name)?;
+    let kind = V::kind().0;
+    check_record_size(&kind)?;
+    if let Some(id) = names.get(name)? {
+        let meta = load_meta(metas, id)?;
+        check_kind(name, &meta.kind, &kind)?;
+        return Ok((id, meta, false));
+    }
+    let id = match metas.last()? {
+        Some((last, _)) => last
+            .checked_add(1)
+            .ok_or(Error::Config("no series ids left".into()))?,
+        None => 0,
+    };
+    let meta = SeriesMeta {
+        name: name.to_string(),
+        kind,
+        horizon: MIN_TS,
+    };
+    names.insert(name, &id)?;
+    metas.insert(&id, &meta.encode())?;
+    Ok((id, meta, true))
 }
 
 fn check_record_size(kind: &ValueKind) -> Result<()> {

@@ -6,11 +6,11 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::points::{Points, corrupt, read_raw, series_bounds};
 use crate::series::{self, Series, load_checked};
-use crate::tables::{CHUNKS, MAX_TS, META, MIN_TS, NAMES, SETTINGS, rollup_table};
+use crate::tables::{CHUNKS, MAX_TS, META, MIN_TS, NAMES, SETTINGS, SeriesMeta, rollup_table};
 use crate::value::SeriesValue;
 use crate::write::{fold, write_series};
-use manifold::{ColumnFamily, Database};
-use std::collections::BTreeMap;
+use manifold::{ColumnFamily, Database, Durability};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
@@ -186,6 +186,52 @@ impl TimeSeries {
                     });
                 }
                 write_series(&tx, &self.config, id, &meta, points)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes points of series given by name, creating the missing ones (holding `V`),
+    /// all in one transaction committed with `durability`: many small series cost one
+    /// commit rather than one per series created plus one per write. All or nothing,
+    /// with the checks of [`TimeSeries::write`].
+    pub fn append_named<V: SeriesValue>(
+        &self,
+        points: &[(&str, i64, V)],
+        durability: Durability,
+    ) -> Result<()> {
+        if points.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.cf.begin_write()?;
+        tx.set_durability(durability);
+        {
+            let mut names = tx.open_table(NAMES)?;
+            let mut metas = tx.open_table(META)?;
+            let size = V::kind().0.size();
+            let mut by_series: BTreeMap<u32, (SeriesMeta, Points)> = BTreeMap::new();
+            let mut ids: HashMap<&str, u32> = HashMap::new();
+            let mut buf = Vec::with_capacity(size);
+            for (name, ts, v) in points {
+                let id = match ids.get(name) {
+                    Some(id) => *id,
+                    None => {
+                        let (id, meta, _) = series::intern::<V>(&mut names, &mut metas, name)?;
+                        by_series.insert(id, (meta, Points::new(size)));
+                        ids.insert(name, id);
+                        id
+                    }
+                };
+                buf.clear();
+                v.encode_to(&mut buf);
+                if let Some((_, pts)) = by_series.get_mut(&id) {
+                    pts.push(*ts, &buf);
+                }
+            }
+            drop(names);
+            for (id, (meta, pts)) in by_series {
+                write_series(&tx, &self.config, id, &meta, pts)?;
             }
         }
         tx.commit()?;

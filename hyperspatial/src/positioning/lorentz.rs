@@ -40,6 +40,33 @@ pub(crate) fn origin(d: usize) -> Vec<f64> {
     o
 }
 
+/// Squared Minkowski norm of a vector `v` tangent at `x`, without the
+/// cancellation of `-v0^2 + |v_s|^2` far from the origin (where both terms are
+/// `~cosh(r)^2` times larger than their difference).
+///
+/// Tangency gives `v0 = (x_s . v_s) / x0`, so with `a = |v_s|^2`, `b = x_s . v_s`
+/// and `c = |x_s|^2 = x0^2 - 1`: `|v|^2 = a - b^2 / x0^2 = (ac - b^2) / c +
+/// b^2 / (c x0^2)`, where `ac - b^2 = sum_{i<j} (v_i x_j - v_j x_i)^2` (Lagrange's
+/// identity) is a sum of squares. Near the origin (`x0 < 100`, radius below ~5.3,
+/// where the direct form loses under 1e-12 relative) the direct form is used.
+#[inline]
+pub(crate) fn tangent_norm_sq(x: &[f64], v: &[f64]) -> f64 {
+    if x[0] < 100.0 {
+        return mdot(v, v).max(0.0);
+    }
+    let (xs, vs) = (&x[1..], &v[1..]);
+    let b: f64 = xs.iter().zip(vs).map(|(p, q)| p * q).sum();
+    let c: f64 = xs.iter().map(|p| p * p).sum();
+    let mut cross = 0.0;
+    for i in 0..xs.len() {
+        for j in 0..i {
+            let t = vs[i] * xs[j] - vs[j] * xs[i];
+            cross += t * t;
+        }
+    }
+    cross / c + b * b / (c * x[0] * x[0])
+}
+
 /// Exponential map: writes `exp_x(v)` into `out` (`v` tangent at `x`).
 ///
 /// `cosh` and `sinh / theta` come from one `expm1`, without cancellation:
@@ -47,7 +74,7 @@ pub(crate) fn origin(d: usize) -> Vec<f64> {
 /// `sinh = e (e + 2) / (2 (1 + e))`.
 #[inline]
 pub(crate) fn exp_into(x: &[f64], v: &[f64], out: &mut [f64]) {
-    let theta = mdot(v, v).max(0.0).sqrt();
+    let theta = tangent_norm_sq(x, v).sqrt();
     if theta < 1e-12 {
         for ((o, a), b) in out.iter_mut().zip(x).zip(v) {
             *o = a + b;
@@ -100,8 +127,8 @@ pub(crate) fn direction_to(x: &[f64], y: &[f64], out: &mut [f64]) {
     for (o, a) in out.iter_mut().zip(x) {
         *o += k * a;
     }
-    let n = mdot(out, out).max(0.0).sqrt();
-    if n > 1e-300 {
+    let n = tangent_norm_sq(x, out).sqrt();
+    if n > 1e-300 && n.is_finite() {
         out.iter_mut().for_each(|v| *v /= n);
     } else {
         out.iter_mut().for_each(|v| *v = 0.0);
@@ -140,6 +167,35 @@ mod tests {
         for (a, b) in back.iter().zip(&w) {
             assert!((a - b).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn tangent_norm_is_accurate_far_out() {
+        // A unit tangent vector at radius 25 built in the origin frame.
+        let h = Hyperboloid::default();
+        let w = [0.6, -0.8, 0.0];
+        let mut dir = [0.0; 4];
+        from_origin_frame(&origin(3), &[1.0, 2.0, 2.0], &mut dir);
+        let x: Vec<f64> = {
+            let mut o = [0.0; 4];
+            let v: Vec<f64> = dir.iter().map(|c| c * 25.0 / 3.0).collect();
+            exp_into(&origin(3), &v, &mut o);
+            o.to_vec()
+        };
+        assert!((x[0].acosh() - 25.0).abs() < 1e-9);
+        let mut t = [0.0; 4];
+        from_origin_frame(&x, &w, &mut t);
+        // The ambient coordinates (~e^25) carry ~1e-5 absolute rounding; the direct
+        // form -t0^2 + |t_s|^2 would be off by ~e^50 2^-52, about 1e5.
+        assert!(
+            (tangent_norm_sq(&x, &t) - 1.0).abs() < 1e-5,
+            "{}",
+            tangent_norm_sq(&x, &t)
+        );
+        // Moving 1 along it lands at distance 1.
+        let mut y = [0.0; 4];
+        exp_into(&x, &t, &mut y);
+        assert!((h.distance(&x, &y).unwrap() - 1.0).abs() < 1e-3);
     }
 
     #[test]

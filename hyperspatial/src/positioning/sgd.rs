@@ -12,7 +12,7 @@
 //! slice order and every touched point takes one step (its length capped at
 //! `max_step`).
 
-use super::lorentz::{exp_into, mdot};
+use super::lorentz::{exp_into, mdot, tangent_norm_sq};
 use super::rng::SplitMix64;
 use rayon::prelude::*;
 
@@ -20,6 +20,8 @@ use rayon::prelude::*;
 #[derive(Debug, Clone)]
 pub(crate) struct SgdParams {
     pub epochs: usize,
+    /// Number of the first epoch (seeds the shuffles and negatives).
+    pub first_epoch: usize,
     pub learning_rate: f64,
     pub negatives: usize,
     pub batch: usize,
@@ -122,7 +124,7 @@ pub(crate) fn refine<R: Relation>(pos: &mut [f64], s: usize, relation: &R, p: &S
     let mut pool: Vec<u32> = vec![0; pool_len];
     let mut pool_pos: Vec<f64> = vec![0.0; pool_len * s];
     let mut bounds: Vec<usize> = Vec::new();
-    for epoch in 0..p.epochs {
+    for epoch in p.first_epoch..p.first_epoch + p.epochs {
         let mut epoch_rng = SplitMix64::stream(p.seed, epoch as u64);
         shuffle(&mut order, &mut epoch_rng);
         bounds.clear();
@@ -226,7 +228,7 @@ fn step(x: &[f64], g: &mut [f64], p: &SgdParams, out: &mut [f64]) {
     for (gi, xi) in g.iter_mut().zip(x) {
         *gi += k * xi;
     }
-    let norm = mdot(g, g).max(0.0).sqrt() * p.learning_rate;
+    let norm = tangent_norm_sq(x, g).sqrt() * p.learning_rate;
     let scale = if norm > p.max_step {
         -p.learning_rate * p.max_step / norm
     } else {

@@ -682,6 +682,14 @@ impl WriteBatch {
             };
             tx.commit()?;
             shard.graph.cache_types(new_types);
+            if db.options().trajectories {
+                let moved: Vec<(Uuid, &[f64])> = ids
+                    .iter()
+                    .filter(|id| !matches!(self.slots.get(id), Some(Slot::Deleted { .. })))
+                    .filter_map(|id| placements.get(id).map(|p| (*id, p.combined.as_slice())))
+                    .collect();
+                record_trajectories(shard, &moved, self.now_us);
+            }
             touched_shards.push((c.clone(), *s));
         }
         for (c, s) in &touched_shards {
@@ -751,12 +759,9 @@ impl WriteBatch {
             if matches!(self.slots.get(&id), Some(Slot::Deleted { .. })) {
                 continue;
             }
-            let Some((c, s)) = home(id) else { continue };
+            let Some((c, _)) = home(id) else { continue };
             if let Some(ball) = to_ball(&p.combined) {
                 c.positions.upsert(id, &ball)?;
-            }
-            if db.options().trajectories {
-                record_trajectory(&c.shards[s], id, &p, self.now_us);
             }
         }
         Ok(summary)
@@ -852,8 +857,14 @@ fn publish_live(db: &super::Database, id: Uuid, p: &Pending) -> Result<(), Store
     Ok(())
 }
 
-/// Appends a position snapshot to the entity's trajectory (history: a failure here
-/// loses a snapshot, never data, so it is not an error of the write).
-fn record_trajectory(shard: &super::shard::Shard, id: Uuid, p: &Placement, now_us: i64) {
-    let _ = super::trajectory::append(shard, id, &p.combined, now_us);
+/// Appends position snapshots to the trajectories of entities of one shard, before the
+/// shard's log is synced (history: a failure here loses snapshots, never data, so it
+/// is not an error of the write). Should the batch be refused (a snapshot older than
+/// its series allows), each snapshot is tried alone so that only the refused are lost.
+fn record_trajectories(shard: &super::shard::Shard, moved: &[(Uuid, &[f64])], now_us: i64) {
+    if super::trajectory::append_many(shard, moved, now_us).is_err() {
+        for m in moved {
+            let _ = super::trajectory::append_many(shard, std::slice::from_ref(m), now_us);
+        }
+    }
 }

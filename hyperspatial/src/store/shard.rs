@@ -14,7 +14,8 @@
 //!   HNSW snapshots.
 //!
 //! Invariant: every change of one statement that lands in this shard is one manifold
-//! transaction over all families above except `trajectories` (history, written after).
+//! transaction over all families above except `trajectories` (history: one transaction
+//! per shard and statement, written after it and covered by the same log sync).
 
 use super::codec::{CodecError, EntityMeta};
 use super::placement::Placement;

@@ -139,7 +139,8 @@ fn bound_ref(b: &Bound<Key>) -> Bound<&Key> {
 impl super::Database {
     /// Ids that may satisfy the first of `filters` an index of `collection` can
     /// answer (a superset of the matches, in no particular order), or `None` when no
-    /// filter can use an index.
+    /// filter can use an index. Equality tests are tried before `IN` lists and those
+    /// before ranges: a range often spans most of a collection and narrows little.
     pub(crate) fn index_candidates(
         &self,
         collection: &str,
@@ -152,7 +153,13 @@ impl super::Database {
         if fields.is_empty() {
             return Ok(None);
         }
-        for p in filters {
+        let mut by_selectivity: Vec<&Predicate> = filters.iter().collect();
+        by_selectivity.sort_by_key(|p| match p {
+            Predicate::Compare { op: CmpOp::Eq, .. } => 0,
+            Predicate::In { .. } => 1,
+            _ => 2,
+        });
+        for p in by_selectivity {
             let path = p.path();
             if path.len() != 1 || !fields.contains(&path[0]) {
                 continue;

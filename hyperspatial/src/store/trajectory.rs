@@ -36,14 +36,28 @@ impl Record for Snapshot {
     }
 }
 
-pub(crate) fn append(shard: &Shard, id: Uuid, point: &[f64], ts: i64) -> Result<(), StoreError> {
-    if point.is_empty() || point.len() > MAX_COORDS {
-        return Ok(());
-    }
-    let mut a = [0.0; MAX_COORDS];
-    a[..point.len()].copy_from_slice(point);
-    let series = shard.trajectories.series::<Snapshot>(&id.to_string())?;
-    shard.trajectories.append(&series, &[(ts, Snapshot(a))])?;
+/// Appends one snapshot per entity of `points` at time `ts`, creating their series as
+/// needed, in one transaction of the shard's trajectory family. It does not wait for
+/// the disk: the write that moved the entities syncs the shard's log after it.
+pub(crate) fn append_many(
+    shard: &Shard,
+    points: &[(Uuid, &[f64])],
+    ts: i64,
+) -> Result<(), StoreError> {
+    let names: Vec<String> = points.iter().map(|(id, _)| id.to_string()).collect();
+    let rows: Vec<(&str, i64, Snapshot)> = points
+        .iter()
+        .zip(&names)
+        .filter(|((_, p), _)| !p.is_empty() && p.len() <= MAX_COORDS)
+        .map(|((_, p), name)| {
+            let mut a = [0.0; MAX_COORDS];
+            a[..p.len()].copy_from_slice(p);
+            (name.as_str(), ts, Snapshot(a))
+        })
+        .collect();
+    shard
+        .trajectories
+        .append_named(&rows, manifold::Durability::Deferred)?;
     Ok(())
 }
 

@@ -116,3 +116,38 @@ fn a_series_keeps_its_value_type() {
         Err(Error::WrongValueType { .. })
     ));
 }
+
+#[test]
+fn append_named_creates_series_and_writes_in_one_transaction() {
+    let (_dir, _db, ts) = store(Config::default());
+    let mut rng = StdRng::seed_from_u64(9);
+    let a = trajectory(3, &mut rng);
+    let b = trajectory(2, &mut rng);
+    ts.series::<Snapshot>("old").unwrap();
+    let points: Vec<(&str, i64, Snapshot)> = vec![
+        ("new", a[0].0, a[0].1.clone()),
+        ("old", b[0].0, b[0].1.clone()),
+        ("new", a[2].0, a[2].1.clone()),
+        ("new", a[1].0, a[1].1.clone()),
+        ("old", b[1].0, b[1].1.clone()),
+    ];
+    ts.append_named(&points, manifold::Durability::Deferred)
+        .unwrap();
+    let new = ts.find_series::<Snapshot>("new").unwrap().unwrap();
+    let old = ts.find_series::<Snapshot>("old").unwrap().unwrap();
+    assert_eq!(ts.range(&new, ..).unwrap(), a);
+    assert_eq!(ts.range(&old, ..).unwrap(), b);
+    assert_eq!(ts.series_names().unwrap(), vec!["new", "old"]);
+
+    // All or nothing: a point of the wrong value type refuses the whole call.
+    ts.series::<f64>("scalar").unwrap();
+    let bad = vec![
+        ("fresh", 10, a[0].1.clone()),
+        ("scalar", 10, a[0].1.clone()),
+    ];
+    assert!(matches!(
+        ts.append_named(&bad, manifold::Durability::Immediate),
+        Err(Error::WrongValueType { .. })
+    ));
+    assert!(ts.find_series::<Snapshot>("fresh").unwrap().is_none());
+}
