@@ -108,12 +108,21 @@ fn shell_reads_multi_line_statements() {
     assert!(h.contains("\\format csv"), "{h}");
 }
 
-/// Starts `serve` on a free port; returns the child and its address.
-fn serve(
-    data: &str,
-    token: &str,
-) -> (std::process::Child, String, std::thread::JoinHandle<String>) {
-    let mut child = Command::new(BIN)
+/// A server process that is killed if the test fails before stopping it.
+struct ServeProcess(std::process::Child);
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Starts `serve` on a free port; returns the process, its address and its log.
+fn serve(data: &str, token: &str) -> (ServeProcess, String, std::thread::JoinHandle<String>) {
+    let child = Command::new(BIN)
         .args([
             "serve",
             "--addr",
@@ -130,7 +139,8 @@ fn serve(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut child = ServeProcess(child);
+    let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut seen = String::new();
     let addr = loop {
@@ -221,11 +231,11 @@ fn serve_then_query_over_url_then_sigterm() {
 
     // SIGTERM: graceful shutdown with a checkpoint, exit code 0.
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = child.0.wait().unwrap();
     let log = log.join().unwrap();
     assert!(status.success(), "{status}: {log}");
     assert!(log.contains("embedder: hashing"), "{log}");
