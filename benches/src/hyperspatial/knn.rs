@@ -117,8 +117,9 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
          centres, noise {SPREAD} of their spread), cosine, k = {K}; loaded in batches of {} \
          ({load_s:.1} s, HNSW and position index maintained on every insert); {} timed \
          queries from the same distribution, run once through HyperQL (first run), then \
-         again on each layer in turn: HyperQL, the `DataSource::knn` call its plan makes, \
-         and a standalone HNSW built in parallel on the same vectors; recall@{K} against brute force on {} of them; \
+         twice more on each layer, a whole pass at a time: HyperQL, the `DataSource::knn` \
+         call its plan makes (the database's index), and a standalone HNSW built in \
+         parallel on the same vectors; recall@{K} against brute force on {} of them; \
          HNSW M = 16, ef_construction 200, ef_search 100 (the database's defaults)",
         scale.batch,
         queries.len(),
@@ -190,22 +191,26 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
             "ratio",
         );
     }
-    // Then the same queries again on every layer, alternating which goes first.
+    // Then the same queries again on every layer: whole passes (consecutive queries
+    // differ, as in a stream of queries; running one query on every layer in a row
+    // would hand the later layers the index pages the first one warmed), two rounds in
+    // rotated order.
     const LAYERS: [&str; 3] = ["hyperql", "datasource", "hnsw"];
     let mut lat: [Vec<f64>; 3] = Default::default();
     let mut wall = [0.0f64; 3];
-    for (i, q) in queries.iter().enumerate() {
+    for round in 0..2 {
         for j in 0..LAYERS.len() {
-            let layer = (i + j) % LAYERS.len();
-            let t = Instant::now();
-            let found = match layer {
-                0 => hql(q)?,
-                1 => source(q)?,
-                _ => raw(q)?,
-            };
-            let secs = t.elapsed().as_secs_f64();
-            std::hint::black_box(found);
-            lat[layer].push(secs * 1e6);
+            let layer = (round + j) % LAYERS.len();
+            let (s, secs) = time_each(queries, |q| {
+                let found = match layer {
+                    0 => hql(q)?,
+                    1 => source(q)?,
+                    _ => raw(q)?,
+                };
+                std::hint::black_box(found);
+                Ok::<_, String>(())
+            })?;
+            lat[layer].extend(s);
             wall[layer] += secs;
         }
     }
@@ -219,7 +224,7 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
     report.add("hyperql", "knn_recall_at_10", r_hql, "ratio");
     let found: Vec<Vec<usize>> = sample.iter().map(|q| raw(q)).collect::<Result<_, _>>()?;
     report.add("hnsw", "knn_recall_at_10", recall(&found, &truth), "ratio");
-    report.ratio("knn_k10_p50_us", "hyperql", "hnsw");
+    report.ratio("knn_k10_p50_us", "hyperql", "datasource");
     report.ratio("knn_k10_p50_us", "datasource", "hnsw");
     goal(
         report,
@@ -227,8 +232,9 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
         "p50 <= 70 us",
         format!(
             "p50 {:.1} us, p99 {:.1} us with the results cached ({first_p50:.1} us on first \
-             run), recall@10 {r_hql:.3}; the index search alone: p50 {:.1} us",
-            p50s[0], p99s[0], p50s[2]
+             run), recall@10 {r_hql:.3}; the DataSource call alone (index search and 10 \
+             cached records): p50 {:.1} us",
+            p50s[0], p99s[0], p50s[1]
         ),
         p50s[0] <= 70.0,
     );
