@@ -8,6 +8,7 @@ mod ann;
 mod embed;
 mod graph;
 mod hyperql;
+mod hyperspatial;
 mod report;
 mod storage;
 mod timeseries;
@@ -24,6 +25,7 @@ const SUITES: &[&str] = &[
     "timeseries",
     "vectors",
     "graph",
+    "hyperspatial",
 ];
 
 #[derive(Parser)]
@@ -45,6 +47,7 @@ fn run_suite(name: &str, quick: bool) -> Result<report::Report, String> {
         "timeseries" => timeseries::run(quick),
         "vectors" => vectors::run(quick),
         "graph" => graph::run(quick),
+        "hyperspatial" => hyperspatial::run(quick),
         _ => Err(format!("unknown suite `{name}`; known: {SUITES:?}")),
     }
 }

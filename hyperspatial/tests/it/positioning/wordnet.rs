@@ -10,7 +10,7 @@ pub const DATA_NOUN: &str = "/usr/share/wordnet/data.noun";
 /// `hypernym -> hyponym` edges.
 pub struct Nouns {
     pub offsets: Vec<u32>,
-    /// First lemma of each synset (for reading failures by hand).
+    /// Not read by the tests yet: kept for printing nodes while inspecting a layout.
     #[allow(dead_code)]
     pub lemmas: Vec<String>,
     pub edges: Vec<(u32, u32)>,

@@ -1,0 +1,212 @@
+//! Suite `hyperspatial`: the hyperspatial database on disk (each part in its own
+//! database in a temporary directory).
+//!
+//! - `entities`: bulk load, entity reads by UUID (entity-cache hits, misses with the
+//!   cache off, first reads after a reopen), SQL-style queries through HyperQL (a
+//!   filtered scan with `LIMIT`, a point query by external id, a full filtered count),
+//!   and the entity cache's hit rate under Zipf-distributed reads over ten times more
+//!   entities than it holds.
+//! - `knn`: bulk load of vectors, k-NN through HyperQL, through the `DataSource`
+//!   directly and on a standalone HNSW with the same parameters, with recall@10
+//!   against brute force.
+//! - `cascade`: the latency of a single-field write whose collection feeds a cascaded
+//!   average, against the same write on a collection that feeds nothing.
+
+mod cascade;
+mod entities;
+mod knn;
+mod sql;
+
+use crate::report::{Report, percentile};
+use std::time::Instant;
+
+/// Runs the suite.
+pub fn run(quick: bool) -> Result<Report, String> {
+    let mut report = Report::new("hyperspatial", quick);
+    let scale = Scale::new(quick);
+    report.note(format!(
+        "hyperspatial databases in temporary directories on disk, default options unless \
+         stated; {} entities per data set; writes commit durably (one sync per batch)",
+        scale.entities
+    ));
+    entities::run(&mut report, &scale)?;
+    knn::run(&mut report, &scale)?;
+    cascade::run(&mut report, &scale)?;
+    Ok(report)
+}
+
+/// Sizes of the data sets and of the measured loops.
+pub(crate) struct Scale {
+    /// Entities per data set (users; documents with vectors).
+    pub entities: usize,
+    /// Entities per write batch while loading.
+    pub batch: usize,
+    /// Timed reads per latency figure.
+    pub reads: usize,
+    /// Timed HyperQL queries per latency figure.
+    pub queries: usize,
+    /// Timed k-NN queries.
+    pub knn_queries: usize,
+    /// Queries whose recall is checked against brute force.
+    pub recall_queries: usize,
+    /// Timed writes per system in the cascade part.
+    pub writes: usize,
+    /// Cascade fan-ins measured (posts per topic).
+    pub fan_ins: &'static [usize],
+}
+
+impl Scale {
+    fn new(quick: bool) -> Self {
+        if quick {
+            Scale {
+                entities: 10_000,
+                batch: 1_000,
+                reads: 2_000,
+                queries: 200,
+                knn_queries: 200,
+                recall_queries: 100,
+                writes: 60,
+                fan_ins: &[10, 100],
+            }
+        } else {
+            Scale {
+                entities: 100_000,
+                batch: 1_000,
+                reads: 20_000,
+                queries: 1_000,
+                knn_queries: 1_000,
+                recall_queries: 200,
+                writes: 300,
+                fan_ins: &[10, 100, 1_000],
+            }
+        }
+    }
+}
+
+/// Records `<prefix>_p50_us`, `<prefix>_p99_us` and `<prefix>_per_s` from per-call
+/// latencies (microseconds) and the wall time of the loop that took them. Returns
+/// (p50, p99).
+pub(crate) fn latencies(
+    report: &mut Report,
+    system: &str,
+    prefix: &str,
+    samples: &mut [f64],
+    wall_s: f64,
+) -> (f64, f64) {
+    let p50 = percentile(samples, 0.5);
+    let p99 = percentile(samples, 0.99);
+    report.add(system, &format!("{prefix}_p50_us"), p50, "us");
+    report.add(system, &format!("{prefix}_p99_us"), p99, "us");
+    if wall_s > 0.0 {
+        report.add(
+            system,
+            &format!("{prefix}_per_s"),
+            samples.len() as f64 / wall_s,
+            "ops/s",
+        );
+    }
+    (p50, p99)
+}
+
+/// Times `f` once per item of `items`: per-call microseconds and the loop's wall time.
+pub(crate) fn time_each<T, E>(
+    items: impl IntoIterator<Item = T>,
+    mut f: impl FnMut(T) -> Result<(), E>,
+) -> Result<(Vec<f64>, f64), E> {
+    let mut samples = Vec::new();
+    let start = Instant::now();
+    for item in items {
+        let t = Instant::now();
+        f(item)?;
+        samples.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    Ok((samples, start.elapsed().as_secs_f64()))
+}
+
+/// A note stating a goal and whether the measured figure meets it.
+pub(crate) fn goal(report: &mut Report, what: &str, target: &str, measured: String, met: bool) {
+    report.note(format!(
+        "goal: {what} {target}: {} ({measured})",
+        if met { "met" } else { "NOT met" }
+    ));
+}
+
+/// Any error as the harness's error text, with what was being done.
+pub(crate) fn ctx<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> String {
+    move |e| format!("hyperspatial suite, {what}: {e}")
+}
+
+/// splitmix64: deterministic data without a dependency.
+pub(crate) struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in 0..n.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    /// Standard normal (Box-Muller).
+    pub fn gauss(&mut self) -> f64 {
+        let u = self.unit().max(1e-300);
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
+    /// A uniformly shuffled `0..n`.
+    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
+        let mut p: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            p.swap(i, self.below(i + 1));
+        }
+        p
+    }
+}
+
+/// Zipf-distributed ranks over `0..n`: rank `r` has probability proportional to
+/// `1 / (r + 1)^s`.
+pub(crate) struct Zipf {
+    cdf: Vec<f64>,
+}
+
+impl Zipf {
+    pub fn new(n: usize, s: f64) -> Self {
+        let mut cdf = Vec::with_capacity(n);
+        let mut acc = 0.0;
+        for r in 0..n {
+            acc += 1.0 / ((r + 1) as f64).powf(s);
+            cdf.push(acc);
+        }
+        for x in &mut cdf {
+            *x /= acc;
+        }
+        Zipf { cdf }
+    }
+
+    /// A rank.
+    pub fn sample(&self, rng: &mut Rng) -> usize {
+        let u = rng.unit();
+        self.cdf.partition_point(|&c| c < u).min(self.cdf.len() - 1)
+    }
+
+    /// The probability mass of the `k` most likely ranks: the hit rate of a cache
+    /// that always holds exactly them (the best any policy of that size can do).
+    pub fn top_mass(&self, k: usize) -> f64 {
+        match k {
+            0 => 0.0,
+            k => self.cdf[k.min(self.cdf.len()) - 1],
+        }
+    }
+}
