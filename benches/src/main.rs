@@ -12,6 +12,7 @@ mod report;
 mod storage;
 mod timeseries;
 mod vectors;
+mod wordnet;
 
 use clap::Parser;
 
@@ -24,6 +25,7 @@ const SUITES: &[&str] = &[
     "timeseries",
     "vectors",
     "graph",
+    "wordnet",
 ];
 
 #[derive(Parser)]
@@ -45,6 +47,7 @@ fn run_suite(name: &str, quick: bool) -> Result<report::Report, String> {
         "timeseries" => timeseries::run(quick),
         "vectors" => vectors::run(quick),
         "graph" => graph::run(quick),
+        "wordnet" => wordnet::run(quick),
         _ => Err(format!("unknown suite `{name}`; known: {SUITES:?}")),
     }
 }

@@ -63,7 +63,7 @@ pub(crate) fn spread(k: usize, d: usize, avoid: Option<&[f64]>, rng: &mut SplitM
             }
             out
         }
-        _ if k + 1 <= 2 * d => cross_polytope(k, d, avoid, rng),
+        _ if k < 2 * d => cross_polytope(k, d, avoid, rng),
         _ => {
             let mut pts: Vec<f64> = (0..k).flat_map(|_| gaussian_unit(d, rng)).collect();
             if k <= REPULSION_MAX {
