@@ -13,6 +13,7 @@ mod report;
 mod storage;
 mod timeseries;
 mod vectors;
+mod wordnet;
 
 use clap::Parser;
 
@@ -26,6 +27,7 @@ const SUITES: &[&str] = &[
     "vectors",
     "graph",
     "hyperspatial",
+    "wordnet",
 ];
 
 #[derive(Parser)]
@@ -48,6 +50,7 @@ fn run_suite(name: &str, quick: bool) -> Result<report::Report, String> {
         "vectors" => vectors::run(quick),
         "graph" => graph::run(quick),
         "hyperspatial" => hyperspatial::run(quick),
+        "wordnet" => wordnet::run(quick),
         _ => Err(format!("unknown suite `{name}`; known: {SUITES:?}")),
     }
 }

@@ -7,6 +7,10 @@ use super::hierarchy::Hierarchy;
 use super::sgd::{Relation, SgdParams, clamp_radius, refine};
 use super::tree::TreeParams;
 
+/// Largest `max_radius` the refinement accepts: its gradients come from Minkowski
+/// products of hyperboloid coordinates, whose rounding grows like `e^(2r)`.
+pub const MAX_REFINE_RADIUS: f64 = 20.0;
+
 /// Which related pairs the refinement pulls together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefineTarget {
@@ -167,6 +171,12 @@ impl GraphLayout {
             return bad("max_radius", "must be finite and positive");
         }
         if let Some(r) = &self.refine {
+            if self.max_radius > MAX_REFINE_RADIUS {
+                return bad(
+                    "max_radius",
+                    "the refinement's gradients lose precision past radius 20",
+                );
+            }
             if !(r.learning_rate.is_finite() && r.learning_rate > 0.0) {
                 return bad("learning_rate", "must be finite and positive");
             }

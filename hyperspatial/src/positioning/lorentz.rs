@@ -14,16 +14,23 @@ pub(crate) fn mdot(x: &[f64], y: &[f64]) -> f64 {
     spatial - x[0] * y[0]
 }
 
-/// Geodesic distance, from coordinate differences (accurate for close points).
+/// Geodesic distance, through the Poincare images `p = x_s / (1 + x0)`:
+/// `cosh d = 1 + |p - q|^2 (1 + x0)(1 + y0) / 2`. Differences of Poincare
+/// coordinates stay accurate far from the origin (to radius ~30), where the
+/// hyperboloid form of `x - y` cancels (its terms grow like `e^(2r)`), and
+/// `arcosh(1 + t)` keeps close points accurate.
 #[inline]
 pub(crate) fn dist(x: &[f64], y: &[f64]) -> f64 {
-    let spatial: f64 = x[1..]
+    let (ax, ay) = (1.0 + x[0], 1.0 + y[0]);
+    let sq: f64 = x[1..]
         .iter()
         .zip(&y[1..])
-        .map(|(a, b)| (a - b) * (a - b))
+        .map(|(a, b)| {
+            let d = a / ax - b / ay;
+            d * d
+        })
         .sum();
-    let d0 = x[0] - y[0];
-    arcosh1p(0.5 * (spatial - d0 * d0))
+    arcosh1p(0.5 * sq * ax * ay)
 }
 
 /// Recomputes `x0` from the spatial coordinates so that `x` lies on the hyperboloid.
@@ -192,10 +199,16 @@ mod tests {
             "{}",
             tangent_norm_sq(&x, &t)
         );
-        // Moving 1 along it lands at distance 1.
+        // Moving 1 along it lands at distance 1 (measured in the Poincare ball: the
+        // hyperboloid form of x - y cancels badly this far out).
         let mut y = [0.0; 4];
         exp_into(&x, &t, &mut y);
-        assert!((h.distance(&x, &y).unwrap() - 1.0).abs() < 1e-3);
+        let (px, py) = (
+            crate::hyperboloid_to_poincare(&h, &x).unwrap(),
+            crate::hyperboloid_to_poincare(&h, &y).unwrap(),
+        );
+        let d = crate::poincare_distance(&h, &px, &py).unwrap();
+        assert!((d - 1.0).abs() < 1e-3, "{d}");
     }
 
     #[test]

@@ -1,8 +1,11 @@
-//! A minimal reader of WordNet's `data.noun` (Debian package `wordnet-base`) for the
-//! ignored end-to-end tests: synsets and their hypernym (`@`) and instance hypernym
-//! (`@i`) pointers.
+//! WordNet end-to-end runs (ignored: they read `/usr/share/wordnet/data.noun` from the
+//! Debian package `wordnet-base`; parameters come from `POS_*` environment
+//! variables), and a minimal reader of `data.noun`: synsets and their hypernym (`@`)
+//! and instance hypernym (`@i`) pointers.
 
+use super::*;
 use std::collections::HashMap;
+use std::time::Instant;
 
 pub const DATA_NOUN: &str = "/usr/share/wordnet/data.noun";
 
@@ -85,4 +88,149 @@ pub fn subtree(n: &Nouns, offset: u32) -> Option<(usize, Vec<(u32, u32)>)> {
         .filter_map(|(p, c)| Some((*map.get(p)?, *map.get(c)?)))
         .collect();
     Some((map.len(), edges))
+}
+
+fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn run_wordnet(n: usize, edges: &[(u32, u32)], label: &str) {
+    let h = Hierarchy::new(n, edges).unwrap();
+    let closure = h.ancestor_closure(usize::MAX).unwrap();
+    let pairs: usize = closure.iter().map(Vec::len).sum();
+    eprintln!(
+        "{label}: {n} nodes, {} edges, {pairs} closure pairs",
+        edges.len()
+    );
+    let stages: Vec<usize> = std::env::var("POS_STAGES")
+        .unwrap_or_else(|_| "0".into())
+        .split(',')
+        .map(|x| x.parse().unwrap())
+        .collect();
+    let refine = Refinement {
+        epochs: 0,
+        learning_rate: env("POS_LR", 0.1),
+        negatives: env("POS_NEGS", 10),
+        batch_size: env("POS_BATCH", 1024),
+        max_step: env("POS_MAX_STEP", 0.5),
+        ..Refinement::default()
+    };
+    let opts = GraphLayout {
+        dim: env("POS_DIM", 10),
+        construction: match std::env::var("POS_CONES") {
+            Ok(c) => Construction::Cones {
+                scale: c.parse().unwrap(),
+                min_step: env("POS_MIN_STEP", 0.5),
+            },
+            Err(_) => Construction::Sarkar {
+                edge_length: env("POS_EDGE", 1.0),
+                max_edge_length: env("POS_EDGE_MAX", 8.0),
+                separation: std::env::var("POS_SEP").ok().map(|v| v.parse().unwrap()),
+            },
+        },
+        max_radius: env("POS_MAX_R", 12.0),
+        refine: None,
+        ..GraphLayout::default()
+    };
+    let t = Instant::now();
+    let mut pos = layout_graph(n, edges, &opts).unwrap();
+    let mut done = 0;
+    for &stage in &stages {
+        if stage > done {
+            let o = GraphLayout {
+                refine: Some(Refinement {
+                    epochs: stage - done,
+                    ..refine.clone()
+                }),
+                ..opts.clone()
+            };
+            refine_layout(&h, &mut pos, &o, done).unwrap();
+            done = stage;
+        }
+        let lt = t.elapsed();
+        let rmax = pos.iter().map(|x| x[0].acosh()).fold(0.0, f64::max);
+        if std::env::var("POS_DIAG").is_ok() {
+            diagnose(&h, &pos);
+        }
+        let te = Instant::now();
+        let r = reconstruction(&pos, &closure).unwrap();
+        eprintln!(
+            "{label} dim {} epochs {done}: mean rank {:.3} MAP {:.4} (layout {:.2?}, eval {:.2?}, max radius {rmax:.2})",
+            opts.dim,
+            r.mean_rank,
+            r.map,
+            lt,
+            te.elapsed()
+        );
+    }
+}
+
+/// Distance through the Poincare images (accurate far from the origin).
+fn dist(x: &[f64], y: &[f64]) -> f64 {
+    let (ax, ay) = (1.0 + x[0], 1.0 + y[0]);
+    let sq: f64 = x[1..]
+        .iter()
+        .zip(&y[1..])
+        .map(|(a, b)| (a / ax - b / ay).powi(2))
+        .sum();
+    (1.0 + 0.5 * sq * ax * ay).acosh()
+}
+
+/// Per depth: nodes, mean radius, mean distance to the tree parent and to the root.
+fn diagnose(h: &Hierarchy, pos: &[Vec<f64>]) {
+    let root = h.roots().next().unwrap() as usize;
+    let maxd = (0..h.len()).map(|u| h.depth(u)).max().unwrap() as usize;
+    let mut acc = vec![(0usize, 0.0, 0.0, 0.0, 0.0); maxd + 1];
+    for u in 0..h.len() {
+        let a = &mut acc[h.depth(u) as usize];
+        a.0 += 1;
+        a.1 += pos[u][0].acosh();
+        if let Some(p) = h.tree_parent(u) {
+            a.2 += dist(&pos[u], &pos[p as usize]);
+        }
+        a.3 += dist(&pos[u], &pos[root]);
+        // nearest other node
+        let nn = (0..h.len())
+            .filter(|&q| q != u)
+            .map(|q| dist(&pos[u], &pos[q]))
+            .fold(f64::INFINITY, f64::min);
+        a.4 += nn;
+    }
+    for (d, a) in acc.iter().enumerate() {
+        let k = a.0.max(1) as f64;
+        eprintln!(
+            "depth {d:2}: {:6} nodes radius {:6.2} d(parent) {:5.2} d(root) {:6.2} nn {:5.2}",
+            a.0,
+            a.1 / k,
+            a.2 / k,
+            a.3 / k,
+            a.4 / k
+        );
+    }
+}
+
+#[test]
+#[ignore = "reads /usr/share/wordnet/data.noun; run by hand"]
+fn wordnet_mammals() {
+    let Some(nouns) = read(DATA_NOUN) else {
+        eprintln!("no {}", DATA_NOUN);
+        return;
+    };
+    let mammal = nouns.offsets.iter().position(|&o| o == 1_861_778).unwrap();
+    assert_eq!(nouns.lemmas[mammal], "mammal");
+    let (n, edges) = subtree(&nouns, 1_861_778).unwrap();
+    run_wordnet(n, &edges, "mammals");
+}
+
+#[test]
+#[ignore = "reads /usr/share/wordnet/data.noun; run by hand"]
+fn wordnet_nouns() {
+    let Some(nouns) = read(DATA_NOUN) else {
+        eprintln!("no {}", DATA_NOUN);
+        return;
+    };
+    run_wordnet(nouns.offsets.len(), &nouns.edges, "nouns");
 }

@@ -1,0 +1,272 @@
+//! Suite `wordnet`: how well `hyperspatial::positioning` lays out a real hierarchy,
+//! the WordNet 3.0 noun hierarchy (Debian `wordnet-base`, `data.noun`).
+//!
+//! Graph: one node per noun synset, an edge from every hypernym (`@`) and instance
+//! hypernym (`@i`) to its hyponym. Two data sets, as in Nickel and Kiela (2017):
+//! the mammal subtree (`mammal.n.01` and its descendants, about 1,180 nouns) and all
+//! 82,115 nouns. Evaluation: `reconstruction` against the transitive closure of
+//! the hypernym relation (every noun ranks its ancestors among all non-ancestors;
+//! the authors' evaluation code does the same), mean rank and MAP, at 2, 5 and 10
+//! dimensions; plus the layout time.
+//!
+//! Layouts: the cone construction (no training) with the radius budget 28 (the
+//! farthest f64 hyperboloid coordinates can go while keeping nearby points apart);
+//! in the full run also the nouns at the index-friendly default radius 12, and the
+//! mammals with Sarkar's construction refined by 100 epochs of Riemannian SGD.
+//!
+//! `--quick` (CI): mammals at every dimension and all nouns at 10 dimensions only.
+//! Without the data file the suite prints why and reports nothing.
+
+use crate::report::Report;
+use hyperspatial::positioning::{
+    Construction, GraphLayout, Hierarchy, Refinement, layout_graph, reconstruction,
+};
+use std::collections::HashMap;
+use std::time::Instant;
+
+const DATA_NOUN: &str = "/usr/share/wordnet/data.noun";
+/// `mammal.n.01` in WordNet 3.0.
+const MAMMAL_OFFSET: u32 = 1_861_778;
+const THREADS: usize = 2;
+/// Radius budget of the cone layouts.
+const MAX_RADIUS: f64 = 28.0;
+
+/// The noun hierarchy: synset offsets, first lemmas and glosses by node id, and
+/// `hypernym -> hyponym` edges.
+struct Nouns {
+    offsets: Vec<u32>,
+    lemmas: Vec<String>,
+    glosses: Vec<String>,
+    edges: Vec<(u32, u32)>,
+}
+
+/// One line of `data.noun`: `offset lex_filenum ss_type w_cnt (word lex_id)*
+/// p_cnt (symbol offset pos source/target)* | gloss`.
+fn parse(text: &str) -> Result<Nouns, String> {
+    let mut offsets = Vec::new();
+    let mut lemmas = Vec::new();
+    let mut glosses = Vec::new();
+    let mut raw: Vec<(u32, u32)> = Vec::new(); // (hyponym offset, hypernym offset)
+    for (no, line) in text.lines().enumerate() {
+        if line.starts_with(' ') || line.is_empty() {
+            continue; // licence header
+        }
+        let bad = || format!("{DATA_NOUN}:{}: malformed synset line", no + 1);
+        let (head, gloss) = line.split_once(" | ").unwrap_or((line, ""));
+        let f: Vec<&str> = head.split_whitespace().collect();
+        let field = |i: usize| f.get(i).copied().ok_or_else(bad);
+        let off: u32 = field(0)?.parse().map_err(|_| bad())?;
+        let w_cnt = usize::from_str_radix(field(3)?, 16).map_err(|_| bad())?;
+        let p_at = 4 + 2 * w_cnt;
+        let p_cnt: usize = field(p_at)?.parse().map_err(|_| bad())?;
+        for k in 0..p_cnt {
+            let sym = field(p_at + 1 + 4 * k)?;
+            if (sym == "@" || sym == "@i") && field(p_at + 3 + 4 * k)? == "n" {
+                let target: u32 = field(p_at + 2 + 4 * k)?.parse().map_err(|_| bad())?;
+                raw.push((off, target));
+            }
+        }
+        offsets.push(off);
+        lemmas.push(field(4)?.to_string());
+        glosses.push(gloss.trim().to_string());
+    }
+    let id: HashMap<u32, u32> = offsets
+        .iter()
+        .enumerate()
+        .map(|(i, &o)| (o, i as u32))
+        .collect();
+    let edges = raw
+        .into_iter()
+        .filter_map(|(c, p)| Some((*id.get(&p)?, *id.get(&c)?)))
+        .collect();
+    Ok(Nouns {
+        offsets,
+        lemmas,
+        glosses,
+        edges,
+    })
+}
+
+/// The sub-hierarchy below node `root` (itself included), renumbered from 0.
+fn subtree(edges: &[(u32, u32)], root: u32) -> (usize, Vec<(u32, u32)>) {
+    let mut kids: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &(p, c) in edges {
+        kids.entry(p).or_default().push(c);
+    }
+    let mut map: HashMap<u32, u32> = HashMap::from([(root, 0)]);
+    let mut stack = vec![root];
+    while let Some(u) = stack.pop() {
+        for &c in kids.get(&u).map(Vec::as_slice).unwrap_or(&[]) {
+            if !map.contains_key(&c) {
+                map.insert(c, map.len() as u32);
+                stack.push(c);
+            }
+        }
+    }
+    let sub = edges
+        .iter()
+        .filter_map(|(p, c)| Some((*map.get(p)?, *map.get(c)?)))
+        .collect();
+    (map.len(), sub)
+}
+
+/// The cone construction for `dim` dimensions: in two dimensions sibling arcs
+/// need more room (a larger scale and minimum step).
+fn cones(dim: usize, max_radius: f64) -> GraphLayout {
+    let (scale, min_step) = if dim <= 2 { (3.0, 2.0) } else { (2.0, 1.0) };
+    GraphLayout {
+        dim,
+        construction: Construction::Cones { scale, min_step },
+        max_radius,
+        refine: None,
+        threads: THREADS,
+        ..GraphLayout::default()
+    }
+}
+
+/// Sarkar's construction refined by Riemannian SGD on the closure.
+fn sarkar_rsgd(dim: usize, epochs: usize) -> GraphLayout {
+    GraphLayout {
+        dim,
+        construction: Construction::Sarkar {
+            edge_length: 1.0,
+            max_edge_length: 8.0,
+            separation: None,
+        },
+        max_radius: 16.0,
+        refine: Some(Refinement {
+            epochs,
+            learning_rate: 0.3,
+            batch_size: 256,
+            ..Refinement::default()
+        }),
+        threads: THREADS,
+        ..GraphLayout::default()
+    }
+}
+
+/// A data set and its closure.
+struct Set {
+    name: &'static str,
+    n: usize,
+    edges: Vec<(u32, u32)>,
+    closure: Vec<Vec<u32>>,
+}
+
+impl Set {
+    fn new(name: &'static str, n: usize, edges: Vec<(u32, u32)>) -> Result<Set, String> {
+        let closure = Hierarchy::new(n, &edges)
+            .and_then(|h| h.ancestor_closure(usize::MAX))
+            .map_err(|e| e.to_string())?;
+        Ok(Set {
+            name,
+            n,
+            edges,
+            closure,
+        })
+    }
+
+    fn pairs(&self) -> usize {
+        self.closure.iter().map(Vec::len).sum()
+    }
+}
+
+/// Lays `set` out with `opts`, evaluates it and records the figures under
+/// `system` as `<set>_<dim>d_<metric>`.
+fn measure(report: &mut Report, system: &str, set: &Set, opts: &GraphLayout) -> Result<(), String> {
+    let t = Instant::now();
+    let pos = layout_graph(set.n, &set.edges, opts).map_err(|e| e.to_string())?;
+    let layout_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let r = reconstruction(&pos, &set.closure).map_err(|e| e.to_string())?;
+    let eval_s = t.elapsed().as_secs_f64();
+    let radius = pos.iter().map(|x| x[0].acosh()).fold(0.0, f64::max);
+    let key = format!("{}_{}d", set.name, opts.dim);
+    report.add(system, &format!("{key}_map"), r.map, "");
+    report.add(system, &format!("{key}_mean_rank"), r.mean_rank, "");
+    report.add(system, &format!("{key}_layout_s"), layout_s, "s");
+    report.add(system, &format!("{key}_eval_s"), eval_s, "s");
+    report.add(system, &format!("{key}_max_radius"), radius, "");
+    Ok(())
+}
+
+/// Runs the suite.
+pub fn run(quick: bool) -> Result<Report, String> {
+    let mut report = Report::new("wordnet", quick);
+    let text = match std::fs::read_to_string(DATA_NOUN) {
+        Ok(t) => t,
+        Err(e) => {
+            let why = format!(
+                "skipped: cannot read {DATA_NOUN} ({e}); install the Debian package wordnet-base"
+            );
+            eprintln!("wordnet: {why}");
+            report.note(why);
+            return Ok(report);
+        }
+    };
+    let t = Instant::now();
+    let nouns = parse(&text)?;
+    let mammal = nouns
+        .offsets
+        .iter()
+        .position(|&o| o == MAMMAL_OFFSET)
+        .filter(|&i| nouns.lemmas[i] == "mammal" && nouns.glosses[i].contains("warm-blooded"))
+        .ok_or(format!(
+            "{DATA_NOUN}: synset {MAMMAL_OFFSET:08} is not mammal.n.01 (not WordNet 3.0?)"
+        ))? as u32;
+    let (n, edges) = subtree(&nouns.edges, mammal);
+    let mammals = Set::new("mammals", n, edges)?;
+    let all = Set::new("nouns", nouns.offsets.len(), nouns.edges.clone())?;
+    report.note(format!(
+        "WordNet 3.0 nouns from {DATA_NOUN}: {} synsets, {} hypernym edges (@ and @i), {} closure pairs; mammal.n.01 subtree: {} synsets, {} closure pairs (read and closed in {:.1} s)",
+        all.n,
+        all.edges.len(),
+        all.pairs(),
+        mammals.n,
+        mammals.pairs(),
+        t.elapsed().as_secs_f64()
+    ));
+    report.note(format!(
+        "protocol of Nickel and Kiela 2017: every synset ranks its closure ancestors among v and all non-ancestors by hyperbolic distance (ties counted against), mean rank over pairs, MAP over synsets; {THREADS} threads"
+    ));
+    report.note(format!(
+        "`cones`: Construction::Cones (scale 2, min_step 1; 3 and 2 in 2 dimensions), no training, radius budget {MAX_RADIUS}; `cones-r12`: the same within radius 12 (index-friendly); `sarkar+rsgd`: Sarkar's construction (edge 1) + 100 epochs of Riemannian SGD (lr 0.3, 10 negatives, batches of 256 pairs, radius 16)"
+    ));
+    for dim in [2, 5, 10] {
+        measure(&mut report, "cones", &mammals, &cones(dim, MAX_RADIUS))?;
+    }
+    if !quick {
+        measure(&mut report, "sarkar+rsgd", &mammals, &sarkar_rsgd(10, 100))?;
+    }
+    let dims: &[usize] = if quick { &[10] } else { &[2, 5, 10] };
+    for &dim in dims {
+        measure(&mut report, "cones", &all, &cones(dim, MAX_RADIUS))?;
+    }
+    if !quick {
+        measure(&mut report, "cones-r12", &all, &cones(10, 12.0))?;
+    } else {
+        report.note("quick: all nouns at 10 dimensions only");
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_synsets_and_hypernyms() {
+        let text = "  1 This is a licence line\n\
+            00001740 03 n 01 entity 0 001 ~ 00001930 n 0000 | that which exists\n\
+            00001930 03 n 02 physical_entity 0 thing 1 002 @ 00001740 n 0000 ~ 00002452 n 0000 | a physical thing\n\
+            00002452 03 n 01 object 0 001 @i 00001930 n 0000 | an object\n";
+        let n = parse(text).unwrap();
+        assert_eq!(n.offsets, vec![1740, 1930, 2452]);
+        assert_eq!(n.lemmas[1], "physical_entity");
+        assert_eq!(n.glosses[2], "an object");
+        assert_eq!(n.edges, vec![(0, 1), (1, 2)]);
+        let (k, e) = subtree(&n.edges, 1);
+        assert_eq!((k, e), (2, vec![(0, 1)]));
+        assert!(parse("00001740 03 n zz entity\n").is_err());
+    }
+}
