@@ -14,9 +14,12 @@ const SYSTEM: &str = "hyperspatial";
 /// Distinct values of `city`.
 pub(crate) const CITIES: usize = 20;
 
-fn user(i: usize, rng: &mut Rng) -> Document {
+/// Seed of the users' data: every collection of users loaded holds the same values.
+const DATA_SEED: u64 = 7;
+
+fn user(key: &str, i: usize, rng: &mut Rng) -> Document {
     let mut d = Document::default();
-    d.insert("id".into(), Value::str(&format!("u{i}")));
+    d.insert("id".into(), Value::str(&format!("{key}{i}")));
     d.insert("name".into(), Value::str(&format!("user {i}")));
     d.insert("age".into(), Value::Int(18 + rng.below(60) as i64));
     d.insert(
@@ -28,28 +31,34 @@ fn user(i: usize, rng: &mut Rng) -> Document {
     d
 }
 
-/// Inserts `n` users in batches; their UUIDs in insertion order.
-fn load(
+/// Inserts `scale.entities` users into `collection` in batches, with external ids
+/// `<key><i>` (external ids are unique across the database); their UUIDs in insertion
+/// order.
+pub(crate) fn load(
     report: &mut Report,
     db: &Database,
+    collection: &str,
+    key: &str,
     scale: &Scale,
-    rng: &mut Rng,
 ) -> Result<Vec<Uuid>, String> {
     let n = scale.entities;
+    let mut rng = Rng(DATA_SEED);
     let mut ids = Vec::with_capacity(n);
     let start = Instant::now();
     for lo in (0..n).step_by(scale.batch) {
         let mut b = db.batch();
         for i in lo..(lo + scale.batch).min(n) {
+            let doc = user(key, i, &mut rng);
             ids.push(
-                b.insert("users", None, user(i, rng))
+                b.insert(collection, None, doc)
                     .map_err(ctx("insert user"))?,
             );
         }
         b.commit().map_err(ctx("commit users"))?;
     }
     let secs = start.elapsed().as_secs_f64();
-    report.add(SYSTEM, "load_users_per_s", n as f64 / secs, "entities/s");
+    let metric = format!("load_{collection}_per_s");
+    report.add(SYSTEM, &metric, n as f64 / secs, "entities/s");
     Ok(ids)
 }
 
@@ -67,10 +76,10 @@ fn read(db: &Database, id: Uuid) -> Result<(), String> {
 /// Runs the part.
 pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(ctx("temp dir"))?;
-    let mut rng = Rng(7);
+    let mut rng = Rng(8);
     let n = scale.entities;
     let db = Database::open(dir.path()).map_err(ctx("open users"))?;
-    let ids = load(report, &db, scale, &mut rng)?;
+    let ids = load(report, &db, "users", "u", scale)?;
     report.note(format!(
         "users: {n} entities of 5 scalar fields with external ids, loaded in batches of {}",
         scale.batch
