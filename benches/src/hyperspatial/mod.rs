@@ -2,15 +2,16 @@
 //! database in a temporary directory).
 //!
 //! - `entities`: bulk load, entity reads by UUID (entity-cache hits, misses with the
-//!   cache off, first reads after a reopen), SQL-style queries through HyperQL (a
-//!   filtered scan with `LIMIT`, a point query by external id, a full filtered count),
-//!   and the entity cache's hit rate under Zipf-distributed reads over ten times more
-//!   entities than it holds.
+//!   cache off, first reads after a reopen), and the entity cache's hit rate under
+//!   Zipf-distributed reads over ten times more entities than it holds.
+//! - `sql`: SQL-style queries through HyperQL (a filtered scan with `LIMIT`, a point
+//!   query by external id, a full filtered count), without and with secondary indexes.
 //! - `knn`: bulk load of vectors, k-NN through HyperQL, through the `DataSource`
 //!   directly and on a standalone HNSW with the same parameters, with recall@10
 //!   against brute force.
 //! - `cascade`: the latency of a single-field write whose collection feeds a cascaded
-//!   average, against the same write on a collection that feeds nothing.
+//!   average, against the same write on a collection that feeds nothing and against
+//!   a write of the same two collections without a cascade.
 
 mod cascade;
 mod entities;
