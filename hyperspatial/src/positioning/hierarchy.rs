@@ -33,10 +33,13 @@ impl Csr {
         Csr { off, ids }
     }
 
-    /// The neighbours of `u`.
+    /// The neighbours of `u` (none for `u` outside the lists).
     #[inline]
     pub(crate) fn of(&self, u: usize) -> &[u32] {
-        &self.ids[self.off[u]..self.off[u + 1]]
+        match (self.off.get(u), self.off.get(u + 1)) {
+            (Some(&a), Some(&b)) => &self.ids[a..b],
+            _ => &[],
+        }
     }
 }
 
@@ -140,7 +143,8 @@ impl Hierarchy {
         self.dropped
     }
 
-    /// The parents of `u` that survived validation, sorted.
+    /// The parents of `u` that survived validation, sorted (none for `u` outside
+    /// the graph).
     pub fn parents(&self, u: usize) -> &[u32] {
         self.parents.of(u)
     }
@@ -150,14 +154,15 @@ impl Hierarchy {
         self.tree_parent.get(u).copied().filter(|&p| p != NONE)
     }
 
-    /// The children of `u` in the spanning forest.
+    /// The children of `u` in the spanning forest (none for `u` outside the graph).
     pub fn tree_children(&self, u: usize) -> &[u32] {
         self.tree_children.of(u)
     }
 
-    /// Length of the longest parent chain above `u` (0 for a root).
+    /// Length of the longest parent chain above `u` (0 for a root, and for `u`
+    /// outside the graph).
     pub fn depth(&self, u: usize) -> u32 {
-        self.depth[u]
+        self.depth.get(u).copied().unwrap_or(0)
     }
 
     /// Every node, parents before children.
@@ -295,6 +300,9 @@ mod tests {
         assert_eq!(h.tree_parent(2), Some(1));
         assert_eq!(h.depth(2), 2);
         assert_eq!(h.roots().collect::<Vec<_>>(), vec![0, 3]);
+        // Nodes outside the graph have nothing, rather than panicking.
+        assert!(h.parents(9).is_empty() && h.tree_children(9).is_empty());
+        assert_eq!((h.depth(9), h.tree_parent(9)), (0, None));
     }
 
     #[test]

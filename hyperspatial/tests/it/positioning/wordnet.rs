@@ -155,6 +155,9 @@ fn run_wordnet(n: usize, edges: &[(u32, u32)], label: &str) {
         if std::env::var("POS_DIAG").is_ok() {
             diagnose(&h, &pos);
         }
+        if std::env::var("POS_RANKS").is_ok() {
+            rank_breakdown(&h, &pos, &closure);
+        }
         let te = Instant::now();
         let r = reconstruction(&pos, &closure).unwrap();
         eprintln!(
@@ -177,6 +180,43 @@ fn dist(x: &[f64], y: &[f64]) -> f64 {
         .map(|(a, b)| (a / ax - b / ay).powi(2))
         .sum();
     (1.0 + 0.5 * sq * ax * ay).acosh()
+}
+
+/// Ranks of a sample of (node, ancestor) pairs, split by whether the ancestor is on
+/// the node's spanning-tree chain.
+fn rank_breakdown(h: &Hierarchy, pos: &[Vec<f64>], closure: &[Vec<u32>]) {
+    let n = pos.len();
+    let (mut tree, mut other) = ((0usize, 0.0f64, 0usize), (0usize, 0.0f64, 0usize));
+    for u in (0..n).step_by((n / 1500).max(1)) {
+        let mut chain = Vec::new();
+        let mut c = u;
+        while let Some(p) = h.tree_parent(c) {
+            chain.push(p);
+            c = p as usize;
+        }
+        let d: Vec<f64> = pos.iter().map(|x| dist(&pos[u], x)).collect();
+        for &a in &closure[u] {
+            let da = d[a as usize];
+            let closer = (0..n)
+                .filter(|&q| q != u && d[q] <= da && closure[u].binary_search(&(q as u32)).is_err())
+                .count();
+            let slot = if chain.contains(&a) { &mut tree } else { &mut other };
+            slot.0 += 1;
+            slot.1 += (1 + closer) as f64;
+            if closer > 100 {
+                slot.2 += 1;
+            }
+        }
+    }
+    eprintln!(
+        "tree-chain ancestors: {} pairs, mean rank {:.1}, {} over 100; other ancestors: {} pairs, mean rank {:.1}, {} over 100",
+        tree.0,
+        tree.1 / tree.0.max(1) as f64,
+        tree.2,
+        other.0,
+        other.1 / other.0.max(1) as f64,
+        other.2
+    );
 }
 
 /// Per depth: nodes, mean radius, mean distance to the tree parent and to the root.
