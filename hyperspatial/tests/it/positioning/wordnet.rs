@@ -200,7 +200,11 @@ fn rank_breakdown(h: &Hierarchy, pos: &[Vec<f64>], closure: &[Vec<u32>]) {
             let closer = (0..n)
                 .filter(|&q| q != u && d[q] <= da && closure[u].binary_search(&(q as u32)).is_err())
                 .count();
-            let slot = if chain.contains(&a) { &mut tree } else { &mut other };
+            let slot = if chain.contains(&a) {
+                &mut tree
+            } else {
+                &mut other
+            };
             slot.0 += 1;
             slot.1 += (1 + closer) as f64;
             if closer > 100 {
