@@ -201,6 +201,29 @@ pub struct TimeRangeRequest {
     pub end: Option<i64>,
 }
 
+impl TimeRangeRequest {
+    /// The same request as a plain scan, with the time range as filters.
+    pub fn to_scan(&self) -> ScanRequest {
+        let mut scan = self.scan.clone();
+        let path = vec![self.time_field.clone()];
+        if let Some(s) = self.start {
+            scan.filters.push(Predicate::Compare {
+                path: path.clone(),
+                op: CmpOp::GtEq,
+                value: Value::Timestamp(s),
+            });
+        }
+        if let Some(e) = self.end {
+            scan.filters.push(Predicate::Compare {
+                path,
+                op: CmpOp::Lt,
+                value: Value::Timestamp(e),
+            });
+        }
+        scan
+    }
+}
+
 /// A declared or observed schema of a collection.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Schema {
@@ -318,23 +341,7 @@ pub trait DataSource: Send + Sync {
 
     /// A time range of a time series; by default a scan with the range as filters.
     fn time_range(&self, req: &TimeRangeRequest) -> Result<ScanResponse<'_>, SourceError> {
-        let mut scan = req.scan.clone();
-        let path = vec![req.time_field.clone()];
-        if let Some(s) = req.start {
-            scan.filters.push(Predicate::Compare {
-                path: path.clone(),
-                op: CmpOp::GtEq,
-                value: Value::Timestamp(s),
-            });
-        }
-        if let Some(e) = req.end {
-            scan.filters.push(Predicate::Compare {
-                path,
-                op: CmpOp::Lt,
-                value: Value::Timestamp(e),
-            });
-        }
-        self.scan(&scan)
+        self.scan(&req.to_scan())
     }
 
     /// The source's geometric distance (used by `NEAR`, `DISTANCE FROM`), if any.

@@ -44,27 +44,6 @@ impl From<StoreError> for SourceError {
     }
 }
 
-/// A time-range request as a plain scan with the range as filters.
-fn with_time_filters(req: &TimeRangeRequest) -> ScanRequest {
-    let mut scan = req.scan.clone();
-    let path = vec![req.time_field.clone()];
-    if let Some(s) = req.start {
-        scan.filters.push(Predicate::Compare {
-            path: path.clone(),
-            op: CmpOp::GtEq,
-            value: Value::Timestamp(s),
-        });
-    }
-    if let Some(e) = req.end {
-        scan.filters.push(Predicate::Compare {
-            path,
-            op: CmpOp::Lt,
-            value: Value::Timestamp(e),
-        });
-    }
-    scan
-}
-
 impl Database {
     /// Rows of a time-series collection in `[start, end)` passing `req`'s filters.
     fn time_scan(
@@ -237,7 +216,7 @@ impl DataSource for Database {
 
     fn time_range(&self, req: &TimeRangeRequest) -> Result<ScanResponse<'_>, SourceError> {
         if self.time_series_of(&req.scan.collection).is_none() {
-            return DataSource::scan(self, &with_time_filters(req));
+            return DataSource::scan(self, &req.to_scan());
         }
         self.time_scan(&req.scan, req.start, req.end)
     }

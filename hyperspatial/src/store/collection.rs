@@ -99,13 +99,8 @@ impl Collection {
         for n in 1..config.shards {
             shards.push(Shard::open(&shard_path(dir, n), manifold.clone())?);
         }
-        let positions = VectorIndex::restore(
-            IndexKind::Position,
-            position_dim,
-            &shards[0].system,
-            POSITION_INDEX,
-            Vec::new(),
-        )?;
+        // Filled from its snapshot and the stored positions by `restore_indexes`.
+        let positions = VectorIndex::new(IndexKind::Position, position_dim)?;
         let c = Collection {
             name: Arc::from(name),
             shards,

@@ -162,14 +162,8 @@ impl WriteBatch {
             let mut writes = propagate(&cascades, &view, &self.changes, self.now_us)
                 .map_err(|e| StoreError::Constraint(e.to_string()))?;
             for name in &recompute {
-                let ids: Vec<Uuid> = db
-                    .inner
-                    .locs
-                    .iter()
-                    .filter(|e| &*e.value().collection == name.as_str())
-                    .map(|e| *e.key())
-                    .chain(self.slots.keys().copied())
-                    .collect();
+                let mut ids = db.ids_in(name);
+                ids.extend(self.slots.keys().copied());
                 writes.extend(
                     recompute_all(&cascades, &view, ids, self.now_us)
                         .map_err(|e| StoreError::Constraint(e.to_string()))?,
@@ -297,14 +291,7 @@ impl WriteBatch {
 
     /// Loads every entity of `c` into the batch, so the commit rewrites it.
     fn touch_all(&mut self, c: &Collection) -> Result<(), StoreError> {
-        let ids: Vec<Uuid> = self
-            .db
-            .inner
-            .locs
-            .iter()
-            .filter(|e| e.value().collection == c.name)
-            .map(|e| *e.key())
-            .collect();
+        let ids = self.db.ids_in(&c.name);
         for id in ids {
             if let Some(Slot::Live(p)) = self.slot(id)? {
                 p.dirty = true;
@@ -314,14 +301,7 @@ impl WriteBatch {
     }
 
     fn drop_field_values(&mut self, c: &Collection, fields: &[String]) -> Result<(), StoreError> {
-        let ids: Vec<Uuid> = self
-            .db
-            .inner
-            .locs
-            .iter()
-            .filter(|e| e.value().collection == c.name)
-            .map(|e| *e.key())
-            .collect();
+        let ids = self.db.ids_in(&c.name);
         for id in ids {
             let has = match self.slot(id)? {
                 Some(Slot::Live(p)) => fields.iter().any(|f| p.doc.contains_key(f)),

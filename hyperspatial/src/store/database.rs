@@ -334,13 +334,18 @@ impl Database {
     pub fn count(&self, collection: Option<&str>) -> usize {
         match collection {
             None => self.inner.locs.len(),
-            Some(c) => self
-                .inner
-                .locs
-                .iter()
-                .filter(|e| &*e.value().collection == c)
-                .count(),
+            Some(c) => self.ids_in(c).len(),
         }
+    }
+
+    /// Ids of every entity of a collection (from the type index), in no order.
+    pub(crate) fn ids_in(&self, collection: &str) -> Vec<Uuid> {
+        self.inner
+            .locs
+            .iter()
+            .filter(|e| &*e.value().collection == collection)
+            .map(|e| *e.key())
+            .collect()
     }
 
     /// Counters: entities, caches, commits.

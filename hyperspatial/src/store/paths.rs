@@ -75,28 +75,9 @@ where
     let mut root = Document::default();
     for (path, v) in leaves {
         let segs: Vec<&str> = path.as_ref().split('.').collect();
-        insert(&mut root, &segs, v);
+        set_segs(&mut root, &segs, v, false);
     }
     root
-}
-
-fn insert(doc: &mut Document, segs: &[&str], v: Value) {
-    let Some((head, rest)) = segs.split_first() else {
-        return;
-    };
-    if rest.is_empty() {
-        doc.insert((*head).to_string(), v);
-        return;
-    }
-    let slot = doc
-        .entry((*head).to_string())
-        .or_insert_with(|| Value::Object(Arc::new(Document::default())));
-    if !matches!(slot, Value::Object(_)) {
-        *slot = Value::Object(Arc::new(Document::default()));
-    }
-    if let Value::Object(inner) = slot {
-        insert(Arc::make_mut(inner), rest, v);
-    }
 }
 
 /// Whether `segments` match `pattern` (`*` one segment, `**` any number).
@@ -123,15 +104,17 @@ pub fn literal_prefix<'p>(pattern: &[&'p str]) -> Vec<&'p str> {
 /// Sets a dotted path (creating objects on the way); NULL removes the leaf.
 pub(crate) fn set_path(doc: &mut Document, path: &str, v: Value) {
     let segs: Vec<&str> = path.split('.').collect();
-    set_segs(doc, &segs, v);
+    set_segs(doc, &segs, v, true);
 }
 
-fn set_segs(doc: &mut Document, segs: &[&str], v: Value) {
+/// Sets the leaf at `segs`, replacing non-objects on the way by objects; with
+/// `null_removes`, a NULL removes the leaf instead of storing it.
+fn set_segs(doc: &mut Document, segs: &[&str], v: Value, null_removes: bool) {
     let Some((head, rest)) = segs.split_first() else {
         return;
     };
     if rest.is_empty() {
-        if v.is_null() {
+        if null_removes && v.is_null() {
             doc.shift_remove(*head);
         } else {
             doc.insert((*head).to_string(), v);
@@ -145,7 +128,7 @@ fn set_segs(doc: &mut Document, segs: &[&str], v: Value) {
         *slot = Value::Object(Arc::new(Document::default()));
     }
     if let Value::Object(inner) = slot {
-        set_segs(Arc::make_mut(inner), rest, v);
+        set_segs(Arc::make_mut(inner), rest, v, null_removes);
     }
 }
 

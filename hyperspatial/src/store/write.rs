@@ -369,19 +369,9 @@ impl WriteBatch {
         if path.split('.').any(str::is_empty) {
             return Err(StoreError::Invalid(format!("bad path `{path}`")));
         }
-        let now = self.now_us;
-        let p = self.live(id)?;
-        let mut doc = p.doc.clone();
+        let mut doc = self.live(id)?.doc.clone();
         super::paths::set_path(&mut doc, path, value);
-        super::paths::flatten(&doc)?;
-        let changed = top_level_changes(&p.doc, &doc);
-        p.doc = doc;
-        p.meta.updated_us = now;
-        p.dirty = true;
-        for field in changed {
-            self.changes.push(Change::FieldWritten { id, field });
-        }
-        Ok(())
+        self.update(id, doc)
     }
 
     /// Deletes entity `id` and every edge that touches it.
