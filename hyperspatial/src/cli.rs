@@ -10,6 +10,7 @@ mod open;
 mod query;
 mod serve;
 mod shell;
+mod transfer;
 
 pub use args::{Cli, Command, Format};
 pub use backend::{Backend, ResultSet};
@@ -38,6 +39,8 @@ pub fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Serve(a) => serve::run(a),
         Command::Query(a) => query::run(a),
         Command::Shell(a) => shell::run(a),
+        Command::Import(a) => transfer::import(a),
+        Command::Export(a) => transfer::export(a),
     }
 }
 

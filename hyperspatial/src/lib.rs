@@ -43,6 +43,7 @@
 pub mod cascade;
 pub mod cli;
 mod geometry;
+pub mod import;
 mod index;
 mod kernels;
 pub mod positioning;

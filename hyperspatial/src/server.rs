@@ -9,11 +9,13 @@
 //! | `GET /health` | `{"status": "ok"}`, without a token |
 //! | `GET /metrics` | store and server counters |
 //! | `GET /subscribe?query=SUBSCRIBE ..` | WebSocket stream of matching changes |
+//! | `POST /import/{collection}?format=jsonl&..` | imports the body (see `transfer`) |
+//! | `GET /export/{collection}?format=jsonl` | the collection as a file |
 //!
 //! Every error is JSON `{"error": "..."}`: 400 bad input, 401 missing or wrong
 //! token, 404 unknown collection or route, 405 wrong method, 408 timeout, 409
-//! constraint violated, 413 body too large, 422 query budget exceeded, 426 not a
-//! WebSocket upgrade, 500 storage failure. [`Server::run`] stops on its shutdown
+//! constraint violated, 413 body too large, 422 query budget exceeded or import
+//! failed, 426 not a WebSocket upgrade, 500 storage failure. [`Server::run`] stops on its shutdown
 //! future (see [`shutdown_signal`]), lets requests in flight finish, closes
 //! WebSocket streams and checkpoints the database.
 
@@ -24,6 +26,7 @@ mod metrics;
 mod query;
 mod state;
 mod subscribe;
+mod transfer;
 
 use crate::{Database, StoreError};
 use axum::Router;
@@ -110,6 +113,8 @@ fn app(db: Database, config: &ServerConfig, shutdown: watch::Receiver<bool>) -> 
         .route("/health", get(catalog::health))
         .route("/metrics", get(metrics::handle))
         .route("/subscribe", get(subscribe::handle))
+        .route("/import/{collection}", post(transfer::import_handler))
+        .route("/export/{collection}", get(transfer::export_handler))
         .fallback(no_route)
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(config.max_body))

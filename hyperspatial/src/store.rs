@@ -18,6 +18,7 @@ mod config;
 mod database;
 mod edges;
 mod feed;
+mod indexer;
 mod measures;
 mod paths;
 mod place;

@@ -28,6 +28,10 @@ pub enum Command {
     Query(QueryArgs),
     /// An interactive HyperQL shell.
     Shell(ShellArgs),
+    /// Import entities and edges from CSV, JSON or JSONL.
+    Import(ImportArgs),
+    /// Export a collection as CSV, JSON or JSONL.
+    Export(ExportArgs),
 }
 
 /// Which embedder `EMBED()` and auto-embedding use.
@@ -127,6 +131,86 @@ pub struct ShellArgs {
     /// Where to run statements and how to print.
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+/// A database reached without printing results: embedded (`--data`) or a server
+/// (`--url`).
+#[derive(Debug, Args)]
+pub struct ConnArgs {
+    /// The embedded database.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// A running server instead of the embedded database, e.g. http://127.0.0.1:7878.
+    #[arg(long, value_name = "URL", conflicts_with = "data")]
+    pub url: Option<String>,
+    /// Bearer token for the server.
+    #[arg(long, env = "HYPERSPATIAL_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+/// `hyperspatial import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to read, or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The collection to write into (created if missing).
+    #[arg(long, short = 'c')]
+    pub collection: String,
+    /// The file's format (default: from its extension).
+    #[arg(long, value_enum)]
+    pub format: Option<crate::import::Format>,
+    /// The column holding each row's external id.
+    #[arg(long, value_name = "COLUMN", default_value = "id")]
+    pub id_column: String,
+    /// The entity type of every row.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub entity_type: Option<String>,
+    /// The column holding each row's entity type.
+    #[arg(long, value_name = "COLUMN", default_value = "_type")]
+    pub type_column: String,
+    /// An edge column: each row's value (an id or an array of ids) is the other end
+    /// of an edge LABEL from the row (`:in`: to the row). Repeatable.
+    #[arg(long = "edge", value_name = "COLUMN:LABEL[:in]")]
+    pub edges: Vec<String>,
+    /// A column of outgoing edges as an object `{label: [ids]}` (what export writes).
+    #[arg(long, value_name = "COLUMN", default_value = "_edges")]
+    pub edges_column: String,
+    /// A column holding vectors (arrays of numbers). Repeatable.
+    #[arg(long = "vector", value_name = "COLUMN")]
+    pub vectors: Vec<String>,
+    /// Rows per write batch (one durable commit each).
+    #[arg(long, value_name = "ROWS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch: u64,
+    /// Skip and report refused rows instead of failing (and taking back) the import.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Where to import.
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+/// `hyperspatial export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The collection to export.
+    #[arg(long, short = 'c')]
+    pub collection: String,
+    /// The output format (default: from the output file's extension, else jsonl).
+    #[arg(long, value_enum)]
+    pub format: Option<crate::import::Format>,
+    /// The output file (default: standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Where to export from.
+    #[command(flatten)]
+    pub conn: ConnArgs,
 }
 
 /// Parses `1024`, `512KiB`, `16MiB`, `1GiB` (also `K`, `M`, `G`, `KB`, `MB`, `GB`,

@@ -126,9 +126,11 @@ pub fn place_child(
         from_origin_frame(&anchor, w, &mut t);
         t.iter_mut().for_each(|v| *v *= opts.edge_length);
         exp_into(&anchor, &t, &mut point);
+        // The distance to a sibling grows with `-<point, q>` (d = acosh(-<x, q>)), so
+        // the nearest sibling is found without the acosh.
         let score = siblings
             .iter()
-            .map(|q| super::lorentz::dist(&point, q))
+            .map(|q| -super::lorentz::mdot(&point, q))
             .fold(f64::INFINITY, f64::min);
         if best.as_ref().is_none_or(|(b, _)| score > *b) {
             best = Some((score, point.clone()));

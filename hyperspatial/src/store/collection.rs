@@ -56,7 +56,7 @@ pub(crate) struct Collection {
     pub(crate) config: RwLock<CollectionConfig>,
     pub(crate) schema: RwLock<Option<Schema>>,
     pub(crate) indexes: RwLock<HashMap<String, Arc<VectorIndex>>>,
-    pub(crate) positions: VectorIndex,
+    pub(crate) positions: Arc<VectorIndex>,
 }
 
 const CONFIG_KEY: &str = "collection";
@@ -100,7 +100,7 @@ impl Collection {
             shards.push(Shard::open(&shard_path(dir, n), manifold.clone())?);
         }
         // Filled from its snapshot and the stored positions by `restore_indexes`.
-        let positions = VectorIndex::new(IndexKind::Position, position_dim)?;
+        let positions = Arc::new(VectorIndex::new(IndexKind::Position, position_dim)?);
         let c = Collection {
             name: Arc::from(name),
             shards,
@@ -138,7 +138,14 @@ impl Collection {
         self.indexes.read().get(field).cloned()
     }
 
-    /// Saves HNSW snapshots of every index.
+    /// Every index: the vector fields' and the position index.
+    pub(crate) fn all_indexes(&self) -> Vec<Arc<VectorIndex>> {
+        let mut all: Vec<_> = self.indexes.read().values().cloned().collect();
+        all.push(self.positions.clone());
+        all
+    }
+
+    /// Saves HNSW snapshots of every index (linking staged entries first).
     pub(crate) fn save_indexes(&self) -> Result<(), StoreError> {
         let sys = &self.shards[0].system;
         for (field, idx) in self.indexes.read().iter() {
@@ -185,13 +192,13 @@ impl Collection {
                 }
             }
         }
-        self.positions = VectorIndex::restore(
+        self.positions = Arc::new(VectorIndex::restore(
             IndexKind::Position,
             position_dim,
             &sys,
             POSITION_INDEX,
             points,
-        )?;
+        )?);
         Ok(())
     }
 }

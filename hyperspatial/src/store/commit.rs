@@ -17,6 +17,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// At most this many placed neighbours are kept away from when a new neighbour is
+/// placed.
+const MAX_SIBLINGS: usize = 64;
+
 /// The batch over committed data, as cascades read it.
 struct View<'a> {
     batch: &'a WriteBatch,
@@ -403,6 +407,14 @@ impl WriteBatch {
                 pl.embedding = emb.and_then(|v| place::embedding(&v, dim));
             }
         }
+        // Neighbours through this batch's new edges, for `siblings`.
+        let mut adjacent: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for e in &self.edges {
+            if let EdgeChange::Added { from, to, .. } = e {
+                adjacent.entry(*from).or_default().push(*to);
+                adjacent.entry(*to).or_default().push(*from);
+            }
+        }
         for e in &self.edges {
             let EdgeChange::Added { from, to, .. } = e else {
                 continue;
@@ -419,11 +431,11 @@ impl WriteBatch {
             match (g_from, g_to) {
                 (Some(_), Some(_)) => {}
                 (None, Some(t)) => {
-                    let sib = self.siblings(*to, &out)?;
+                    let sib = self.siblings(*to, &adjacent, &out)?;
                     set_graph(&mut out, *from, place::near(&t, &sib));
                 }
                 (Some(f), None) => {
-                    let sib = self.siblings(*from, &out)?;
+                    let sib = self.siblings(*from, &adjacent, &out)?;
                     set_graph(&mut out, *to, place::near(&f, &sib));
                 }
                 (None, None) => {
@@ -440,37 +452,38 @@ impl WriteBatch {
         Ok(out)
     }
 
-    /// Graph components of the placed neighbours of `anchor` (at most 64), so a new
-    /// neighbour can be placed away from them.
+    /// Graph components of the placed neighbours of `anchor` (at most
+    /// [`MAX_SIBLINGS`]), so a new neighbour can be placed away from them: the
+    /// neighbours through this batch's edges (`adjacent`) first, then stored ones.
     fn siblings(
         &self,
         anchor: Uuid,
+        adjacent: &HashMap<Uuid, Vec<Uuid>>,
         fresh: &HashMap<Uuid, Placement>,
     ) -> Result<Vec<Vec<f64>>, StoreError> {
-        let mut ids: Vec<Uuid> = Vec::new();
+        let mut seen: HashSet<Uuid> = HashSet::new();
+        let mut out = Vec::new();
+        let mut take = |id: Uuid, out: &mut Vec<Vec<f64>>| -> Result<bool, StoreError> {
+            if seen.insert(id) {
+                let g = match fresh.get(&id) {
+                    Some(p) => p.graph.clone(),
+                    None => self.db.placement(id)?.and_then(|p| p.graph),
+                };
+                out.extend(g);
+            }
+            Ok(seen.len() >= MAX_SIBLINGS)
+        };
+        for id in adjacent.get(&anchor).into_iter().flatten() {
+            if take(*id, &mut out)? {
+                return Ok(out);
+            }
+        }
         if self.db.loc(anchor).is_some() {
             for e in self.db.edges(anchor, Direction::Both, None)? {
-                ids.push(if e.from == anchor { e.to } else { e.from });
-            }
-        }
-        for e in &self.edges {
-            if let EdgeChange::Added { from, to, .. } = e {
-                if *from == anchor {
-                    ids.push(*to);
-                } else if *to == anchor {
-                    ids.push(*from);
+                if take(if e.from == anchor { e.to } else { e.from }, &mut out)? {
+                    break;
                 }
             }
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        let mut out = Vec::new();
-        for id in ids.into_iter().take(64) {
-            let g = match fresh.get(&id) {
-                Some(p) => p.graph.clone(),
-                None => self.db.placement(id)?.and_then(|p| p.graph),
-            };
-            out.extend(g);
         }
         Ok(out)
     }
@@ -591,7 +604,11 @@ impl WriteBatch {
                             if let Some(k) = &p.meta.external_id {
                                 ext.insert(k.as_str(), id)?;
                             }
-                            props.remove_prefix(id)?;
+                            // Nothing is stored yet for a brand-new id.
+                            let stored = !p.is_new || db.loc(*id).is_some();
+                            if stored {
+                                props.remove_prefix(id)?;
+                            }
                             for (path, v) in super::paths::flatten(&p.doc)? {
                                 if vectors.contains_key(&path) {
                                     continue;
@@ -601,9 +618,10 @@ impl WriteBatch {
                             for (field, w) in &mut vwriters {
                                 match super::paths::get_path(&p.doc, field) {
                                     Some(Value::Vector(v)) => w.insert(*id, v)?,
-                                    _ => {
+                                    _ if stored => {
                                         w.remove(*id)?;
                                     }
+                                    _ => {}
                                 }
                             }
                         }
@@ -741,7 +759,8 @@ impl WriteBatch {
             }
             let Some((c, _)) = home(id) else { continue };
             if let Some(ball) = to_ball(&p.combined) {
-                c.positions.upsert(id, &ball)?;
+                c.positions.stage(id, &ball);
+                db.index_later(&c.positions);
             }
         }
         Ok(summary)
@@ -830,7 +849,10 @@ fn publish_live(db: &super::Database, id: Uuid, p: &Pending) -> Result<(), Store
     for (field, _) in vectors {
         let Some(idx) = c.index(&field) else { continue };
         match super::paths::get_path(&p.doc, &field) {
-            Some(Value::Vector(v)) => idx.upsert(id, v)?,
+            Some(Value::Vector(v)) => {
+                idx.stage(id, v);
+                db.index_later(&idx);
+            }
             _ => idx.remove(id),
         }
     }

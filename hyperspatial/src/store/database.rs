@@ -38,6 +38,9 @@ pub struct StoreStats {
     pub property_cache: CacheStats,
     /// Statements committed since open.
     pub commits: u64,
+    /// Vectors and positions committed but not yet linked into their HNSW graphs
+    /// (searches scan them exactly; the indexer thread links them).
+    pub index_staged: usize,
 }
 
 pub(crate) struct Inner {
@@ -61,6 +64,8 @@ pub(crate) struct Inner {
     pub(crate) feed: super::feed::Feed,
     /// Serializes the creation of collections.
     pub(crate) create_lock: Mutex<()>,
+    /// Links staged index entries in the background.
+    pub(crate) indexer: super::indexer::Indexer,
 }
 
 /// A hyperspatial database: a directory of collections.
@@ -105,6 +110,7 @@ impl Database {
             embedders: RwLock::new(Vec::new()),
             create_lock: Mutex::new(()),
             feed: super::feed::Feed::default(),
+            indexer: super::indexer::Indexer::start(),
         };
         let db = Database {
             inner: Arc::new(inner),
@@ -158,6 +164,11 @@ impl Database {
             }
         }
         let c = Arc::new(c);
+        for idx in c.all_indexes() {
+            if idx.staged() > 0 {
+                self.index_later(&idx);
+            }
+        }
         self.inner
             .collections
             .write()
@@ -359,7 +370,32 @@ impl Database {
                 .inner
                 .commits
                 .load(std::sync::atomic::Ordering::Relaxed),
+            index_staged: self
+                .inner
+                .collections
+                .read()
+                .values()
+                .flat_map(|c| c.all_indexes())
+                .map(|i| i.staged())
+                .sum(),
         }
+    }
+
+    /// Links every staged vector and position into its HNSW graph, on the calling
+    /// thread (alongside the indexer), and returns when none is left. Searches are
+    /// exact either way; this makes them fast again after a large load.
+    pub fn wait_for_indexes(&self) {
+        let cols: Vec<_> = self.inner.collections.read().values().cloned().collect();
+        for c in cols {
+            for idx in c.all_indexes() {
+                while idx.drain(4096, true) > 0 {}
+            }
+        }
+    }
+
+    /// Queues `idx` for the indexer thread.
+    pub(crate) fn index_later(&self, idx: &Arc<VectorIndex>) {
+        self.inner.indexer.enqueue(idx);
     }
 
     /// Saves index snapshots and checkpoints every shard (the log is emptied).

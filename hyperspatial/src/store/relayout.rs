@@ -75,11 +75,12 @@ impl Database {
                         place::combine(&mut p, &self.options().weights, dim);
                         t.insert(id, &p.encode())?;
                         if let Some(ball) = to_ball(&p.combined) {
-                            c.positions.upsert(*id, &ball)?;
+                            c.positions.stage(*id, &ball);
                         }
                     }
                 }
                 tx.commit()?;
+                self.index_later(&c.positions);
             }
         }
         self.inner

@@ -1,6 +1,12 @@
 //! The in-memory HNSW indexes of a collection: one per vector field and one over the
 //! combined positions, with the mapping between entity ids and index keys.
 //!
+//! Commits do not link into the graphs: they *stage* entries, which every search
+//! scans exactly until the database's indexer thread (see `indexer`) links them, in
+//! parallel chunks. So a large load is not slowed by HNSW insertion, and a search
+//! never misses a committed entry; while many entries are staged, searches cost a
+//! scan of them.
+//!
 //! Index keys are the two halves of the UUID folded together (xor). Two entities of
 //! one index whose keys collide (about one chance in 2^64 per pair) cannot both live
 //! in the graph: the second is kept in a small overflow list that every search scans
@@ -10,7 +16,9 @@ use crate::index::{Cosine, Dot, Hnsw, IndexError, L2, Metric, Neighbour, Params,
 use crate::store::StoreError;
 use dashmap::DashMap;
 use manifold::ColumnFamily;
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use uuid::Uuid;
 
 /// The metric of a vector field.
@@ -64,11 +72,27 @@ macro_rules! each {
     };
 }
 
-/// One HNSW index with its id mapping.
+/// One HNSW index with its id mapping and its staged entries.
+///
+/// Invariants:
+/// - an id in `staged` has its true vector there; the graph may still hold an older
+///   one under the id's key, which searches ignore; each staged entry carries a
+///   version so that a drain removes only what it linked;
+/// - every live id is in exactly one of: the graph (through `ids`), `overflow`, or
+///   `staged` (possibly also the graph, with an older vector);
+/// - the graph and the id map change only under `write` (held by drains and
+///   removals; staging takes only the lock of `staged`), and a search holds the read
+///   lock of `staged` from start to end, so moving an entry from `staged` into the
+///   graph never hides it from a search.
 pub(crate) struct VectorIndex {
     graph: Graph,
     ids: DashMap<u64, Uuid>,
     overflow: RwLock<Vec<(Uuid, Vec<f32>)>>,
+    staged: RwLock<HashMap<Uuid, (u64, Vec<f32>)>>,
+    version: AtomicU64,
+    write: Mutex<()>,
+    /// Set while the index waits in the indexer's queue (see `indexer`).
+    pub(crate) queued: AtomicBool,
 }
 
 fn key_of(id: Uuid) -> u64 {
@@ -105,18 +129,26 @@ pub(crate) enum IndexKind {
 }
 
 impl VectorIndex {
-    /// An empty index of dimension `dim`.
-    pub(crate) fn new(kind: IndexKind, dim: usize) -> Result<Self, StoreError> {
-        Ok(VectorIndex {
-            graph: new_graph(kind, dim)?,
+    fn with_graph(graph: Graph) -> Self {
+        VectorIndex {
+            graph,
             ids: DashMap::new(),
             overflow: RwLock::new(Vec::new()),
-        })
+            staged: RwLock::new(HashMap::new()),
+            version: AtomicU64::new(0),
+            write: Mutex::new(()),
+            queued: AtomicBool::new(false),
+        }
+    }
+
+    /// An empty index of dimension `dim`.
+    pub(crate) fn new(kind: IndexKind, dim: usize) -> Result<Self, StoreError> {
+        Ok(Self::with_graph(new_graph(kind, dim)?))
     }
 
     /// Loads the snapshot `name` from `cf` and reconciles it with `stored` (the
-    /// vectors that really exist): missing ones are inserted, extra keys deleted.
-    /// Without a usable snapshot the index is built from `stored`.
+    /// vectors that really exist): extra keys are deleted, missing vectors staged
+    /// (the indexer links them). Without a usable snapshot every vector is staged.
     pub(crate) fn restore(
         kind: IndexKind,
         dim: usize,
@@ -128,25 +160,18 @@ impl VectorIndex {
             Ok(Some(g)) if each!(&g, h => h.dim()) == dim => g,
             _ => new_graph(kind, dim)?,
         };
-        let idx = VectorIndex {
-            graph,
-            ids: DashMap::new(),
-            overflow: RwLock::new(Vec::new()),
-        };
+        let idx = Self::with_graph(graph);
         let mut live = std::collections::HashSet::with_capacity(stored.len());
-        let mut missing_keys = Vec::new();
-        let mut missing_vecs = Vec::new();
-        for (id, v) in stored {
-            let key = key_of(id);
-            live.insert(key);
-            if idx.ids.contains_key(&key) {
-                idx.overflow.write().push((id, v));
-                continue;
-            }
-            idx.ids.insert(key, id);
-            if !each!(&idx.graph, h => h.contains(key)) {
-                missing_keys.push(key);
-                missing_vecs.extend_from_slice(&v);
+        {
+            let mut staged = idx.staged.write();
+            for (id, v) in stored {
+                let key = key_of(id);
+                live.insert(key);
+                if each!(&idx.graph, h => h.contains(key)) && !idx.ids.contains_key(&key) {
+                    idx.ids.insert(key, id);
+                } else {
+                    staged.insert(id, (0, v));
+                }
             }
         }
         let stale: Vec<u64> = each!(&idx.graph, h => h.keys())
@@ -156,43 +181,98 @@ impl VectorIndex {
         for k in stale {
             each!(&idx.graph, h => h.delete(k));
         }
-        if !missing_keys.is_empty() {
-            each!(&idx.graph, h => h.insert_batch(&missing_keys, &missing_vecs))?;
-        }
         Ok(idx)
     }
 
-    /// Saves a snapshot under `name` in `cf`.
+    /// Links every staged entry, then saves a snapshot under `name` in `cf`.
     pub(crate) fn save(&self, cf: &ColumnFamily, name: &str) -> Result<(), StoreError> {
+        while self.drain(usize::MAX, true) > 0 {}
         each!(&self.graph, h => h.save_to(cf, name))?;
         Ok(())
     }
 
-    /// Inserts or replaces the vector of `id`.
-    pub(crate) fn upsert(&self, id: Uuid, v: &[f32]) -> Result<(), StoreError> {
-        let key = key_of(id);
-        // Copy the id out first: a DashMap guard held across the match would
-        // deadlock with the insert below.
-        let present = self.ids.get(&key).map(|e| *e);
-        match present {
-            Some(other) if other != id => {
-                let mut o = self.overflow.write();
-                o.retain(|(x, _)| *x != id);
-                o.push((id, v.to_vec()));
-                return Ok(());
+    /// Stages the vector of `id` (it replaces any older one): searches see it at
+    /// once, exactly; [`VectorIndex::drain`] links it into the graph later.
+    pub(crate) fn stage(&self, id: Uuid, v: &[f32]) {
+        let version = self.version.fetch_add(1, Relaxed) + 1;
+        self.staged.write().insert(id, (version, v.to_vec()));
+    }
+
+    /// Links at most `max` staged entries into the graph, on all cores of the rayon
+    /// pool if `parallel`, else on this thread alone; the number still staged. An
+    /// entry the graph refuses stays searchable in the exact overflow list.
+    pub(crate) fn drain(&self, max: usize, parallel: bool) -> usize {
+        let _w = self.write.lock();
+        let chunk: Vec<(Uuid, u64, Vec<f32>)> = self
+            .staged
+            .read()
+            .iter()
+            .take(max)
+            .map(|(id, (n, v))| (*id, *n, v.clone()))
+            .collect();
+        let mut keys = Vec::new();
+        let mut flat = Vec::new();
+        let mut batch_ids = Vec::new();
+        for (id, _, v) in &chunk {
+            let key = key_of(*id);
+            let present = self.ids.get(&key).map(|e| *e);
+            match present {
+                Some(other) if other != *id => {
+                    let mut o = self.overflow.write();
+                    o.retain(|(x, _)| x != id);
+                    o.push((*id, v.clone()));
+                    continue;
+                }
+                Some(_) => {
+                    each!(&self.graph, h => h.delete(key));
+                }
+                None => {}
             }
-            Some(_) => {
-                each!(&self.graph, h => h.delete(key));
-            }
-            None => {}
+            keys.push(key);
+            flat.extend_from_slice(v);
+            batch_ids.push((key, *id));
         }
-        self.ids.insert(key, id);
-        each!(&self.graph, h => h.insert(key, v))?;
-        Ok(())
+        let linked = if parallel || keys.is_empty() {
+            each!(&self.graph, h => h.insert_batch(&keys, &flat))
+        } else {
+            let dim = flat.len() / keys.len();
+            keys.iter()
+                .zip(flat.chunks(dim.max(1)))
+                .try_for_each(|(k, v)| each!(&self.graph, h => h.insert(*k, v)))
+        };
+        if linked.is_ok() {
+            for (key, id) in batch_ids {
+                self.ids.insert(key, id);
+            }
+        } else {
+            // Keep every entry of the chunk searchable, exactly.
+            let mut o = self.overflow.write();
+            for (key, id) in batch_ids {
+                self.ids.remove(&key);
+                if let Some((_, _, v)) = chunk.iter().find(|(x, _, _)| *x == id) {
+                    o.push((id, v.clone()));
+                }
+            }
+        }
+        let mut staged = self.staged.write();
+        for (id, n, _) in &chunk {
+            // Staged again meanwhile: the newer vector stays staged.
+            if staged.get(id).is_some_and(|(m, _)| m == n) {
+                staged.remove(id);
+            }
+        }
+        staged.len()
+    }
+
+    /// Entries staged and not yet linked.
+    pub(crate) fn staged(&self) -> usize {
+        self.staged.read().len()
     }
 
     /// Removes `id`.
     pub(crate) fn remove(&self, id: Uuid) {
+        let _w = self.write.lock();
+        self.staged.write().remove(&id);
         let key = key_of(id);
         if self.ids.remove_if(&key, |_, x| *x == id).is_some() {
             each!(&self.graph, h => h.delete(key));
@@ -202,7 +282,12 @@ impl VectorIndex {
 
     /// Number of indexed entities.
     pub(crate) fn len(&self) -> usize {
-        self.ids.len() + self.overflow.read().len()
+        let staged = self.staged.read();
+        let new = staged
+            .keys()
+            .filter(|id| self.ids.get(&key_of(**id)).is_none_or(|x| *x != **id))
+            .count();
+        self.ids.len() + self.overflow.read().len() + new
     }
 
     /// The `k` nearest ids (closest first) whose id passes `keep`, with distances.
@@ -213,8 +298,12 @@ impl VectorIndex {
         ef: Option<usize>,
         keep: &(dyn Fn(Uuid) -> bool + Sync),
     ) -> Result<Vec<(Uuid, f32)>, StoreError> {
+        let staged = self.staged.read();
         let ids = &self.ids;
-        let filter = |key: u64| ids.get(&key).is_some_and(|id| keep(*id));
+        let filter = |key: u64| {
+            ids.get(&key)
+                .is_some_and(|id| !staged.contains_key(&*id) && keep(*id))
+        };
         let hits: Vec<Neighbour> = match ef {
             Some(ef) => each!(&self.graph, h => {
                 let ef = ef.max(k);
@@ -233,8 +322,13 @@ impl VectorIndex {
             .filter_map(|n| self.ids.get(&n.key).map(|id| (*id, n.distance)))
             .collect();
         let overflow = self.overflow.read();
-        if !overflow.is_empty() {
-            for (id, v) in overflow.iter().filter(|(id, _)| keep(*id)) {
+        if !overflow.is_empty() || !staged.is_empty() {
+            let exact = overflow
+                .iter()
+                .map(|(id, v)| (id, v))
+                .chain(staged.iter().map(|(id, (_, v))| (id, v)))
+                .filter(|(id, _)| keep(**id));
+            for (id, v) in exact {
                 out.push((*id, self.exact_distance(query, v)?));
             }
             out.sort_by(|a, b| a.1.total_cmp(&b.1));

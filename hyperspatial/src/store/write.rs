@@ -119,6 +119,9 @@ pub struct WriteBatch {
     pub(crate) unindexed: HashMap<String, Vec<String>>,
     /// Rows for time-series collections.
     pub(crate) points: Vec<(Arc<Collection>, super::measures::Point)>,
+    /// External ids given to entities inserted by this batch (an entry may be stale
+    /// after a delete: users check the slot).
+    pub(crate) new_external: HashMap<String, Uuid>,
 }
 
 /// Microseconds since the Unix epoch.
@@ -159,6 +162,7 @@ impl Database {
             now_us: now_us(),
             unindexed: HashMap::new(),
             points: Vec::new(),
+            new_external: HashMap::new(),
         }
     }
 }
@@ -212,12 +216,8 @@ impl WriteBatch {
         let Value::String(s) = id else {
             return None;
         };
-        for (u, slot) in &self.slots {
-            if let Slot::Live(p) = slot
-                && p.meta.external_id.as_deref() == Some(&**s)
-            {
-                return Some(*u);
-            }
+        if let Some(u) = self.new_in_batch(s, None) {
+            return Some(u);
         }
         let u = self.db.resolve(id).or_else(|| Uuid::parse_str(s).ok())?;
         match self.slots.get(&u) {
@@ -227,11 +227,16 @@ impl WriteBatch {
         }
     }
 
+    /// The live entity inserted by this batch under external id `key`, other than
+    /// `except`.
+    fn new_in_batch(&self, key: &str, except: Option<Uuid>) -> Option<Uuid> {
+        let u = *self.new_external.get(key)?;
+        let live = matches!(self.slots.get(&u), Some(Slot::Live(p)) if p.meta.external_id.as_deref() == Some(key));
+        (live && Some(u) != except).then_some(u)
+    }
+
     fn external_taken(&self, key: &str, except: Option<Uuid>) -> bool {
-        let pending = self.slots.iter().any(|(u, s)| {
-            Some(*u) != except
-                && matches!(s, Slot::Live(p) if p.meta.external_id.as_deref() == Some(key))
-        });
+        let pending = self.new_in_batch(key, except).is_some();
         let stored = self.db.inner.external.get(key).is_some_and(|u| {
             Some(*u) != except
                 && !matches!(self.slots.get(&*u), Some(Slot::Deleted { .. }))
@@ -322,6 +327,9 @@ impl WriteBatch {
         }
         let doc = strip_reserved(doc);
         super::paths::flatten(&doc)?;
+        if let Some(k) = &external {
+            self.new_external.insert(k.clone(), id);
+        }
         let meta = EntityMeta {
             entity_type: entity_type.map(str::to_string),
             external_id: external,
