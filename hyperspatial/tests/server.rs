@@ -9,6 +9,7 @@ mod server {
     mod errors;
     mod http;
     mod load;
+    mod transfer;
     mod ws;
 }
 

@@ -230,7 +230,7 @@ pub fn import<R: Read + Send>(
         Err(stop) => {
             let message = match stop {
                 Stop::Refused(r) => format!(
-                    "row {}: {} (nothing imported; use keep-going to skip refused rows)",
+                    "row {}: {} (nothing imported; keep going with --keep-going or keep_going=true to skip refused rows)",
                     r.row, r.reason
                 ),
                 Stop::Fatal(m) => m,

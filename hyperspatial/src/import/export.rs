@@ -33,9 +33,38 @@ fn public_id(db: &Database, id: &str) -> Result<String, StoreError> {
     Ok(key.unwrap_or_else(|| id.to_string()))
 }
 
+/// An object that keeps its keys in insertion order.
+#[derive(Default)]
+struct Ordered(Vec<(String, Json)>);
+
+impl Ordered {
+    fn insert(&mut self, k: String, v: Json) {
+        self.0.push((k, v));
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    fn get(&self, k: &str) -> Option<&Json> {
+        self.0.iter().find(|(x, _)| x == k).map(|(_, v)| v)
+    }
+}
+
+impl serde::Serialize for Ordered {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// One entity as an export object: `id`, `_type`, the fields, `_edges`.
-fn object(db: &Database, r: &Record) -> Result<Map<String, Json>, ExportError> {
-    let mut out = Map::new();
+fn object(db: &Database, r: &Record) -> Result<Ordered, ExportError> {
+    let mut out = Ordered::default();
     let uuid = match r.get(fields::ID) {
         Some(Value::String(s)) => s.to_string(),
         _ => String::new(),
@@ -63,8 +92,11 @@ fn object(db: &Database, r: &Record) -> Result<Map<String, Json>, ExportError> {
             by_label.entry(e.label).or_default().push(Json::String(to));
         }
         if !by_label.is_empty() {
-            let edges = by_label.into_iter().map(|(l, v)| (l, Json::Array(v)));
-            out.insert("_edges".into(), Json::Object(edges.collect()));
+            let edges: Map<String, Json> = by_label
+                .into_iter()
+                .map(|(l, v)| (l, Json::Array(v)))
+                .collect();
+            out.insert("_edges".into(), Json::Object(edges));
         }
     }
     Ok(out)

@@ -8,7 +8,8 @@ use std::path::Path;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Comma-separated values with a header row. Cells holding integers, floats,
-    /// `true` or `false` are read as such, empty cells as missing.
+    /// `true`, `false`, or JSON arrays and objects are read as such, empty cells as
+    /// missing.
     Csv,
     /// One JSON array of objects (read whole into memory; prefer JSONL for big files).
     Json,
@@ -128,6 +129,11 @@ fn cell(s: &str) -> Json {
     {
         return Json::from(x);
     }
+    if ((s.starts_with('[') && s.ends_with(']')) || (s.starts_with('{') && s.ends_with('}')))
+        && let Ok(v) = serde_json::from_str::<Json>(s)
+    {
+        return v;
+    }
     match s {
         "true" => Json::Bool(true),
         "false" => Json::Bool(false),
@@ -223,6 +229,8 @@ mod tests {
         assert_eq!(r[1].0, 3);
         assert_eq!(cell("inf"), Json::from("inf"));
         assert_eq!(cell("1e3"), Json::from(1000.0));
+        assert_eq!(cell("[1, \"a\"]"), serde_json::json!([1, "a"]));
+        assert_eq!(cell("[not json]"), Json::from("[not json]"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod data;
 mod features;
 mod geometry;
 mod hql;
+mod import;
 mod index;
 mod positioning;
 mod snapshot;

@@ -8,10 +8,10 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-type Ws =
+pub(crate) type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(s: &TestServer, subscription: &str, token: Option<&str>) -> Ws {
+pub(crate) async fn connect(s: &TestServer, subscription: &str, token: Option<&str>) -> Ws {
     let mut url = reqwest::Url::parse(&format!("ws://{}/subscribe", s.addr)).unwrap();
     url.query_pairs_mut().append_pair("query", subscription);
     let mut req = url.as_str().into_client_request().unwrap();
@@ -24,7 +24,7 @@ async fn connect(s: &TestServer, subscription: &str, token: Option<&str>) -> Ws 
 }
 
 /// The next text message as JSON (fails after 10 s).
-async fn next(ws: &mut Ws) -> Json {
+pub(crate) async fn next(ws: &mut Ws) -> Json {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
             .await
