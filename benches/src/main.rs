@@ -9,6 +9,7 @@ mod embed;
 mod graph;
 mod hyperql;
 mod hyperspatial;
+mod import;
 mod report;
 mod storage;
 mod timeseries;
@@ -28,6 +29,7 @@ const SUITES: &[&str] = &[
     "graph",
     "hyperspatial",
     "wordnet",
+    "import",
 ];
 
 #[derive(Parser)]
@@ -51,6 +53,7 @@ fn run_suite(name: &str, quick: bool) -> Result<report::Report, String> {
         "graph" => graph::run(quick),
         "hyperspatial" => hyperspatial::run(quick),
         "wordnet" => wordnet::run(quick),
+        "import" => import::run(quick),
         _ => Err(format!("unknown suite `{name}`; known: {SUITES:?}")),
     }
 }
