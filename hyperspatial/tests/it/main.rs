@@ -12,3 +12,4 @@ mod index;
 mod positioning;
 mod snapshot;
 mod store;
+mod streams;
