@@ -1,6 +1,6 @@
 //! Request counters and `GET /metrics`: the store's counters (entities, cache hit
 //! rates, commits) with the server's (requests by status class, queries, WebSocket
-//! subscriptions, events sent and dropped).
+//! subscriptions, events sent and dropped, stream messages).
 
 use super::state::Shared;
 use axum::Json;
@@ -78,6 +78,8 @@ pub(crate) async fn handle(State(s): State<Shared>) -> Json<JsonValue> {
     let st = s.db.stats();
     let m = &s.metrics;
     let get = |c: &AtomicU64| c.load(Relaxed);
+    let streams = s.streams.streams();
+    let sum = |f: fn(&crate::streams::StreamInfo) -> u64| streams.iter().map(f).sum::<u64>();
     Json(json!({
         "uptime_secs": s.started.elapsed().as_secs(),
         "store": {
@@ -105,6 +107,13 @@ pub(crate) async fn handle(State(s): State<Shared>) -> Json<JsonValue> {
             "total": get(&m.subscriptions_total),
             "events_sent": get(&m.events_sent),
             "events_lagged": get(&m.events_lagged),
+        },
+        "streams": {
+            "count": streams.len(),
+            "published": sum(|i| i.published),
+            "delivered": sum(|i| i.delivered),
+            "dropped": sum(|i| i.dropped),
+            "loop_dropped": s.streams.loop_dropped(),
         },
     }))
 }
