@@ -49,7 +49,8 @@ pub(crate) async fn count(State(s): State<Shared>, req: Request, next: Next) -> 
     let _g = Gauge::up(&m.in_flight);
     let res = next.run(req).await;
     match res.status().as_u16() {
-        200..=399 => m.status_2xx.fetch_add(1, Relaxed),
+        // 101: a WebSocket upgrade that succeeded.
+        100..=399 => m.status_2xx.fetch_add(1, Relaxed),
         400..=499 => m.status_4xx.fetch_add(1, Relaxed),
         _ => m.status_5xx.fetch_add(1, Relaxed),
     };

@@ -131,9 +131,10 @@ fn forward(s: &Shared, sub: &StreamSubscription, tx: &mpsc::Sender<JsonValue>) {
             }
             continue;
         };
+        // Counted before it is queued, so a client that received it sees it counted.
+        s.metrics.events_sent.fetch_add(1, Relaxed);
         if tx.blocking_send(msg.to_json()).is_err() {
             return;
         }
-        s.metrics.events_sent.fetch_add(1, Relaxed);
     }
 }

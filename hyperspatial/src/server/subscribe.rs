@@ -135,9 +135,10 @@ fn forward(s: &Shared, sub: &Subscription, filter: &Filter, tx: &mpsc::Sender<Js
             Ok(false) => continue,
             Err(e) => json!({ "error": format!("change {}: {e}", ev.seq), "seq": ev.seq }),
         };
+        // Counted before it is queued, so a client that received it sees it counted.
+        s.metrics.events_sent.fetch_add(1, Relaxed);
         if tx.blocking_send(msg).is_err() {
             return;
         }
-        s.metrics.events_sent.fetch_add(1, Relaxed);
     }
 }
