@@ -18,6 +18,10 @@
 //! - [`geometry`](crate::Hyperboloid): the hyperboloid model in f64 (distances,
 //!   exp/log maps, parallel transport, Frechet mean), conversions to the Poincare
 //!   ball and the Klein disk, and SIMD f32 distance kernels.
+//! - [`streams`]: ephemeral coordination, not storage: named in-memory streams of
+//!   JSON messages with producers (the change feed, ticks, publishers), filtered
+//!   routes, subscribers, processors and database writers, bounded queues with a
+//!   stated slow-consumer policy.
 //! - [`Hnsw`]: an HNSW index generic over a [`Metric`] (L2, cosine, dot, Lorentz,
 //!   Poincare) with parallel builds, concurrent inserts and searches, deletes,
 //!   filtered search, optional i8 quantization and rkyv snapshots.
@@ -51,6 +55,7 @@ mod query;
 mod schema;
 pub mod server;
 mod store;
+pub mod streams;
 
 pub use geometry::{
     GeometryError, Hyperboloid, hyperboloid_to_klein, hyperboloid_to_poincare,

@@ -18,6 +18,7 @@
 //!   distance of the position components), `EMBED(text [, model])`.
 
 mod functions;
+mod one;
 mod txn;
 
 use crate::store::{Database, StoreError, VectorMetric, fields};
@@ -30,6 +31,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 pub use functions::{CombinedDistance, Embed, HyperbolicDistance};
+pub(crate) use one::matches_one;
 
 impl From<StoreError> for SourceError {
     fn from(e: StoreError) -> Self {

@@ -11,13 +11,18 @@
 //! | `GET /subscribe?query=SUBSCRIBE ..` | WebSocket stream of matching changes |
 //! | `POST /import/{collection}?format=jsonl&..` | imports the body (see `transfer`) |
 //! | `GET /export/{collection}?format=jsonl` | the collection as a file |
+//! | `GET /streams` | streams of the stream hub with their counters |
+//! | `POST /streams/{name}` | publishes a JSON message (see `streams`) |
+//! | `GET /streams/{name}/subscribe[?where=..]` | WebSocket stream of a stream's messages |
 //!
 //! Every error is JSON `{"error": "..."}`: 400 bad input, 401 missing or wrong
 //! token, 404 unknown collection or route, 405 wrong method, 408 timeout, 409
 //! constraint violated, 413 body too large, 422 query budget exceeded or import
-//! failed, 426 not a WebSocket upgrade, 500 storage failure. [`Server::run`] stops on its shutdown
-//! future (see [`shutdown_signal`]), lets requests in flight finish, closes
-//! WebSocket streams and checkpoints the database.
+//! failed, 426 not a WebSocket upgrade, 500 storage failure. [`Server::run`] stops
+//! on its shutdown future (see [`shutdown_signal`]), lets requests in flight finish,
+//! closes
+//! WebSocket streams, shuts the stream hub down and checkpoints the database.
+//! Embedders attach processors and routes to [`Server::streams`] before running.
 
 mod auth;
 mod catalog;
@@ -25,9 +30,11 @@ mod error;
 mod metrics;
 mod query;
 mod state;
+mod streams;
 mod subscribe;
 mod transfer;
 
+use crate::streams::{HubConfig, StreamError, StreamHub};
 use crate::{Database, StoreError};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -66,8 +73,11 @@ pub struct ServerConfig {
     /// Longest time to answer a request (408 beyond). A statement still running
     /// then finishes in the background; a write may still commit.
     pub timeout: Duration,
-    /// Change-feed buffer of each WebSocket subscription, in events.
+    /// Change-feed buffer of each WebSocket subscription, in events (also the
+    /// queue of each stream subscription, in messages).
     pub feed_capacity: usize,
+    /// Tick producers started with the server: stream name and interval.
+    pub ticks: Vec<(String, Duration)>,
 }
 
 impl Default for ServerConfig {
@@ -78,6 +88,7 @@ impl Default for ServerConfig {
             max_body: DEFAULT_MAX_BODY,
             timeout: DEFAULT_TIMEOUT,
             feed_capacity: DEFAULT_FEED_CAPACITY,
+            ticks: Vec::new(),
         }
     }
 }
@@ -95,6 +106,9 @@ pub enum ServeError {
     /// The checkpoint task died.
     #[error("checkpoint task: {0}")]
     Task(String),
+    /// A tick producer could not start (bad stream name or interval).
+    #[error("streams: {0}")]
+    Streams(#[from] StreamError),
 }
 
 async fn no_route(method: Method, uri: Uri) -> ApiError {
@@ -103,8 +117,13 @@ async fn no_route(method: Method, uri: Uri) -> ApiError {
 
 /// The routes and layers (outermost first: JSON errors, counters, auth, timeout,
 /// body limit).
-fn app(db: Database, config: &ServerConfig, shutdown: watch::Receiver<bool>) -> Router {
-    let state = AppState::new(db, config, shutdown);
+fn app(
+    db: Database,
+    hub: StreamHub,
+    config: &ServerConfig,
+    shutdown: watch::Receiver<bool>,
+) -> Router {
+    let state = AppState::new(db, hub, config, shutdown);
     Router::new()
         .route("/query", post(query::handle))
         .route("/collections", get(catalog::list))
@@ -115,6 +134,9 @@ fn app(db: Database, config: &ServerConfig, shutdown: watch::Receiver<bool>) -> 
         .route("/subscribe", get(subscribe::handle))
         .route("/import/{collection}", post(transfer::import_handler))
         .route("/export/{collection}", get(transfer::export_handler))
+        .route("/streams", get(streams::list))
+        .route("/streams/{name}", post(streams::publish))
+        .route("/streams/{name}/subscribe", get(streams::subscribe))
         .fallback(no_route)
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(config.max_body))
@@ -132,6 +154,7 @@ fn app(db: Database, config: &ServerConfig, shutdown: watch::Receiver<bool>) -> 
 pub struct Server {
     listener: TcpListener,
     db: Database,
+    hub: StreamHub,
     config: ServerConfig,
 }
 
@@ -139,9 +162,17 @@ impl Server {
     /// Binds `config.addr`.
     pub async fn bind(db: Database, config: ServerConfig) -> std::io::Result<Server> {
         let listener = TcpListener::bind(config.addr).await?;
+        let hub = StreamHub::with_database(
+            db.clone(),
+            HubConfig {
+                subscriber_capacity: config.feed_capacity.max(1),
+                ..HubConfig::default()
+            },
+        );
         Ok(Server {
             listener,
             db,
+            hub,
             config,
         })
     }
@@ -151,24 +182,38 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then stops accepting, lets requests in
-    /// flight finish, closes WebSocket streams and checkpoints the database.
+    /// The stream hub the server publishes to and serves (over the database), to
+    /// attach processors, writers and routes before [`run`](Self::run).
+    pub fn streams(&self) -> &StreamHub {
+        &self.hub
+    }
+
+    /// Starts the configured tick producers, serves until `shutdown` completes,
+    /// then stops accepting, lets requests in flight finish, closes WebSocket
+    /// streams, shuts the stream hub down and checkpoints the database.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
+        for (stream, every) in &self.config.ticks {
+            self.hub.tick(stream, *every)?;
+        }
         let (tx, rx) = watch::channel(false);
-        let router = app(self.db.clone(), &self.config, rx);
+        let router = app(self.db.clone(), self.hub.clone(), &self.config, rx);
         axum::serve(self.listener, router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 let _ = tx.send(true);
             })
             .await?;
+        let hub = self.hub;
         let db = self.db;
-        tokio::task::spawn_blocking(move || db.checkpoint())
-            .await
-            .map_err(|e| ServeError::Task(e.to_string()))??;
+        tokio::task::spawn_blocking(move || {
+            hub.shutdown();
+            db.checkpoint()
+        })
+        .await
+        .map_err(|e| ServeError::Task(e.to_string()))??;
         Ok(())
     }
 }

@@ -9,12 +9,14 @@ mod server {
     mod errors;
     mod http;
     mod load;
+    mod streams;
     mod transfer;
     mod ws;
 }
 
 use hyperspatial::Database;
 use hyperspatial::server::{ServeError, Server, ServerConfig};
+use hyperspatial::streams::StreamHub;
 use serde_json::{Value as Json, json};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,6 +39,14 @@ impl TestServer {
     }
 
     pub(crate) async fn with(config: ServerConfig) -> TestServer {
+        Self::with_streams(config, |_| {}).await
+    }
+
+    /// A server whose stream hub `setup` prepares (processors, routes) before it runs.
+    pub(crate) async fn with_streams(
+        config: ServerConfig,
+        setup: impl FnOnce(&StreamHub),
+    ) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(dir.path()).unwrap();
         db.register_embedder(Arc::new(tessera_bridge::HashingEmbedder::default()));
@@ -46,6 +56,7 @@ impl TestServer {
         };
         let server = Server::bind(db.clone(), config).await.unwrap();
         let addr = server.local_addr().unwrap();
+        setup(server.streams());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server.run(async {
             let _ = stopped.await;

@@ -106,6 +106,25 @@ pub struct ServeArgs {
     /// (and reported as lagged).
     #[arg(long, value_name = "EVENTS", default_value_t = DEFAULT_FEED_CAPACITY)]
     pub feed_capacity: usize,
+    /// Publish `{"tick": n}` to stream NAME every MS milliseconds (repeatable).
+    #[arg(long = "tick", value_name = "NAME=MS", value_parser = parse_tick)]
+    pub ticks: Vec<(String, std::time::Duration)>,
+}
+
+/// Parses `NAME=MS` of `serve --tick`.
+pub fn parse_tick(s: &str) -> Result<(String, std::time::Duration), String> {
+    let (name, ms) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=MS, got `{s}`"))?;
+    crate::streams::check_stream_name(name).map_err(|e| e.to_string())?;
+    let ms: u64 = ms
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{ms}` is not a number of milliseconds"))?;
+    if ms == 0 {
+        return Err("a tick interval must be at least 1 ms".into());
+    }
+    Ok((name.to_string(), std::time::Duration::from_millis(ms)))
 }
 
 /// `hyperspatial query`.

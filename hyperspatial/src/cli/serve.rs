@@ -25,6 +25,7 @@ pub fn run(args: &ServeArgs) -> Result<(), CliError> {
         max_body: args.max_body,
         timeout: Duration::from_secs(args.timeout),
         feed_capacity: args.feed_capacity,
+        ticks: args.ticks.clone(),
     };
     let auth = if config.token.is_some() {
         "auth: bearer token required"

@@ -165,3 +165,18 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     );
     Response::from_parts(parts, Body::from(body))
 }
+
+impl From<crate::streams::StreamError> for ApiError {
+    fn from(e: crate::streams::StreamError) -> Self {
+        use crate::streams::StreamError as E;
+        let status = match &e {
+            E::InvalidName { .. } | E::Filter(_) | E::BadInterval | E::Document(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            E::TooManyStreams(_) | E::HopLimit(_) => StatusCode::CONFLICT,
+            E::ShutDown => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, e.to_string())
+    }
+}

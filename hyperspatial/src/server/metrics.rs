@@ -1,6 +1,6 @@
 //! Request counters and `GET /metrics`: the store's counters (entities, cache hit
 //! rates, commits) with the server's (requests by status class, queries, WebSocket
-//! subscriptions, events sent and dropped).
+//! subscriptions, events sent and dropped, stream messages).
 
 use super::state::Shared;
 use axum::Json;
@@ -49,7 +49,8 @@ pub(crate) async fn count(State(s): State<Shared>, req: Request, next: Next) -> 
     let _g = Gauge::up(&m.in_flight);
     let res = next.run(req).await;
     match res.status().as_u16() {
-        200..=399 => m.status_2xx.fetch_add(1, Relaxed),
+        // 101: a WebSocket upgrade that succeeded.
+        100..=399 => m.status_2xx.fetch_add(1, Relaxed),
         400..=499 => m.status_4xx.fetch_add(1, Relaxed),
         _ => m.status_5xx.fetch_add(1, Relaxed),
     };
@@ -78,6 +79,8 @@ pub(crate) async fn handle(State(s): State<Shared>) -> Json<JsonValue> {
     let st = s.db.stats();
     let m = &s.metrics;
     let get = |c: &AtomicU64| c.load(Relaxed);
+    let streams = s.streams.streams();
+    let sum = |f: fn(&crate::streams::StreamInfo) -> u64| streams.iter().map(f).sum::<u64>();
     Json(json!({
         "uptime_secs": s.started.elapsed().as_secs(),
         "store": {
@@ -105,6 +108,13 @@ pub(crate) async fn handle(State(s): State<Shared>) -> Json<JsonValue> {
             "total": get(&m.subscriptions_total),
             "events_sent": get(&m.events_sent),
             "events_lagged": get(&m.events_lagged),
+        },
+        "streams": {
+            "count": streams.len(),
+            "published": sum(|i| i.published),
+            "delivered": sum(|i| i.delivered),
+            "dropped": sum(|i| i.dropped),
+            "loop_dropped": s.streams.loop_dropped(),
         },
     }))
 }

@@ -1,9 +1,10 @@
-//! What every handler shares: the database, the query engine, the settings and the
-//! counters.
+//! What every handler shares: the database, the query engine, the stream hub, the
+//! settings and the counters.
 
 use super::ServerConfig;
 use super::metrics::Metrics;
 use crate::Database;
+use crate::streams::StreamHub;
 use hyperql::Engine;
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,6 +14,7 @@ use tokio::sync::watch;
 pub(crate) struct AppState {
     pub(crate) db: Database,
     pub(crate) engine: Engine<Database>,
+    pub(crate) streams: StreamHub,
     pub(crate) token: Option<String>,
     pub(crate) feed_capacity: usize,
     pub(crate) metrics: Metrics,
@@ -27,11 +29,13 @@ pub(crate) type Shared = Arc<AppState>;
 impl AppState {
     pub(crate) fn new(
         db: Database,
+        streams: StreamHub,
         config: &ServerConfig,
         shutdown: watch::Receiver<bool>,
     ) -> Shared {
         Arc::new(AppState {
             engine: Engine::new(db.clone()),
+            streams,
             db,
             token: config.token.clone().filter(|t| !t.is_empty()),
             feed_capacity: config.feed_capacity.max(1),

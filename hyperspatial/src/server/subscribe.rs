@@ -23,7 +23,7 @@ mod filter;
 use super::error::ApiError;
 use super::metrics::OpenSubscription;
 use super::state::Shared;
-use crate::{ChangeEvent, Subscription};
+use crate::Subscription;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -61,16 +61,6 @@ pub(crate) async fn handle(
     Ok(ws.on_upgrade(move |socket| stream(s, filter, socket)))
 }
 
-fn event_json(ev: &ChangeEvent) -> JsonValue {
-    json!({
-        "seq": ev.seq,
-        "collection": ev.collection,
-        "id": ev.id.to_string(),
-        "kind": ev.kind,
-        "record": ev.record.as_deref(),
-    })
-}
-
 async fn stream(s: Shared, filter: Filter, mut socket: WebSocket) {
     let _open = OpenSubscription::new(&s);
     let sub = s.db.subscribe(s.feed_capacity);
@@ -82,9 +72,17 @@ async fn stream(s: Shared, filter: Filter, mut socket: WebSocket) {
     {
         return;
     }
-    let (tx, mut rx) = mpsc::channel::<JsonValue>(QUEUE);
+    let (tx, rx) = mpsc::channel::<JsonValue>(QUEUE);
     let state = s.clone();
     let feed = tokio::task::spawn_blocking(move || forward(&state, &sub, &filter, &tx));
+    relay(&s, &mut socket, rx).await;
+    let _ = feed.await;
+}
+
+/// Sends the queued messages to the socket until the client or the queue goes
+/// away or the server shuts down (then closes with code 1001). Dropping the
+/// receiver on return tells the producing thread to stop.
+pub(crate) async fn relay(s: &Shared, socket: &mut WebSocket, mut rx: mpsc::Receiver<JsonValue>) {
     let mut shutdown = s.shutdown.clone();
     let mut closing = *shutdown.borrow();
     while !closing {
@@ -111,8 +109,6 @@ async fn stream(s: Shared, filter: Filter, mut socket: WebSocket) {
         };
         let _ = socket.send(Message::Close(Some(frame))).await;
     }
-    drop(rx);
-    let _ = feed.await;
 }
 
 /// Runs on a blocking thread: takes events from the feed, filters them and queues
@@ -135,13 +131,14 @@ fn forward(s: &Shared, sub: &Subscription, filter: &Filter, tx: &mpsc::Sender<Js
         }
         let Some(ev) = ev else { continue };
         let msg = match filter.matches(&ev) {
-            Ok(true) => event_json(&ev),
+            Ok(true) => crate::streams::change_json(&ev),
             Ok(false) => continue,
             Err(e) => json!({ "error": format!("change {}: {e}", ev.seq), "seq": ev.seq }),
         };
+        // Counted before it is queued, so a client that received it sees it counted.
+        s.metrics.events_sent.fetch_add(1, Relaxed);
         if tx.blocking_send(msg).is_err() {
             return;
         }
-        s.metrics.events_sent.fetch_add(1, Relaxed);
     }
 }

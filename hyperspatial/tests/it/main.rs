@@ -13,3 +13,4 @@ mod index;
 mod positioning;
 mod snapshot;
 mod store;
+mod streams;

@@ -2,7 +2,8 @@
 //!
 //! The statement is checked once against the database (parse, collection, plan).
 //! Each event is then matched by running the same statement with HyperQL's own
-//! executor over a [`MemorySource`] that holds only the changed record, so the WHERE
+//! executor over an in-memory source that holds only the changed record
+//! (`query::matches_one`, shared with stream filters), so the WHERE
 //! means exactly what it means in a query (paths, functions, NULL handling). A
 //! subquery in the WHERE therefore sees only that record.
 //!
@@ -10,9 +11,8 @@
 //! the WHERE (the client may ignore ids it does not know).
 
 use crate::server::error::ApiError;
-use crate::{ChangeEvent, ChangeKind, CombinedDistance, Database, Embed, HyperbolicDistance};
-use hyperql::{Engine, MemorySource, Params, StatementKind, Value};
-use std::sync::Arc;
+use crate::{ChangeEvent, ChangeKind, Database};
+use hyperql::{Engine, Params, StatementKind, Value};
 
 /// A checked subscription.
 pub(crate) struct Filter {
@@ -81,19 +81,12 @@ impl Filter {
         if !self.has_where {
             return Ok(true);
         }
-        let source = MemorySource::new()
-            .with_geometry(Arc::new(HyperbolicDistance))
-            .with_function(Arc::new(CombinedDistance(self.db.clone())))
-            .with_function(Arc::new(Embed {
-                db: self.db.clone(),
-                with_model: false,
-            }))
-            .with_function(Arc::new(Embed {
-                db: self.db.clone(),
-                with_model: true,
-            }));
-        source.insert_many(&self.collection, ty.as_deref(), [(**record).clone()]);
-        let r = Engine::new(source).query(&self.text, &Params::new())?;
-        Ok(!r.rows.is_empty())
+        crate::query::matches_one(
+            Some(&self.db),
+            &self.text,
+            &self.collection,
+            ty.as_deref(),
+            (**record).clone(),
+        )
     }
 }

@@ -1,0 +1,140 @@
+//! `/streams`: the server's [`StreamHub`](crate::streams::StreamHub) over HTTP and
+//! WebSocket.
+//!
+//! - `GET /streams`: `{"streams": [{"name", "published", "delivered", "dropped",
+//!   "errors", "consumers": [..]}], "loop_dropped": n}`.
+//! - `POST /streams/{name}` with any JSON body: publishes it to the stream (created
+//!   if new); answers `{"stream": name, "seq": n}`. 400 for a bad name or a body
+//!   that is not JSON.
+//! - `GET /streams/{name}/subscribe[?where=expr]`: a WebSocket. First
+//!   `{"subscribed": name, "where": expr|null}`, then each message that passes the
+//!   filter as `{"stream", "seq", "ts", "source", "hops", "payload"}`, and
+//!   `{"lagged": n, "total": m}` when the subscriber fell behind (`n` messages
+//!   dropped for it since the last such report, `m` in all). The stream `changes`
+//!   carries the database's change feed.
+//!
+//! Slow-consumer policy (the hub's, for subscribers): publishers never wait for a
+//! WebSocket client; each subscription queues up to `--feed-capacity` messages and
+//! drops newer ones while full, reporting them as `lagged`.
+
+use super::error::ApiError;
+use super::metrics::OpenSubscription;
+use super::state::Shared;
+use super::subscribe::relay;
+use crate::streams::StreamSubscription;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, rejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value as JsonValue, json};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Messages queued between the subscription thread and the socket.
+const QUEUE: usize = 64;
+/// How often the subscription thread looks whether the socket went away.
+const POLL: Duration = Duration::from_millis(200);
+
+/// `GET /streams`.
+pub(crate) async fn list(State(s): State<Shared>) -> Json<JsonValue> {
+    Json(json!({
+        "streams": s.streams.streams(),
+        "loop_dropped": s.streams.loop_dropped(),
+    }))
+}
+
+/// `POST /streams/{name}`.
+pub(crate) async fn publish(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Result<Json<JsonValue>, ApiError> {
+    crate::streams::check_stream_name(&name)?;
+    let payload: JsonValue = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
+    let hub = s.streams.clone();
+    let stream = name.clone();
+    // Publishing may wait (bounded) for slow processors: off the async workers.
+    let seq = tokio::task::spawn_blocking(move || hub.publish(&stream, payload))
+        .await
+        .map_err(|e| ApiError::internal(format!("the publish task failed: {e}")))??;
+    Ok(Json(json!({ "stream": name, "seq": seq })))
+}
+
+/// `GET /streams/{name}/subscribe`.
+pub(crate) async fn subscribe(
+    State(s): State<Shared>,
+    Path(name): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    ws: Result<WebSocketUpgrade, rejection::WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let filter = q
+        .get("where")
+        .map(String::as_str)
+        .filter(|w| !w.trim().is_empty());
+    // Subscribed before the upgrade: a bad name or filter is a 400, and messages
+    // published once the client sees the upgrade are delivered.
+    let sub = s
+        .streams
+        .subscribe_with_capacity(&name, filter, s.feed_capacity)?;
+    let ws = ws.map_err(|e| {
+        ApiError::new(
+            StatusCode::UPGRADE_REQUIRED,
+            format!("GET /streams/{{name}}/subscribe needs a WebSocket upgrade: {e}"),
+        )
+    })?;
+    Ok(ws.on_upgrade(move |socket| stream(s, sub, socket)))
+}
+
+async fn stream(s: Shared, sub: StreamSubscription, mut socket: WebSocket) {
+    let _open = OpenSubscription::new(&s);
+    let hello = json!({ "subscribed": sub.stream(), "where": sub.filter() });
+    if socket
+        .send(Message::Text(hello.to_string().into()))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let (tx, rx) = mpsc::channel::<JsonValue>(QUEUE);
+    let state = s.clone();
+    let feed = tokio::task::spawn_blocking(move || forward(&state, &sub, &tx));
+    relay(&s, &mut socket, rx).await;
+    let _ = feed.await;
+}
+
+/// Runs on a blocking thread: moves messages from the subscription to the socket
+/// side until either goes away.
+fn forward(s: &Shared, sub: &StreamSubscription, tx: &mpsc::Sender<JsonValue>) {
+    let mut reported = 0;
+    while !tx.is_closed() {
+        let msg = sub.recv_timeout(POLL);
+        let lagged = sub.lagged();
+        if lagged > reported {
+            let n = lagged - reported;
+            reported = lagged;
+            s.metrics.events_lagged.fetch_add(n, Relaxed);
+            if tx
+                .blocking_send(json!({ "lagged": n, "total": lagged }))
+                .is_err()
+            {
+                return;
+            }
+        }
+        let Some(msg) = msg else {
+            if sub.is_closed() {
+                return;
+            }
+            continue;
+        };
+        // Counted before it is queued, so a client that received it sees it counted.
+        s.metrics.events_sent.fetch_add(1, Relaxed);
+        if tx.blocking_send(msg.to_json()).is_err() {
+            return;
+        }
+    }
+}
