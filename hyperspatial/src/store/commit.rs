@@ -488,6 +488,42 @@ impl WriteBatch {
         Ok(out)
     }
 
+    /// Inserted by this batch with an id never stored before.
+    fn brand_new(&self, id: Uuid) -> bool {
+        matches!(self.slots.get(&id), Some(Slot::Live(p)) if p.is_new) && self.db.loc(id).is_none()
+    }
+
+    /// The first snapshots of stored entities of `shard` that move now and have no
+    /// trajectory yet: their stored position, at their creation time.
+    fn first_snapshots(
+        &self,
+        shard: &super::shard::Shard,
+        ids: &[Uuid],
+        placements: &HashMap<Uuid, Placement>,
+    ) -> Result<Vec<(Uuid, i64, Vec<f64>)>, StoreError> {
+        let mut out = Vec::new();
+        for id in ids {
+            if self.brand_new(*id)
+                || !placements.contains_key(id)
+                || matches!(self.slots.get(id), Some(Slot::Deleted { .. }))
+                || super::trajectory::has_trajectory(shard, *id)?
+            {
+                continue;
+            }
+            let Some(old) = shard.placement(*id)? else {
+                continue;
+            };
+            let created = match self.slots.get(id) {
+                Some(Slot::Live(p)) => Some(p.meta.created_us),
+                _ => shard.meta(*id)?.map(|m| m.created_us),
+            };
+            if let Some(t) = created.filter(|t| *t < self.now_us) {
+                out.push((*id, t, old.combined));
+            }
+        }
+        Ok(out)
+    }
+
     /// Writes everything, one transaction per shard, then publishes to memory.
     fn write(
         self,
@@ -560,6 +596,13 @@ impl WriteBatch {
             for (field, vf) in &vectors {
                 vws.push((field.clone(), shard.vector_table(field, vf.dim)?));
             }
+            // Trajectories start lazily: an entity's first snapshot (its position
+            // since creation) is written when it first moves.
+            let firsts = if db.options().trajectories {
+                self.first_snapshots(shard, ids, &placements)?
+            } else {
+                Vec::new()
+            };
             let mut tx = shard.begin_write()?;
             tx.set_durability(manifold::Durability::Deferred);
             let new_types = {
@@ -681,12 +724,21 @@ impl WriteBatch {
             tx.commit()?;
             shard.graph.cache_types(new_types);
             if db.options().trajectories {
-                let moved: Vec<(Uuid, &[f64])> = ids
+                let mut moved: Vec<(Uuid, i64, &[f64])> = firsts
                     .iter()
-                    .filter(|id| !matches!(self.slots.get(id), Some(Slot::Deleted { .. })))
-                    .filter_map(|id| placements.get(id).map(|p| (*id, p.combined.as_slice())))
+                    .map(|(id, t, x)| (*id, *t, x.as_slice()))
                     .collect();
-                record_trajectories(shard, &moved, self.now_us);
+                moved.extend(
+                    ids.iter()
+                        .filter(|id| !self.brand_new(**id))
+                        .filter(|id| !matches!(self.slots.get(id), Some(Slot::Deleted { .. })))
+                        .filter_map(|id| {
+                            placements
+                                .get(id)
+                                .map(|p| (*id, self.now_us, p.combined.as_slice()))
+                        }),
+                );
+                record_trajectories(shard, &moved);
             }
             touched_shards.push((c.clone(), *s));
         }
@@ -863,10 +915,10 @@ fn publish_live(db: &super::Database, id: Uuid, p: &Pending) -> Result<(), Store
 /// shard's log is synced (history: a failure here loses snapshots, never data, so it
 /// is not an error of the write). Should the batch be refused (a snapshot older than
 /// its series allows), each snapshot is tried alone so that only the refused are lost.
-fn record_trajectories(shard: &super::shard::Shard, moved: &[(Uuid, &[f64])], now_us: i64) {
-    if super::trajectory::append_many(shard, moved, now_us).is_err() {
+fn record_trajectories(shard: &super::shard::Shard, moved: &[(Uuid, i64, &[f64])]) {
+    if super::trajectory::append_many(shard, moved).is_err() {
         for m in moved {
-            let _ = super::trajectory::append_many(shard, std::slice::from_ref(m), now_us);
+            let _ = super::trajectory::append_many(shard, std::slice::from_ref(m));
         }
     }
 }

@@ -1,6 +1,11 @@
 //! Trajectories: every position change of an entity appends a snapshot to a series
 //! named by the entity's id in the shard's `trajectories` family (manifold-timeseries,
 //! Gorilla-compressed). Drift, velocity and acceleration are computed from them.
+//!
+//! The series starts lazily, so that loading entities costs no trajectory writes: an
+//! entity that never moved has no series and its trajectory is its stored position
+//! at its creation time; when it first moves, that snapshot and the new one are
+//! written together.
 
 use super::database::Database;
 use super::shard::Shard;
@@ -36,23 +41,28 @@ impl Record for Snapshot {
     }
 }
 
-/// Appends one snapshot per entity of `points` at time `ts`, creating their series as
-/// needed, in one transaction of the shard's trajectory family. It does not wait for
-/// the disk: the write that moved the entities syncs the shard's log after it.
-pub(crate) fn append_many(
-    shard: &Shard,
-    points: &[(Uuid, &[f64])],
-    ts: i64,
-) -> Result<(), StoreError> {
-    let names: Vec<String> = points.iter().map(|(id, _)| id.to_string()).collect();
+/// Whether entity `id` of `shard` has a trajectory series.
+pub(crate) fn has_trajectory(shard: &Shard, id: Uuid) -> Result<bool, StoreError> {
+    Ok(shard
+        .trajectories
+        .find_series::<Snapshot>(&id.to_string())?
+        .is_some())
+}
+
+/// Appends one snapshot per entry of `points` (entity, µs, coordinates), creating
+/// their series as needed, in one transaction of the shard's trajectory family. It
+/// does not wait for the disk: the write that moved the entities syncs the shard's
+/// log after it.
+pub(crate) fn append_many(shard: &Shard, points: &[(Uuid, i64, &[f64])]) -> Result<(), StoreError> {
+    let names: Vec<String> = points.iter().map(|(id, _, _)| id.to_string()).collect();
     let rows: Vec<(&str, i64, Snapshot)> = points
         .iter()
         .zip(&names)
-        .filter(|((_, p), _)| !p.is_empty() && p.len() <= MAX_COORDS)
-        .map(|((_, p), name)| {
+        .filter(|((_, _, p), _)| !p.is_empty() && p.len() <= MAX_COORDS)
+        .map(|((_, ts, p), name)| {
             let mut a = [0.0; MAX_COORDS];
             a[..p.len()].copy_from_slice(p);
-            (name.as_str(), ts, Snapshot(a))
+            (name.as_str(), *ts, Snapshot(a))
         })
         .collect();
     shard
@@ -63,6 +73,7 @@ pub(crate) fn append_many(
 
 impl Database {
     /// Position snapshots of an entity, oldest first: (µs, hyperboloid coordinates).
+    /// An entity that never moved has one: its position at its creation.
     pub fn trajectory(&self, id: Uuid) -> Result<Vec<(i64, Vec<f64>)>, StoreError> {
         let Some(loc) = self.loc(id) else {
             return Err(StoreError::NotFound(id.to_string()));
@@ -76,7 +87,9 @@ impl Database {
             .trajectories
             .find_series::<Snapshot>(&id.to_string())?
         else {
-            return Ok(Vec::new());
+            let created = shard.meta(id)?.map(|m| m.created_us);
+            let at = shard.placement(id)?.map(|p| p.combined);
+            return Ok(created.zip(at).into_iter().collect());
         };
         Ok(shard
             .trajectories
