@@ -42,6 +42,7 @@
 
 pub mod cascade;
 pub mod cli;
+pub mod demo;
 mod geometry;
 mod index;
 mod kernels;
