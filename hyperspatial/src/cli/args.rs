@@ -28,6 +28,8 @@ pub enum Command {
     Query(QueryArgs),
     /// An interactive HyperQL shell.
     Shell(ShellArgs),
+    /// Load the bundled demo data set (if not loaded) and run the showcase queries.
+    Demo(DemoArgs),
 }
 
 /// Which embedder `EMBED()` and auto-embedding use.
@@ -102,6 +104,9 @@ pub struct ServeArgs {
     /// (and reported as lagged).
     #[arg(long, value_name = "EVENTS", default_value_t = DEFAULT_FEED_CAPACITY)]
     pub feed_capacity: usize,
+    /// Load the bundled demo data set first (kept when it is there already).
+    #[arg(long)]
+    pub demo: bool,
 }
 
 /// `hyperspatial query`.
@@ -127,6 +132,17 @@ pub struct ShellArgs {
     /// Where to run statements and how to print.
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+/// `hyperspatial demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The embedded database the demo data set is loaded into.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// How results are printed.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Parses `1024`, `512KiB`, `16MiB`, `1GiB` (also `K`, `M`, `G`, `KB`, `MB`, `GB`,
