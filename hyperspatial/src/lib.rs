@@ -18,6 +18,8 @@
 //! - [`geometry`](crate::Hyperboloid): the hyperboloid model in f64 (distances,
 //!   exp/log maps, parallel transport, Frechet mean), conversions to the Poincare
 //!   ball and the Klein disk, and SIMD f32 distance kernels.
+//! - [`demo`]: a demo data set generated from a fixed seed (topics, authors, papers
+//!   with embeddings and citations, a time series), its loader and showcase queries.
 //! - [`Hnsw`]: an HNSW index generic over a [`Metric`] (L2, cosine, dot, Lorentz,
 //!   Poincare) with parallel builds, concurrent inserts and searches, deletes,
 //!   filtered search, optional i8 quantization and rkyv snapshots.
