@@ -1,10 +1,12 @@
-//! The `hyperspatial` command line: `serve`, `query` and `shell` (see [`args`]).
+//! The `hyperspatial` command line: `serve`, `query`, `shell` and `demo` (see
+//! [`args`]).
 //!
 //! Client commands run against the embedded database in `--data` or a server at
 //! `--url`, and print results as a table, JSON or CSV.
 
 pub mod args;
 mod backend;
+mod demo;
 mod format;
 mod open;
 mod query;
@@ -41,6 +43,7 @@ pub fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Shell(a) => shell::run(a),
         Command::Import(a) => transfer::import(a),
         Command::Export(a) => transfer::export(a),
+        Command::Demo(a) => demo::run(a),
     }
 }
 

@@ -22,6 +22,8 @@
 //!   JSON messages with producers (the change feed, ticks, publishers), filtered
 //!   routes, subscribers, processors and database writers, bounded queues with a
 //!   stated slow-consumer policy.
+//! - [`demo`]: a demo data set generated from a fixed seed (topics, authors, papers
+//!   with embeddings and citations, a time series), its loader and showcase queries.
 //! - [`Hnsw`]: an HNSW index generic over a [`Metric`] (L2, cosine, dot, Lorentz,
 //!   Poincare) with parallel builds, concurrent inserts and searches, deletes,
 //!   filtered search, optional i8 quantization and rkyv snapshots.
@@ -46,6 +48,7 @@
 
 pub mod cascade;
 pub mod cli;
+pub mod demo;
 mod geometry;
 pub mod import;
 mod index;

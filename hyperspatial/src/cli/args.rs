@@ -32,6 +32,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Export a collection as CSV, JSON or JSONL.
     Export(ExportArgs),
+    /// Load the bundled demo data set (if not loaded) and run the showcase queries.
+    Demo(DemoArgs),
 }
 
 /// Which embedder `EMBED()` and auto-embedding use.
@@ -109,6 +111,9 @@ pub struct ServeArgs {
     /// Publish `{"tick": n}` to stream NAME every MS milliseconds (repeatable).
     #[arg(long = "tick", value_name = "NAME=MS", value_parser = parse_tick)]
     pub ticks: Vec<(String, std::time::Duration)>,
+    /// Load the bundled demo data set first (kept when it is there already).
+    #[arg(long)]
+    pub demo: bool,
 }
 
 /// Parses `NAME=MS` of `serve --tick`.
@@ -230,6 +235,17 @@ pub struct ExportArgs {
     /// Where to export from.
     #[command(flatten)]
     pub conn: ConnArgs,
+}
+
+/// `hyperspatial demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The embedded database the demo data set is loaded into.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// How results are printed.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Parses `1024`, `512KiB`, `16MiB`, `1GiB` (also `K`, `M`, `G`, `KB`, `MB`, `GB`,

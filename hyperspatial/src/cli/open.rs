@@ -6,8 +6,9 @@ use crate::Database;
 use std::sync::Arc;
 use tessera_bridge::{Embedder, HashingEmbedder};
 
-/// Opens the database of `args` and registers the embedder it asks for; returns
-/// the database and a line saying which embedder is in use.
+/// Opens the database of `args` and registers the embedder it asks for (and the
+/// hashing embedder under its own name); returns the database and a line saying
+/// which embedder is the default.
 pub fn open_database(args: &DataArgs) -> Result<(Database, String), CliError> {
     let db = Database::open(&args.data).map_err(|e| {
         let hint = if e.to_string().contains("locked") {
@@ -22,6 +23,12 @@ pub fn open_database(args: &DataArgs) -> Result<(Database, String), CliError> {
     })?;
     let (embedder, said) = choose_embedder(args.embedder)?;
     db.register_embedder(embedder);
+    // The hashing embedder is always there by name too (`EMBED(text, 'hashing-384')`),
+    // e.g. for the demo data set's vectors, after the default chosen above.
+    let hashing = HashingEmbedder::default();
+    if db.embedder(Some(&hashing.info().name)).is_none() {
+        db.register_embedder(Arc::new(hashing));
+    }
     Ok((db, said))
 }
 

@@ -10,6 +10,9 @@ use std::time::Duration;
 /// Runs the command.
 pub fn run(args: &ServeArgs) -> Result<(), CliError> {
     let (db, embedder) = open_database(&args.data)?;
+    if args.demo {
+        super::demo::load_demo(&db)?;
+    }
     let stats = db.stats();
     eprintln!(
         "hyperspatial {}: database {} ({} collections, {} entities)",

@@ -5,6 +5,7 @@
 
 mod cascade;
 mod data;
+mod demo;
 mod features;
 mod geometry;
 mod hql;
