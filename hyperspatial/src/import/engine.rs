@@ -1,6 +1,7 @@
 //! The import itself: a reader thread parses and maps rows, the calling thread
-//! writes them in batches, then creates the edges; on failure it takes back what it
-//! wrote (see the module docs of `import`).
+//! writes them in batches (with the edges whose other end is known by then), then
+//! creates the remaining edges; on failure it takes back what it wrote (see the
+//! module docs of `import`).
 
 use super::convert::{EdgeRef, Prepared, prepare};
 use super::format::{Format, rows};
@@ -298,9 +299,41 @@ impl Run<'_> {
                 Err(e) => return Err(Stop::Fatal(e.to_string())),
             }
         }
+        // Edges whose other end is known already (stored, or in this batch) go into
+        // the same batch; the rest wait for the edge phase.
+        let mut linked = 0u64;
+        let mut later: Vec<(u64, Uuid, Vec<EdgeRef>)> = Vec::new();
+        for (n, id, p) in &written {
+            if id.is_nil() || p.edges.is_empty() {
+                continue;
+            }
+            let mut rest = Vec::new();
+            for e in &p.edges {
+                let other = self
+                    .keys
+                    .get(&e.other)
+                    .copied()
+                    .or_else(|| b.resolve(&Value::str(&e.other)));
+                let (from, to) = match other {
+                    Some(o) if e.incoming => (o, *id),
+                    Some(o) => (*id, o),
+                    None => {
+                        rest.push(e.clone());
+                        continue;
+                    }
+                };
+                match b.relate(from, &e.label, to, 1.0, Document::default()) {
+                    Ok(()) => linked += 1,
+                    Err(_) => rest.push(e.clone()),
+                }
+            }
+            if !rest.is_empty() {
+                later.push((*n, *id, rest));
+            }
+        }
         match b.commit() {
             Ok(_) => {
-                for (n, id, p) in written {
+                for (_, id, p) in written {
                     self.summary.accepted += 1;
                     if id.is_nil() {
                         continue;
@@ -309,10 +342,9 @@ impl Run<'_> {
                     if let Some(Value::String(k)) = p.doc.get("id") {
                         self.keys.insert(k.to_string(), id);
                     }
-                    if !p.edges.is_empty() {
-                        self.edges.push((n, id, p.edges.clone()));
-                    }
                 }
+                self.summary.edges += linked;
+                self.edges.extend(later);
                 Ok(())
             }
             Err(e) if row_error(&e) => {

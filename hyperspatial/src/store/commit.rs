@@ -377,6 +377,8 @@ impl WriteBatch {
         let o = db.options();
         let dim = o.position_dim;
         let mut out: HashMap<Uuid, Placement> = HashMap::new();
+        // What this batch places anew (the rest of `out` is read for anchoring).
+        let mut changed: HashSet<Uuid> = HashSet::new();
         let load = |id: Uuid, out: &mut HashMap<Uuid, Placement>| -> Result<(), StoreError> {
             if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id) {
                 e.insert(db.placement(id)?.unwrap_or_default());
@@ -391,6 +393,7 @@ impl WriteBatch {
                 continue;
             }
             load(*id, &mut out)?;
+            changed.insert(*id);
             let vectors = p.collection.config.read().vectors.clone();
             let leaves: Vec<(String, Value)> = super::paths::flatten(&p.doc)?
                 .into_iter()
@@ -433,19 +436,24 @@ impl WriteBatch {
                 (None, Some(t)) => {
                     let sib = self.siblings(*to, &adjacent, &out)?;
                     set_graph(&mut out, *from, place::near(&t, &sib));
+                    changed.insert(*from);
                 }
                 (Some(f), None) => {
                     let sib = self.siblings(*from, &adjacent, &out)?;
                     set_graph(&mut out, *to, place::near(&f, &sib));
+                    changed.insert(*to);
                 }
                 (None, None) => {
                     let root = place::root(*to, dim);
                     let child = root.as_ref().and_then(|r| place::near(r, &[]));
                     set_graph(&mut out, *to, root);
                     set_graph(&mut out, *from, child);
+                    changed.extend([*from, *to]);
                 }
             }
         }
+        // Entities only read (anchors of new neighbours) keep their stored placement.
+        out.retain(|id, _| changed.contains(id));
         for p in out.values_mut() {
             place::combine(p, &o.weights, dim);
         }
@@ -479,8 +487,8 @@ impl WriteBatch {
             }
         }
         if self.db.loc(anchor).is_some() {
-            for e in self.db.edges(anchor, Direction::Both, None)? {
-                if take(if e.from == anchor { e.to } else { e.from }, &mut out)? {
+            for other in self.db.neighbour_ids(anchor, MAX_SIBLINGS)? {
+                if take(other, &mut out)? {
                     break;
                 }
             }

@@ -71,6 +71,35 @@ fn read_edges(
 }
 
 impl Database {
+    /// Up to `limit` committed neighbours of `id` (either direction, any label),
+    /// read from the adjacency alone (no edge properties): outgoing first.
+    pub(crate) fn neighbour_ids(&self, id: Uuid, limit: usize) -> Result<Vec<Uuid>, StoreError> {
+        let mut out = Vec::new();
+        if let Some(loc) = self.loc(id)
+            && let Some(c) = self.collection(&loc.collection)
+        {
+            let r = c.shards[loc.shard as usize].graph.reader()?;
+            for e in r.edges(id, Direction::Outgoing, &TypeFilter::All)? {
+                out.push(e.dst);
+                if out.len() >= limit {
+                    return Ok(out);
+                }
+            }
+        }
+        let cols: Vec<_> = self.inner.collections.read().values().cloned().collect();
+        for c in cols {
+            for s in &c.shards {
+                for e in s.graph.reader()?.edges(id, Direction::Incoming, &TypeFilter::All)? {
+                    out.push(e.src);
+                    if out.len() >= limit {
+                        return Ok(out);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Committed active edges of `id` in direction `dir` (`Both`: outgoing then
     /// incoming), of type `label` when given.
     pub fn edges(
