@@ -12,7 +12,7 @@ pub struct Placement {
     /// Hyperbolic distance from the parent (or the parents' mean) to the new node;
     /// use the `edge_length` of the layout the parents come from. Default 1.
     pub edge_length: f64,
-    /// Candidate directions tried per hyperbolic dimension. Default 8.
+    /// Candidate directions tried per hyperbolic dimension. Default 2.
     pub candidates_per_dim: usize,
     /// Seed of the candidate directions.
     pub seed: u64,
@@ -22,7 +22,7 @@ impl Default for Placement {
     fn default() -> Self {
         Placement {
             edge_length: 1.0,
-            candidates_per_dim: 8,
+            candidates_per_dim: 2,
             seed: 0x9E37_79B9,
         }
     }
@@ -120,24 +120,38 @@ pub fn place_child(
             }
         }
     }
-    let mut best: Option<(f64, Vec<f64>)> = None;
-    let mut point = vec![0.0; s];
+    // Every candidate lies `a = edge_length` from the anchor; a sibling q lies `b_q`
+    // from it in unit direction `u_q` (origin frame). By the hyperbolic law of
+    // cosines, cosh d(candidate w, q) = cosh a cosh b_q - sinh a sinh b_q (w . u_q),
+    // so the candidate whose nearest sibling is farthest is found with dot products
+    // in R^d, and only the winner goes through the exponential map.
+    let (cha, sha) = (opts.edge_length.cosh(), opts.edge_length.sinh());
+    let sibs: Vec<(f64, f64, Vec<f64>)> = siblings
+        .iter()
+        .map(|q| {
+            let b = super::lorentz::dist(&anchor, q);
+            let mut u = vec![0.0; dim];
+            direction_to(&anchor, q, &mut t);
+            to_origin_frame(&anchor, &t, &mut u);
+            (cha * b.cosh(), sha * b.sinh(), u)
+        })
+        .collect();
+    let mut best: Option<(f64, &Vec<f64>)> = None;
     for w in &candidates {
-        from_origin_frame(&anchor, w, &mut t);
-        t.iter_mut().for_each(|v| *v *= opts.edge_length);
-        exp_into(&anchor, &t, &mut point);
-        // The distance to a sibling grows with `-<point, q>` (d = acosh(-<x, q>)), so
-        // the nearest sibling is found without the acosh.
-        let score = siblings
+        let score = sibs
             .iter()
-            .map(|q| -super::lorentz::mdot(&point, q))
+            .map(|(c, k, u)| c - k * w.iter().zip(u).map(|(x, y)| x * y).sum::<f64>())
             .fold(f64::INFINITY, f64::min);
-        if best.as_ref().is_none_or(|(b, _)| score > *b) {
-            best = Some((score, point.clone()));
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, w));
         }
     }
-    best.map(|(_, p)| p)
-        .ok_or(PositioningError::Empty("candidate directions"))
+    let (_, w) = best.ok_or(PositioningError::Empty("candidate directions"))?;
+    let mut point = vec![0.0; s];
+    from_origin_frame(&anchor, w, &mut t);
+    t.iter_mut().for_each(|v| *v *= opts.edge_length);
+    exp_into(&anchor, &t, &mut point);
+    Ok(point)
 }
 
 /// A position for a node without parents: `edge_length` from the origin in a

@@ -89,7 +89,11 @@ impl Database {
         let cols: Vec<_> = self.inner.collections.read().values().cloned().collect();
         for c in cols {
             for s in &c.shards {
-                for e in s.graph.reader()?.edges(id, Direction::Incoming, &TypeFilter::All)? {
+                for e in s
+                    .graph
+                    .reader()?
+                    .edges(id, Direction::Incoming, &TypeFilter::All)?
+                {
                     out.push(e.src);
                     if out.len() >= limit {
                         return Ok(out);

@@ -278,7 +278,7 @@ impl WriteBatch {
             }
         };
         let id = match doc.get(fields::ID) {
-            None | Some(Value::Null) => Uuid::new_v4(),
+            None | Some(Value::Null) => crate::store::new_entity_id(),
             Some(Value::String(s)) => match Uuid::parse_str(s) {
                 Ok(u) => u,
                 Err(_) => {
@@ -289,12 +289,12 @@ impl WriteBatch {
                         )));
                     }
                     external = Some(s.to_string());
-                    Uuid::new_v4()
+                    crate::store::new_entity_id()
                 }
             },
             Some(Value::Int(n)) => {
                 external = Some(n.to_string());
-                Uuid::new_v4()
+                crate::store::new_entity_id()
             }
             Some(v) => {
                 return Err(StoreError::Invalid(format!(

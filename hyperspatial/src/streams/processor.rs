@@ -253,15 +253,15 @@ fn with_entity_id(mut doc: Document) -> (Uuid, Document) {
             Err(_) => {
                 doc.entry(fields::KEY.to_string())
                     .or_insert(Value::String(s.clone()));
-                Uuid::new_v4()
+                crate::store::new_entity_id()
             }
         },
         Some(Value::Int(n)) => {
             doc.entry(fields::KEY.to_string())
                 .or_insert_with(|| Value::str(&n.to_string()));
-            Uuid::new_v4()
+            crate::store::new_entity_id()
         }
-        _ => Uuid::new_v4(),
+        _ => crate::store::new_entity_id(),
     };
     doc.insert(fields::ID.to_string(), Value::str(&id.to_string()));
     (id, doc)
@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn entity_ids_are_fixed_before_insert() {
-        let u = Uuid::new_v4();
+        let u = crate::store::new_entity_id();
         let (id, d) = with_entity_id(to_document(&json!({"id": u.to_string(), "a": 1})).unwrap());
         assert_eq!(id, u);
         assert_eq!(d.get("_key"), None);
