@@ -23,6 +23,7 @@ mod measures;
 mod paths;
 mod place;
 mod placement;
+mod placing;
 mod read;
 mod relayout;
 mod shard;

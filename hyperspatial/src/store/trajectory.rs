@@ -8,10 +8,13 @@
 //! written together.
 
 use super::database::Database;
+use super::placement::Placement;
 use super::shard::Shard;
+use super::write::{Slot, WriteBatch};
 use crate::positioning::Kinematics;
 use crate::store::StoreError;
 use manifold_timeseries::Record;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Most coordinates a snapshot holds (32 hyperbolic dimensions).
@@ -69,6 +72,56 @@ pub(crate) fn append_many(shard: &Shard, points: &[(Uuid, i64, &[f64])]) -> Resu
         .trajectories
         .append_named(&rows, manifold::Durability::Deferred)?;
     Ok(())
+}
+
+impl WriteBatch {
+    /// Inserted by this batch with an id never stored before.
+    pub(crate) fn brand_new(&self, id: Uuid) -> bool {
+        matches!(self.slots.get(&id), Some(Slot::Live(p)) if p.is_new) && self.db.loc(id).is_none()
+    }
+
+    /// The first snapshots of stored entities of `shard` that move now and have no
+    /// trajectory yet: their stored position, at their creation time.
+    pub(crate) fn first_snapshots(
+        &self,
+        shard: &Shard,
+        ids: &[Uuid],
+        placements: &HashMap<Uuid, Placement>,
+    ) -> Result<Vec<(Uuid, i64, Vec<f64>)>, StoreError> {
+        let mut out = Vec::new();
+        for id in ids {
+            if self.brand_new(*id)
+                || !placements.contains_key(id)
+                || matches!(self.slots.get(id), Some(Slot::Deleted { .. }))
+                || has_trajectory(shard, *id)?
+            {
+                continue;
+            }
+            let Some(old) = shard.placement(*id)? else {
+                continue;
+            };
+            let created = match self.slots.get(id) {
+                Some(Slot::Live(p)) => Some(p.meta.created_us),
+                _ => shard.meta(*id)?.map(|m| m.created_us),
+            };
+            if let Some(t) = created.filter(|t| *t < self.now_us) {
+                out.push((*id, t, old.combined));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Appends position snapshots to the trajectories of entities of one shard, before the
+/// shard's log is synced (history: a failure here loses snapshots, never data, so it
+/// is not an error of the write). Should the batch be refused (a snapshot older than
+/// its series allows), each snapshot is tried alone so that only the refused are lost.
+pub(crate) fn record_trajectories(shard: &Shard, moved: &[(Uuid, i64, &[f64])]) {
+    if append_many(shard, moved).is_err() {
+        for m in moved {
+            let _ = append_many(shard, std::slice::from_ref(m));
+        }
+    }
 }
 
 impl Database {
