@@ -314,6 +314,12 @@ pub trait DataSource: Send + Sync {
     /// the collection is unknown.
     fn schema(&self, collection: &str) -> Option<Schema>;
 
+    /// Fields the source gives every record whatever its schema declares (a closed
+    /// schema never refuses them in queries). By default only `id`.
+    fn system_fields(&self) -> &[&str] {
+        &["id"]
+    }
+
     /// Reads a collection, applying what it can of the request.
     fn scan(&self, req: &ScanRequest) -> Result<ScanResponse<'_>, SourceError>;
 

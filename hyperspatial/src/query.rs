@@ -133,6 +133,15 @@ impl DataSource for Database {
         }
     }
 
+    fn system_fields(&self) -> &[&str] {
+        &[
+            crate::fields::ID,
+            crate::fields::KEY,
+            crate::fields::TYPE,
+            crate::fields::POSITION,
+        ]
+    }
+
     fn schema(&self, collection: &str) -> Option<Schema> {
         let c = self.collection(collection)?;
         if let Some(s) = c.schema.read().clone() {

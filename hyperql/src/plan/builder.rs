@@ -390,7 +390,7 @@ impl Builder<'_> {
             if let Some(s) = &schema {
                 match s.field(key) {
                     Some(f) => b.check_type(v, t, f.ty, span, &format!("field `{key}`"))?,
-                    None if s.closed && key != "id" => {
+                    None if s.closed && !b.source.system_fields().contains(&key) => {
                         return err(span, format!("unknown column `{key}`"));
                     }
                     None => {}
@@ -982,10 +982,12 @@ impl Builder<'_> {
                 Some(s) => match s.field(&f.name) {
                     Some(fs) if rest.len() == 1 => Ok(fs.ty),
                     Some(_) => Ok(Type::Any),
-                    None if s.closed && f.name != "id" => err(
-                        f.span,
-                        format!("unknown column `{}` in `{}`", f.name, s.name),
-                    ),
+                    None if s.closed && !self.source.system_fields().contains(&f.name.as_str()) => {
+                        err(
+                            f.span,
+                            format!("unknown column `{}` in `{}`", f.name, s.name),
+                        )
+                    }
                     None => Ok(Type::Any),
                 },
                 None => Ok(c

@@ -254,9 +254,15 @@ impl VectorIndex {
                 }
             }
         }
+        let linked: Vec<(Uuid, u64)> = chunk.iter().map(|(id, n, _)| (*id, *n)).collect();
+        self.unstage(&linked)
+    }
+
+    /// Removes the staged entries whose version is the one linked (an entry staged
+    /// again meanwhile stays); the number still staged.
+    fn unstage(&self, linked: &[(Uuid, u64)]) -> usize {
         let mut staged = self.staged.write();
-        for (id, n, _) in &chunk {
-            // Staged again meanwhile: the newer vector stays staged.
+        for (id, n) in linked {
             if staged.get(id).is_some_and(|(m, _)| m == n) {
                 staged.remove(id);
             }
@@ -348,4 +354,56 @@ fn distance_of<M: Metric>(m: &M, a: &[f32], b: &[f32]) -> Result<f32, IndexError
     let xa = m.prepare(a, &mut pa)?;
     let xb = m.prepare(b, &mut pb)?;
     Ok(m.distance(m.surrogate(&pa, xa, &pb, xb)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(hits: &[(Uuid, f32)]) -> Vec<Uuid> {
+        hits.iter().map(|h| h.0).collect()
+    }
+
+    fn nearest(idx: &VectorIndex, q: &[f32], k: usize) -> Vec<Uuid> {
+        ids(&idx.search(q, k, None, &|_| true).unwrap_or_default())
+    }
+
+    #[test]
+    fn staged_entries_are_found_before_and_after_linking() {
+        let idx = VectorIndex::new(IndexKind::Vector(VectorMetric::Euclidean), 2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let a = Uuid::now_v7();
+        let b = Uuid::now_v7();
+        idx.stage(a, &[0.0, 0.0]);
+        idx.stage(b, &[10.0, 0.0]);
+        assert_eq!(idx.staged(), 2);
+        assert_eq!(idx.len(), 2);
+        assert_eq!(nearest(&idx, &[1.0, 0.0], 1), vec![a]);
+        assert_eq!(idx.drain(usize::MAX, false), 0);
+        assert_eq!((idx.staged(), idx.len()), (0, 2));
+        assert_eq!(nearest(&idx, &[1.0, 0.0], 1), vec![a]);
+        // Moving `a` far away: the staged vector wins over the linked one at once.
+        idx.stage(a, &[20.0, 0.0]);
+        assert_eq!(idx.len(), 2);
+        assert_eq!(nearest(&idx, &[1.0, 0.0], 2), vec![b, a]);
+        assert_eq!(idx.drain(1, true), 0);
+        assert_eq!(nearest(&idx, &[1.0, 0.0], 2), vec![b, a]);
+        idx.remove(b);
+        assert_eq!(nearest(&idx, &[1.0, 0.0], 2), vec![a]);
+        assert_eq!(idx.len(), 1);
+    }
+
+    #[test]
+    fn a_drain_keeps_what_was_staged_again_meanwhile() {
+        let idx = VectorIndex::new(IndexKind::Vector(VectorMetric::Euclidean), 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let a = Uuid::now_v7();
+        idx.stage(a, &[1.0]);
+        let (version, _) = idx.staged.read().get(&a).cloned().unwrap_or_default();
+        // A drain linked `version` while a newer vector was staged.
+        idx.stage(a, &[5.0]);
+        assert_eq!(idx.unstage(&[(a, version)]), 1);
+        let hits = idx.search(&[5.0], 1, None, &|_| true).unwrap_or_default();
+        assert_eq!(hits.first().map(|h| h.1), Some(0.0));
+    }
 }

@@ -140,6 +140,15 @@ fn alter_drop_field_on_closed_schema_removes_values() {
     q(&e, "ALTER SCHEMA items DROP FIELD note");
     let r = db.get(&Value::str("i1")).unwrap().unwrap();
     assert!(r.get("note").is_none());
+    // The fields every record has are not refused by a closed schema; others are.
+    let r = e
+        .query(
+            "SELECT _key, _type, id FROM items WHERE _key = 'i1' ORDER BY position DISTANCE FROM 'i1'",
+            &Params::new(),
+        )
+        .unwrap();
+    assert_eq!(r.rows[0][0], Value::str("i1"));
+    assert!(e.query("SELECT nope FROM items", &Params::new()).is_err());
     // CREATE SCHEMA over data that does not fit is refused and changes nothing.
     q(&e, "INSERT INTO loose (id, n) VALUES ('l1', 'text')");
     assert!(
