@@ -22,6 +22,11 @@
 //!   JSON messages with producers (the change feed, ticks, publishers), filtered
 //!   routes, subscribers, processors and database writers, bounded queues with a
 //!   stated slow-consumer policy.
+//! - [`import`]: import of CSV, JSON and JSONL rows by a mapping (ids, types, edges by
+//!   external id, vectors), with refused rows reported and failed imports taken back;
+//!   export in the same shapes.
+//! - [`server`] and [`cli`]: the HTTP / WebSocket server and the commands of the
+//!   `hyperspatial` binary (`serve`, `query`, `shell`, `import`, `export`, `demo`).
 //! - [`demo`]: a demo data set generated from a fixed seed (topics, authors, papers
 //!   with embeddings and citations, a time series), its loader and showcase queries.
 //! - [`Hnsw`]: an HNSW index generic over a [`Metric`] (L2, cosine, dot, Lorentz,
@@ -43,8 +48,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! What it is not (yet): a server or a command-line tool (they come with the
-//! `hyperspatial` binary), or a distributed database.
+//! What it is not (yet): a distributed database.
 
 pub mod cascade;
 pub mod cli;

@@ -130,23 +130,33 @@ pub(crate) fn new_entity_id() -> uuid::Uuid {
 /// Checks a collection or field name: ASCII letters, digits, `_` and `-`, starting
 /// with a letter or `_`, at most 64 bytes (collection names are directory names).
 pub(crate) fn check_name(name: &str) -> Result<(), StoreError> {
-    let bad = |reason| StoreError::InvalidName {
-        name: name.to_string(),
-        reason,
-    };
+    match name_problem(name, false) {
+        Some(reason) => Err(StoreError::InvalidName {
+            name: name.to_string(),
+            reason,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with a name of 1 to 64 bytes of ASCII letters, digits, `_` and `-`
+/// (and `.` if `dots`), starting with a letter or `_`; `None` when it is fine.
+pub(crate) fn name_problem(name: &str, dots: bool) -> Option<&'static str> {
     if name.is_empty() || name.len() > 64 {
-        return Err(bad("must be 1 to 64 bytes"));
+        return Some("must be 1 to 64 bytes");
     }
     if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        return Err(bad("must start with a letter or `_`"));
+        return Some("must start with a letter or `_`");
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        return Err(bad("may hold only letters, digits, `_` and `-`"));
+    let ok = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || (dots && c == '.');
+    if !name.chars().all(ok) {
+        return Some(if dots {
+            "may hold only letters, digits, `_`, `-` and `.`"
+        } else {
+            "may hold only letters, digits, `_` and `-`"
+        });
     }
-    Ok(())
+    None
 }
 
 /// Whether `name` is a reserved top-level field of records.

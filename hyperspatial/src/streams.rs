@@ -120,23 +120,13 @@ pub enum StreamError {
 /// Checks a stream name: 1 to 64 bytes of ASCII letters, digits, `_`, `-` and
 /// `.`, starting with a letter or `_`.
 pub fn check_stream_name(name: &str) -> Result<(), StreamError> {
-    let bad = |reason| StreamError::InvalidName {
-        name: name.chars().take(80).collect(),
-        reason,
-    };
-    if name.is_empty() || name.len() > 64 {
-        return Err(bad("must be 1 to 64 bytes"));
+    match crate::store::name_problem(name, true) {
+        Some(reason) => Err(StreamError::InvalidName {
+            name: name.chars().take(80).collect(),
+            reason,
+        }),
+        None => Ok(()),
     }
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        return Err(bad("must start with a letter or `_`"));
-    }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
-        return Err(bad("may hold only letters, digits, `_`, `-` and `.`"));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -58,9 +58,9 @@ pub struct DataArgs {
     pub embedder: EmbedderChoice,
 }
 
-/// The database a client command talks to: embedded (`--data`) or a server (`--url`).
+/// The database a command reaches: embedded (`--data`) or a server (`--url`).
 #[derive(Debug, Args)]
-pub struct TargetArgs {
+pub struct ConnArgs {
     /// The embedded database.
     #[command(flatten)]
     pub data: DataArgs,
@@ -70,6 +70,14 @@ pub struct TargetArgs {
     /// Bearer token for the server.
     #[arg(long, env = "HYPERSPATIAL_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+}
+
+/// The database a client command talks to, and how it prints results.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// Where statements run.
+    #[command(flatten)]
+    pub conn: ConnArgs,
     /// How results are printed.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -155,21 +163,6 @@ pub struct ShellArgs {
     /// Where to run statements and how to print.
     #[command(flatten)]
     pub target: TargetArgs,
-}
-
-/// A database reached without printing results: embedded (`--data`) or a server
-/// (`--url`).
-#[derive(Debug, Args)]
-pub struct ConnArgs {
-    /// The embedded database.
-    #[command(flatten)]
-    pub data: DataArgs,
-    /// A running server instead of the embedded database, e.g. http://127.0.0.1:7878.
-    #[arg(long, value_name = "URL", conflicts_with = "data")]
-    pub url: Option<String>,
-    /// Bearer token for the server.
-    #[arg(long, env = "HYPERSPATIAL_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
 }
 
 /// `hyperspatial import`.

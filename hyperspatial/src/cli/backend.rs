@@ -2,7 +2,7 @@
 //! `POST /query`. Both answer with the server's JSON shape, [`ResultSet`].
 
 use super::CliError;
-use super::args::TargetArgs;
+use super::args::ConnArgs;
 use super::open::open_database;
 use crate::Database;
 use hyperql::{Engine, Params, StatementKind};
@@ -42,7 +42,7 @@ pub enum Backend {
 
 impl Backend {
     /// Opens the target of `args`; `say` receives a line about what was opened.
-    pub fn open(args: &TargetArgs, say: impl Fn(&str)) -> Result<Backend, CliError> {
+    pub fn open(args: &ConnArgs, say: impl Fn(&str)) -> Result<Backend, CliError> {
         if let Some(url) = &args.url {
             let client = reqwest::blocking::Client::builder()
                 .timeout(Duration::from_secs(600))

@@ -46,7 +46,7 @@ pub fn parse_params(items: &[String]) -> Result<Params, CliError> {
 pub fn run(args: &QueryArgs) -> Result<(), CliError> {
     let text = query_text(&args.query)?;
     let params = parse_params(&args.params)?;
-    let backend = Backend::open(&args.target, |_| {})?;
+    let backend = Backend::open(&args.target.conn, |_| {})?;
     let results = backend.run(&text, &params)?;
     let mut out = std::io::stdout().lock();
     render(&results, args.target.format, &mut out)

@@ -82,7 +82,7 @@ impl Shell {
 /// Runs the shell until `\q` or end of input.
 pub fn run(args: &ShellArgs) -> Result<(), CliError> {
     let tty = std::io::stdin().is_terminal();
-    let backend = Backend::open(&args.target, |line| {
+    let backend = Backend::open(&args.target.conn, |line| {
         if tty {
             eprintln!("{line}");
         }

@@ -23,14 +23,8 @@ pub enum ExportError {
 }
 
 /// The id import reads back for entity `id`: its external id, else its UUID.
-fn public_id(db: &Database, id: &str) -> Result<String, StoreError> {
-    let key = db
-        .get(&Value::str(id))?
-        .and_then(|r| match r.get(fields::KEY) {
-            Some(Value::String(k)) => Some(k.to_string()),
-            _ => None,
-        });
-    Ok(key.unwrap_or_else(|| id.to_string()))
+fn public_id(db: &Database, id: uuid::Uuid) -> Result<String, StoreError> {
+    Ok(db.external_id(id)?.unwrap_or_else(|| id.to_string()))
 }
 
 /// An object that keeps its keys in insertion order.
@@ -88,7 +82,7 @@ fn object(db: &Database, r: &Record) -> Result<Ordered, ExportError> {
     if let Ok(u) = uuid::Uuid::parse_str(&uuid) {
         let mut by_label: BTreeMap<String, Vec<Json>> = BTreeMap::new();
         for e in db.edges(u, Direction::Outgoing, None)? {
-            let to = public_id(db, &e.to.to_string())?;
+            let to = public_id(db, e.to)?;
             by_label.entry(e.label).or_default().push(Json::String(to));
         }
         if !by_label.is_empty() {

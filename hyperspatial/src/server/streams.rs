@@ -20,7 +20,7 @@
 use super::error::ApiError;
 use super::metrics::OpenSubscription;
 use super::state::Shared;
-use super::subscribe::relay;
+use super::subscribe::{relay, report_lag, send_counted};
 use crate::streams::StreamSubscription;
 use axum::Json;
 use axum::body::Bytes;
@@ -30,7 +30,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -113,17 +112,8 @@ fn forward(s: &Shared, sub: &StreamSubscription, tx: &mpsc::Sender<JsonValue>) {
     let mut reported = 0;
     while !tx.is_closed() {
         let msg = sub.recv_timeout(POLL);
-        let lagged = sub.lagged();
-        if lagged > reported {
-            let n = lagged - reported;
-            reported = lagged;
-            s.metrics.events_lagged.fetch_add(n, Relaxed);
-            if tx
-                .blocking_send(json!({ "lagged": n, "total": lagged }))
-                .is_err()
-            {
-                return;
-            }
+        if !report_lag(s, sub.lagged(), &mut reported, tx) {
+            return;
         }
         let Some(msg) = msg else {
             if sub.is_closed() {
@@ -131,9 +121,7 @@ fn forward(s: &Shared, sub: &StreamSubscription, tx: &mpsc::Sender<JsonValue>) {
             }
             continue;
         };
-        // Counted before it is queued, so a client that received it sees it counted.
-        s.metrics.events_sent.fetch_add(1, Relaxed);
-        if tx.blocking_send(msg.to_json()).is_err() {
+        if !send_counted(s, tx, msg.to_json()) {
             return;
         }
     }

@@ -117,17 +117,8 @@ fn forward(s: &Shared, sub: &Subscription, filter: &Filter, tx: &mpsc::Sender<Js
     let mut reported = 0;
     while !tx.is_closed() {
         let ev = sub.recv_timeout(POLL);
-        let lagged = sub.lagged();
-        if lagged > reported {
-            let n = lagged - reported;
-            reported = lagged;
-            s.metrics.events_lagged.fetch_add(n, Relaxed);
-            if tx
-                .blocking_send(json!({ "lagged": n, "total": lagged }))
-                .is_err()
-            {
-                return;
-            }
+        if !report_lag(s, sub.lagged(), &mut reported, tx) {
+            return;
         }
         let Some(ev) = ev else { continue };
         let msg = match filter.matches(&ev) {
@@ -135,10 +126,33 @@ fn forward(s: &Shared, sub: &Subscription, filter: &Filter, tx: &mpsc::Sender<Js
             Ok(false) => continue,
             Err(e) => json!({ "error": format!("change {}: {e}", ev.seq), "seq": ev.seq }),
         };
-        // Counted before it is queued, so a client that received it sees it counted.
-        s.metrics.events_sent.fetch_add(1, Relaxed);
-        if tx.blocking_send(msg).is_err() {
+        if !send_counted(s, tx, msg) {
             return;
         }
     }
+}
+
+/// Queues `{"lagged": n, "total": lagged}` (and counts `n`) when the subscriber lost
+/// `n` more messages since `reported`; `false` when the socket side is gone.
+pub(crate) fn report_lag(
+    s: &Shared,
+    lagged: u64,
+    reported: &mut u64,
+    tx: &mpsc::Sender<JsonValue>,
+) -> bool {
+    if lagged <= *reported {
+        return true;
+    }
+    let n = lagged - *reported;
+    *reported = lagged;
+    s.metrics.events_lagged.fetch_add(n, Relaxed);
+    tx.blocking_send(json!({ "lagged": n, "total": lagged }))
+        .is_ok()
+}
+
+/// Counts and queues one message for the socket (counted first, so a client that
+/// received it sees it counted); `false` when the socket side is gone.
+pub(crate) fn send_counted(s: &Shared, tx: &mpsc::Sender<JsonValue>, msg: JsonValue) -> bool {
+    s.metrics.events_sent.fetch_add(1, Relaxed);
+    tx.blocking_send(msg).is_ok()
 }

@@ -329,6 +329,19 @@ impl Database {
             .filter(|u| self.inner.locs.contains_key(u))
     }
 
+    /// The external id of entity `id`, if it has one (read from its metadata alone).
+    pub fn external_id(&self, id: Uuid) -> Result<Option<String>, StoreError> {
+        let Some(loc) = self.loc(id) else {
+            return Ok(None);
+        };
+        let Some(c) = self.collection(&loc.collection) else {
+            return Ok(None);
+        };
+        Ok(c.shards[loc.shard as usize]
+            .meta(id)?
+            .and_then(|m| m.external_id))
+    }
+
     /// The cache epoch (see `Cache::put_if`).
     pub(crate) fn epoch(&self) -> u64 {
         self.inner

@@ -210,6 +210,20 @@ impl WriteBatch {
         }
     }
 
+    /// `NotFound` unless `id` is live as this batch sees it (without reading it).
+    fn require_live(&self, id: Uuid) -> Result<(), StoreError> {
+        let live = match self.slots.get(&id) {
+            Some(Slot::Live(_)) => true,
+            Some(Slot::Deleted { .. }) => false,
+            None => self.db.loc(id).is_some(),
+        };
+        if live {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound(id.to_string()))
+        }
+    }
+
     /// Resolves a user-given id (UUID text or external id), seeing this batch's
     /// inserts and deletes.
     pub fn resolve(&self, id: &Value) -> Option<Uuid> {
@@ -468,7 +482,7 @@ impl WriteBatch {
             )));
         }
         for id in [from, to] {
-            self.live(id)?;
+            self.require_live(id)?;
         }
         super::paths::flatten(&props)?;
         self.edges.push(EdgeChange::Added {

@@ -1,16 +1,12 @@
 //! `/streams`: publish over HTTP, receive over WebSocket, the change feed as a
 //! stream, a change -> processor -> write loop-back seen through `/query`, ticks.
 
+use super::ws::{Ws, next};
 use crate::{TestServer, answer};
-use futures_util::StreamExt;
 use hyperspatial::server::ServerConfig;
 use hyperspatial::streams::{Message, Output, ProcessError};
-use serde_json::{Value as Json, json};
+use serde_json::json;
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message as WsMessage;
-
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(s: &TestServer, stream: &str, filter: Option<&str>) -> Ws {
     let mut url =
@@ -24,22 +20,6 @@ async fn connect(s: &TestServer, stream: &str, filter: Option<&str>) -> Ws {
     let hello = next(&mut ws).await;
     assert_eq!(hello["subscribed"], stream, "{hello}");
     ws
-}
-
-/// The next text message as JSON (fails after 10 s).
-async fn next(ws: &mut Ws) -> Json {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
-            .await
-            .expect("a message within 10 s")
-            .expect("the stream is open")
-            .unwrap();
-        match msg {
-            WsMessage::Text(t) => return serde_json::from_str(&t).unwrap(),
-            WsMessage::Ping(_) | WsMessage::Pong(_) => continue,
-            other => panic!("unexpected message {other:?}"),
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
