@@ -43,11 +43,7 @@ impl<M: Metric> Hnsw<M> {
             found.retain(|c| c.id != id);
             let cap = if layer == 0 { g.m0 } else { g.m };
             let selected = self.select(g, &found, g.m);
-            let ids: Vec<u32> = selected.iter().map(|c| c.id).collect();
-            {
-                let _l = self.stripe(id).lock();
-                g.set_neighbours(id, layer, &ids);
-            }
+            self.set_own(g, id, layer, &selected, cap);
             for c in &selected {
                 self.add_link(g, c.id, Cand { d: c.d, id }, layer, cap);
             }
@@ -58,6 +54,41 @@ impl<M: Metric> Hnsw<M> {
         if level > max_level {
             g.set_entry(id, level);
         }
+    }
+
+    /// Sets the neighbours of the node being linked at `layer`. A node linked at the
+    /// same time may already have added itself here (it can reach `id` through the
+    /// layer above); those links are kept, or the other node could be left without
+    /// a way in.
+    fn set_own(&self, g: &Graph, id: u32, layer: usize, selected: &[Cand], cap: usize) {
+        let _l = self.stripe(id).lock();
+        let mut cur = Vec::with_capacity(cap);
+        g.neighbours_into(id, layer, &mut cur);
+        let mut ids: Vec<u32> = selected.iter().map(|c| c.id).collect();
+        let added: Vec<u32> = cur.into_iter().filter(|o| !ids.contains(o)).collect();
+        if added.is_empty() {
+            g.set_neighbours(id, layer, &ids);
+            return;
+        }
+        if ids.len() + added.len() <= cap {
+            ids.extend(added);
+            g.set_neighbours(id, layer, &ids);
+            return;
+        }
+        let v = g.vector(id);
+        let a = g.aux[id as usize];
+        let mut cands: Vec<Cand> = selected.to_vec();
+        cands.extend(added.iter().map(|&o| {
+            Cand {
+                d: self
+                    .metric
+                    .build_surrogate(v, a, g.vector(o), g.aux[o as usize]),
+                id: o,
+            }
+        }));
+        cands.sort_unstable();
+        let kept: Vec<u32> = self.select(g, &cands, cap).iter().map(|c| c.id).collect();
+        g.set_neighbours(id, layer, &kept);
     }
 
     /// Adds `new` to the neighbours of `e` at `layer`, pruning with the heuristic

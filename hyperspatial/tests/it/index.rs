@@ -187,12 +187,13 @@ fn inserts_while_searching() {
         assert!(s.join().unwrap() >= 100);
     }
     assert_eq!(h.len(), 4000);
-    // Nearly every vector is found as its own nearest neighbour (the graph built by
-    // concurrent writers depends on their interleaving, so allow 1% misses).
+    // Every vector is found as its own nearest neighbour, but for the rare node
+    // that heuristic pruning leaves without a way in.
     let found = (0..4000)
         .filter(|&i| h.search(&d[i], 1).unwrap()[0].distance == 0.0)
         .count();
-    assert!(found >= 3960, "{found}");
+    eprintln!("self-recall {found}");
+    assert!(found >= 3996, "{found}");
     let q = data::clustered(23, 50, 16, 40);
     assert!(mean_recall(&h, &d, &q) >= 0.95);
 }
@@ -346,4 +347,23 @@ fn bad_input_is_an_error() {
     h.insert(1, &[1.0, 0.0, 0.0, 0.0]).unwrap();
     h.insert(2, &[0.0, 1.0, 0.0, 0.0]).unwrap();
     assert_eq!(h.search(&[0.0; 4], 10).unwrap().len(), 2);
+}
+
+/// Nodes linked at the same time can find each other through the layer above; a
+/// node must not lose the links others made to it while it was still being linked
+/// (that left nodes no search could reach).
+#[test]
+fn parallel_builds_leave_no_node_unreachable() {
+    let mut lost = 0;
+    for seed in 0..6u64 {
+        let pts = data::tree_poincare(seed, 3000, 8, 6);
+        let h = build(Poincare::default(), &pts);
+        lost += pts
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| h.search(p, 1).unwrap()[0].key != *i as u64)
+            .count();
+    }
+    // Heuristic pruning may still orphan a node on rare occasions.
+    assert!(lost <= 2, "{lost} of 18000 nodes unreachable");
 }
