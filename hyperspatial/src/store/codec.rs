@@ -71,13 +71,6 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) {
     }
 }
 
-/// The encoding of `v`.
-pub fn value_bytes(v: &Value) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16);
-    encode_value(v, &mut out);
-    out
-}
-
 /// Decodes one value that fills `bytes` exactly.
 pub fn decode_value(bytes: &[u8]) -> Result<Value, CodecError> {
     let mut r = Reader { bytes, pos: 0 };

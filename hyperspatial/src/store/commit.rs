@@ -1,11 +1,11 @@
 //! [`WriteBatch::commit`]: check, derive, place, write, publish.
 
-use super::codec::value_bytes;
+use super::codec::encode_document;
 use super::collection::{Collection, to_ball};
 use super::database::Loc;
 use super::feed::ChangeKind;
 use super::placement::Placement;
-use super::shard::{EDGE_PROPS, EXTERNAL, META, POS, PROPS};
+use super::shard::{DOCS, EDGE_PROPS, EXTERNAL, META, POS};
 use super::sindex::{INDEX, sort_key};
 use super::write::{EdgeChange, Pending, SchemaOp, Slot, WriteBatch, WriteSummary};
 use crate::cascade::{CascadeError, CascadeView, Change, EdgeDirection, propagate, recompute_all};
@@ -368,7 +368,7 @@ impl WriteBatch {
 
     /// Writes everything, one transaction per shard, then publishes to memory.
     fn write(
-        self,
+        mut self,
         mut placements: HashMap<Uuid, Placement>,
         derived: usize,
         indexed: &HashMap<String, Vec<String>>,
@@ -450,7 +450,7 @@ impl WriteBatch {
             let new_types = {
                 let mut meta = tx.open_table_in(&shard.entities, META)?;
                 let mut ext = tx.open_table_in(&shard.entities, EXTERNAL)?;
-                let mut props = tx.open_table_in(&shard.properties, PROPS)?;
+                let mut docs = tx.open_table_in(&shard.properties, DOCS)?;
                 let mut pos = tx.open_table_in(&shard.positions, POS)?;
                 let mut eprops = tx.open_table_in(&shard.edges, EDGE_PROPS)?;
                 let mut sidx = tx.open_table_in(&shard.properties, INDEX)?;
@@ -491,15 +491,7 @@ impl WriteBatch {
                             }
                             // Nothing is stored yet for a brand-new id.
                             let stored = !p.is_new || db.loc(*id).is_some();
-                            if stored {
-                                props.remove_prefix(id)?;
-                            }
-                            for (path, v) in super::paths::flatten(&p.doc)? {
-                                if vectors.contains_key(&path) {
-                                    continue;
-                                }
-                                props.insert(&(*id, path), &value_bytes(&v))?;
-                            }
+                            docs.insert(id, &encode_document(&without_vectors(&p.doc, &vectors)))?;
                             for (field, w) in &mut vwriters {
                                 match super::paths::get_path(&p.doc, field) {
                                     Some(Value::Vector(v)) => w.insert(*id, v)?,
@@ -522,7 +514,7 @@ impl WriteBatch {
                             if let Some(k) = &m.external_id {
                                 ext.remove(k.as_str())?;
                             }
-                            props.remove_prefix(id)?;
+                            docs.remove(id)?;
                             pos.remove(id)?;
                             for (_, w) in &mut vwriters {
                                 w.remove(*id)?;
@@ -552,7 +544,7 @@ impl WriteBatch {
                             if p.is_empty() {
                                 eprops.remove(&key)?;
                             } else {
-                                eprops.insert(&key, &super::codec::encode_document(p))?;
+                                eprops.insert(&key, &encode_document(p))?;
                             }
                         }
                         EdgeChange::Removed { from, label, to } => {
@@ -657,8 +649,33 @@ impl WriteBatch {
                 db.index_later(&c.positions);
             }
         }
+        // Freeing a large batch's documents takes a while: another thread does it.
+        let slots = std::mem::take(&mut self.slots);
+        if slots.len() >= 1024 {
+            rayon::spawn(move || drop(slots));
+        }
         Ok(summary)
     }
+}
+
+/// The fields of `doc` that are stored in its document record: all but the vector
+/// fields (they live in their vector tables).
+fn without_vectors<'d>(
+    doc: &'d hyperql::Document,
+    vectors: &BTreeMap<String, VectorField>,
+) -> std::borrow::Cow<'d, hyperql::Document> {
+    if vectors.is_empty()
+        || vectors
+            .keys()
+            .all(|f| super::paths::get_path(doc, f).is_none())
+    {
+        return std::borrow::Cow::Borrowed(doc);
+    }
+    let mut d = doc.clone();
+    for f in vectors.keys() {
+        super::paths::remove_path(&mut d, f);
+    }
+    std::borrow::Cow::Owned(d)
 }
 
 fn uuid_of(v: &Value) -> Option<Uuid> {
@@ -671,44 +688,49 @@ fn uuid_of(v: &Value) -> Option<Uuid> {
 /// Declares vector fields for vectors the collection does not know yet, converts
 /// arrays given for declared vector fields and checks their dimensions.
 fn prepare_vectors(db: &super::Database, p: &mut Pending) -> Result<(), StoreError> {
-    let leaves = super::paths::flatten(&p.doc)?;
-    for (path, v) in leaves {
-        let declared = p.collection.config.read().vectors.get(&path).cloned();
-        match (declared, &v) {
-            (None, Value::Vector(xs)) => {
-                db.define_vector_field(
-                    &p.collection.name,
-                    &path,
-                    VectorField {
-                        dim: xs.len(),
-                        metric: VectorMetric::Cosine,
-                    },
-                )?;
-            }
-            (Some(vf), _) => {
-                let Some(xs) = v.as_vector() else {
-                    return Err(StoreError::Invalid(format!(
-                        "`{path}` is a vector field; got {}",
-                        v.type_name()
-                    )));
-                };
-                if xs.len() != vf.dim {
-                    return Err(StoreError::Invalid(format!(
-                        "`{path}` holds {}-d vectors; got {} numbers",
-                        vf.dim,
-                        xs.len()
-                    )));
-                }
-                if !xs.iter().all(|x| x.is_finite()) {
-                    return Err(StoreError::Invalid(format!(
-                        "`{path}`: a vector coordinate is NaN or infinite"
-                    )));
-                }
-                if !matches!(v, Value::Vector(_)) {
-                    super::paths::set_path(&mut p.doc, &path, Value::Vector(xs.into()));
-                }
-            }
-            _ => {}
+    let declared = p.collection.config.read().vectors.clone();
+    let mut undeclared: Vec<(String, usize)> = Vec::new();
+    super::paths::visit(&p.doc, &mut |path, v| {
+        if let Value::Vector(xs) = v
+            && !declared.contains_key(path)
+        {
+            undeclared.push((path.to_string(), xs.len()));
+        }
+    })?;
+    for (path, dim) in undeclared {
+        db.define_vector_field(
+            &p.collection.name,
+            &path,
+            VectorField {
+                dim,
+                metric: VectorMetric::Cosine,
+            },
+        )?;
+    }
+    for (path, vf) in &declared {
+        let Some(v) = super::paths::get_path(&p.doc, path) else {
+            continue;
+        };
+        let Some(xs) = v.as_vector() else {
+            return Err(StoreError::Invalid(format!(
+                "`{path}` is a vector field; got {}",
+                v.type_name()
+            )));
+        };
+        if xs.len() != vf.dim {
+            return Err(StoreError::Invalid(format!(
+                "`{path}` holds {}-d vectors; got {} numbers",
+                vf.dim,
+                xs.len()
+            )));
+        }
+        if !xs.iter().all(|x| x.is_finite()) {
+            return Err(StoreError::Invalid(format!(
+                "`{path}`: a vector coordinate is NaN or infinite"
+            )));
+        }
+        if !matches!(v, Value::Vector(_)) {
+            super::paths::set_path(&mut p.doc, path, Value::Vector(xs.into()));
         }
     }
     Ok(())

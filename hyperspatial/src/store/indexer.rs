@@ -14,8 +14,8 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::{Arc, Weak};
 
-/// Entries linked per turn of one index (on the indexer thread alone, so that
-/// writers keep the other cores): small enough that deletes wait little for the
+/// Entries linked per turn of one index (on the indexer thread alone, at the lowest
+/// scheduling priority, so that writers keep the cores): small enough that deletes wait little for the
 /// index's write lock.
 const CHUNK: usize = 256;
 
@@ -61,6 +61,9 @@ impl Drop for Indexer {
 }
 
 fn run(s: &Shared) {
+    // Background work: the scheduler runs it when writers and readers leave a core
+    // idle. Without the permission to lower it, it runs at normal priority.
+    let _ = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
     loop {
         let next = {
             let mut q = s.queue.lock();

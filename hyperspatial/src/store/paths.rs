@@ -1,5 +1,5 @@
-//! Documents as endpoints: a nested document is stored as one record per leaf,
-//! addressed by its dotted path (`profile.bio`), and rebuilt on read.
+//! Dotted paths into nested documents (`profile.bio`): flattening to leaves (for
+//! placement and path queries), rebuilding from leaves, getting and setting.
 //!
 //! A leaf is any value that is not a non-empty object: scalars, arrays, vectors and
 //! empty objects (kept so that `{}` survives a round trip). Field names may not be
@@ -27,15 +27,26 @@ pub const MAX_DEPTH: usize = 64;
 /// The leaves of `doc` as `(dotted path, value)`, in document order.
 pub fn flatten(doc: &Document) -> Result<Vec<(String, Value)>, PathError> {
     let mut out = Vec::new();
-    walk(doc, &mut String::new(), 0, &mut out)?;
+    visit(doc, &mut |path, v| out.push((path.to_string(), v.clone())))?;
     Ok(out)
+}
+
+/// Checks every field name of `doc` (see the module docs).
+pub fn check(doc: &Document) -> Result<(), PathError> {
+    visit(doc, &mut |_, _| {})
+}
+
+/// Calls `f` with the dotted path and value of every leaf of `doc`, in document
+/// order, after checking the names on the way.
+pub fn visit(doc: &Document, f: &mut dyn FnMut(&str, &Value)) -> Result<(), PathError> {
+    walk(doc, &mut String::new(), 0, f)
 }
 
 fn walk(
     doc: &Document,
     prefix: &mut String,
     depth: usize,
-    out: &mut Vec<(String, Value)>,
+    f: &mut dyn FnMut(&str, &Value),
 ) -> Result<(), PathError> {
     for (k, v) in doc {
         let bad = |reason| PathError {
@@ -58,8 +69,8 @@ fn walk(
         }
         prefix.push_str(k);
         match v {
-            Value::Object(inner) if !inner.is_empty() => walk(inner, prefix, depth + 1, out)?,
-            _ => out.push((prefix.clone(), v.clone())),
+            Value::Object(inner) if !inner.is_empty() => walk(inner, prefix, depth + 1, f)?,
+            _ => f(prefix, v),
         }
         prefix.truncate(len);
     }
@@ -129,6 +140,20 @@ fn set_segs(doc: &mut Document, segs: &[&str], v: Value, null_removes: bool) {
     }
     if let Value::Object(inner) = slot {
         set_segs(Arc::make_mut(inner), rest, v, null_removes);
+    }
+}
+
+/// Removes the value at a dotted path, if there is one (objects on the way stay).
+pub(crate) fn remove_path(doc: &mut Document, path: &str) {
+    match path.split_once('.') {
+        None => {
+            doc.shift_remove(path);
+        }
+        Some((head, rest)) => {
+            if let Some(Value::Object(inner)) = doc.get_mut(head) {
+                remove_path(Arc::make_mut(inner), rest);
+            }
+        }
     }
 }
 

@@ -7,12 +7,16 @@ use super::placement::Placement;
 use super::write::{EdgeChange, Slot, WriteBatch};
 use crate::store::StoreError;
 use hyperql::Value;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// At most this many placed neighbours are kept away from when a new neighbour is
 /// placed.
 const MAX_SIBLINGS: usize = 64;
+
+/// The property and embedding components of one entity.
+type OwnParts = (Option<Vec<f64>>, Option<Vec<f64>>);
 
 impl WriteBatch {
     /// The new placement of every entity whose position may change.
@@ -29,29 +33,43 @@ impl WriteBatch {
             }
             Ok(())
         };
-        for id in &self.order {
-            let Some(Slot::Live(p)) = self.slots.get(id) else {
-                continue;
-            };
-            if !p.dirty {
-                continue;
-            }
+        let dirty: Vec<(Uuid, &super::write::Pending)> = self
+            .order
+            .iter()
+            .filter_map(|id| match self.slots.get(id) {
+                Some(Slot::Live(p)) if p.dirty => Some((*id, p)),
+                _ => None,
+            })
+            .collect();
+        // Property and embedding components depend on the entity alone.
+        let components: Vec<OwnParts> = dirty
+            .par_iter()
+            .map(|(_, p)| -> Result<_, StoreError> {
+                let vectors = p.collection.config.read().vectors.clone();
+                let mut leaves: Vec<(String, Value)> = Vec::new();
+                super::paths::visit(&p.doc, &mut |k, v| {
+                    if !vectors.contains_key(k) {
+                        leaves.push((k.to_string(), v.clone()));
+                    }
+                })?;
+                let emb = vectors
+                    .keys()
+                    .find_map(|k| match super::paths::get_path(&p.doc, k) {
+                        Some(Value::Vector(v)) => Some(v.clone()),
+                        _ => None,
+                    });
+                Ok((
+                    place::property(&leaves, dim),
+                    emb.and_then(|v| place::embedding(&v, dim)),
+                ))
+            })
+            .collect::<Result<_, _>>()?;
+        for ((id, _), (property, embedding)) in dirty.iter().zip(components) {
             load(*id, &mut out)?;
             changed.insert(*id);
-            let vectors = p.collection.config.read().vectors.clone();
-            let leaves: Vec<(String, Value)> = super::paths::flatten(&p.doc)?
-                .into_iter()
-                .filter(|(k, _)| !vectors.contains_key(k))
-                .collect();
-            let emb = vectors
-                .keys()
-                .find_map(|k| match super::paths::get_path(&p.doc, k) {
-                    Some(Value::Vector(v)) => Some(v.clone()),
-                    _ => None,
-                });
             if let Some(pl) = out.get_mut(id) {
-                pl.property = place::property(&leaves, dim);
-                pl.embedding = emb.and_then(|v| place::embedding(&v, dim));
+                pl.property = property;
+                pl.embedding = embedding;
             }
         }
         // Neighbours through this batch's new edges, for `siblings`.
@@ -98,9 +116,8 @@ impl WriteBatch {
         }
         // Entities only read (anchors of new neighbours) keep their stored placement.
         out.retain(|id, _| changed.contains(id));
-        for p in out.values_mut() {
-            place::combine(p, &o.weights, dim);
-        }
+        out.par_iter_mut()
+            .for_each(|(_, p)| place::combine(p, &o.weights, dim));
         Ok(out)
     }
 

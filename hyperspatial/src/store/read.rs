@@ -2,12 +2,12 @@
 //! property cache), collection scans (paged by key, so no read transaction is held
 //! between pages) and wildcard path queries.
 
-use super::codec::{EntityMeta, decode_value};
+use super::codec::{EntityMeta, decode_document};
 use super::collection::Collection;
 use super::database::Database;
-use super::paths::{literal_prefix, matches, unflatten};
+use super::paths::{flatten, get_path, literal_prefix, matches, unflatten};
 use super::placement::Placement;
-use super::shard::{META, POS, PROPS, Shard};
+use super::shard::{DOCS, META, POS, Shard};
 use crate::store::{StoreError, fields};
 use hyperql::{Document, Record, Value};
 use std::collections::VecDeque;
@@ -76,14 +76,8 @@ impl Database {
                 (!v.is_null()).then_some(v)
             })
         } else {
-            let shard = &c.shards[loc.shard as usize];
-            let rtx = shard.properties.begin_read()?;
-            let t = rtx.open_table(PROPS)?;
-            let g = t.get_raw(&key)?;
-            match g {
-                Some(g) => Some(decode_value(g.bytes())?),
-                None => None,
-            }
+            let doc = c.shards[loc.shard as usize].doc(id)?;
+            doc.and_then(|d| get_path(&d, path).filter(|v| !v.is_null()).cloned())
         };
         if let Some(v) = &v {
             self.inner
@@ -150,7 +144,7 @@ impl Database {
             let erx = shard.entities.begin_read()?;
             let metas = erx.open_table(META)?;
             let prx = shard.properties.begin_read()?;
-            let props = prx.open_table(PROPS)?;
+            let docs = prx.open_table(DOCS)?;
             for e in metas.iter()? {
                 let (id, mb) = e?;
                 let meta = EntityMeta::decode(&mb)?;
@@ -163,11 +157,12 @@ impl Database {
                 if !entity_ok {
                     continue;
                 }
-                let lo = (id, prefix.clone());
-                for p in props.range((Bound::Included(&lo), Bound::Unbounded))? {
-                    let ((pid, path), vb) = p?;
-                    if pid != id || !path.starts_with(&prefix) {
-                        break;
+                let Some(g) = docs.get_raw(&id)? else {
+                    continue;
+                };
+                for (path, v) in flatten(&decode_document(g.bytes())?)? {
+                    if !path.starts_with(&prefix) {
+                        continue;
                     }
                     let segs: Vec<&str> = path.split('.').collect();
                     let hit = if first == "**" {
@@ -178,7 +173,7 @@ impl Database {
                         matches(rest, &segs)
                     };
                     if hit {
-                        out.push((id, path, decode_value(&vb)?));
+                        out.push((id, path, v));
                     }
                 }
             }
@@ -194,14 +189,7 @@ pub(crate) fn read_record(
     id: Uuid,
     meta: &EntityMeta,
 ) -> Result<Record, StoreError> {
-    let rtx = shard.properties.begin_read()?;
-    let props = rtx.open_table(PROPS)?;
-    let mut leaves = Vec::new();
-    for e in props.prefix(&id)? {
-        let ((_, path), bytes) = e?;
-        leaves.push((path, decode_value(&bytes)?));
-    }
-    let mut doc = unflatten(leaves);
+    let mut doc = shard.doc(id)?.unwrap_or_default();
     let vectors = c.config.read().vectors.clone();
     for (field, vf) in &vectors {
         let t = shard.vector_table(field, vf.dim)?;
@@ -293,7 +281,7 @@ impl Scan {
                 self.after = page.last().map(|(id, _)| *id);
             }
             let prx = shard.properties.begin_read()?;
-            let props = prx.open_table(PROPS)?;
+            let docs = prx.open_table(DOCS)?;
             let pos_rx = shard.positions.begin_read()?;
             let pos = pos_rx.open_table(POS)?;
             let vectors = self.collection.config.read().vectors.clone();
@@ -303,12 +291,10 @@ impl Scan {
                 {
                     continue;
                 }
-                let mut leaves = Vec::new();
-                for e in props.prefix(&id)? {
-                    let ((_, path), bytes) = e?;
-                    leaves.push((path, decode_value(&bytes)?));
-                }
-                let mut doc = unflatten(leaves);
+                let mut doc = match docs.get_raw(&id)? {
+                    Some(g) => decode_document(g.bytes())?,
+                    None => Document::default(),
+                };
                 for (field, vf) in &vectors {
                     if let Some(v) = shard.vector_table(field, vf.dim)?.get(id)? {
                         set_leaf(&mut doc, field, Value::Vector(Arc::from(v)));

@@ -2,7 +2,9 @@
 //!
 //! Families and tables:
 //! - `entities`: `meta` (id -> [`EntityMeta`]), `external` (external id -> id).
-//! - `properties`: `props` ((id, dotted path) -> encoded leaf value).
+//! - `properties`: `docs` (id -> encoded document of the entity's own fields, vector
+//!   fields left out). Files written before this layout hold `props` ((id, dotted
+//!   path) -> encoded leaf) instead; opening a shard moves them into `docs`.
 //! - `edges`: a manifold-graph graph `g` (forward and reverse adjacency) and
 //!   `edge_props` ((src, label, dst) -> encoded document of extra edge properties).
 //!   An edge is stored in the shard of its source entity.
@@ -17,9 +19,11 @@
 //! transaction over all families above except `trajectories` (history: one transaction
 //! per shard and statement, written after it and covered by the same log sync).
 
-use super::codec::{CodecError, EntityMeta};
+use super::codec::{CodecError, EntityMeta, decode_document, decode_value, encode_document};
+use super::paths::unflatten;
 use super::placement::Placement;
 use crate::store::StoreError;
+use hyperql::Document;
 use manifold::{ColumnFamily, Database, TableDefinition, WriteTransaction};
 use manifold_graph::Graph;
 use manifold_vectors::DynVectorTable;
@@ -30,7 +34,9 @@ use uuid::Uuid;
 
 pub(crate) const META: TableDefinition<Uuid, [u8]> = TableDefinition::new("meta");
 pub(crate) const EXTERNAL: TableDefinition<str, Uuid> = TableDefinition::new("external");
-pub(crate) const PROPS: TableDefinition<(Uuid, String), [u8]> = TableDefinition::new("props");
+pub(crate) const DOCS: TableDefinition<Uuid, [u8]> = TableDefinition::new("docs");
+/// The former per-leaf layout, read once to migrate (see [`Shard::open`]).
+const LEGACY_PROPS: TableDefinition<(Uuid, String), [u8]> = TableDefinition::new("props");
 pub(crate) const EDGE_PROPS: TableDefinition<(Uuid, String, Uuid), [u8]> =
     TableDefinition::new("edge_props");
 pub(crate) const POS: TableDefinition<Uuid, [u8]> = TableDefinition::new("pos");
@@ -73,6 +79,7 @@ impl Shard {
         let trajectories =
             manifold_timeseries::TimeSeries::open_in(cf("trajectories")?, ts_config.clone())?;
         let measures = manifold_timeseries::TimeSeries::open_in(cf("measures")?, ts_config)?;
+        migrate_props(&properties)?;
         Ok(Shard {
             measures,
             db,
@@ -116,6 +123,16 @@ impl Shard {
             .write()
             .insert(name.to_string(), t.clone());
         Ok(t)
+    }
+
+    /// The stored fields of an entity (vector fields are in their vector tables).
+    pub(crate) fn doc(&self, id: Uuid) -> Result<Option<Document>, StoreError> {
+        let rtx = self.properties.begin_read()?;
+        let t = rtx.open_table(DOCS)?;
+        match t.get_raw(&id)? {
+            Some(g) => Ok(Some(decode_document(g.bytes())?)),
+            None => Ok(None),
+        }
     }
 
     /// The entity's metadata, if it exists here.
@@ -171,8 +188,99 @@ impl Shard {
     }
 }
 
+/// Moves entities stored one record per leaf (`props`) into one document each
+/// (`docs`), in one transaction of the `properties` family.
+fn migrate_props(cf: &ColumnFamily) -> Result<(), StoreError> {
+    {
+        let rtx = cf.begin_read()?;
+        if rtx.open_table(LEGACY_PROPS)?.len()? == 0 {
+            return Ok(());
+        }
+    }
+    let tx = cf.begin_write()?;
+    {
+        let old = tx.open_table(LEGACY_PROPS)?;
+        let mut docs = tx.open_table(DOCS)?;
+        let mut current: Option<(Uuid, Vec<(String, hyperql::Value)>)> = None;
+        let mut flush = |c: Option<(Uuid, Vec<(String, hyperql::Value)>)>| match c {
+            Some((id, leaves)) => docs.insert(&id, &encode_document(&unflatten(leaves))),
+            None => Ok(()),
+        };
+        for e in old.iter()? {
+            let ((id, path), bytes) = e?;
+            let v = decode_value(&bytes)?;
+            match &mut current {
+                Some((cur, leaves)) if *cur == id => leaves.push((path, v)),
+                _ => flush(current.replace((id, vec![(path, v)])))?,
+            }
+        }
+        flush(current)?;
+    }
+    tx.delete_table(LEGACY_PROPS.name())?;
+    tx.commit()?;
+    Ok(())
+}
+
 impl From<CodecError> for StoreError {
     fn from(e: CodecError) -> Self {
         StoreError::Corrupt(e.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::codec::encode_value;
+    use hyperql::Value;
+
+    /// A shard written one record per leaf reads back the same documents after
+    /// the move into `docs`, and the old table is gone.
+    #[test]
+    fn legacy_leaf_records_move_into_documents() -> Result<(), StoreError> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let path = dir.path().join("shard");
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let leaves = [
+            (a, "name", Value::str("ada")),
+            (a, "profile.age", Value::Int(36)),
+            (
+                a,
+                "profile.langs",
+                Value::Array(vec![Value::str("en")].into()),
+            ),
+            (b, "empty", Value::Object(Default::default())),
+        ];
+        {
+            let db = Database::open_with(&path, manifold::Config::default())?;
+            let cf = db.column_family_or_create("properties")?;
+            let tx = cf.begin_write()?;
+            {
+                let mut t = tx.open_table(LEGACY_PROPS)?;
+                for (id, p, v) in &leaves {
+                    let mut bytes = Vec::new();
+                    encode_value(v, &mut bytes);
+                    t.insert(&(*id, (*p).to_string()), bytes.as_slice())?;
+                }
+            }
+            tx.commit()?;
+        }
+        let shard = Shard::open(&path, manifold::Config::default())?;
+        let da = shard.doc(a)?.unwrap_or_default();
+        assert_eq!(da.get("name"), Some(&Value::str("ada")));
+        let Some(Value::Object(p)) = da.get("profile") else {
+            panic!("profile is not an object: {da:?}");
+        };
+        assert_eq!(p.get("age"), Some(&Value::Int(36)));
+        assert_eq!(p.len(), 2);
+        let db_ = shard.doc(b)?.unwrap_or_default();
+        assert_eq!(db_.get("empty"), Some(&Value::Object(Default::default())));
+        let rtx = shard.properties.begin_read()?;
+        assert_eq!(rtx.open_table(LEGACY_PROPS)?.len()?, 0);
+        drop(rtx);
+        drop(shard);
+        // Opening again finds nothing left to move.
+        let shard = Shard::open(&path, manifold::Config::default())?;
+        assert_eq!(shard.doc(a)?.unwrap_or_default(), da);
+        Ok(())
     }
 }

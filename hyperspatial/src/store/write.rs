@@ -340,7 +340,7 @@ impl WriteBatch {
             )));
         }
         let doc = strip_reserved(doc);
-        super::paths::flatten(&doc)?;
+        super::paths::check(&doc)?;
         if let Some(k) = &external {
             self.new_external.insert(k.clone(), id);
         }
@@ -373,7 +373,7 @@ impl WriteBatch {
     /// are ignored; the external id and entity type are kept).
     pub fn update(&mut self, id: Uuid, doc: Document) -> Result<(), StoreError> {
         let doc = strip_reserved(doc);
-        super::paths::flatten(&doc)?;
+        super::paths::check(&doc)?;
         let now = self.now_us;
         let p = self.live(id)?;
         let changed = top_level_changes(&p.doc, &doc);
@@ -484,7 +484,7 @@ impl WriteBatch {
         for id in [from, to] {
             self.require_live(id)?;
         }
-        super::paths::flatten(&props)?;
+        super::paths::check(&props)?;
         self.edges.push(EdgeChange::Added {
             from,
             label: label.to_string(),
