@@ -57,6 +57,10 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:7878";
 pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
 /// The default time limit of one request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default largest body of `POST /import`: 4 GiB (bodies are streamed, not
+/// held in memory).
+pub const DEFAULT_MAX_IMPORT: usize = 4 << 30;
 /// The default change-feed buffer of one WebSocket subscription, in events.
 pub const DEFAULT_FEED_CAPACITY: usize = 1024;
 
@@ -68,8 +72,11 @@ pub struct ServerConfig {
     /// Bearer token every request but `GET /health` must carry; `None` (or empty)
     /// leaves the server open.
     pub token: Option<String>,
-    /// Largest request body in bytes (413 beyond).
+    /// Largest request body in bytes (413 beyond), but for `POST /import`.
     pub max_body: usize,
+    /// Largest body of `POST /import` in bytes (413 beyond). Import and export
+    /// stream their data and have no time limit.
+    pub max_import: usize,
     /// Longest time to answer a request (408 beyond). A statement still running
     /// then finishes in the background; a write may still commit.
     pub timeout: Duration,
@@ -86,6 +93,7 @@ impl Default for ServerConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 7878)),
             token: None,
             max_body: DEFAULT_MAX_BODY,
+            max_import: DEFAULT_MAX_IMPORT,
             timeout: DEFAULT_TIMEOUT,
             feed_capacity: DEFAULT_FEED_CAPACITY,
             ticks: Vec::new(),
@@ -115,8 +123,9 @@ async fn no_route(method: Method, uri: Uri) -> ApiError {
     ApiError::not_found(format!("no endpoint {method} {}", uri.path()))
 }
 
-/// The routes and layers (outermost first: JSON errors, counters, auth, timeout,
-/// body limit).
+/// The routes and layers (outermost first: JSON errors, counters, auth, then timeout
+/// and body limit, except for import and export: they stream, have their own body
+/// limit and no time limit).
 fn app(
     db: Database,
     hub: StreamHub,
@@ -124,7 +133,7 @@ fn app(
     shutdown: watch::Receiver<bool>,
 ) -> Router {
     let state = AppState::new(db, hub, config, shutdown);
-    Router::new()
+    let requests = Router::new()
         .route("/query", post(query::handle))
         .route("/collections", get(catalog::list))
         .route("/collections/{name}", get(catalog::describe))
@@ -132,18 +141,23 @@ fn app(
         .route("/health", get(catalog::health))
         .route("/metrics", get(metrics::handle))
         .route("/subscribe", get(subscribe::handle))
-        .route("/import/{collection}", post(transfer::import_handler))
-        .route("/export/{collection}", get(transfer::export_handler))
         .route("/streams", get(streams::list))
         .route("/streams/{name}", post(streams::publish))
         .route("/streams/{name}/subscribe", get(streams::subscribe))
-        .fallback(no_route)
-        .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(config.max_body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.timeout,
-        ))
+        ));
+    let transfers = Router::new()
+        .route("/import/{collection}", post(transfer::import_handler))
+        .route("/export/{collection}", get(transfer::export_handler))
+        .layer(RequestBodyLimitLayer::new(config.max_import));
+    Router::new()
+        .merge(requests)
+        .merge(transfers)
+        .fallback(no_route)
+        .layer(DefaultBodyLimit::disable())
         .layer(from_fn_with_state(state.clone(), auth::require_token))
         .layer(from_fn_with_state(state.clone(), metrics::count))
         .layer(from_fn(error::json_errors))

@@ -109,7 +109,11 @@ pub struct ServeArgs {
     /// Largest request body (bytes, or with a unit: 512KiB, 16MiB, 1GiB).
     #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
     pub max_body: usize,
-    /// Longest time to answer one request, in seconds.
+    /// Largest body of `POST /import` (streamed, not held in memory).
+    #[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = parse_size)]
+    pub max_import: usize,
+    /// Longest time to answer one request, in seconds (import and export have no
+    /// time limit).
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
     /// Change events buffered per WebSocket subscription before they are dropped

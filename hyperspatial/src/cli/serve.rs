@@ -26,6 +26,7 @@ pub fn run(args: &ServeArgs) -> Result<(), CliError> {
         addr: args.addr,
         token: args.token.clone().filter(|t| !t.is_empty()),
         max_body: args.max_body,
+        max_import: args.max_import,
         timeout: Duration::from_secs(args.timeout),
         feed_capacity: args.feed_capacity,
         ticks: args.ticks.clone(),

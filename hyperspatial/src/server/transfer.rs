@@ -6,19 +6,32 @@
 //! `edges=COLUMN:LABEL[:in],..`, `vectors=COLUMN,..`, `edges_column`) and options
 //! (`keep_going=true`, `batch=N`). The answer is the import summary; a failed import
 //! answers 422 with `{"error": .., "summary": {..}}` after taking back its writes.
-//! Bodies are limited by the server's `--max-body` and the time by `--timeout`.
+//! The body is streamed into the import as it arrives (JSON arrays are the
+//! exception: the parser reads the whole array); it is limited by the server's
+//! `--max-import` (413 beyond), and there is no time limit.
 //!
-//! Export: `?format=jsonl` (default), `json` or `csv`; the body is the file.
+//! Export: `?format=jsonl` (default), `json` or `csv`; the body is the file, streamed
+//! as it is written. A failure after the first bytes went out cuts the response off
+//! (the client sees an incomplete chunked body, never a short file that looks whole).
 
 use super::error::ApiError;
 use super::state::Shared;
 use crate::import::{Format, ImportOptions, Mapping, export, import};
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::TryStreamExt;
 use serde_json::Value as JsonValue;
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::mpsc;
+use tokio_util::io::{StreamReader, SyncIoBridge};
+
+/// Bytes of export output gathered before they are sent.
+const EXPORT_CHUNK: usize = 64 * 1024;
 
 const OPTIONS: [&str; 3] = ["format", "keep_going", "batch"];
 
@@ -78,7 +91,7 @@ pub(crate) async fn import_handler(
     Path(collection): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<JsonValue>, ApiError> {
     let format = format_of(&q, &headers)?;
     let opts = options(&q)?;
@@ -89,11 +102,30 @@ pub(crate) async fn import_handler(
     )
     .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let db = s.db.clone();
+    let too_large = Arc::new(AtomicBool::new(false));
+    let flag = too_large.clone();
+    let stream = body.into_data_stream().map_err(move |e| {
+        if is_length_limit(&e) {
+            flag.store(true, Ordering::Relaxed);
+        }
+        std::io::Error::other(e)
+    });
+    let reader = SyncIoBridge::new(StreamReader::new(stream));
     let out = tokio::task::spawn_blocking(move || {
-        import(&db, body.as_ref(), format, &mapping, &opts, &mut |_| {})
+        import(&db, reader, format, &mapping, &opts, &mut |_| {})
     })
     .await
     .map_err(|e| ApiError::internal(format!("the import task failed: {e}")))?;
+    if too_large.load(Ordering::Relaxed) {
+        let taken_back = out.as_ref().err().map_or(0, |e| e.summary.rolled_back);
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is larger than the server's --max-import; nothing was imported \
+                 ({taken_back} rows taken back)"
+            ),
+        ));
+    }
     match out {
         Ok(summary) => Ok(Json(
             serde_json::to_value(summary).unwrap_or(JsonValue::Null),
@@ -134,12 +166,67 @@ pub(crate) async fn export_handler(
         )));
     }
     let db = s.db.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        let mut buf = Vec::new();
-        export(&db, &collection, format, &mut buf, &mut |_| {}).map(|_| buf)
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("the export task failed: {e}")))?
-    .map_err(|e| ApiError::internal(e.to_string()))?;
-    Ok(([(header::CONTENT_TYPE, format.content_type())], out).into_response())
+    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChunkSender {
+            tx,
+            buf: Vec::with_capacity(EXPORT_CHUNK),
+        };
+        let done = export(&db, &collection, format, &mut out, &mut |_| {})
+            .map_err(|e| std::io::Error::other(e.to_string()))
+            .and_then(|_| out.flush());
+        if let Err(e) = done {
+            // Ends the body with an error: the response is cut off, not finished.
+            let _ = out.tx.blocking_send(Err(e));
+        }
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    Ok((
+        [(header::CONTENT_TYPE, format.content_type())],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+/// Whether a body error is the body limit's.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
+/// Export output on its way to the response body, in chunks.
+struct ChunkSender {
+    tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+impl Write for ChunkSender {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= EXPORT_CHUNK {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buf,
+            Vec::with_capacity(EXPORT_CHUNK),
+        ));
+        self.tx.blocking_send(Ok(chunk)).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
+        })
+    }
 }

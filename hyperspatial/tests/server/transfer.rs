@@ -238,3 +238,85 @@ async fn cli_imports_and_exports_through_the_server() {
     );
     s.stop().await;
 }
+
+/// `rows` users as JSONL with ids `{prefix}{n}`, about 50 bytes a row.
+fn users(prefix: &str, rows: usize) -> String {
+    (0..rows)
+        .map(|i| format!("{{\"id\": \"{prefix}{i}\", \"name\": \"user {i}\", \"n\": {i}}}\n"))
+        .collect()
+}
+
+/// Sends `body` to `path` chunked (no length up front) over a raw connection and
+/// returns the status line and the rest of the answer.
+async fn post_chunked(s: &TestServer, path: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    for part in body.as_bytes().chunks(16 * 1024) {
+        let chunk = format!("{:x}\r\n", part.len());
+        // The server may answer (and stop reading) before the body ends.
+        if tcp.write_all(chunk.as_bytes()).await.is_err()
+            || tcp.write_all(part).await.is_err()
+            || tcp.write_all(b"\r\n").await.is_err()
+        {
+            break;
+        }
+    }
+    let _ = tcp.write_all(b"0\r\n\r\n").await;
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        tcp.read_to_end(&mut out),
+    )
+    .await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_stream_past_max_body_up_to_max_import() {
+    let s = TestServer::with(ServerConfig {
+        max_body: 1024,
+        max_import: 256 * 1024,
+        ..Default::default()
+    })
+    .await;
+    // 3,000 rows (~150 KiB): far over max_body, under max_import; with a length
+    // and chunked.
+    let (status, b) = post(&s, "/import/users?format=jsonl", &users("u", 3000), None).await;
+    assert_eq!(status, 200, "{b}");
+    assert_eq!(b["accepted"], 3000, "{b}");
+    let answer = post_chunked(&s, "/import/more?format=jsonl", &users("m", 3000)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"accepted\":3000"), "{answer}");
+
+    // Over max_import: 413, and nothing of it stays, though batches of 500 rows
+    // were written before the limit was reached.
+    let huge = users("h", 6000);
+    let (status, b) = post(&s, "/import/huge?format=jsonl", &huge, None).await;
+    assert_eq!(status, 413, "{b}");
+    let answer = post_chunked(&s, "/import/huge?format=jsonl&batch=500", &huge).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("--max-import"), "{answer}");
+    assert!(!answer.contains("(0 rows taken back)"), "{answer}");
+    let n = s.ok("SELECT COUNT(*) AS n FROM huge").await;
+    assert_eq!(n["rows"][0][0], 0, "{n}");
+
+    // Export streams the whole collection back.
+    let res = s
+        .client
+        .get(s.url("/export/users?format=jsonl"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let text = res.text().await.unwrap();
+    assert_eq!(text.lines().count(), 3000);
+    assert!(
+        text.lines()
+            .all(|l| serde_json::from_str::<Json>(l).is_ok())
+    );
+    s.stop().await;
+}
