@@ -16,10 +16,16 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 use uuid::Uuid;
 
+/// Input bytes after which a batch is written even if it has fewer rows than
+/// [`ImportOptions::batch`]: one batch is one log record, and large rows would
+/// otherwise make it too large.
+const MAX_BATCH_BYTES: u64 = 8 << 20;
+
 /// How an import runs.
 #[derive(Clone, Debug)]
 pub struct ImportOptions {
-    /// Rows per write batch (each batch is one durable commit).
+    /// Rows per write batch (each batch is one durable commit); a batch also ends
+    /// after 8 MiB of input.
     pub batch: usize,
     /// Skip and report rejected rows instead of failing the import.
     pub keep_going: bool,
@@ -188,6 +194,7 @@ pub fn import<R: Read + Send>(
     let outcome = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
         let counter = bytes.clone();
+        let reader_bytes = bytes.clone();
         s.spawn(move || {
             let input = Counting {
                 inner: input,
@@ -201,14 +208,20 @@ pub fn import<R: Read + Send>(
                 }
             };
             let mut chunk = Vec::with_capacity(batch);
+            let mut chunk_start = 0;
             for (n, row) in it {
                 if n == 0 {
                     let _ = tx.send(Err(row.err().unwrap_or_default()));
                     return;
                 }
                 chunk.push((n, row.and_then(|r| prepare(mapping, r))));
-                if chunk.len() >= batch && tx.send(Ok(std::mem::take(&mut chunk))).is_err() {
-                    return;
+                let read = reader_bytes.load(Relaxed);
+                let full = chunk.len() >= batch || read - chunk_start >= MAX_BATCH_BYTES;
+                if full {
+                    chunk_start = read;
+                    if tx.send(Ok(std::mem::take(&mut chunk))).is_err() {
+                        return;
+                    }
                 }
             }
             let _ = tx.send(Ok(chunk));

@@ -113,7 +113,7 @@ impl WriteBatch {
         let db = self.db.clone();
         let _guard = db.inner.commit_lock.lock();
         let mut cascades = db.inner.cascades.read().clone();
-        let (schemas, recompute) = self.apply_schema_ops(&mut cascades)?;
+        let (schemas, recompute, backfills) = self.apply_schema_ops(&mut cascades)?;
         let schema_of = |c: &Collection| -> Option<Schema> {
             match schemas.get(&*c.name) {
                 Some(s) => s.clone(),
@@ -213,6 +213,15 @@ impl WriteBatch {
         for (c, pts) in by_collection.values() {
             super::measures::append(c, pts)?;
         }
+        // Fill new indexes from what is stored now (this batch included), before
+        // the schema that declares them is published.
+        for (name, fields) in &backfills {
+            if let Some(c) = db.collection(name) {
+                for shard in &c.shards {
+                    super::sindex::backfill(shard, fields)?;
+                }
+            }
+        }
         // Publish the new schemas and cascade rules.
         for (name, s) in schemas {
             if let Some(c) = db.collection(&name) {
@@ -227,14 +236,23 @@ impl WriteBatch {
     }
 
     /// Applies schema operations to `cascades`; returns the final schema per touched
-    /// collection and the collections whose cascaded fields must be recomputed.
+    /// collection, the collections whose cascaded fields must be recomputed and the
+    /// newly indexed fields per collection.
     #[allow(clippy::type_complexity)]
     fn apply_schema_ops(
         &mut self,
         cascades: &mut crate::cascade::CascadeSet,
-    ) -> Result<(BTreeMap<String, Option<Schema>>, Vec<String>), StoreError> {
+    ) -> Result<
+        (
+            BTreeMap<String, Option<Schema>>,
+            Vec<String>,
+            BTreeMap<String, Vec<String>>,
+        ),
+        StoreError,
+    > {
         let mut out: BTreeMap<String, Option<Schema>> = BTreeMap::new();
         let mut recompute = Vec::new();
+        let mut backfills: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for op in std::mem::take(&mut self.schemas) {
             match op {
                 SchemaOp::Put(s) => {
@@ -252,9 +270,12 @@ impl WriteBatch {
                         .entry(s.name.clone())
                         .or_default()
                         .extend(before.iter().filter(|f| !after.contains(f)).cloned());
-                    if after.iter().any(|f| !before.contains(f)) {
-                        // Rewriting every entity of the collection fills the new index.
-                        self.touch_all(&c)?;
+                    let added = backfills.entry(s.name.clone()).or_default();
+                    added.retain(|f| after.contains(f));
+                    for f in after.iter().filter(|f| !before.contains(f)) {
+                        if !added.contains(f) {
+                            added.push(f.clone());
+                        }
                     }
                     if let Some(old) = &old
                         && s.closed
@@ -271,6 +292,7 @@ impl WriteBatch {
                 }
                 SchemaOp::Drop(n) => {
                     cascades.remove_collection(&n);
+                    backfills.remove(&n);
                     if let Some(c) = self.db.collection(&n) {
                         let before = match out.get(&n) {
                             Some(o) => o.clone(),
@@ -285,18 +307,8 @@ impl WriteBatch {
                 }
             }
         }
-        Ok((out, recompute))
-    }
-
-    /// Loads every entity of `c` into the batch, so the commit rewrites it.
-    fn touch_all(&mut self, c: &Collection) -> Result<(), StoreError> {
-        let ids = self.db.ids_in(&c.name);
-        for id in ids {
-            if let Some(Slot::Live(p)) = self.slot(id)? {
-                p.dirty = true;
-            }
-        }
-        Ok(())
+        backfills.retain(|_, fields| !fields.is_empty());
+        Ok((out, recompute, backfills))
     }
 
     fn drop_field_values(&mut self, c: &Collection, fields: &[String]) -> Result<(), StoreError> {

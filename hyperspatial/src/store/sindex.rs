@@ -6,9 +6,12 @@
 //! Other values (arrays, objects, vectors) and NULL are not indexed. Entries are
 //! maintained in the same transaction as the entity, and a lookup is always followed
 //! by the full filter on the record, so an index can narrow a scan but never change
-//! its answer.
+//! its answer. A field that becomes indexed is filled by [`backfill`] from the stored
+//! documents, a chunk of entities per transaction, before the schema declaring it is
+//! published (the commit lock keeps writers out meanwhile).
 
-use super::shard::Shard;
+use super::codec::decode_document;
+use super::shard::{DOCS, Shard};
 use crate::store::StoreError;
 use hyperql::{CmpOp, Predicate, Schema, Type, Value};
 use manifold::TableDefinition;
@@ -27,6 +30,62 @@ fn f64_key(x: f64) -> [u8; 8] {
     let b = x.to_bits();
     let b = if b >> 63 == 1 { !b } else { b | 1 << 63 };
     b.to_be_bytes()
+}
+
+/// Entities whose index entries one backfill transaction writes.
+const BACKFILL_CHUNK: usize = 20_000;
+
+/// Fills the index of `fields` in `shard` from the stored documents: first drops
+/// whatever entries of theirs are there (left by an earlier index on the field, or by
+/// a backfill whose schema was never published), then adds one per entity and field,
+/// [`BACKFILL_CHUNK`] entities per transaction, so collections of any size fit the
+/// log.
+pub(crate) fn backfill(shard: &Shard, fields: &[String]) -> Result<(), StoreError> {
+    let tx = shard.properties.begin_write()?;
+    {
+        let mut t = tx.open_table(INDEX)?;
+        for f in fields {
+            t.remove_prefix(f.as_str())?;
+        }
+    }
+    tx.commit()?;
+    let mut after: Option<Uuid> = None;
+    loop {
+        let mut entries = Vec::new();
+        let mut seen = 0;
+        {
+            let rtx = shard.properties.begin_read()?;
+            let docs = rtx.open_table(DOCS)?;
+            let lo = after.map_or(Bound::Unbounded, Bound::Excluded);
+            for e in docs.range((lo.as_ref(), Bound::Unbounded))? {
+                let (id, bytes) = e?;
+                let doc = decode_document(&bytes)?;
+                for f in fields {
+                    if let Some(k) = doc.get(f).and_then(sort_key) {
+                        entries.push((f.clone(), k, id));
+                    }
+                }
+                after = Some(id);
+                seen += 1;
+                if seen == BACKFILL_CHUNK {
+                    break;
+                }
+            }
+        }
+        if !entries.is_empty() {
+            let tx = shard.properties.begin_write()?;
+            {
+                let mut t = tx.open_table(INDEX)?;
+                for k in &entries {
+                    t.insert(k, &())?;
+                }
+            }
+            tx.commit()?;
+        }
+        if seen < BACKFILL_CHUNK {
+            return Ok(());
+        }
+    }
 }
 
 /// The sortable encoding of a value, `None` for what is not indexed.

@@ -240,3 +240,25 @@ fn imported_vectors_and_positions_are_searchable_before_and_after_indexing() {
     assert_eq!(before, after);
     assert_eq!(before[0], vec![Value::str("p0")]);
 }
+
+/// Rows large enough that the default 10,000 rows would not fit one log record:
+/// batches end early by size instead.
+#[test]
+fn large_rows_are_written_in_smaller_batches() {
+    let (_d, db) = db();
+    let text = "t".repeat(2000);
+    let rows: String = (0..10_000)
+        .map(|i| format!("{{\"id\": \"r{i}\", \"text\": \"{text}\"}}\n"))
+        .collect();
+    let s = import(
+        &db,
+        rows.as_bytes(),
+        Format::Jsonl,
+        &Mapping::new("docs"),
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!((s.accepted, s.rejected), (10_000, 0));
+    assert_eq!(count(&db, "docs"), 10_000);
+}
