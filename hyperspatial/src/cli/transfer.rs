@@ -134,8 +134,6 @@ pub(super) fn import(a: &ImportArgs) -> Result<(), CliError> {
                     pb.set_message(format!("edges of {done}/{total} rows"));
                 }
             });
-            pb.set_message("indexing");
-            db.wait_for_indexes();
             out.map_err(|e| (e.message, Some(e.summary)))
         }
     };

@@ -5,8 +5,9 @@
 //! indexes chunk by chunk, round robin, until nothing is staged, then sleeps. It
 //! holds indexes only weakly between chunks, so it never keeps a collection (or its
 //! files) alive, and it stops when the database is dropped. Callers that need every
-//! entry linked now (`Database::wait_for_indexes`, checkpoints) drain on their own
-//! thread.
+//! entry linked now (`Database::wait_for_indexes`) drain on their own thread.
+//! Snapshots (checkpoints, close) hold what is linked; what is still staged is staged
+//! again when the database is next opened.
 
 use super::vindex::VectorIndex;
 use parking_lot::{Condvar, Mutex};
@@ -32,8 +33,8 @@ pub(crate) struct Indexer {
 }
 
 impl Indexer {
-    /// Starts the thread. Should the thread fail to start, staged entries are linked
-    /// by the next `wait_for_indexes`, checkpoint or close instead.
+    /// Starts the thread. Should the thread fail to start, staged entries stay
+    /// searchable (exactly) until a `wait_for_indexes` links them.
     pub(crate) fn start() -> Indexer {
         let shared = Arc::new(Shared::default());
         let s = shared.clone();

@@ -184,9 +184,11 @@ impl VectorIndex {
         Ok(idx)
     }
 
-    /// Links every staged entry, then saves a snapshot under `name` in `cf`.
+    /// Saves a snapshot of the linked graph under `name` in `cf`. Staged entries are
+    /// not in it: they are stored with their entities, and [`VectorIndex::restore`]
+    /// stages them again at the next open, so closing never waits for linking.
     pub(crate) fn save(&self, cf: &ColumnFamily, name: &str) -> Result<(), StoreError> {
-        while self.drain(usize::MAX, true) > 0 {}
+        let _w = self.write.lock();
         each!(&self.graph, h => h.save_to(cf, name))?;
         Ok(())
     }
