@@ -25,19 +25,11 @@ fn ctx<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> String {
     move |e| format!("import suite, {what}: {e}")
 }
 
-/// splitmix64.
-fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
-}
-
 /// `n` users as JSONL; with `edges`, each row but the first follows an earlier one.
 fn users(n: usize, edges: bool) -> String {
     let mut out = String::with_capacity(n * 140);
     for i in 0..n {
-        let r = mix(i as u64);
+        let r = hyperspatial::rng::splitmix64(i as u64);
         out.push_str(&format!(
             "{{\"id\":\"u{i}\",\"name\":\"user {i}\",\"age\":{},\"city\":\"c{}\",\"email\":\"user{i}@example.com\",\"score\":{:.4}",
             18 + r % 60,
@@ -154,7 +146,9 @@ fn http_queries(report: &mut Report, db: Database, n: usize, queries: usize) -> 
                     let client = reqwest::blocking::Client::new();
                     let mut lat = Vec::with_capacity(per);
                     for q in 0..per {
-                        let i = mix((c * per + q) as u64 ^ 0xABCD) as usize % n;
+                        let i = hyperspatial::rng::splitmix64((c * per + q) as u64 ^ 0xABCD)
+                            as usize
+                            % n;
                         let body = serde_json::json!({
                             "query": "SELECT * FROM users WHERE id = $id",
                             "params": {"id": format!("u{i}")}

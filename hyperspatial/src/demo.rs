@@ -11,7 +11,6 @@
 
 mod generate;
 mod load;
-mod rng;
 mod showcase;
 mod words;
 

@@ -59,6 +59,7 @@ mod index;
 mod kernels;
 pub mod positioning;
 mod query;
+pub mod rng;
 mod schema;
 pub mod server;
 mod store;

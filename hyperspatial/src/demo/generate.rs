@@ -1,10 +1,10 @@
 //! The demo data set in memory: topics, authors, papers with their edges, and daily
 //! views per topic, generated from a fixed seed.
 
-use super::rng::Rng;
 use super::words::{
     ADJECTIVES, AFFILIATIONS, AREAS, DATASETS, FIRST_NAMES, LAST_NAMES, METHODS, ROOT,
 };
+use crate::rng::Rng;
 use std::collections::HashSet;
 
 /// The seed of the demo data set.

@@ -10,6 +10,7 @@ use super::metric::Metric;
 use super::quant::Quantizer;
 use super::search::{Cand, greedy, search_layer, with_scratch};
 use super::{IndexError, Neighbour, Params};
+use crate::rng::splitmix64;
 
 const STRIPES: usize = 1024;
 const MAX_LEVEL: u8 = 16;
@@ -40,13 +41,6 @@ impl<M: Metric> std::fmt::Debug for Hnsw<M> {
             .field("len", &self.len())
             .finish_non_exhaustive()
     }
-}
-
-fn splitmix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
 }
 
 impl<M: Metric> Hnsw<M> {
@@ -147,7 +141,7 @@ impl<M: Metric> Hnsw<M> {
     }
 
     fn random_level(&self) -> u8 {
-        let x = splitmix(self.seed ^ splitmix(self.counter.fetch_add(1, Ordering::Relaxed)));
+        let x = splitmix64(self.seed ^ splitmix64(self.counter.fetch_add(1, Ordering::Relaxed)));
         let u = ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
         let mult = 1.0 / (self.m as f64).ln();
         ((-u.ln() * mult).floor() as u64).min(u64::from(MAX_LEVEL)) as u8

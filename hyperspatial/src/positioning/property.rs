@@ -42,17 +42,10 @@ fn fnv1a(parts: &[&str]) -> u64 {
     h
 }
 
-/// The SplitMix64 finaliser: spreads the bits of `z`.
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 fn add_feature(v: &mut [f64], h: u64, weight: f64) {
     let d = v.len() as u64;
     for k in 0..HASHES {
-        let z = mix(h.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        let z = crate::rng::mix64(h.wrapping_add(k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
         let sign = if z >> 63 == 0 { 1.0 } else { -1.0 };
         v[((z & 0xFFFF_FFFF) % d) as usize] += sign * weight;
     }

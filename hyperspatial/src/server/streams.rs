@@ -18,25 +18,17 @@
 //! drops newer ones while full, reporting them as `lagged`.
 
 use super::error::ApiError;
-use super::metrics::OpenSubscription;
 use super::state::Shared;
-use super::subscribe::{relay, report_lag, send_counted};
+use super::subscribe::{POLL, report_lag, send_counted, serve_socket, upgrade};
 use crate::streams::StreamSubscription;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, rejection};
+use axum::extract::ws::{WebSocketUpgrade, rejection};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
-use std::time::Duration;
 use tokio::sync::mpsc;
-
-/// Messages queued between the subscription thread and the socket.
-const QUEUE: usize = 64;
-/// How often the subscription thread looks whether the socket went away.
-const POLL: Duration = Duration::from_millis(200);
 
 /// `GET /streams`.
 pub(crate) async fn list(State(s): State<Shared>) -> Json<JsonValue> {
@@ -80,30 +72,11 @@ pub(crate) async fn subscribe(
     let sub = s
         .streams
         .subscribe_with_capacity(&name, filter, s.feed_capacity)?;
-    let ws = ws.map_err(|e| {
-        ApiError::new(
-            StatusCode::UPGRADE_REQUIRED,
-            format!("GET /streams/{{name}}/subscribe needs a WebSocket upgrade: {e}"),
-        )
-    })?;
-    Ok(ws.on_upgrade(move |socket| stream(s, sub, socket)))
-}
-
-async fn stream(s: Shared, sub: StreamSubscription, mut socket: WebSocket) {
-    let _open = OpenSubscription::new(&s);
-    let hello = json!({ "subscribed": sub.stream(), "where": sub.filter() });
-    if socket
-        .send(Message::Text(hello.to_string().into()))
-        .await
-        .is_err()
-    {
-        return;
-    }
-    let (tx, rx) = mpsc::channel::<JsonValue>(QUEUE);
-    let state = s.clone();
-    let feed = tokio::task::spawn_blocking(move || forward(&state, &sub, &tx));
-    relay(&s, &mut socket, rx).await;
-    let _ = feed.await;
+    let ws = upgrade(ws, "GET /streams/{name}/subscribe")?;
+    Ok(ws.on_upgrade(move |socket| {
+        let hello = json!({ "subscribed": sub.stream(), "where": sub.filter() });
+        serve_socket(s, socket, hello, move |s, tx| forward(s, &sub, tx))
+    }))
 }
 
 /// Runs on a blocking thread: moves messages from the subscription to the socket

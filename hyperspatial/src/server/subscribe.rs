@@ -37,8 +37,8 @@ use tokio::sync::mpsc;
 
 /// Messages queued between the feed thread and the socket.
 const QUEUE: usize = 64;
-/// How often the feed thread looks whether the socket went away.
-const POLL: Duration = Duration::from_millis(200);
+/// How often a feed thread looks whether the socket went away.
+pub(crate) const POLL: Duration = Duration::from_millis(200);
 
 /// `GET /subscribe`.
 pub(crate) async fn handle(
@@ -52,19 +52,35 @@ pub(crate) async fn handle(
         )
     })?;
     let filter = Filter::new(&s.db, text)?;
-    let ws = ws.map_err(|e| {
-        ApiError::new(
-            StatusCode::UPGRADE_REQUIRED,
-            format!("GET /subscribe needs a WebSocket upgrade: {e}"),
-        )
-    })?;
-    Ok(ws.on_upgrade(move |socket| stream(s, filter, socket)))
+    let ws = upgrade(ws, "GET /subscribe")?;
+    Ok(ws.on_upgrade(move |socket| {
+        let sub = s.db.subscribe(s.feed_capacity);
+        let hello = json!({ "subscribed": filter.collection(), "query": filter.text() });
+        serve_socket(s, socket, hello, move |s, tx| forward(s, &sub, &filter, tx))
+    }))
 }
 
-async fn stream(s: Shared, filter: Filter, mut socket: WebSocket) {
+/// The upgrade of a WebSocket endpoint, or 426 naming `endpoint`.
+pub(crate) fn upgrade(
+    ws: Result<WebSocketUpgrade, rejection::WebSocketUpgradeRejection>,
+    endpoint: &str,
+) -> Result<WebSocketUpgrade, ApiError> {
+    ws.map_err(|e| {
+        ApiError::new(
+            StatusCode::UPGRADE_REQUIRED,
+            format!("{endpoint} needs a WebSocket upgrade: {e}"),
+        )
+    })
+}
+
+/// Serves one subscription socket: sends `hello`, then runs `forward` on a thread of
+/// the blocking pool, which queues messages that [`relay`] sends, until either side
+/// goes away. Counted as an open subscription meanwhile.
+pub(crate) async fn serve_socket<F>(s: Shared, mut socket: WebSocket, hello: JsonValue, forward: F)
+where
+    F: FnOnce(&Shared, &mpsc::Sender<JsonValue>) + Send + 'static,
+{
     let _open = OpenSubscription::new(&s);
-    let sub = s.db.subscribe(s.feed_capacity);
-    let hello = json!({ "subscribed": filter.collection(), "query": filter.text() });
     if socket
         .send(Message::Text(hello.to_string().into()))
         .await
@@ -74,7 +90,7 @@ async fn stream(s: Shared, filter: Filter, mut socket: WebSocket) {
     }
     let (tx, rx) = mpsc::channel::<JsonValue>(QUEUE);
     let state = s.clone();
-    let feed = tokio::task::spawn_blocking(move || forward(&state, &sub, &filter, &tx));
+    let feed = tokio::task::spawn_blocking(move || forward(&state, &tx));
     relay(&s, &mut socket, rx).await;
     let _ = feed.await;
 }
@@ -82,7 +98,7 @@ async fn stream(s: Shared, filter: Filter, mut socket: WebSocket) {
 /// Sends the queued messages to the socket until the client or the queue goes
 /// away or the server shuts down (then closes with code 1001). Dropping the
 /// receiver on return tells the producing thread to stop.
-pub(crate) async fn relay(s: &Shared, socket: &mut WebSocket, mut rx: mpsc::Receiver<JsonValue>) {
+async fn relay(s: &Shared, socket: &mut WebSocket, mut rx: mpsc::Receiver<JsonValue>) {
     let mut shutdown = s.shutdown.clone();
     let mut closing = *shutdown.borrow();
     while !closing {

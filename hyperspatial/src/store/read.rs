@@ -51,8 +51,9 @@ impl Database {
         Ok(Some(r))
     }
 
-    /// One property (dotted path) of an entity, through the property cache. Vector
-    /// fields and reserved fields are read from the whole entity.
+    /// One property (dotted path) of an entity, through the property cache: read
+    /// from the entity's stored document (vector fields and reserved fields from the
+    /// whole record).
     pub fn property(&self, id: Uuid, path: &str) -> Result<Option<Value>, StoreError> {
         let key = (id, path.to_string());
         if let Some(v) = self.inner.property_cache.get(&key) {

@@ -1,5 +1,20 @@
-//! A small deterministic random number generator (SplitMix64): the demo data set is a
-//! function of its seed alone, the same on every machine and in every build.
+//! SplitMix64, the crate's one seeded generator and bit mixer: the demo data set, HNSW
+//! levels and property fingerprints are functions of their seeds alone, the same on
+//! every machine and in every build.
+
+const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The SplitMix64 finaliser: spreads the bits of `z`.
+pub fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// One SplitMix64 step from state `x`: a well-spread hash of `x`.
+pub fn splitmix64(x: u64) -> u64 {
+    mix64(x.wrapping_add(GOLDEN))
+}
 
 /// SplitMix64: a 64-bit state advanced by a constant and mixed on output.
 #[derive(Clone, Debug)]
@@ -13,11 +28,8 @@ impl Rng {
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0 = self.0.wrapping_add(GOLDEN);
+        mix64(self.0)
     }
 
     /// A number in `[0, 1)`.
@@ -71,5 +83,12 @@ mod tests {
         }
         assert_eq!(r.below(0), 0);
         assert!(r.pick::<u8>(&[]).is_none());
+    }
+
+    #[test]
+    fn a_step_is_the_hash_of_the_state() {
+        let mut r = Rng::new(41);
+        assert_eq!(r.next_u64(), splitmix64(41));
+        assert_eq!(splitmix64(0), 0xe220_a839_7b1d_cdaf);
     }
 }
