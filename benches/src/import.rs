@@ -14,7 +14,7 @@
 use crate::report::{Report, percentile};
 use hyperspatial::Database;
 use hyperspatial::import::{EdgeMapping, Format, ImportOptions, Mapping, import};
-use hyperspatial::server::{Server, ServerConfig};
+use hyperspatial_server::{Server, ServerConfig};
 use std::time::Instant;
 
 const SYSTEM: &str = "hyperspatial";

@@ -25,8 +25,10 @@
 //! - [`import`]: import of CSV, JSON and JSONL rows by a mapping (ids, types, edges by
 //!   external id, vectors), with refused rows reported and failed imports taken back;
 //!   export in the same shapes.
-//! - [`server`] and [`cli`]: the HTTP / WebSocket server and the commands of the
-//!   `hyperspatial` binary (`serve`, `query`, `shell`, `import`, `export`, `demo`).
+//! - [`ChangeFilter`]: which change events a `SUBSCRIBE collection [WHERE ..]` wants.
+//! - Not here: the HTTP / WebSocket server (crate `hyperspatial-server`) and the
+//!   `hyperspatial` binary (crate `hyperspatial-cli`); this crate links no server
+//!   or terminal crate.
 //! - [`demo`]: a demo data set generated from a fixed seed (topics, authors, papers
 //!   with embeddings and citations, a time series), its loader and showcase queries.
 //! - [`Hnsw`]: an HNSW index generic over a [`Metric`] (L2, cosine, dot, Lorentz,
@@ -51,7 +53,7 @@
 //! What it is not (yet): a distributed database.
 
 pub mod cascade;
-pub mod cli;
+mod change_filter;
 pub mod demo;
 mod geometry;
 pub mod import;
@@ -61,10 +63,10 @@ pub mod positioning;
 mod query;
 pub mod rng;
 mod schema;
-pub mod server;
 mod store;
 pub mod streams;
 
+pub use change_filter::{ChangeFilter, ChangeFilterError};
 pub use geometry::{
     GeometryError, Hyperboloid, hyperboloid_to_klein, hyperboloid_to_poincare,
     klein_to_hyperboloid, lorentz_distance_f32, minkowski_dot, poincare_distance,

@@ -4,7 +4,7 @@
 
 use super::ws::{connect, next};
 use crate::TestServer;
-use hyperspatial::server::ServerConfig;
+use hyperspatial_server::ServerConfig;
 use serde_json::{Value as Json, json};
 use std::process::Command;
 

@@ -1,10 +1,12 @@
-//! The `hyperspatial` command line: `serve`, `query`, `shell` and `demo` (see
+//! The `hyperspatial` binary: `serve` (the HTTP/WebSocket server of
+//! `hyperspatial-server`), `query`, `shell`, `import`, `export` and `demo` (see
 //! [`args`]).
 //!
 //! Client commands run against the embedded database in `--data` or a server at
-//! `--url`, and print results as a table, JSON or CSV.
+//! `--url`, and print results as a table, JSON or CSV; import and export show
+//! progress bars.
 
-pub mod args;
+mod args;
 mod backend;
 mod demo;
 mod format;
@@ -14,18 +16,13 @@ mod serve;
 mod shell;
 mod transfer;
 
-pub use args::{Cli, Command, Format};
-pub use backend::{Backend, ResultSet};
-pub use format::render;
-pub use open::open_database;
-pub use query::parse_params;
-
+use args::{Cli, Command};
 use clap::Parser;
 use std::process::ExitCode;
 
 /// A command failed; the message is for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CliError(pub String);
+struct CliError(String);
 
 impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -36,7 +33,7 @@ impl std::fmt::Display for CliError {
 impl std::error::Error for CliError {}
 
 /// Runs a parsed command line.
-pub fn run(cli: &Cli) -> Result<(), CliError> {
+fn run(cli: &Cli) -> Result<(), CliError> {
     match &cli.command {
         Command::Serve(a) => serve::run(a),
         Command::Query(a) => query::run(a),
@@ -48,7 +45,7 @@ pub fn run(cli: &Cli) -> Result<(), CliError> {
 }
 
 /// The entry point of the binary: parses the arguments, runs, reports errors.
-pub fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,

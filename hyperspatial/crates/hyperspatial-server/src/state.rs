@@ -3,9 +3,9 @@
 
 use super::ServerConfig;
 use super::metrics::Metrics;
-use crate::Database;
-use crate::streams::StreamHub;
 use hyperql::Engine;
+use hyperspatial::Database;
+use hyperspatial::streams::StreamHub;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::watch;

@@ -6,9 +6,9 @@ use super::args::{DemoArgs, Format};
 use super::backend::Backend;
 use super::format::render;
 use super::open::open_database;
-use crate::Database;
-use crate::demo::{SHOWCASE, load};
 use hyperql::{Engine, Params};
+use hyperspatial::Database;
+use hyperspatial::demo::{SHOWCASE, load};
 use std::io::Write;
 
 /// Loads the demo set into `db` (progress on stderr), or says it is there already.

@@ -1,7 +1,7 @@
 //! Bad input gets a 4xx JSON error with a message, never a crash.
 
 use crate::{TestServer, answer};
-use hyperspatial::server::ServerConfig;
+use hyperspatial_server::ServerConfig;
 use serde_json::json;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -192,6 +192,25 @@ async fn bearer_token() {
     s.stop().await;
 }
 
+/// An embedder that holds every call until the test opens its gate: a request
+/// that embeds cannot finish before the test says so, whatever the machine's speed.
+struct GatedEmbedder {
+    info: tessera_bridge::ModelInfo,
+    inner: tessera_bridge::HashingEmbedder,
+    gate: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+}
+
+impl tessera_bridge::Embedder for GatedEmbedder {
+    fn info(&self) -> &tessera_bridge::ModelInfo {
+        &self.info
+    }
+
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, tessera_bridge::EmbedError> {
+        let _ = self.gate.lock().unwrap().recv();
+        self.inner.embed(texts)
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_requests_time_out_with_408() {
     let s = TestServer::with(ServerConfig {
@@ -199,20 +218,18 @@ async fn slow_requests_time_out_with_408() {
         ..Default::default()
     })
     .await;
-    // Fill a collection directly, then ask for a cross join far slower than 20 ms.
-    let mut batch = s.db.batch();
-    for i in 0..400 {
-        let mut d = hyperql::Document::default();
-        d.insert("n".into(), hyperql::Value::Int(i));
-        batch.insert("nums", None, d).unwrap();
-    }
-    batch.commit().unwrap();
-    let (status, body) = s
-        .query(
-            "SELECT COUNT(*) FROM nums a, nums b, nums c WHERE a.n + b.n = c.n",
-            json!({}),
-        )
-        .await;
+    let inner = tessera_bridge::HashingEmbedder::default();
+    let mut info = tessera_bridge::Embedder::info(&inner).clone();
+    info.name = "gated".into();
+    let (open, gate) = std::sync::mpsc::channel();
+    s.db.register_embedder(std::sync::Arc::new(GatedEmbedder {
+        info,
+        inner,
+        gate: std::sync::Mutex::new(gate),
+    }));
+    // The statement waits in the embedder until the gate opens, after the answer.
+    let (status, body) = s.query("SELECT EMBED('x', 'gated')", json!({})).await;
+    open.send(()).unwrap();
     assert_eq!(status, 408, "{body}");
     assert!(message(&body).contains("timed out"), "{body}");
     s.stop().await;

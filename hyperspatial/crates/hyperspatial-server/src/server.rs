@@ -1,105 +1,23 @@
-//! The HTTP and WebSocket server of `hyperspatial serve` (axum on tokio) over an
-//! embedded [`Database`].
-//!
-//! | endpoint | answer |
-//! | --- | --- |
-//! | `POST /query` | runs HyperQL (see `query`) |
-//! | `GET /collections`, `GET /collections/{name}` | collections, counts, settings, schemas |
-//! | `GET /schemas/{name}` | a collection's schema |
-//! | `GET /health` | `{"status": "ok"}`, without a token |
-//! | `GET /metrics` | store and server counters |
-//! | `GET /subscribe?query=SUBSCRIBE ..` | WebSocket stream of matching changes |
-//! | `POST /import/{collection}?format=jsonl&..` | imports the body (see `transfer`) |
-//! | `GET /export/{collection}?format=jsonl` | the collection as a file |
-//! | `GET /streams` | streams of the stream hub with their counters |
-//! | `POST /streams/{name}` | publishes a JSON message (see `streams`) |
-//! | `GET /streams/{name}/subscribe[?where=..]` | WebSocket stream of a stream's messages |
-//!
-//! Every error is JSON `{"error": "..."}`: 400 bad input, 401 missing or wrong
-//! token, 404 unknown collection or route, 405 wrong method, 408 timeout, 409
-//! constraint violated, 413 body too large, 422 query budget exceeded or import
-//! failed, 426 not a WebSocket upgrade, 500 storage failure. [`Server::run`] stops
-//! on its shutdown future (see [`shutdown_signal`]), lets requests in flight finish,
-//! closes
-//! WebSocket streams, shuts the stream hub down and checkpoints the database.
-//! Embedders attach processors and routes to [`Server::streams`] before running.
+//! The server: routes and layers, binding, running and shutting down.
 
-mod auth;
-mod catalog;
-mod error;
-mod metrics;
-mod query;
-mod state;
-mod streams;
-mod subscribe;
-mod transfer;
-
-use crate::streams::{HubConfig, StreamError, StreamHub};
-use crate::{Database, StoreError};
+use crate::error::ApiError;
+use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
-use error::ApiError;
-use state::AppState;
+use hyperspatial::streams::{HubConfig, StreamError, StreamHub};
+use hyperspatial::{Database, StoreError};
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-/// Where `serve` listens unless told otherwise.
-pub const DEFAULT_ADDR: &str = "127.0.0.1:7878";
-/// The default request body limit: 16 MiB.
-pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
-/// The default time limit of one request.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The default largest body of `POST /import`: 4 GiB (bodies are streamed, not
-/// held in memory).
-pub const DEFAULT_MAX_IMPORT: usize = 4 << 30;
-/// The default change-feed buffer of one WebSocket subscription, in events.
-pub const DEFAULT_FEED_CAPACITY: usize = 1024;
-
-/// Settings of a server.
-#[derive(Clone, Debug)]
-pub struct ServerConfig {
-    /// Address to listen on (port 0 picks a free port).
-    pub addr: SocketAddr,
-    /// Bearer token every request but `GET /health` must carry; `None` (or empty)
-    /// leaves the server open.
-    pub token: Option<String>,
-    /// Largest request body in bytes (413 beyond), but for `POST /import`.
-    pub max_body: usize,
-    /// Largest body of `POST /import` in bytes (413 beyond). Import and export
-    /// stream their data and have no time limit.
-    pub max_import: usize,
-    /// Longest time to answer a request (408 beyond). A statement still running
-    /// then finishes in the background; a write may still commit.
-    pub timeout: Duration,
-    /// Change-feed buffer of each WebSocket subscription, in events (also the
-    /// queue of each stream subscription, in messages).
-    pub feed_capacity: usize,
-    /// Tick producers started with the server: stream name and interval.
-    pub ticks: Vec<(String, Duration)>,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        ServerConfig {
-            addr: SocketAddr::from(([127, 0, 0, 1], 7878)),
-            token: None,
-            max_body: DEFAULT_MAX_BODY,
-            max_import: DEFAULT_MAX_IMPORT,
-            timeout: DEFAULT_TIMEOUT,
-            feed_capacity: DEFAULT_FEED_CAPACITY,
-            ticks: Vec::new(),
-        }
-    }
-}
+use crate::config::ServerConfig;
+use crate::{auth, catalog, error, metrics, query, streams, subscribe, transfer};
 
 /// Errors of [`Server::run`].
 #[derive(Debug, thiserror::Error)]
@@ -230,6 +148,12 @@ impl Server {
         .map_err(|e| ServeError::Task(e.to_string()))??;
         Ok(())
     }
+}
+
+/// Binds `config.addr` and serves `db` until Ctrl-C or SIGTERM (see
+/// [`shutdown_signal`]), then shuts down as [`Server::run`] does.
+pub async fn serve(db: Database, config: ServerConfig) -> Result<(), ServeError> {
+    Server::bind(db, config).await?.run(shutdown_signal()).await
 }
 
 /// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM.

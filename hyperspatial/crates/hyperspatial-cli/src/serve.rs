@@ -4,7 +4,7 @@
 use super::CliError;
 use super::args::ServeArgs;
 use super::open::open_database;
-use crate::server::{Server, ServerConfig, shutdown_signal};
+use hyperspatial_server::{Server, ServerConfig, shutdown_signal};
 use std::time::Duration;
 
 /// Runs the command.

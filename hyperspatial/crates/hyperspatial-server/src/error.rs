@@ -83,6 +83,17 @@ fn source_status(e: &SourceError) -> StatusCode {
     }
 }
 
+impl From<hyperspatial::ChangeFilterError> for ApiError {
+    fn from(e: hyperspatial::ChangeFilterError) -> Self {
+        use hyperspatial::ChangeFilterError as E;
+        match e {
+            E::Query(q) => ApiError::from(q),
+            E::UnknownCollection(_) => ApiError::not_found(e.to_string()),
+            E::NotSubscribe => ApiError::bad_request(e.to_string()),
+        }
+    }
+}
+
 impl From<hyperql::Error> for ApiError {
     fn from(e: hyperql::Error) -> Self {
         let message = e.to_string();
@@ -166,9 +177,9 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
-impl From<crate::streams::StreamError> for ApiError {
-    fn from(e: crate::streams::StreamError) -> Self {
-        use crate::streams::StreamError as E;
+impl From<hyperspatial::streams::StreamError> for ApiError {
+    fn from(e: hyperspatial::streams::StreamError) -> Self {
+        use hyperspatial::streams::StreamError as E;
         let status = match &e {
             E::InvalidName { .. } | E::Filter(_) | E::BadInterval | E::Document(_) => {
                 StatusCode::BAD_REQUEST

@@ -2,7 +2,7 @@
 
 use super::CliError;
 use super::args::{DataArgs, EmbedderChoice};
-use crate::Database;
+use hyperspatial::Database;
 use std::sync::Arc;
 use tessera_bridge::{Embedder, HashingEmbedder};
 

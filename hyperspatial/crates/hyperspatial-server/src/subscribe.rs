@@ -18,17 +18,14 @@
 //! what it needs. Each subscription holds one thread of the blocking pool.
 //! The server closes streams with code 1001 when it shuts down.
 
-mod filter;
-
 use super::error::ApiError;
 use super::metrics::OpenSubscription;
 use super::state::Shared;
-use crate::Subscription;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use filter::Filter;
+use hyperspatial::{ChangeFilter, Subscription};
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
@@ -51,7 +48,7 @@ pub(crate) async fn handle(
             "missing query parameter `query` (e.g. /subscribe?query=SUBSCRIBE%20users)",
         )
     })?;
-    let filter = Filter::new(&s.db, text)?;
+    let filter = ChangeFilter::new(&s.db, text)?;
     let ws = upgrade(ws, "GET /subscribe")?;
     Ok(ws.on_upgrade(move |socket| {
         let sub = s.db.subscribe(s.feed_capacity);
@@ -129,7 +126,7 @@ async fn relay(s: &Shared, socket: &mut WebSocket, mut rx: mpsc::Receiver<JsonVa
 
 /// Runs on a blocking thread: takes events from the feed, filters them and queues
 /// them for the socket, until the socket side goes away.
-fn forward(s: &Shared, sub: &Subscription, filter: &Filter, tx: &mpsc::Sender<JsonValue>) {
+fn forward(s: &Shared, sub: &Subscription, filter: &ChangeFilter, tx: &mpsc::Sender<JsonValue>) {
     let mut reported = 0;
     while !tx.is_closed() {
         let ev = sub.recv_timeout(POLL);
@@ -138,7 +135,7 @@ fn forward(s: &Shared, sub: &Subscription, filter: &Filter, tx: &mpsc::Sender<Js
         }
         let Some(ev) = ev else { continue };
         let msg = match filter.matches(&ev) {
-            Ok(true) => crate::streams::change_json(&ev),
+            Ok(true) => hyperspatial::streams::change_json(&ev),
             Ok(false) => continue,
             Err(e) => json!({ "error": format!("change {}: {e}", ev.seq), "seq": ev.seq }),
         };

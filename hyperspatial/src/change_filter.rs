@@ -3,19 +3,32 @@
 //! The statement is checked once against the database (parse, collection, plan).
 //! Each event is then matched by running the same statement with HyperQL's own
 //! executor over an in-memory source that holds only the changed record
-//! (`query::matches_one`, shared with stream filters), so the WHERE
-//! means exactly what it means in a query (paths, functions, NULL handling). A
-//! subquery in the WHERE therefore sees only that record.
+//! (`query::matches_one`, shared with stream filters), so the WHERE means exactly
+//! what it means in a query (paths, functions, NULL handling). A subquery in the
+//! WHERE therefore sees only that record.
 //!
 //! Deletes carry no record: every delete of the collection is delivered, whatever
-//! the WHERE (the client may ignore ids it does not know).
+//! the WHERE (the subscriber may ignore ids it does not know).
 
-use crate::server::error::ApiError;
-use crate::{ChangeEvent, ChangeKind, Database};
+use crate::store::{ChangeEvent, ChangeKind, Database, fields};
 use hyperql::{Engine, Params, StatementKind, Value};
 
-/// A checked subscription.
-pub(crate) struct Filter {
+/// Why a subscription statement was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeFilterError {
+    /// The text is not one `SUBSCRIBE` statement.
+    #[error("expected `SUBSCRIBE collection[.Type] [WHERE condition]`")]
+    NotSubscribe,
+    /// The statement does not parse or does not plan against the database.
+    #[error(transparent)]
+    Query(#[from] hyperql::Error),
+    /// The watched collection does not exist.
+    #[error("unknown collection `{0}`")]
+    UnknownCollection(String),
+}
+
+/// A checked subscription statement that decides which change events it wants.
+pub struct ChangeFilter {
     db: Database,
     text: String,
     collection: String,
@@ -23,28 +36,20 @@ pub(crate) struct Filter {
     has_where: bool,
 }
 
-impl Filter {
-    /// Checks `text`: a single `SUBSCRIBE` on an existing collection that plans
-    /// (400 for a bad statement, 404 for an unknown collection).
-    pub(crate) fn new(db: &Database, text: &str) -> Result<Filter, ApiError> {
-        let st =
-            hyperql::parse_statement(text).map_err(|d| ApiError::from(hyperql::Error::Parse(d)))?;
+impl ChangeFilter {
+    /// Checks `text`: a single `SUBSCRIBE` on an existing collection that plans.
+    pub fn new(db: &Database, text: &str) -> Result<ChangeFilter, ChangeFilterError> {
+        let st = hyperql::parse_statement(text).map_err(hyperql::Error::Parse)?;
         let StatementKind::Subscribe(sub) = st.kind else {
-            return Err(ApiError::bad_request(
-                "expected `SUBSCRIBE collection[.Type] [WHERE condition]`",
-            ));
+            return Err(ChangeFilterError::NotSubscribe);
         };
         let collection = sub.target.collection.name.clone();
         if db.collection_config(&collection).is_none() {
-            return Err(ApiError::not_found(format!(
-                "unknown collection `{collection}`"
-            )));
+            return Err(ChangeFilterError::UnknownCollection(collection));
         }
         // Plans against the real database without running: semantic errors now.
-        Engine::new(db.clone())
-            .explain(text, &Params::new())
-            .map_err(ApiError::from)?;
-        Ok(Filter {
+        Engine::new(db.clone()).explain(text, &Params::new())?;
+        Ok(ChangeFilter {
             db: db.clone(),
             text: text.to_string(),
             collection,
@@ -54,24 +59,24 @@ impl Filter {
     }
 
     /// The watched collection.
-    pub(crate) fn collection(&self) -> &str {
+    pub fn collection(&self) -> &str {
         &self.collection
     }
 
     /// The statement as given.
-    pub(crate) fn text(&self) -> &str {
+    pub fn text(&self) -> &str {
         &self.text
     }
 
     /// Whether `ev` is wanted; an error when the WHERE fails on this record.
-    pub(crate) fn matches(&self, ev: &ChangeEvent) -> Result<bool, hyperql::Error> {
+    pub fn matches(&self, ev: &ChangeEvent) -> Result<bool, hyperql::Error> {
         if ev.collection != self.collection {
             return Ok(false);
         }
         let Some(record) = &ev.record else {
             return Ok(ev.kind == ChangeKind::Delete);
         };
-        let ty = match record.get(crate::fields::TYPE) {
+        let ty = match record.get(fields::TYPE) {
             Some(Value::String(t)) => Some(t.to_string()),
             _ => None,
         };

@@ -96,9 +96,9 @@ async fn shutdown_checkpoints_and_data_survives() {
     let dir = tempfile::tempdir().unwrap();
     {
         let db = hyperspatial::Database::open(dir.path()).unwrap();
-        let server = hyperspatial::server::Server::bind(
+        let server = hyperspatial_server::Server::bind(
             db,
-            hyperspatial::server::ServerConfig {
+            hyperspatial_server::ServerConfig {
                 addr: "127.0.0.1:0".parse().unwrap(),
                 ..Default::default()
             },

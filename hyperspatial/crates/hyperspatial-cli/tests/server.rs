@@ -15,8 +15,8 @@ mod server {
 }
 
 use hyperspatial::Database;
-use hyperspatial::server::{ServeError, Server, ServerConfig};
 use hyperspatial::streams::StreamHub;
+use hyperspatial_server::{ServeError, Server, ServerConfig};
 use serde_json::{Value as Json, json};
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -4,8 +4,8 @@
 use super::CliError;
 use super::args::ConnArgs;
 use super::open::open_database;
-use crate::Database;
 use hyperql::{Engine, Params, StatementKind};
+use hyperspatial::Database;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value as JsonValue, json};
 use std::time::Duration;

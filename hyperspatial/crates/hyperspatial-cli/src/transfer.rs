@@ -3,7 +3,7 @@
 use super::CliError;
 use super::args::{ConnArgs, ExportArgs, ImportArgs};
 use super::open::open_database;
-use crate::import::{
+use hyperspatial::import::{
     EdgeMapping, Format, ImportOptions, ImportSummary, Mapping, Progress, export as export_to,
     import as import_from,
 };
@@ -109,6 +109,7 @@ fn report(s: &ImportSummary) {
 pub(super) fn import(a: &ImportArgs) -> Result<(), CliError> {
     let format = a
         .format
+        .map(Format::from)
         .or_else(|| Format::from_path(&a.file))
         .ok_or_else(|| {
             CliError(format!(
@@ -227,6 +228,7 @@ fn remote_import(
 pub(super) fn export(a: &ExportArgs) -> Result<(), CliError> {
     let format = a
         .format
+        .map(Format::from)
         .or_else(|| a.out.as_deref().and_then(Format::from_path))
         .unwrap_or(Format::Jsonl);
     let mut out: Box<dyn Write> = match &a.out {

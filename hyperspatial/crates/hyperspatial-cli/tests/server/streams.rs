@@ -3,8 +3,8 @@
 
 use super::ws::{Ws, next};
 use crate::{TestServer, answer};
-use hyperspatial::server::ServerConfig;
 use hyperspatial::streams::{Message, Output, ProcessError};
+use hyperspatial_server::ServerConfig;
 use serde_json::json;
 use std::time::Duration;
 

@@ -2,8 +2,8 @@
 //! (`import`, `export`, `demo`) are added there as new variants with their own
 //! argument structs.
 
-use crate::server::{DEFAULT_ADDR, DEFAULT_FEED_CAPACITY};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hyperspatial_server::{DEFAULT_ADDR, DEFAULT_FEED_CAPACITY};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -45,6 +45,27 @@ pub enum EmbedderChoice {
     Model,
     /// The deterministic hashing embedder (no model files needed).
     Hashing,
+}
+
+/// A file format of `import` and `export` (see [`hyperspatial::import::Format`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON array of objects.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl From<FileFormat> for hyperspatial::import::Format {
+    fn from(f: FileFormat) -> Self {
+        match f {
+            FileFormat::Csv => Self::Csv,
+            FileFormat::Json => Self::Json,
+            FileFormat::Jsonl => Self::Jsonl,
+        }
+    }
 }
 
 /// The embedded database: where it is and how to open it.
@@ -133,7 +154,7 @@ pub fn parse_tick(s: &str) -> Result<(String, std::time::Duration), String> {
     let (name, ms) = s
         .split_once('=')
         .ok_or_else(|| format!("expected NAME=MS, got `{s}`"))?;
-    crate::streams::check_stream_name(name).map_err(|e| e.to_string())?;
+    hyperspatial::streams::check_stream_name(name).map_err(|e| e.to_string())?;
     let ms: u64 = ms
         .trim()
         .parse()
@@ -180,7 +201,7 @@ pub struct ImportArgs {
     pub collection: String,
     /// The file's format (default: from its extension).
     #[arg(long, value_enum)]
-    pub format: Option<crate::import::Format>,
+    pub format: Option<FileFormat>,
     /// The column holding each row's external id.
     #[arg(long, value_name = "COLUMN", default_value = "id")]
     pub id_column: String,
@@ -222,7 +243,7 @@ pub struct ExportArgs {
     pub collection: String,
     /// The output format (default: from the output file's extension, else jsonl).
     #[arg(long, value_enum)]
-    pub format: Option<crate::import::Format>,
+    pub format: Option<FileFormat>,
     /// The output file (default: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,

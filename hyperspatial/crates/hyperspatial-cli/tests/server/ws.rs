@@ -2,7 +2,7 @@
 
 use crate::TestServer;
 use futures_util::{SinkExt, StreamExt};
-use hyperspatial::server::ServerConfig;
+use hyperspatial_server::ServerConfig;
 use serde_json::Value as Json;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;

@@ -80,7 +80,7 @@ pub(crate) async fn handle(State(s): State<Shared>) -> Json<JsonValue> {
     let m = &s.metrics;
     let get = |c: &AtomicU64| c.load(Relaxed);
     let streams = s.streams.streams();
-    let sum = |f: fn(&crate::streams::StreamInfo) -> u64| streams.iter().map(f).sum::<u64>();
+    let sum = |f: fn(&hyperspatial::streams::StreamInfo) -> u64| streams.iter().map(f).sum::<u64>();
     Json(json!({
         "uptime_secs": s.started.elapsed().as_secs(),
         "store": {

@@ -16,13 +16,13 @@
 
 use super::error::ApiError;
 use super::state::Shared;
-use crate::import::{Format, ImportOptions, Mapping, export, import};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
+use hyperspatial::import::{Format, ImportOptions, Mapping, export, import};
 use serde_json::Value as JsonValue;
 use std::io::Write;
 use std::sync::Arc;

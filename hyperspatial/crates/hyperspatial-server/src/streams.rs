@@ -1,4 +1,4 @@
-//! `/streams`: the server's [`StreamHub`](crate::streams::StreamHub) over HTTP and
+//! `/streams`: the server's [`StreamHub`](hyperspatial::streams::StreamHub) over HTTP and
 //! WebSocket.
 //!
 //! - `GET /streams`: `{"streams": [{"name", "published", "delivered", "dropped",
@@ -20,12 +20,12 @@
 use super::error::ApiError;
 use super::state::Shared;
 use super::subscribe::{POLL, report_lag, send_counted, serve_socket, upgrade};
-use crate::streams::StreamSubscription;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::ws::{WebSocketUpgrade, rejection};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use hyperspatial::streams::StreamSubscription;
 use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
 use tokio::sync::mpsc;
@@ -44,7 +44,7 @@ pub(crate) async fn publish(
     Path(name): Path<String>,
     body: Bytes,
 ) -> Result<Json<JsonValue>, ApiError> {
-    crate::streams::check_stream_name(&name)?;
+    hyperspatial::streams::check_stream_name(&name)?;
     let payload: JsonValue = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
     let hub = s.streams.clone();

@@ -1,0 +1,54 @@
+//! The settings of a server and their defaults.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Where `serve` listens unless told otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:7878";
+/// The default request body limit: 16 MiB.
+pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
+/// The default time limit of one request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The default largest body of `POST /import`: 4 GiB (bodies are streamed, not
+/// held in memory).
+pub const DEFAULT_MAX_IMPORT: usize = 4 << 30;
+/// The default change-feed buffer of one WebSocket subscription, in events.
+pub const DEFAULT_FEED_CAPACITY: usize = 1024;
+
+/// Settings of a server.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Address to listen on (port 0 picks a free port).
+    pub addr: SocketAddr,
+    /// Bearer token every request but `GET /health` must carry; `None` (or empty)
+    /// leaves the server open.
+    pub token: Option<String>,
+    /// Largest request body in bytes (413 beyond), but for `POST /import`.
+    pub max_body: usize,
+    /// Largest body of `POST /import` in bytes (413 beyond). Import and export
+    /// stream their data and have no time limit.
+    pub max_import: usize,
+    /// Longest time to answer a request (408 beyond). A statement still running
+    /// then finishes in the background; a write may still commit.
+    pub timeout: Duration,
+    /// Change-feed buffer of each WebSocket subscription, in events (also the
+    /// queue of each stream subscription, in messages).
+    pub feed_capacity: usize,
+    /// Tick producers started with the server: stream name and interval.
+    pub ticks: Vec<(String, Duration)>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 7878)),
+            token: None,
+            max_body: DEFAULT_MAX_BODY,
+            max_import: DEFAULT_MAX_IMPORT,
+            timeout: DEFAULT_TIMEOUT,
+            feed_capacity: DEFAULT_FEED_CAPACITY,
+            ticks: Vec::new(),
+        }
+    }
+}
