@@ -109,19 +109,12 @@ impl Plan {
                 if binding != collection {
                     let _ = write!(s, " AS {binding}");
                 }
-                if !filters.is_empty() {
-                    let _ = write!(s, " filter=[{}]", preds(filters));
-                }
-                if let Some(p) = projection {
-                    let _ = write!(s, " fields=[{}]", p.join(", "));
-                }
-                if let Some(t) = time_field {
-                    let _ = write!(s, " time_range={t}");
-                }
-                if let Some(l) = limit {
-                    let _ = write!(s, " limit={l}");
-                }
-                s
+                s + &scan_options(
+                    filters,
+                    projection.as_deref(),
+                    time_field.as_deref(),
+                    *limit,
+                )
             }
             Plan::Knn {
                 binding,
@@ -139,15 +132,7 @@ impl Plan {
                     "Knn {collection} AS {binding} field={field} metric={metric} k={k} query={}",
                     expr_text(query, &[])
                 );
-                let _ = write!(
-                    s,
-                    " policy={}",
-                    if *policy == KnnPolicy::PreFilter {
-                        "pre-filter"
-                    } else {
-                        "post-filter"
-                    }
-                );
+                let _ = write!(s, " policy={}", policy_name(*policy));
                 if !filters.is_empty() {
                     let _ = write!(s, " filter=[{}]", preds(filters));
                 }
@@ -194,16 +179,7 @@ impl Plan {
                 format!("Window {}", f.join(", "))
             }
             Plan::Sort { input, keys, limit } => sort_line(keys, *limit, &input_cols(input)),
-            Plan::Limit { limit, offset, .. } => {
-                let mut s = "Limit".to_string();
-                if let Some(l) = limit {
-                    let _ = write!(s, " limit={}", expr_text(l, &[]));
-                }
-                if let Some(o) = offset {
-                    let _ = write!(s, " offset={}", expr_text(o, &[]));
-                }
-                s
-            }
+            Plan::Limit { limit, offset, .. } => limit_line(limit.as_ref(), offset.as_ref()),
             Plan::Join { kind, on, .. } => {
                 let cols = self.columns();
                 let mut s = format!("HashJoin {kind:?}");
@@ -250,6 +226,49 @@ impl Plan {
             Plan::Explain { .. } => "Explain".to_string(),
         }
     }
+}
+
+/// The optional parts of a `Scan` line: pushed filters, fields, time range, limit.
+fn scan_options(
+    filters: &[Predicate],
+    projection: Option<&[String]>,
+    time_field: Option<&str>,
+    limit: Option<usize>,
+) -> String {
+    let mut s = String::new();
+    if !filters.is_empty() {
+        let _ = write!(s, " filter=[{}]", preds(filters));
+    }
+    if let Some(p) = projection {
+        let _ = write!(s, " fields=[{}]", p.join(", "));
+    }
+    if let Some(t) = time_field {
+        let _ = write!(s, " time_range={t}");
+    }
+    if let Some(l) = limit {
+        let _ = write!(s, " limit={l}");
+    }
+    s
+}
+
+fn policy_name(policy: KnnPolicy) -> &'static str {
+    if policy == KnnPolicy::PreFilter {
+        "pre-filter"
+    } else {
+        "post-filter"
+    }
+}
+
+/// `Limit limit=.. offset=..`.
+fn limit_line(limit: Option<&BExpr>, offset: Option<&BExpr>) -> String {
+    let mut s = "Limit".to_string();
+    if let Some(l) = limit {
+        let _ = write!(s, " limit={}", expr_text(l, &[]));
+    }
+    if let Some(o) = offset {
+        let _ = write!(s, " offset={}", expr_text(o, &[]));
+    }
+    s
 }
 
 /// `Project e AS name, ..` (`AS` left out where the text is the name).
