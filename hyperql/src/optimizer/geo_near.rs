@@ -20,6 +20,7 @@ fn is_scan_near(c: &BExpr) -> bool {
         if matches!(&**x, BExpr::Field(0, p) if p.len() == 1) && a.is_constant() && r.is_constant())
 }
 
+/// Applies the rule bottom-up.
 pub(super) fn geo_near(plan: Plan, caps: &Capabilities) -> Plan {
     let plan = map_children(plan, &|p| geo_near(p, caps));
     if !caps.geo_near {

@@ -31,6 +31,7 @@ struct KnnSpec {
     k: usize,
 }
 
+/// Applies the rule bottom-up.
 pub(super) fn knn(plan: Plan, caps: &Capabilities) -> Plan {
     let mut plan = map_children(plan, &|p| knn(p, caps));
     let Some(spec) = knn_spec(&plan, caps) else {

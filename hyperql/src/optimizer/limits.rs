@@ -15,6 +15,7 @@ use super::walk::map_children;
 use crate::plan::{BExpr, Plan};
 use crate::value::Value;
 
+/// Applies the rule bottom-up.
 pub(super) fn push_limits(plan: Plan) -> Plan {
     let plan = map_children(plan, &push_limits);
     let Plan::Limit {

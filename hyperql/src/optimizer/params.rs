@@ -12,6 +12,7 @@ pub(crate) fn bind_params(plan: &mut Plan, params: &Params, now: i64) {
     for_each_expr_mut(plan, &mut |e| subst(e, params, now));
 }
 
+/// Substitutes in `e` and in the plans of its subqueries.
 fn subst(e: &mut BExpr, params: &Params, now: i64) {
     match e {
         BExpr::Param(p) => {

@@ -45,6 +45,7 @@ fn note(uses: &mut Uses, cols: &[Column], e: &BExpr) {
     });
 }
 
+/// Records in `uses` what every node of `plan` reads of each binding.
 fn collect_uses(plan: &Plan, uses: &mut Uses) {
     let input_cols = |p: &Plan| {
         p.children()
@@ -105,6 +106,7 @@ fn collect_uses(plan: &Plan, uses: &mut Uses) {
     }
 }
 
+/// Sets the projection of every scan whose binding is read field by field.
 fn apply_projection(plan: &mut Plan, uses: &Uses) {
     if let Plan::Scan {
         binding,

@@ -109,6 +109,7 @@ fn to_predicates(e: &BExpr) -> Option<Vec<Predicate>> {
     })
 }
 
+/// Applies the rule bottom-up: every `Filter` is taken apart and pushed.
 pub(super) fn push_filters(plan: Plan, caps: &Capabilities) -> Plan {
     let plan = map_children(plan, &|p| push_filters(p, caps));
     let Plan::Filter { input, predicate } = plan else {

@@ -12,6 +12,7 @@ use crate::plan::Plan;
 use crate::source::{Capabilities, CmpOp, Predicate};
 use crate::value::Value;
 
+/// Marks every matching scan in `plan`.
 pub(super) fn mark_time_series(plan: &mut Plan, caps: &Capabilities) {
     if let Plan::Scan {
         collection,

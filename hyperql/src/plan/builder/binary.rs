@@ -97,6 +97,7 @@ impl Builder<'_> {
         Ok((acc.expr, acc.ty))
     }
 
+    /// Whether `e` binds to an output column as a whole (see `named_column`).
     fn is_named_subexpr(&self, e: &Expr, mode: Mode<'_>) -> bool {
         if let Mode::Agg(group, aggs) = mode
             && (group.iter().any(|g| g == e) || aggs.iter().any(|a| a == e))

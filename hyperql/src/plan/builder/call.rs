@@ -9,9 +9,12 @@ use super::*;
 pub(super) struct Call<'e> {
     /// The whole call's span.
     pub span: Span,
+    /// The function name as written.
     pub name: &'e ast::Ident,
     pub args: &'e [Expr],
+    /// `f(DISTINCT ..)`, only meaningful for aggregates.
     pub distinct: bool,
+    /// `f(*)`, only meaningful for `COUNT`.
     pub star: bool,
 }
 
@@ -27,6 +30,7 @@ fn arity_text(lo: usize, hi: usize) -> String {
 }
 
 impl Builder<'_> {
+    /// Binds a scalar function call.
     pub(super) fn call(
         &mut self,
         c: &Call<'_>,

@@ -22,6 +22,7 @@ fn literal(l: &Literal, span: Span) -> R<(BExpr, Type)> {
 }
 
 impl Builder<'_> {
+    /// Binds `e` over the columns `scope`; returns the bound expression and its type.
     pub(super) fn expr(&mut self, e: &Expr, scope: &[Column], mode: Mode<'_>) -> R<(BExpr, Type)> {
         if let Some(bound) = self.named_column(e, scope, mode)? {
             return Ok(bound);

@@ -25,6 +25,7 @@ impl Builder<'_> {
         })
     }
 
+    /// The FROM clause: its tables joined left to right.
     pub(super) fn from(&mut self, f: &ast::From) -> R<Plan> {
         let mut plan = self.table(&f.first)?;
         for j in &f.joins {

@@ -17,6 +17,7 @@ impl Builder<'_> {
         })
     }
 
+    /// A LIMIT or OFFSET value: an Int without columns.
     fn count(&mut self, e: Option<&Expr>, what: &'static str) -> R<Option<BExpr>> {
         let Some(e) = e else { return Ok(None) };
         let (b, t) = self.expr(e, &[], Mode::Row(what))?;

@@ -86,6 +86,7 @@ impl Builder<'_> {
         }
     }
 
+    /// Resolves the dotted path `p` over `scope`.
     pub(super) fn path(&self, p: &[ast::Ident], scope: &[Column], span: Span) -> R<(BExpr, Type)> {
         let head = &p[0].name;
         // An alias or variable.

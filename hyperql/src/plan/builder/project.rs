@@ -9,7 +9,9 @@ use super::*;
 /// Output expressions and their columns, in select-list order (ORDER BY may append
 /// hidden ones).
 pub(super) struct Projection {
+    /// One bound expression per output column.
     pub exprs: Vec<BExpr>,
+    /// The output columns, named as the select list names them.
     pub columns: Vec<Column>,
 }
 

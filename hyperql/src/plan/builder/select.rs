@@ -8,6 +8,7 @@ use super::order::distinct_sorted;
 use super::*;
 
 impl Builder<'_> {
+    /// Plans a SELECT (also a scalar subquery's).
     pub(super) fn select(&mut self, s: &ast::Select) -> R<Plan> {
         let mut plan = self.source_rows(s)?;
         let aggs = aggregate_calls(s)?;

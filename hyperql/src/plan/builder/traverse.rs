@@ -86,6 +86,7 @@ fn check_start_label(p: &ast::PathPattern, plan: &Plan, start: usize) -> R<()> {
 }
 
 impl Builder<'_> {
+    /// `plan` extended by the TRAVERSE `paths`, read left to right.
     pub(super) fn traverse(&mut self, mut plan: Plan, paths: &[ast::PathPattern]) -> R<Plan> {
         let base = plan.columns();
         if base.is_empty() {

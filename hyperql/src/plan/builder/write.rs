@@ -42,6 +42,7 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// `INSERT`: the documents to write, checked against a declared schema.
     pub(super) fn insert(&mut self, ins: &ast::Insert) -> R<Plan> {
         let name = &ins.target.collection;
         let schema = self.source.schema(&name.name).filter(|s| s.declared);
@@ -114,6 +115,8 @@ impl Builder<'_> {
         Ok(docs)
     }
 
+    /// `UPDATE .. SET path = e`: a top-level field of a declared schema keeps its type;
+    /// a closed schema accepts only its fields.
     pub(super) fn update(&mut self, u: &ast::Update) -> R<Plan> {
         let (input, schema) = self.target_rows(&u.target, u.selection.as_ref())?;
         let scope = input.columns();
@@ -140,6 +143,7 @@ impl Builder<'_> {
         })
     }
 
+    /// `DELETE FROM .. [WHERE ..]`.
     pub(super) fn delete(&mut self, d: &ast::Delete) -> R<Plan> {
         let (input, _) = self.target_rows(&d.target, d.selection.as_ref())?;
         Ok(Plan::Delete {
@@ -148,6 +152,7 @@ impl Builder<'_> {
         })
     }
 
+    /// `SUBSCRIBE .. [WHERE ..]`: the rows to watch.
     pub(super) fn subscribe(&mut self, s: &ast::Subscribe) -> R<Plan> {
         let (input, _) = self.target_rows(&s.target, s.selection.as_ref())?;
         Ok(Plan::Subscribe {
