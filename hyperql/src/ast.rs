@@ -1,6 +1,6 @@
-//! The syntax tree. Every node carries a [`Span`]; `Display` prints canonical HyperQL
-//! (keywords upper-case, minimal parentheses, `AS` before every alias), which parses
-//! back to an equal tree.
+//! The syntax tree. Every node carries a [`Span`](crate::Span); `Display` prints
+//! canonical HyperQL (keywords upper-case, minimal parentheses, `AS` before every
+//! alias), which parses back to an equal tree.
 
 mod display;
 mod expr;

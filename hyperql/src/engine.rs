@@ -6,7 +6,7 @@ use crate::exec::{self, Budget, EvalCtx, ExecCtx, Row, Stats, eval};
 use crate::optimizer;
 use crate::parser::parse;
 use crate::plan::{BExpr, Plan, plan_statement};
-use crate::source::{DataSource, SourceError};
+use crate::source::{DataSource, Schema, SourceError};
 use crate::types::Type;
 use crate::value::{Document, Value};
 use serde::Serialize;
@@ -270,16 +270,7 @@ impl<S: DataSource> Engine<S> {
                 entity,
                 docs,
             } => {
-                let mut tx = self.source.begin().map_err(ExecError::from)?;
-                for d in docs {
-                    let Value::Object(doc) = eval(d, &[], &ctx.eval)? else {
-                        continue;
-                    };
-                    tx.insert(collection, entity.as_deref(), (*doc).clone())
-                        .map_err(ExecError::from)?;
-                }
-                tx.commit().map_err(ExecError::from)?;
-                affected = Some(docs.len() as u64);
+                affected = Some(self.insert(collection, entity.as_deref(), docs, &ctx)?);
                 Vec::new()
             }
             Plan::Update {
@@ -287,40 +278,11 @@ impl<S: DataSource> Engine<S> {
                 collection,
                 assignments,
             } => {
-                let targets = {
-                    let mut op = exec::build(input, &ctx)?;
-                    exec::collect(&mut op, &mut ctx)?
-                };
-                let mut tx = self.source.begin().map_err(ExecError::from)?;
-                for r in &targets {
-                    let Some(Value::Object(doc)) = r.first() else {
-                        continue;
-                    };
-                    let mut doc = (**doc).clone();
-                    for (path, e) in assignments {
-                        set_path(&mut doc, path, eval(e, r, &ctx.eval)?);
-                    }
-                    let id = doc.get("id").cloned().unwrap_or(Value::Null);
-                    tx.update(collection, &id, doc).map_err(ExecError::from)?;
-                }
-                tx.commit().map_err(ExecError::from)?;
-                affected = Some(targets.len() as u64);
+                affected = Some(self.update(input, collection, assignments, &mut ctx)?);
                 Vec::new()
             }
             Plan::Delete { input, collection } => {
-                let targets = {
-                    let mut op = exec::build(input, &ctx)?;
-                    exec::collect(&mut op, &mut ctx)?
-                };
-                let mut tx = self.source.begin().map_err(ExecError::from)?;
-                for r in &targets {
-                    let id = r
-                        .first()
-                        .map_or(Value::Null, |d| d.get_path(&["id".to_string()]).clone());
-                    tx.delete(collection, &id).map_err(ExecError::from)?;
-                }
-                tx.commit().map_err(ExecError::from)?;
-                affected = Some(targets.len() as u64);
+                affected = Some(self.delete(input, collection, &mut ctx)?);
                 Vec::new()
             }
             Plan::Relate {
@@ -343,57 +305,15 @@ impl<S: DataSource> Engine<S> {
             Plan::CreateSchema {
                 schema,
                 if_not_exists,
-            } => {
-                let exists = self.source.schema(&schema.name).is_some_and(|s| s.declared);
-                if exists && !if_not_exists {
-                    return Err(ExecError::from(SourceError::Constraint(format!(
-                        "schema `{}` already exists",
-                        schema.name
-                    )))
-                    .into());
-                }
-                if !exists {
-                    let mut tx = self.source.begin().map_err(ExecError::from)?;
-                    tx.put_schema(schema.clone()).map_err(ExecError::from)?;
-                    tx.commit().map_err(ExecError::from)?;
-                }
-                vec![vec![Value::Bool(!exists)]]
-            }
+            } => self.create_schema(schema, *if_not_exists)?,
             Plan::AlterSchema { schema } => {
                 let mut tx = self.source.begin().map_err(ExecError::from)?;
                 tx.put_schema(schema.clone()).map_err(ExecError::from)?;
                 tx.commit().map_err(ExecError::from)?;
                 vec![vec![Value::Bool(true)]]
             }
-            Plan::DropSchema { name, if_exists } => {
-                let mut tx = self.source.begin().map_err(ExecError::from)?;
-                let existed = tx.drop_schema(name).map_err(ExecError::from)?;
-                if !existed && !if_exists {
-                    return Err(
-                        ExecError::from(SourceError::NotFound(format!("schema `{name}`"))).into(),
-                    );
-                }
-                tx.commit().map_err(ExecError::from)?;
-                vec![vec![Value::Bool(existed)]]
-            }
-            Plan::DescribeSchema { schema, detailed } => schema
-                .fields
-                .iter()
-                .map(|f| {
-                    let cascade = if *detailed {
-                        f.cascade.as_deref().map_or(Value::Null, Value::str)
-                    } else {
-                        Value::Null
-                    };
-                    vec![
-                        Value::str(&f.name),
-                        Value::str(&f.ty.to_string()),
-                        Value::Bool(f.required),
-                        Value::Bool(f.indexed),
-                        cascade,
-                    ]
-                })
-                .collect(),
+            Plan::DropSchema { name, if_exists } => self.drop_schema(name, *if_exists)?,
+            Plan::DescribeSchema { schema, detailed } => describe_schema(schema, *detailed),
             read => {
                 let mut op = exec::build(read, &ctx)?;
                 exec::collect(&mut op, &mut ctx)?
@@ -414,6 +334,123 @@ impl<S: DataSource> Engine<S> {
             stats,
         })
     }
+
+    /// INSERT: writes each document in one transaction; returns how many were given.
+    fn insert(
+        &self,
+        collection: &str,
+        entity: Option<&str>,
+        docs: &[BExpr],
+        ctx: &ExecCtx<'_>,
+    ) -> Result<u64, Error> {
+        let mut tx = self.source.begin().map_err(ExecError::from)?;
+        for d in docs {
+            let Value::Object(doc) = eval(d, &[], &ctx.eval)? else {
+                continue;
+            };
+            tx.insert(collection, entity, (*doc).clone())
+                .map_err(ExecError::from)?;
+        }
+        tx.commit().map_err(ExecError::from)?;
+        Ok(docs.len() as u64)
+    }
+
+    /// UPDATE: reads the target rows first, then rewrites each in one transaction.
+    fn update(
+        &self,
+        input: &Plan,
+        collection: &str,
+        assignments: &[(Vec<String>, BExpr)],
+        ctx: &mut ExecCtx<'_>,
+    ) -> Result<u64, Error> {
+        let targets = {
+            let mut op = exec::build(input, ctx)?;
+            exec::collect(&mut op, ctx)?
+        };
+        let mut tx = self.source.begin().map_err(ExecError::from)?;
+        for r in &targets {
+            let Some(Value::Object(doc)) = r.first() else {
+                continue;
+            };
+            let mut doc = (**doc).clone();
+            for (path, e) in assignments {
+                set_path(&mut doc, path, eval(e, r, &ctx.eval)?);
+            }
+            let id = doc.get("id").cloned().unwrap_or(Value::Null);
+            tx.update(collection, &id, doc).map_err(ExecError::from)?;
+        }
+        tx.commit().map_err(ExecError::from)?;
+        Ok(targets.len() as u64)
+    }
+
+    /// DELETE: reads the target rows first, then deletes each by id in one transaction.
+    fn delete(&self, input: &Plan, collection: &str, ctx: &mut ExecCtx<'_>) -> Result<u64, Error> {
+        let targets = {
+            let mut op = exec::build(input, ctx)?;
+            exec::collect(&mut op, ctx)?
+        };
+        let mut tx = self.source.begin().map_err(ExecError::from)?;
+        for r in &targets {
+            let id = r
+                .first()
+                .map_or(Value::Null, |d| d.get_path(&["id".to_string()]).clone());
+            tx.delete(collection, &id).map_err(ExecError::from)?;
+        }
+        tx.commit().map_err(ExecError::from)?;
+        Ok(targets.len() as u64)
+    }
+
+    /// CREATE SCHEMA: one row, whether the schema was created.
+    fn create_schema(&self, schema: &Schema, if_not_exists: bool) -> Result<Vec<Row>, Error> {
+        let exists = self.source.schema(&schema.name).is_some_and(|s| s.declared);
+        if exists && !if_not_exists {
+            return Err(ExecError::from(SourceError::Constraint(format!(
+                "schema `{}` already exists",
+                schema.name
+            )))
+            .into());
+        }
+        if !exists {
+            let mut tx = self.source.begin().map_err(ExecError::from)?;
+            tx.put_schema(schema.clone()).map_err(ExecError::from)?;
+            tx.commit().map_err(ExecError::from)?;
+        }
+        Ok(vec![vec![Value::Bool(!exists)]])
+    }
+
+    /// DROP SCHEMA: one row, whether the schema existed.
+    fn drop_schema(&self, name: &str, if_exists: bool) -> Result<Vec<Row>, Error> {
+        let mut tx = self.source.begin().map_err(ExecError::from)?;
+        let existed = tx.drop_schema(name).map_err(ExecError::from)?;
+        if !existed && !if_exists {
+            return Err(ExecError::from(SourceError::NotFound(format!("schema `{name}`"))).into());
+        }
+        tx.commit().map_err(ExecError::from)?;
+        Ok(vec![vec![Value::Bool(existed)]])
+    }
+}
+
+/// DESCRIBE SCHEMA: one row per field (name, type, required, indexed, and the cascade
+/// definition when `detailed`).
+fn describe_schema(schema: &Schema, detailed: bool) -> Vec<Row> {
+    schema
+        .fields
+        .iter()
+        .map(|f| {
+            let cascade = if detailed {
+                f.cascade.as_deref().map_or(Value::Null, Value::str)
+            } else {
+                Value::Null
+            };
+            vec![
+                Value::str(&f.name),
+                Value::str(&f.ty.to_string()),
+                Value::Bool(f.required),
+                Value::Bool(f.indexed),
+                cascade,
+            ]
+        })
+        .collect()
 }
 
 /// Sets a dotted path in a document, creating nested documents on the way.

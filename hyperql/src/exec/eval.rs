@@ -225,6 +225,90 @@ pub(crate) fn geo_distance(x: &BExpr, anchor: &BExpr, row: &[Value], ctx: &EvalC
     Ok(g.call(&[p, a])?)
 }
 
+/// `-v`: checked for Int, NULL for NULL.
+fn negate(v: Value) -> R {
+    Ok(match v {
+        Value::Null => Value::Null,
+        Value::Int(n) => Value::Int(
+            n.checked_neg()
+                .ok_or_else(|| ExecError::Arithmetic("integer overflow".into()))?,
+        ),
+        Value::Float(f) => Value::Float(-f),
+        Value::Interval(d) => Value::Interval(-d),
+        v => return Err(ExecError::Type(format!("cannot negate {}", v.type_name()))),
+    })
+}
+
+/// `v [NOT] IN (list)` with SQL NULL semantics: the items are evaluated until one
+/// equals `v`; no match after a NULL comparison is NULL.
+fn in_list(v: &Value, list: &[BExpr], neg: bool, row: &[Value], ctx: &EvalCtx<'_>) -> R {
+    let mut saw_null = v.is_null();
+    let mut found = false;
+    for it in list {
+        match compare(BinaryOp::Eq, v, &eval(it, row, ctx)?) {
+            Value::Bool(true) => {
+                found = true;
+                break;
+            }
+            Value::Null => saw_null = true,
+            _ => {}
+        }
+    }
+    Ok(if found {
+        Value::Bool(!neg)
+    } else if saw_null {
+        Value::Null
+    } else {
+        Value::Bool(neg)
+    })
+}
+
+/// `a SIMILAR TO b THRESHOLD t`: cosine similarity at least `t`.
+fn similar_to(a: &Value, b: &Value, t: &Value) -> R {
+    Ok(match (a.as_vector(), b.as_vector(), t.as_f64()) {
+        (Some(a), Some(b), Some(t)) => match vector_distance("cosine", &a, &b) {
+            Some(d) => Value::Bool(similarity_from_distance("cosine", d) >= t),
+            None => {
+                return Err(ExecError::Function(format!(
+                    "vectors of {} and {} dimensions",
+                    a.len(),
+                    b.len()
+                )));
+            }
+        },
+        _ => Value::Null,
+    })
+}
+
+/// `CASE [op] WHEN .. THEN .. [ELSE el] END`: the first WHEN that equals `op` (or,
+/// without one, is TRUE) gives the value; only the chosen THEN is evaluated.
+fn case(
+    op: Option<&BExpr>,
+    whens: &[(BExpr, BExpr)],
+    el: Option<&BExpr>,
+    row: &[Value],
+    ctx: &EvalCtx<'_>,
+) -> R {
+    let o = match op {
+        Some(o) => Some(eval(o, row, ctx)?),
+        None => None,
+    };
+    for (w, t) in whens {
+        let wv = eval(w, row, ctx)?;
+        let hit = match &o {
+            Some(o) => compare(BinaryOp::Eq, o, &wv) == Value::Bool(true),
+            None => wv == Value::Bool(true),
+        };
+        if hit {
+            return eval(t, row, ctx);
+        }
+    }
+    match el {
+        Some(x) => eval(x, row, ctx),
+        None => Ok(Value::Null),
+    }
+}
+
 /// Evaluates `e` over `row`.
 pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
     Ok(match e {
@@ -233,16 +317,7 @@ pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
         BExpr::Field(i, p) => row.get(*i).map_or(Value::Null, |v| v.get_path(p).clone()),
         BExpr::Param(p) => return Err(ExecError::MissingParam(p.clone())),
         BExpr::Unary(UnaryOp::Not, x) => opt_bool(truth(&eval(x, row, ctx)?)?.map(|b| !b)),
-        BExpr::Unary(UnaryOp::Neg, x) => match eval(x, row, ctx)? {
-            Value::Null => Value::Null,
-            Value::Int(n) => Value::Int(
-                n.checked_neg()
-                    .ok_or_else(|| ExecError::Arithmetic("integer overflow".into()))?,
-            ),
-            Value::Float(f) => Value::Float(-f),
-            Value::Interval(d) => Value::Interval(-d),
-            v => return Err(ExecError::Type(format!("cannot negate {}", v.type_name()))),
-        },
+        BExpr::Unary(UnaryOp::Neg, x) => negate(eval(x, row, ctx)?)?,
         BExpr::Binary(op, a, b) => {
             let l = eval(a, row, ctx)?;
             // Short-circuit where the answer no longer depends on the right side.
@@ -265,28 +340,7 @@ pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
                 r
             }
         }
-        BExpr::InList(x, list, neg) => {
-            let v = eval(x, row, ctx)?;
-            let mut saw_null = v.is_null();
-            let mut found = false;
-            for it in list {
-                match compare(BinaryOp::Eq, &v, &eval(it, row, ctx)?) {
-                    Value::Bool(true) => {
-                        found = true;
-                        break;
-                    }
-                    Value::Null => saw_null = true,
-                    _ => {}
-                }
-            }
-            if found {
-                Value::Bool(!neg)
-            } else if saw_null {
-                Value::Null
-            } else {
-                Value::Bool(*neg)
-            }
-        }
+        BExpr::InList(x, list, neg) => in_list(&eval(x, row, ctx)?, list, *neg, row, ctx)?,
         BExpr::Like(x, p, neg) => match (eval(x, row, ctx)?, eval(p, row, ctx)?) {
             (Value::String(s), Value::String(p)) => Value::Bool(like(&s, &p) != *neg),
             (Value::Null, _) | (_, Value::Null) => Value::Null,
@@ -297,22 +351,11 @@ pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
                 )));
             }
         },
-        BExpr::SimilarTo(x, q, t) => {
-            let (a, b, t) = (eval(x, row, ctx)?, eval(q, row, ctx)?, eval(t, row, ctx)?);
-            match (a.as_vector(), b.as_vector(), t.as_f64()) {
-                (Some(a), Some(b), Some(t)) => match vector_distance("cosine", &a, &b) {
-                    Some(d) => Value::Bool(similarity_from_distance("cosine", d) >= t),
-                    None => {
-                        return Err(ExecError::Function(format!(
-                            "vectors of {} and {} dimensions",
-                            a.len(),
-                            b.len()
-                        )));
-                    }
-                },
-                _ => Value::Null,
-            }
-        }
+        BExpr::SimilarTo(x, q, t) => similar_to(
+            &eval(x, row, ctx)?,
+            &eval(q, row, ctx)?,
+            &eval(t, row, ctx)?,
+        )?,
         BExpr::Near(x, a, r) => {
             let d = geo_distance(x, a, row, ctx)?;
             match (d.as_f64(), eval(r, row, ctx)?.as_f64()) {
@@ -338,26 +381,7 @@ pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
                 .collect::<Result<Vec<_>, _>>()?;
             f.0.call(&vals)?
         }
-        BExpr::Case(op, whens, el) => {
-            let o = match op {
-                Some(o) => Some(eval(o, row, ctx)?),
-                None => None,
-            };
-            for (w, t) in whens {
-                let wv = eval(w, row, ctx)?;
-                let hit = match &o {
-                    Some(o) => compare(BinaryOp::Eq, o, &wv) == Value::Bool(true),
-                    None => wv == Value::Bool(true),
-                };
-                if hit {
-                    return eval(t, row, ctx);
-                }
-            }
-            match el {
-                Some(x) => eval(x, row, ctx)?,
-                None => Value::Null,
-            }
-        }
+        BExpr::Case(op, whens, el) => case(op.as_deref(), whens, el.as_deref(), row, ctx)?,
         BExpr::Array(items) => Value::Array(Arc::new(
             items
                 .iter()

@@ -102,22 +102,7 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
             input,
             limit,
             offset,
-        } => {
-            let limit = limit
-                .as_ref()
-                .map(|e| const_usize(e, &ctx.eval))
-                .transpose()?;
-            let skip = offset
-                .as_ref()
-                .map(|e| const_usize(e, &ctx.eval))
-                .transpose()?
-                .unwrap_or(0);
-            Box::new(Limit {
-                input: build(input, ctx)?,
-                skip,
-                left: limit.unwrap_or(usize::MAX),
-            })
-        }
+        } => limit_op(input, limit.as_ref(), offset.as_ref(), ctx)?,
         Plan::Distinct { input } => Box::new(Distinct {
             input: build(input, ctx)?,
             seen: HashSet::default(),
@@ -156,6 +141,26 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
             )));
         }
     })
+}
+
+/// `LIMIT` / `OFFSET` over `input`, each evaluated once (without a row) to a
+/// non-negative integer.
+fn limit_op<'a>(
+    input: &Plan,
+    limit: Option<&BExpr>,
+    offset: Option<&BExpr>,
+    ctx: &ExecCtx<'a>,
+) -> Result<BoxOp<'a>, ExecError> {
+    let limit = limit.map(|e| const_usize(e, &ctx.eval)).transpose()?;
+    let skip = offset
+        .map(|e| const_usize(e, &ctx.eval))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(Box::new(Limit {
+        input: build(input, ctx)?,
+        skip,
+        left: limit.unwrap_or(usize::MAX),
+    }))
 }
 
 /// Fixed rows, once.

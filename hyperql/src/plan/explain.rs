@@ -80,8 +80,16 @@ impl Plan {
 
     fn explain_into(&self, out: &mut String, depth: usize) {
         let pad = "  ".repeat(depth);
+        let _ = writeln!(out, "{pad}{}", self.explain_line());
+        for c in self.children() {
+            c.explain_into(out, depth + 1);
+        }
+    }
+
+    /// This node's line of `EXPLAIN`, without its children.
+    fn explain_line(&self) -> String {
         let input_cols = |p: &Plan| p.columns();
-        let line = match self {
+        match self {
             Plan::Empty { .. } => "Empty".to_string(),
             Plan::Unit => "Unit".to_string(),
             Plan::Scan {
@@ -101,19 +109,12 @@ impl Plan {
                 if binding != collection {
                     let _ = write!(s, " AS {binding}");
                 }
-                if !filters.is_empty() {
-                    let _ = write!(s, " filter=[{}]", preds(filters));
-                }
-                if let Some(p) = projection {
-                    let _ = write!(s, " fields=[{}]", p.join(", "));
-                }
-                if let Some(t) = time_field {
-                    let _ = write!(s, " time_range={t}");
-                }
-                if let Some(l) = limit {
-                    let _ = write!(s, " limit={l}");
-                }
-                s
+                s + &scan_options(
+                    filters,
+                    projection.as_deref(),
+                    time_field.as_deref(),
+                    *limit,
+                )
             }
             Plan::Knn {
                 binding,
@@ -131,15 +132,7 @@ impl Plan {
                     "Knn {collection} AS {binding} field={field} metric={metric} k={k} query={}",
                     expr_text(query, &[])
                 );
-                let _ = write!(
-                    s,
-                    " policy={}",
-                    if *policy == KnnPolicy::PreFilter {
-                        "pre-filter"
-                    } else {
-                        "post-filter"
-                    }
-                );
+                let _ = write!(s, " policy={}", policy_name(*policy));
                 if !filters.is_empty() {
                     let _ = write!(s, " filter=[{}]", preds(filters));
                 }
@@ -169,56 +162,14 @@ impl Plan {
                 input,
                 exprs,
                 columns,
-            } => {
-                let cols = input_cols(input);
-                let items: Vec<String> = exprs
-                    .iter()
-                    .zip(columns)
-                    .map(|(e, c)| {
-                        let t = expr_text(e, &cols);
-                        if t == c.name {
-                            t
-                        } else {
-                            format!("{t} AS {}", c.name)
-                        }
-                    })
-                    .collect();
-                format!("Project {}", items.join(", "))
-            }
+            } => project_line(exprs, columns, &input_cols(input)),
             Plan::Aggregate {
                 input,
                 group,
                 aggs,
                 time_bucket,
                 ..
-            } => {
-                let cols = input_cols(input);
-                let g: Vec<String> = group.iter().map(|e| expr_text(e, &cols)).collect();
-                let a: Vec<String> = aggs
-                    .iter()
-                    .map(|c| {
-                        let arg = c
-                            .arg
-                            .as_ref()
-                            .map_or("*".to_string(), |e| expr_text(e, &cols));
-                        format!(
-                            "{}({}{arg})",
-                            c.func.name(),
-                            if c.distinct { "DISTINCT " } else { "" }
-                        )
-                    })
-                    .collect();
-                format!(
-                    "{} group=[{}] aggs=[{}]",
-                    if *time_bucket {
-                        "TimeBucket"
-                    } else {
-                        "HashAggregate"
-                    },
-                    g.join(", "),
-                    a.join(", ")
-                )
-            }
+            } => aggregate_line(group, aggs, *time_bucket, &input_cols(input)),
             Plan::Window { input, funcs } => {
                 let cols = input_cols(input);
                 let f: Vec<String> = funcs
@@ -227,33 +178,8 @@ impl Plan {
                     .collect();
                 format!("Window {}", f.join(", "))
             }
-            Plan::Sort { input, keys, limit } => {
-                let cols = input_cols(input);
-                let k: Vec<String> = keys
-                    .iter()
-                    .map(|k| {
-                        format!(
-                            "{}{}",
-                            expr_text(&k.expr, &cols),
-                            if k.desc { " DESC" } else { "" }
-                        )
-                    })
-                    .collect();
-                match limit {
-                    Some(n) => format!("TopK k={n} keys=[{}]", k.join(", ")),
-                    None => format!("Sort keys=[{}]", k.join(", ")),
-                }
-            }
-            Plan::Limit { limit, offset, .. } => {
-                let mut s = "Limit".to_string();
-                if let Some(l) = limit {
-                    let _ = write!(s, " limit={}", expr_text(l, &[]));
-                }
-                if let Some(o) = offset {
-                    let _ = write!(s, " offset={}", expr_text(o, &[]));
-                }
-                s
-            }
+            Plan::Sort { input, keys, limit } => sort_line(keys, *limit, &input_cols(input)),
+            Plan::Limit { limit, offset, .. } => limit_line(limit.as_ref(), offset.as_ref()),
             Plan::Join { kind, on, .. } => {
                 let cols = self.columns();
                 let mut s = format!("HashJoin {kind:?}");
@@ -263,43 +189,10 @@ impl Plan {
                 s
             }
             Plan::Distinct { .. } => "Distinct".to_string(),
-            Plan::Traverse {
-                steps,
-                added,
-                input,
-            } => {
+            Plan::Traverse { steps, input, .. } => {
                 let cols = self.columns();
                 let base = input.width();
-                let _ = added;
-                let st: Vec<String> = steps
-                    .iter()
-                    .map(|s| {
-                        let arrow = match s.direction {
-                            Direction::Out => "->",
-                            Direction::In => "<-",
-                            Direction::Both => "-",
-                        };
-                        let q = if s.variable {
-                            format!(
-                                "*{}..{}",
-                                s.min,
-                                if s.max == u32::MAX {
-                                    String::new()
-                                } else {
-                                    s.max.to_string()
-                                }
-                            )
-                        } else {
-                            String::new()
-                        };
-                        format!(
-                            "({}){arrow}[:{}{q}{}]",
-                            cols.get(s.from_col).map_or("?", |c| c.name.as_str()),
-                            s.label.as_deref().unwrap_or(""),
-                            if s.optional { "?" } else { "" }
-                        )
-                    })
-                    .collect();
+                let st: Vec<String> = steps.iter().map(|s| step_text(s, &cols)).collect();
                 format!(
                     "Traverse {} (adds {} columns after {base})",
                     st.join(" "),
@@ -331,10 +224,141 @@ impl Plan {
             Plan::DescribeSchema { schema, .. } => format!("DescribeSchema {}", schema.name),
             Plan::Subscribe { .. } => "Subscribe".to_string(),
             Plan::Explain { .. } => "Explain".to_string(),
-        };
-        let _ = writeln!(out, "{pad}{line}");
-        for c in self.children() {
-            c.explain_into(out, depth + 1);
         }
     }
+}
+
+/// The optional parts of a `Scan` line: pushed filters, fields, time range, limit.
+fn scan_options(
+    filters: &[Predicate],
+    projection: Option<&[String]>,
+    time_field: Option<&str>,
+    limit: Option<usize>,
+) -> String {
+    let mut s = String::new();
+    if !filters.is_empty() {
+        let _ = write!(s, " filter=[{}]", preds(filters));
+    }
+    if let Some(p) = projection {
+        let _ = write!(s, " fields=[{}]", p.join(", "));
+    }
+    if let Some(t) = time_field {
+        let _ = write!(s, " time_range={t}");
+    }
+    if let Some(l) = limit {
+        let _ = write!(s, " limit={l}");
+    }
+    s
+}
+
+fn policy_name(policy: KnnPolicy) -> &'static str {
+    if policy == KnnPolicy::PreFilter {
+        "pre-filter"
+    } else {
+        "post-filter"
+    }
+}
+
+/// `Limit limit=.. offset=..`.
+fn limit_line(limit: Option<&BExpr>, offset: Option<&BExpr>) -> String {
+    let mut s = "Limit".to_string();
+    if let Some(l) = limit {
+        let _ = write!(s, " limit={}", expr_text(l, &[]));
+    }
+    if let Some(o) = offset {
+        let _ = write!(s, " offset={}", expr_text(o, &[]));
+    }
+    s
+}
+
+/// `Project e AS name, ..` (`AS` left out where the text is the name).
+fn project_line(exprs: &[BExpr], columns: &[Column], cols: &[Column]) -> String {
+    let items: Vec<String> = exprs
+        .iter()
+        .zip(columns)
+        .map(|(e, c)| {
+            let t = expr_text(e, cols);
+            if t == c.name {
+                t
+            } else {
+                format!("{t} AS {}", c.name)
+            }
+        })
+        .collect();
+    format!("Project {}", items.join(", "))
+}
+
+/// `HashAggregate` (or `TimeBucket`) with its group keys and aggregate calls.
+fn aggregate_line(group: &[BExpr], aggs: &[AggCall], time_bucket: bool, cols: &[Column]) -> String {
+    let g: Vec<String> = group.iter().map(|e| expr_text(e, cols)).collect();
+    let a: Vec<String> = aggs
+        .iter()
+        .map(|c| {
+            let arg = c
+                .arg
+                .as_ref()
+                .map_or("*".to_string(), |e| expr_text(e, cols));
+            format!(
+                "{}({}{arg})",
+                c.func.name(),
+                if c.distinct { "DISTINCT " } else { "" }
+            )
+        })
+        .collect();
+    format!(
+        "{} group=[{}] aggs=[{}]",
+        if time_bucket {
+            "TimeBucket"
+        } else {
+            "HashAggregate"
+        },
+        g.join(", "),
+        a.join(", ")
+    )
+}
+
+/// `Sort keys=[..]`, or `TopK k=n keys=[..]` when the sort keeps only `n` rows.
+fn sort_line(keys: &[SortKey], limit: Option<usize>, cols: &[Column]) -> String {
+    let k: Vec<String> = keys
+        .iter()
+        .map(|k| {
+            format!(
+                "{}{}",
+                expr_text(&k.expr, cols),
+                if k.desc { " DESC" } else { "" }
+            )
+        })
+        .collect();
+    match limit {
+        Some(n) => format!("TopK k={n} keys=[{}]", k.join(", ")),
+        None => format!("Sort keys=[{}]", k.join(", ")),
+    }
+}
+
+/// One traversal step: `(from)->[:label*min..max?]`.
+fn step_text(s: &TraverseStep, cols: &[Column]) -> String {
+    let arrow = match s.direction {
+        Direction::Out => "->",
+        Direction::In => "<-",
+        Direction::Both => "-",
+    };
+    let q = if s.variable {
+        format!(
+            "*{}..{}",
+            s.min,
+            if s.max == u32::MAX {
+                String::new()
+            } else {
+                s.max.to_string()
+            }
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "({}){arrow}[:{}{q}{}]",
+        cols.get(s.from_col).map_or("?", |c| c.name.as_str()),
+        s.label.as_deref().unwrap_or(""),
+        if s.optional { "?" } else { "" }
+    )
 }
