@@ -3,7 +3,7 @@
 //! argument structs.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use hyperspatial_server::{DEFAULT_ADDR, DEFAULT_FEED_CAPACITY};
+use hyperspatial_server::{DEFAULT_ADDR, DEFAULT_FEED_CAPACITY, DEFAULT_MAX_SUBSCRIPTIONS};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -142,8 +142,19 @@ pub struct ServeArgs {
     #[arg(long, value_name = "EVENTS", default_value_t = DEFAULT_FEED_CAPACITY)]
     pub feed_capacity: usize,
     /// Publish `{"tick": n}` to stream NAME every MS milliseconds (repeatable).
+    /// Largest number of WebSocket subscriptions open at once (503 beyond).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_SUBSCRIPTIONS)]
+    pub max_subscriptions: usize,
     #[arg(long = "tick", value_name = "NAME=MS", value_parser = parse_tick)]
     pub ticks: Vec<(String, std::time::Duration)>,
+    /// A browser origin (`scheme://host[:port]`) whose pages may send writes and open
+    /// WebSockets, besides the server's own; `*` for any. Repeatable.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+    /// A `Host` name to answer besides loopback names when listening on loopback
+    /// without a token (a DNS-rebinding guard); `*` for any. Repeatable.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_hosts: Vec<String>,
     /// Load the bundled demo data set first (kept when it is there already).
     #[arg(long)]
     pub demo: bool,

@@ -29,7 +29,10 @@ pub fn run(args: &ServeArgs) -> Result<(), CliError> {
         max_import: args.max_import,
         timeout: Duration::from_secs(args.timeout),
         feed_capacity: args.feed_capacity,
+        max_subscriptions: args.max_subscriptions,
         ticks: args.ticks.clone(),
+        allowed_origins: args.allow_origins.clone(),
+        allowed_hosts: args.allow_hosts.clone(),
     };
     let auth = if config.token.is_some() {
         "auth: bearer token required"

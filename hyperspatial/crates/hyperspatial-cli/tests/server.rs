@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod server {
+    mod browser;
     mod cli;
     mod errors;
     mod http;

@@ -13,6 +13,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default largest body of `POST /import`: 4 GiB (bodies are streamed, not
 /// held in memory).
 pub const DEFAULT_MAX_IMPORT: usize = 4 << 30;
+/// The default largest number of open WebSocket subscriptions.
+pub const DEFAULT_MAX_SUBSCRIPTIONS: usize = 256;
 /// The default change-feed buffer of one WebSocket subscription, in events.
 pub const DEFAULT_FEED_CAPACITY: usize = 1024;
 
@@ -35,8 +37,19 @@ pub struct ServerConfig {
     /// Change-feed buffer of each WebSocket subscription, in events (also the
     /// queue of each stream subscription, in messages).
     pub feed_capacity: usize,
+    /// Largest number of WebSocket subscriptions open at once (`/subscribe` and
+    /// `/streams/{name}/subscribe` together); one more is refused with 503. Each holds
+    /// a thread of its own (never one of the pool that runs queries).
+    pub max_subscriptions: usize,
     /// Tick producers started with the server: stream name and interval.
     pub ticks: Vec<(String, Duration)>,
+    /// Browser origins (`scheme://host[:port]`) besides the server's own whose pages
+    /// may send writes and open WebSockets; `*` allows every origin.
+    pub allowed_origins: Vec<String>,
+    /// `Host` names answered besides loopback names when the server listens on a
+    /// loopback address without a token (a guard against DNS rebinding); `*`
+    /// allows every name.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -48,7 +61,10 @@ impl Default for ServerConfig {
             max_import: DEFAULT_MAX_IMPORT,
             timeout: DEFAULT_TIMEOUT,
             feed_capacity: DEFAULT_FEED_CAPACITY,
+            max_subscriptions: DEFAULT_MAX_SUBSCRIPTIONS,
             ticks: Vec::new(),
+            allowed_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }

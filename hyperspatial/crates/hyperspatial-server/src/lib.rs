@@ -16,7 +16,8 @@
 //! | `GET /streams/{name}/subscribe[?where=..]` | WebSocket stream of a stream's messages |
 //!
 //! Every error is JSON `{"error": "..."}`: 400 bad input, 401 missing or wrong
-//! token, 404 unknown collection or route, 405 wrong method, 408 timeout, 409
+//! token, 403 a foreign origin or host (see `guard`), 415 a body without its content
+//! type, 404 unknown collection or route, 405 wrong method, 408 timeout, 409
 //! constraint violated, 413 body too large, 422 query budget exceeded or import
 //! failed, 426 not a WebSocket upgrade, 500 storage failure. [`Server::run`] stops
 //! on its shutdown future (see [`shutdown_signal`]), lets requests in flight finish,
@@ -35,6 +36,7 @@ mod auth;
 mod catalog;
 mod config;
 mod error;
+mod guard;
 mod metrics;
 mod query;
 mod server;
@@ -44,7 +46,7 @@ mod subscribe;
 mod transfer;
 
 pub use config::{
-    DEFAULT_ADDR, DEFAULT_FEED_CAPACITY, DEFAULT_MAX_BODY, DEFAULT_MAX_IMPORT, DEFAULT_TIMEOUT,
-    ServerConfig,
+    DEFAULT_ADDR, DEFAULT_FEED_CAPACITY, DEFAULT_MAX_BODY, DEFAULT_MAX_IMPORT,
+    DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_TIMEOUT, ServerConfig,
 };
 pub use server::{ServeError, Server, serve, shutdown_signal};

@@ -17,7 +17,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::ServerConfig;
-use crate::{auth, catalog, error, metrics, query, streams, subscribe, transfer};
+use crate::{auth, catalog, error, guard, metrics, query, streams, subscribe, transfer};
 
 /// Errors of [`Server::run`].
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +41,8 @@ async fn no_route(method: Method, uri: Uri) -> ApiError {
     ApiError::not_found(format!("no endpoint {method} {}", uri.path()))
 }
 
-/// The routes and layers (outermost first: JSON errors, counters, auth, then timeout
+/// The routes and layers (outermost first: JSON errors, counters, auth, the browser
+/// guard (`guard.rs`: content types, origins, hosts), then timeout
 /// and body limit, except for import and export: they stream, have their own body
 /// limit and no time limit).
 fn app(
@@ -76,6 +77,7 @@ fn app(
         .merge(transfers)
         .fallback(no_route)
         .layer(DefaultBodyLimit::disable())
+        .layer(from_fn_with_state(state.clone(), guard::protect))
         .layer(from_fn_with_state(state.clone(), auth::require_token))
         .layer(from_fn_with_state(state.clone(), metrics::count))
         .layer(from_fn(error::json_errors))

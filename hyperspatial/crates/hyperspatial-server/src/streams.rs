@@ -19,7 +19,7 @@
 
 use super::error::ApiError;
 use super::state::Shared;
-use super::subscribe::{POLL, report_lag, send_counted, serve_socket, upgrade};
+use super::subscribe::{POLL, report_lag, reserve, send_counted, serve_socket, upgrade};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::ws::{WebSocketUpgrade, rejection};
@@ -73,13 +73,14 @@ pub(crate) async fn subscribe(
         .streams
         .subscribe_with_capacity(&name, filter, s.feed_capacity)?;
     let ws = upgrade(ws, "GET /streams/{name}/subscribe")?;
+    let slot = reserve(&s)?;
     Ok(ws.on_upgrade(move |socket| {
         let hello = json!({ "subscribed": sub.stream(), "where": sub.filter() });
-        serve_socket(s, socket, hello, move |s, tx| forward(s, &sub, tx))
+        serve_socket(s, slot, socket, hello, move |s, tx| forward(s, &sub, tx))
     }))
 }
 
-/// Runs on a blocking thread: moves messages from the subscription to the socket
+/// Runs on the subscription's own thread: moves messages from the subscription to the socket
 /// side until either goes away.
 fn forward(s: &Shared, sub: &StreamSubscription, tx: &mpsc::Sender<JsonValue>) {
     let mut reported = 0;

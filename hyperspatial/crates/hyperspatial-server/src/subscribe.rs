@@ -15,7 +15,9 @@
 //! Each subscription has a buffer of `--feed-capacity` events; while the client
 //! reads too slowly (its socket and a 64-message queue full) newer events are
 //! dropped for it alone and reported as `lagged`, so the client knows to re-read
-//! what it needs. Each subscription holds one thread of the blocking pool.
+//! what it needs. Each subscription holds a thread of its own (not one of the
+//! blocking pool that runs queries), and at most `max_subscriptions` are open at
+//! once: one more is refused with 503 before the upgrade.
 //! The server closes streams with code 1001 when it shuts down.
 
 use super::error::ApiError;
@@ -30,7 +32,7 @@ use serde_json::{Value as JsonValue, json};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, mpsc, oneshot};
 
 /// Messages queued between the feed thread and the socket.
 const QUEUE: usize = 64;
@@ -50,10 +52,13 @@ pub(crate) async fn handle(
     })?;
     let filter = ChangeFilter::new(&s.db, text)?;
     let ws = upgrade(ws, "GET /subscribe")?;
+    let slot = reserve(&s)?;
     Ok(ws.on_upgrade(move |socket| {
         let sub = s.db.subscribe(s.feed_capacity);
         let hello = json!({ "subscribed": filter.collection(), "query": filter.text() });
-        serve_socket(s, socket, hello, move |s, tx| forward(s, &sub, &filter, tx))
+        serve_socket(s, slot, socket, hello, move |s, tx| {
+            forward(s, &sub, &filter, tx)
+        })
     }))
 }
 
@@ -70,14 +75,38 @@ pub(crate) fn upgrade(
     })
 }
 
+/// Takes one of the `max_subscriptions` slots, or answers 503.
+pub(crate) fn reserve(s: &Shared) -> Result<OwnedSemaphorePermit, ApiError> {
+    s.subscription_slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "too many open subscriptions (the server allows {}, see --max-subscriptions); \
+                 close one and try again",
+                    s.max_subscriptions
+                ),
+            )
+        })
+}
+
 /// Serves one subscription socket: sends `hello`, then runs `forward` on a thread of
-/// the blocking pool, which queues messages that [`relay`] sends, until either side
-/// goes away. Counted as an open subscription meanwhile.
-pub(crate) async fn serve_socket<F>(s: Shared, mut socket: WebSocket, hello: JsonValue, forward: F)
-where
+/// its own, which queues messages that [`relay`] sends, until either side goes away.
+/// Holds its slot and is counted as an open subscription meanwhile.
+pub(crate) async fn serve_socket<F>(
+    s: Shared,
+    slot: OwnedSemaphorePermit,
+    mut socket: WebSocket,
+    hello: JsonValue,
+    forward: F,
+) where
     F: FnOnce(&Shared, &mpsc::Sender<JsonValue>) + Send + 'static,
 {
+    // Dropped in reverse order: the slot is free before the gauge says so.
     let _open = OpenSubscription::new(&s);
+    let _slot = slot;
     if socket
         .send(Message::Text(hello.to_string().into()))
         .await
@@ -86,10 +115,22 @@ where
         return;
     }
     let (tx, rx) = mpsc::channel::<JsonValue>(QUEUE);
+    let (done, finished) = oneshot::channel::<()>();
     let state = s.clone();
-    let feed = tokio::task::spawn_blocking(move || forward(&state, &tx));
+    let feed = std::thread::Builder::new()
+        .name("hs-subscription".into())
+        .spawn(move || {
+            forward(&state, &tx);
+            let _ = done.send(());
+        });
+    if let Err(e) = feed {
+        let msg = json!({ "error": format!("cannot start the subscription: {e}") });
+        let _ = socket.send(Message::Text(msg.to_string().into())).await;
+        return;
+    }
     relay(&s, &mut socket, rx).await;
-    let _ = feed.await;
+    // The thread sees the receiver gone within one poll and ends.
+    let _ = finished.await;
 }
 
 /// Sends the queued messages to the socket until the client or the queue goes
@@ -124,7 +165,7 @@ async fn relay(s: &Shared, socket: &mut WebSocket, mut rx: mpsc::Receiver<JsonVa
     }
 }
 
-/// Runs on a blocking thread: takes events from the feed, filters them and queues
+/// Runs on the subscription's own thread: takes events from the feed, filters them and queues
 /// them for the socket, until the socket side goes away.
 fn forward(s: &Shared, sub: &Subscription, filter: &ChangeFilter, tx: &mpsc::Sender<JsonValue>) {
     let mut reported = 0;

@@ -132,7 +132,7 @@ async fn huge_payloads_are_413() {
     let mut tcp = tokio::net::TcpStream::connect(s.addr).await.unwrap();
     let chunk = "y".repeat(2000);
     let req = format!(
-        "POST /query HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+        "POST /query HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n\
          transfer-encoding: chunked\r\nconnection: close\r\n\r\n\
          {:x}\r\n{chunk}\r\n0\r\n\r\n",
         chunk.len()

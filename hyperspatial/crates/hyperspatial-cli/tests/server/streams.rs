@@ -76,6 +76,7 @@ async fn bad_stream_requests_are_4xx_json() {
     let res = s
         .client
         .post(s.url("/streams/ok"))
+        .header("content-type", "application/json")
         .body("{not json")
         .send()
         .await

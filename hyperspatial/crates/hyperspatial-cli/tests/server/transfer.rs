@@ -98,6 +98,7 @@ async fn bad_imports_are_4xx_and_write_nothing() {
         s.client
             .post(s.url(path))
             .bearer_auth("t0ken")
+            .header("content-type", "application/octet-stream")
             .body(body.to_string())
     };
     let cases = [
@@ -252,7 +253,7 @@ async fn post_chunked(s: &TestServer, path: &str, body: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut tcp = tokio::net::TcpStream::connect(s.addr).await.unwrap();
     let head = format!(
-        "POST {path} HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+        "POST {path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/x-ndjson\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
     );
     tcp.write_all(head.as_bytes()).await.unwrap();
     for part in body.as_bytes().chunks(16 * 1024) {
@@ -285,7 +286,13 @@ async fn imports_stream_past_max_body_up_to_max_import() {
     .await;
     // 3,000 rows (~150 KiB): far over max_body, under max_import; with a length
     // and chunked.
-    let (status, b) = post(&s, "/import/users?format=jsonl", &users("u", 3000), None).await;
+    let (status, b) = post(
+        &s,
+        "/import/users?format=jsonl",
+        &users("u", 3000),
+        Some("application/x-ndjson"),
+    )
+    .await;
     assert_eq!(status, 200, "{b}");
     assert_eq!(b["accepted"], 3000, "{b}");
     let answer = post_chunked(&s, "/import/more?format=jsonl", &users("m", 3000)).await;
@@ -295,7 +302,13 @@ async fn imports_stream_past_max_body_up_to_max_import() {
     // Over max_import: 413, and nothing of it stays, though batches of 500 rows
     // were written before the limit was reached.
     let huge = users("h", 6000);
-    let (status, b) = post(&s, "/import/huge?format=jsonl", &huge, None).await;
+    let (status, b) = post(
+        &s,
+        "/import/huge?format=jsonl",
+        &huge,
+        Some("application/x-ndjson"),
+    )
+    .await;
     assert_eq!(status, 413, "{b}");
     let answer = post_chunked(&s, "/import/huge?format=jsonl&batch=500", &huge).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");

@@ -165,3 +165,55 @@ async fn slow_subscriber_is_told_it_lagged() {
     assert_eq!(events + lagged, 2000);
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_beyond_the_cap_are_refused_and_queries_still_run() {
+    let s = TestServer::with(ServerConfig {
+        max_subscriptions: 2,
+        ..Default::default()
+    })
+    .await;
+    s.ok("INSERT INTO users (id, age) VALUES ('a', 1)").await;
+    let mut first = connect(&s, "SUBSCRIBE users", None).await;
+    assert_eq!(next(&mut first).await["subscribed"], "users");
+    let mut second = connect(&s, "SUBSCRIBE users", None).await;
+    assert_eq!(next(&mut second).await["subscribed"], "users");
+    // The third is refused before the upgrade, with a message that says why.
+    let url = format!("ws://{}/subscribe?query=SUBSCRIBE%20users", s.addr);
+    match tokio_tungstenite::connect_async(url.as_str()).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
+            assert_eq!(res.status().as_u16(), 503);
+            let body =
+                String::from_utf8_lossy(res.body().as_deref().unwrap_or_default()).to_string();
+            assert!(body.contains("max-subscriptions"), "{body}");
+        }
+        other => panic!("expected 503, got {other:?}"),
+    }
+    // Stream subscriptions count against the same cap.
+    let url = format!("ws://{}/streams/events/subscribe", s.addr);
+    assert!(
+        tokio_tungstenite::connect_async(url.as_str())
+            .await
+            .is_err()
+    );
+    // Queries run meanwhile.
+    assert_eq!(
+        s.ok("SELECT COUNT(*) FROM users").await["rows"],
+        serde_json::json!([[1]])
+    );
+    // Closing one frees its slot.
+    first.close(None).await.unwrap();
+    drop(first);
+    let mut again = None;
+    for _ in 0..100 {
+        let (_, m) = s.get("/metrics").await;
+        if m["subscriptions"]["open"] == 1 {
+            again = Some(connect(&s, "SUBSCRIBE users", None).await);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut again = again.expect("the closed subscription's slot is freed");
+    assert_eq!(next(&mut again).await["subscribed"], "users");
+    s.stop().await;
+}
