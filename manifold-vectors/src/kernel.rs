@@ -6,7 +6,10 @@
 //! `2 * n * f32::EPSILON * S`, where `S` is the sum of the absolute values of the
 //! summed terms (`|a_i * b_i|`, `(a_i - b_i)^2`, `|a_i - b_i|`). For the cosine
 //! distance they differ by at most `6 * n * f32::EPSILON` (Cauchy-Schwarz bounds `S` by
-//! the product of the norms). [`tolerance`] computes the first bound.
+//! the product of the norms). [`tolerance`] computes the first bound. The Minkowski
+//! kernels (`minkowski_dot`, `minkowski_diff_squared`) are an inner product or a
+//! squared distance with the sign of component 0 flipped, and obey the first bound
+//! with the terms of component 0 counted twice.
 
 pub mod scalar;
 pub mod simd;

@@ -1,5 +1,6 @@
-//! SIMD kernels: eight lanes at a time through `wide` (AVX2 and FMA on x86-64-v3), two
-//! accumulators, a scalar tail.
+//! SIMD kernels: eight lanes at a time through `wide` (AVX2 and FMA on x86-64-v3), four
+//! independent accumulators for the inner product and the Euclidean distance (enough
+//! to hide the latency of a fused multiply-add), a scalar tail.
 
 use super::{Lanes, cosine_from_parts};
 use wide::f32x8;
@@ -9,17 +10,19 @@ use wide::f32x8;
 pub fn dot<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
     let n = a.len().min(b.len());
     let chunks = n / 8;
-    let (mut s0, mut s1) = (f32x8::ZERO, f32x8::ZERO);
+    let mut s = [f32x8::ZERO; 4];
     let mut c = 0;
-    while c + 2 <= chunks {
-        s0 = a.chunk8(c).mul_add(b.chunk8(c), s0);
-        s1 = a.chunk8(c + 1).mul_add(b.chunk8(c + 1), s1);
-        c += 2;
+    while c + 4 <= chunks {
+        for (k, acc) in s.iter_mut().enumerate() {
+            *acc = a.chunk8(c + k).mul_add(b.chunk8(c + k), *acc);
+        }
+        c += 4;
     }
-    if c < chunks {
-        s0 = a.chunk8(c).mul_add(b.chunk8(c), s0);
+    while c < chunks {
+        s[0] = a.chunk8(c).mul_add(b.chunk8(c), s[0]);
+        c += 1;
     }
-    let mut s = (s0 + s1).reduce_add();
+    let mut s = ((s[0] + s[1]) + (s[2] + s[3])).reduce_add();
     for i in chunks * 8..n {
         s += a.at(i) * b.at(i);
     }
@@ -31,25 +34,51 @@ pub fn dot<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
 pub fn l2_squared<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
     let n = a.len().min(b.len());
     let chunks = n / 8;
-    let (mut s0, mut s1) = (f32x8::ZERO, f32x8::ZERO);
+    let mut s = [f32x8::ZERO; 4];
     let mut c = 0;
-    while c + 2 <= chunks {
-        let d0 = a.chunk8(c) - b.chunk8(c);
-        let d1 = a.chunk8(c + 1) - b.chunk8(c + 1);
-        s0 = d0.mul_add(d0, s0);
-        s1 = d1.mul_add(d1, s1);
-        c += 2;
+    while c + 4 <= chunks {
+        for (k, acc) in s.iter_mut().enumerate() {
+            let d = a.chunk8(c + k) - b.chunk8(c + k);
+            *acc = d.mul_add(d, *acc);
+        }
+        c += 4;
     }
-    if c < chunks {
-        let d0 = a.chunk8(c) - b.chunk8(c);
-        s0 = d0.mul_add(d0, s0);
+    while c < chunks {
+        let d = a.chunk8(c) - b.chunk8(c);
+        s[0] = d.mul_add(d, s[0]);
+        c += 1;
     }
-    let mut s = (s0 + s1).reduce_add();
+    let mut s = ((s[0] + s[1]) + (s[2] + s[3])).reduce_add();
     for i in chunks * 8..n {
         let d = a.at(i) - b.at(i);
         s += d * d;
     }
     s
+}
+
+/// Minkowski inner product `-a_0 b_0 + sum_{i>=1} a_i b_i` (the bilinear form of the
+/// hyperboloid model: component 0 is time-like); 0 when either vector is empty.
+#[inline]
+pub fn minkowski_dot<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    dot(a, b) - 2.0 * a.at(0) * b.at(0)
+}
+
+/// Squared Minkowski norm of `a - b`: `-(a_0 - b_0)^2 + sum_{i>=1} (a_i - b_i)^2`; 0
+/// when either vector is empty.
+///
+/// For two points on the same sheet of a hyperboloid this is `>= 0` in exact
+/// arithmetic; computing it from differences keeps close points accurate where
+/// [`minkowski_dot`] itself would cancel catastrophically.
+#[inline]
+pub fn minkowski_diff_squared<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let d0 = a.at(0) - b.at(0);
+    l2_squared(a, b) - 2.0 * d0 * d0
 }
 
 /// Manhattan distance.
