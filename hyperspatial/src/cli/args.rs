@@ -180,7 +180,7 @@ pub struct ImportArgs {
     pub collection: String,
     /// The file's format (default: from its extension).
     #[arg(long, value_enum)]
-    pub format: Option<crate::import::Format>,
+    pub format: Option<crate::transfer::Format>,
     /// The column holding each row's external id.
     #[arg(long, value_name = "COLUMN", default_value = "id")]
     pub id_column: String,
@@ -222,7 +222,7 @@ pub struct ExportArgs {
     pub collection: String,
     /// The output format (default: from the output file's extension, else jsonl).
     #[arg(long, value_enum)]
-    pub format: Option<crate::import::Format>,
+    pub format: Option<crate::transfer::Format>,
     /// The output file (default: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,

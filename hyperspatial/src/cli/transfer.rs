@@ -3,7 +3,7 @@
 use super::CliError;
 use super::args::{ConnArgs, ExportArgs, ImportArgs};
 use super::open::open_database;
-use crate::import::{
+use crate::transfer::{
     EdgeMapping, Format, ImportOptions, ImportSummary, Mapping, Progress, export as export_to,
     import as import_from,
 };

@@ -1,4 +1,4 @@
-//! `POST /import/{collection}` and `GET /export/{collection}` (see `crate::import`).
+//! `POST /import/{collection}` and `GET /export/{collection}` (see `crate::transfer`).
 //!
 //! Import: the body is the data; the query names the format (`format=csv|json|jsonl`,
 //! else taken from the `Content-Type`: `text/csv`, `application/json`,
@@ -16,7 +16,7 @@
 
 use super::error::ApiError;
 use super::state::Shared;
-use crate::import::{Format, ImportOptions, Mapping, export, import};
+use crate::transfer::{Format, ImportOptions, Mapping, export, import};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};

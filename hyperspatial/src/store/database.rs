@@ -428,8 +428,7 @@ impl Database {
         let mut set = CascadeSet::default();
         for c in self.inner.collections.read().values() {
             if let Some(s) = c.schema.read().as_ref() {
-                set.set_schema(s)
-                    .map_err(|e| StoreError::Constraint(e.to_string()))?;
+                set.set_schema(s)?;
             }
         }
         *self.inner.cascades.write() = set;

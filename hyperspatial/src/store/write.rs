@@ -5,9 +5,11 @@
 //! storage before [`WriteBatch::commit`], which, holding the database's commit lock:
 //! 1. applies schema changes (checking existing data, refusing cascade cycles),
 //! 2. fills auto-embedded vectors and checks every touched entity against its schema,
-//! 3. propagates cascades (see `commit.rs`) and places entities in hyperbolic space,
-//! 4. writes one manifold transaction per touched shard, then syncs them,
-//! 5. updates the caches, the type index and the HNSW indexes.
+//! 3. propagates cascades (see `commit` and `batch_view`) and places entities in
+//!    hyperbolic space (`place_batch`),
+//! 4. writes one manifold transaction per touched shard, then syncs them
+//!    (`shard_write`),
+//! 5. updates the caches, the type index and the HNSW indexes (`publish`).
 //!
 //! Dropping a batch without committing discards it. A failure in steps 1-3 writes
 //! nothing; shards commit one after another, so only an I/O failure between two

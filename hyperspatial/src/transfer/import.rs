@@ -1,7 +1,7 @@
 //! The import itself: a reader thread parses and maps rows, the calling thread
 //! writes them in batches (with the edges whose other end is known by then), then
 //! creates the remaining edges; on failure it takes back what it wrote (see the
-//! module docs of `import`).
+//! module docs of `transfer`).
 
 use super::convert::{EdgeRef, Prepared, prepare};
 use super::format::{Format, rows};
@@ -131,6 +131,11 @@ fn row_error(e: &StoreError) -> bool {
             | StoreError::Invalid(_)
             | StoreError::InvalidName { .. }
             | StoreError::NotFound(_)
+            | StoreError::Path(_)
+            | StoreError::Schema(_)
+            | StoreError::SchemaExisting { .. }
+            | StoreError::Cascade(_)
+            | StoreError::NoEmbedder
             | StoreError::Embedding(_)
             | StoreError::Positioning(_)
             | StoreError::Vector(_)
