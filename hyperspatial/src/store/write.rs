@@ -152,6 +152,23 @@ fn top_level_changes(old: &Document, new: &Document) -> Vec<String> {
 }
 
 impl Database {
+    /// The time of a new batch: the clock, but always after the previous batch's
+    /// (within one open database, batch times strictly increase even when the clock
+    /// stands still or goes back, so trajectory snapshots and update times of
+    /// successive writes never tie).
+    fn batch_time(&self) -> i64 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let clock = now_us();
+        let after = |prev: i64| clock.max(prev.saturating_add(1));
+        match self
+            .inner
+            .last_batch_us
+            .fetch_update(Relaxed, Relaxed, |prev| Some(after(prev)))
+        {
+            Ok(prev) | Err(prev) => after(prev),
+        }
+    }
+
     /// Starts a write batch.
     pub fn batch(&self) -> WriteBatch {
         WriteBatch {
@@ -161,7 +178,7 @@ impl Database {
             edges: Vec::new(),
             schemas: Vec::new(),
             changes: Vec::new(),
-            now_us: now_us(),
+            now_us: self.batch_time(),
             unindexed: HashMap::new(),
             points: Vec::new(),
             new_external: HashMap::new(),
