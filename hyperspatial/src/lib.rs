@@ -85,6 +85,6 @@ pub use store::{
     AutoEmbed, CacheStats, ChangeEvent, ChangeKind, CodecError, CollectionConfig, Database,
     EdgeChange, EntityMeta, MAX_DEPTH, Options, PathError, Placement, RelayoutReport, Scan,
     StoreError, StoreStats, StoredEdge, Subscription, TimeSeriesConfig, TrajectorySnapshot,
-    VectorField, VectorMetric, WriteBatch, WriteSummary, decode_value,
-    encode_value, fields, flatten, is_reserved, path_matches, to_ball, unflatten,
+    VectorField, VectorMetric, WriteBatch, WriteSummary, decode_value, encode_value, fields,
+    flatten, is_reserved, path_matches, to_ball, unflatten,
 };
