@@ -1,6 +1,7 @@
-//! SIMD kernels: eight lanes at a time through `wide` (AVX2 and FMA on x86-64-v3), four
-//! independent accumulators for the inner product and the Euclidean distance (enough
-//! to hide the latency of a fused multiply-add), a scalar tail.
+//! SIMD kernels: eight lanes at a time through `wide` (AVX2 and FMA on x86-64-v3), a
+//! scalar tail. The inner product and the Euclidean distance read blocks of 32
+//! components into four independent accumulators (enough to hide the latency of a
+//! fused multiply-add), then the remaining chunks of eight into the first.
 
 use super::{Lanes, cosine_from_parts};
 use wide::f32x8;
@@ -9,21 +10,18 @@ use wide::f32x8;
 #[inline]
 pub fn dot<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
     let n = a.len().min(b.len());
-    let chunks = n / 8;
-    let mut s = [f32x8::ZERO; 4];
-    let mut c = 0;
-    while c + 4 <= chunks {
-        for (k, acc) in s.iter_mut().enumerate() {
-            *acc = a.chunk8(c + k).mul_add(b.chunk8(c + k), *acc);
-        }
-        c += 4;
+    let [mut s0, mut s1, mut s2, mut s3] = [f32x8::ZERO; 4];
+    for ([x0, x1, x2, x3], [y0, y1, y2, y3]) in a.blocks32().zip(b.blocks32()) {
+        s0 = x0.mul_add(y0, s0);
+        s1 = x1.mul_add(y1, s1);
+        s2 = x2.mul_add(y2, s2);
+        s3 = x3.mul_add(y3, s3);
     }
-    while c < chunks {
-        s[0] = a.chunk8(c).mul_add(b.chunk8(c), s[0]);
-        c += 1;
+    for c in n / 32 * 4..n / 8 {
+        s0 = a.chunk8(c).mul_add(b.chunk8(c), s0);
     }
-    let mut s = ((s[0] + s[1]) + (s[2] + s[3])).reduce_add();
-    for i in chunks * 8..n {
+    let mut s = ((s0 + s1) + (s2 + s3)).reduce_add();
+    for i in n / 8 * 8..n {
         s += a.at(i) * b.at(i);
     }
     s
@@ -33,23 +31,20 @@ pub fn dot<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
 #[inline]
 pub fn l2_squared<A: Lanes, B: Lanes>(a: A, b: B) -> f32 {
     let n = a.len().min(b.len());
-    let chunks = n / 8;
-    let mut s = [f32x8::ZERO; 4];
-    let mut c = 0;
-    while c + 4 <= chunks {
-        for (k, acc) in s.iter_mut().enumerate() {
-            let d = a.chunk8(c + k) - b.chunk8(c + k);
-            *acc = d.mul_add(d, *acc);
-        }
-        c += 4;
+    let [mut s0, mut s1, mut s2, mut s3] = [f32x8::ZERO; 4];
+    for ([x0, x1, x2, x3], [y0, y1, y2, y3]) in a.blocks32().zip(b.blocks32()) {
+        let (d0, d1, d2, d3) = (x0 - y0, x1 - y1, x2 - y2, x3 - y3);
+        s0 = d0.mul_add(d0, s0);
+        s1 = d1.mul_add(d1, s1);
+        s2 = d2.mul_add(d2, s2);
+        s3 = d3.mul_add(d3, s3);
     }
-    while c < chunks {
+    for c in n / 32 * 4..n / 8 {
         let d = a.chunk8(c) - b.chunk8(c);
-        s[0] = d.mul_add(d, s[0]);
-        c += 1;
+        s0 = d.mul_add(d, s0);
     }
-    let mut s = ((s[0] + s[1]) + (s[2] + s[3])).reduce_add();
-    for i in chunks * 8..n {
+    let mut s = ((s0 + s1) + (s2 + s3)).reduce_add();
+    for i in n / 8 * 8..n {
         let d = a.at(i) - b.at(i);
         s += d * d;
     }
