@@ -178,7 +178,7 @@ impl Core {
         let h = std::thread::Builder::new()
             .name(format!("stream {what}"))
             .spawn(f)
-            .map_err(|e| StreamError::Thread(e.to_string()))?;
+            .map_err(StreamError::Thread)?;
         self.threads.lock().push(h);
         Ok(())
     }
