@@ -73,7 +73,7 @@ pub struct Neighbour {
 }
 
 /// Errors of the index.
-#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+#[derive(Debug, thiserror::Error, Clone)]
 #[non_exhaustive]
 pub enum IndexError {
     /// A vector has the wrong number of coordinates.
@@ -104,7 +104,7 @@ pub enum IndexError {
     CorruptSnapshot(String),
     /// The storage engine failed while saving or loading a snapshot.
     #[error("storage: {0}")]
-    Storage(String),
+    Storage(#[source] std::sync::Arc<manifold::Error>),
     /// A snapshot was written with another metric.
     #[error("snapshot metric {found:?} does not match the requested metric")]
     MetricMismatch {
