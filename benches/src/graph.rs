@@ -10,6 +10,7 @@
 //! - connected components and PageRank over the whole graph.
 
 use crate::report::{Report, median, micros, percentile};
+use crate::rng::Rng;
 use manifold_graph::{Bfs, Direction, Graph, PageRank, TypeFilter};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{HashMap, HashSet};
@@ -18,17 +19,6 @@ use std::time::Instant;
 use uuid::Uuid;
 
 const FAN_OUT: u64 = 10;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 fn vid(i: u64) -> Uuid {
     // Spread ids over the key space like random UUIDs would.
@@ -41,12 +31,12 @@ pub fn run(quick: bool) -> Result<Report, String> {
     let v: u64 = if quick { 20_000 } else { 100_000 };
     let samples = if quick { 5_000 } else { 20_000 };
     let err = |e: manifold_graph::GraphError| e.to_string();
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let edges: Vec<(Uuid, &str, Uuid)> = (0..v)
         .flat_map(|s| (0..FAN_OUT).map(move |j| (s, j)))
         .map(|(s, j)| {
             let t = if j < 7 { "follows" } else { "likes" };
-            (vid(s), t, vid(rng.next() % v))
+            (vid(s), t, vid(rng.next_u64() % v))
         })
         .collect();
     report.note(format!(
@@ -93,7 +83,7 @@ pub fn run(quick: bool) -> Result<Report, String> {
     report.ratio("bulk_load_edges_per_s", "manifold-graph", "petgraph");
 
     let reader = graph.reader().map_err(err)?;
-    let starts: Vec<Uuid> = (0..samples).map(|_| vid(rng.next() % v)).collect();
+    let starts: Vec<Uuid> = (0..samples).map(|_| vid(rng.next_u64() % v)).collect();
     // Warm the cache: touch every start once in both systems.
     let mut buf: Vec<Uuid> = Vec::with_capacity(64);
     for &s in &starts {

@@ -2,7 +2,7 @@
 //!
 //! - Entities per second from one JSONL file (users with five scalar fields and an
 //!   external id; a second file adds one `follows` edge per row to an earlier row),
-//!   through `hyperspatial::import` with its default batch of 10,000 rows (one
+//!   through `hyperspatial::transfer` with its default batch of 10,000 rows (one
 //!   durable commit each). The peer is redb loading the same rows, parsed the same
 //!   way, as JSON values under their ids, one durable commit per 10,000: the floor of
 //!   a durable key-value load on this machine. How long the background indexer then
@@ -13,7 +13,7 @@
 
 use crate::report::{Report, percentile};
 use hyperspatial::Database;
-use hyperspatial::import::{EdgeMapping, Format, ImportOptions, Mapping, import};
+use hyperspatial::transfer::{EdgeMapping, Format, ImportOptions, Mapping, import};
 use hyperspatial_server::{Server, ServerConfig};
 use std::time::Instant;
 
@@ -29,7 +29,7 @@ fn ctx<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> String {
 fn users(n: usize, edges: bool) -> String {
     let mut out = String::with_capacity(n * 140);
     for i in 0..n {
-        let r = hyperspatial::rng::splitmix64(i as u64);
+        let r = crate::rng::splitmix64(i as u64);
         out.push_str(&format!(
             "{{\"id\":\"u{i}\",\"name\":\"user {i}\",\"age\":{},\"city\":\"c{}\",\"email\":\"user{i}@example.com\",\"score\":{:.4}",
             18 + r % 60,
@@ -146,9 +146,7 @@ fn http_queries(report: &mut Report, db: Database, n: usize, queries: usize) -> 
                     let client = reqwest::blocking::Client::new();
                     let mut lat = Vec::with_capacity(per);
                     for q in 0..per {
-                        let i = hyperspatial::rng::splitmix64((c * per + q) as u64 ^ 0xABCD)
-                            as usize
-                            % n;
+                        let i = crate::rng::splitmix64((c * per + q) as u64 ^ 0xABCD) as usize % n;
                         let body = serde_json::json!({
                             "query": "SELECT * FROM users WHERE id = $id",
                             "params": {"id": format!("u{i}")}

@@ -11,6 +11,7 @@ mod hyperql;
 mod hyperspatial;
 mod import;
 mod report;
+mod rng;
 mod storage;
 mod timeseries;
 mod vectors;

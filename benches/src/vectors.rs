@@ -10,6 +10,7 @@
 //!   reranked) with the recall of the i8 search.
 
 use crate::report::{Report, median};
+use crate::rng::Rng;
 use manifold_vectors::{
     Metric, MultiVectorTable, SparseVector, SparseVectorTable, VectorRef, VectorTable, scalar, simd,
 };
@@ -19,22 +20,15 @@ use uuid::Uuid;
 
 const DIM: usize = 768;
 
-/// splitmix64: deterministic data without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
-    }
-    fn vector(&mut self) -> Vec<f32> {
-        (0..DIM).map(|_| self.unit()).collect()
-    }
+/// Uniform in [-1, 1) with 24 random bits (how the data set was made: keep it, so
+/// figures stay comparable).
+fn signed(rng: &mut Rng) -> f32 {
+    (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
+}
+
+/// A `DIM`-d vector of [`signed`] coordinates.
+fn vector(rng: &mut Rng) -> Vec<f32> {
+    (0..DIM).map(|_| signed(rng)).collect()
 }
 
 /// Runs the suite.
@@ -51,9 +45,9 @@ pub fn run(quick: bool) -> Result<Report, String> {
         .map_err(|e| e.to_string())?;
     let cf = db.column_family_or_create("v").map_err(|e| e.to_string())?;
     let table = VectorTable::<DIM>::open_with(&cf, "embeddings", true).map_err(err)?;
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     let data: Vec<(Uuid, Vec<f32>)> = (0..n)
-        .map(|i| (Uuid::from_u128(i as u128 + 1), rng.vector()))
+        .map(|i| (Uuid::from_u128(i as u128 + 1), vector(&mut rng)))
         .collect();
 
     // Batch insert: 1000 vectors per transaction (f32 and i8 copies).
@@ -72,7 +66,7 @@ pub fn run(quick: bool) -> Result<Report, String> {
     );
 
     let reader = table.reader().map_err(err)?;
-    let query = rng.vector();
+    let query = vector(&mut rng);
     let in_memory: Vec<Vec<f32>> = data.iter().map(|(_, v)| v.clone()).collect();
 
     // Full scans, alternating systems each round.
@@ -124,7 +118,7 @@ pub fn run(quick: bool) -> Result<Report, String> {
 
     // Point reads: 2000 random ids per round.
     let probes: Vec<Uuid> = (0..2000)
-        .map(|_| data[(rng.next() % n as u64) as usize].0)
+        .map(|_| data[(rng.next_u64() % n as u64) as usize].0)
         .collect();
     let (mut inplace, mut copied) = (vec![], vec![]);
     for _ in 0..rounds {
@@ -157,8 +151,8 @@ pub fn run(quick: bool) -> Result<Report, String> {
 
 /// SIMD against scalar on 64 resident vectors, per metric.
 fn kernels(report: &mut Report, rng: &mut Rng, rounds: usize) {
-    let vs: Vec<Vec<f32>> = (0..64).map(|_| rng.vector()).collect();
-    let q = rng.vector();
+    let vs: Vec<Vec<f32>> = (0..64).map(|_| vector(rng)).collect();
+    let q = vector(rng);
     let reps = 200;
     for (name, metric) in [
         ("dot", Metric::Dot),
@@ -246,10 +240,10 @@ fn sparse_and_multi(
     let n = if quick { 2_000 } else { 20_000 };
     let sparse = SparseVectorTable::open(cf, "sparse")?;
     let make = |rng: &mut Rng| {
-        let mut idx: Vec<u32> = (0..120).map(|_| (rng.next() % 30_000) as u32).collect();
+        let mut idx: Vec<u32> = (0..120).map(|_| (rng.next_u64() % 30_000) as u32).collect();
         idx.sort_unstable();
         idx.dedup();
-        let vals = idx.iter().map(|_| rng.unit().abs() + 0.01).collect();
+        let vals = idx.iter().map(|_| signed(rng).abs() + 0.01).collect();
         SparseVector::new(idx, vals)
     };
     let docs: Vec<SparseVector> = (0..n).map(|_| make(rng)).collect::<Result<_, _>>()?;
@@ -278,7 +272,7 @@ fn sparse_and_multi(
 
     let m = if quick { 300 } else { 3_000 };
     let multi = MultiVectorTable::<128>::open(cf, "colbert")?;
-    let token = |rng: &mut Rng| -> Vec<f32> { (0..128).map(|_| rng.unit()).collect() };
+    let token = |rng: &mut Rng| -> Vec<f32> { (0..128).map(|_| signed(rng)).collect() };
     for c in 0..m / 100 {
         let tx = cf.begin_write()?;
         {
@@ -319,7 +313,7 @@ fn search(
     quick: bool,
 ) -> manifold_vectors::Result<()> {
     let queries: Vec<Vec<f32>> = (0..if quick { 5 } else { 20 })
-        .map(|_| rng.vector())
+        .map(|_| vector(rng))
         .collect();
     let (mut exact_t, mut q8_t, mut mem_t) = (vec![], vec![], vec![]);
     let (mut hits, mut hits_raw, mut total) = (0usize, 0usize, 0usize);

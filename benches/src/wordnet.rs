@@ -16,100 +16,21 @@
 //! Riemannian SGD.
 //!
 //! `--quick` (CI): mammals at every dimension and all nouns at 10 dimensions only.
-//! Without the data file the suite prints why and reports nothing.
+//! Without the data file the suite prints why and reports nothing. The file is read
+//! by `hyperspatial::positioning::wordnet`.
 
 use crate::report::Report;
+use hyperspatial::positioning::wordnet::{DATA_NOUN, parse, subtree};
 use hyperspatial::positioning::{
     Construction, GraphLayout, Hierarchy, Refinement, layout_graph, reconstruction,
 };
-use std::collections::HashMap;
 use std::time::Instant;
 
-const DATA_NOUN: &str = "/usr/share/wordnet/data.noun";
 /// `mammal.n.01` in WordNet 3.0.
 const MAMMAL_OFFSET: u32 = 1_861_778;
 const THREADS: usize = 2;
 /// Radius budget of the cone layouts.
 const MAX_RADIUS: f64 = 28.0;
-
-/// The noun hierarchy: synset offsets, first lemmas and glosses by node id, and
-/// `hypernym -> hyponym` edges.
-struct Nouns {
-    offsets: Vec<u32>,
-    lemmas: Vec<String>,
-    glosses: Vec<String>,
-    edges: Vec<(u32, u32)>,
-}
-
-/// One line of `data.noun`: `offset lex_filenum ss_type w_cnt (word lex_id)*
-/// p_cnt (symbol offset pos source/target)* | gloss`.
-fn parse(text: &str) -> Result<Nouns, String> {
-    let mut offsets = Vec::new();
-    let mut lemmas = Vec::new();
-    let mut glosses = Vec::new();
-    let mut raw: Vec<(u32, u32)> = Vec::new(); // (hyponym offset, hypernym offset)
-    for (no, line) in text.lines().enumerate() {
-        if line.starts_with(' ') || line.is_empty() {
-            continue; // licence header
-        }
-        let bad = || format!("{DATA_NOUN}:{}: malformed synset line", no + 1);
-        let (head, gloss) = line.split_once(" | ").unwrap_or((line, ""));
-        let f: Vec<&str> = head.split_whitespace().collect();
-        let field = |i: usize| f.get(i).copied().ok_or_else(bad);
-        let off: u32 = field(0)?.parse().map_err(|_| bad())?;
-        let w_cnt = usize::from_str_radix(field(3)?, 16).map_err(|_| bad())?;
-        let p_at = 4 + 2 * w_cnt;
-        let p_cnt: usize = field(p_at)?.parse().map_err(|_| bad())?;
-        for k in 0..p_cnt {
-            let sym = field(p_at + 1 + 4 * k)?;
-            if (sym == "@" || sym == "@i") && field(p_at + 3 + 4 * k)? == "n" {
-                let target: u32 = field(p_at + 2 + 4 * k)?.parse().map_err(|_| bad())?;
-                raw.push((off, target));
-            }
-        }
-        offsets.push(off);
-        lemmas.push(field(4)?.to_string());
-        glosses.push(gloss.trim().to_string());
-    }
-    let id: HashMap<u32, u32> = offsets
-        .iter()
-        .enumerate()
-        .map(|(i, &o)| (o, i as u32))
-        .collect();
-    let edges = raw
-        .into_iter()
-        .filter_map(|(c, p)| Some((*id.get(&p)?, *id.get(&c)?)))
-        .collect();
-    Ok(Nouns {
-        offsets,
-        lemmas,
-        glosses,
-        edges,
-    })
-}
-
-/// The sub-hierarchy below node `root` (itself included), renumbered from 0.
-fn subtree(edges: &[(u32, u32)], root: u32) -> (usize, Vec<(u32, u32)>) {
-    let mut kids: HashMap<u32, Vec<u32>> = HashMap::new();
-    for &(p, c) in edges {
-        kids.entry(p).or_default().push(c);
-    }
-    let mut map: HashMap<u32, u32> = HashMap::from([(root, 0)]);
-    let mut stack = vec![root];
-    while let Some(u) = stack.pop() {
-        for &c in kids.get(&u).map(Vec::as_slice).unwrap_or(&[]) {
-            if !map.contains_key(&c) {
-                map.insert(c, map.len() as u32);
-                stack.push(c);
-            }
-        }
-    }
-    let sub = edges
-        .iter()
-        .filter_map(|(p, c)| Some((*map.get(p)?, *map.get(c)?)))
-        .collect();
-    (map.len(), sub)
-}
 
 /// The cone construction for `dim` dimensions: in two dimensions sibling arcs
 /// need more room (a larger scale and minimum step).
@@ -206,7 +127,7 @@ pub fn run(quick: bool) -> Result<Report, String> {
         }
     };
     let t = Instant::now();
-    let nouns = parse(&text)?;
+    let nouns = parse(&text).map_err(|e| format!("{DATA_NOUN}:{e}"))?;
     let mammal = nouns
         .offsets
         .iter()
@@ -260,25 +181,4 @@ pub fn run(quick: bool) -> Result<Report, String> {
         report.note("quick: all nouns at 10 dimensions only");
     }
     Ok(report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_synsets_and_hypernyms() {
-        let text = "  1 This is a licence line\n\
-            00001740 03 n 01 entity 0 001 ~ 00001930 n 0000 | that which exists\n\
-            00001930 03 n 02 physical_entity 0 thing 1 002 @ 00001740 n 0000 ~ 00002452 n 0000 | a physical thing\n\
-            00002452 03 n 01 object 0 001 @i 00001930 n 0000 | an object\n";
-        let n = parse(text).unwrap();
-        assert_eq!(n.offsets, vec![1740, 1930, 2452]);
-        assert_eq!(n.lemmas[1], "physical_entity");
-        assert_eq!(n.glosses[2], "an object");
-        assert_eq!(n.edges, vec![(0, 1), (1, 2)]);
-        let (k, e) = subtree(&n.edges, 1);
-        assert_eq!((k, e), (2, vec![(0, 1)]));
-        assert!(parse("00001740 03 n zz entity\n").is_err());
-    }
 }

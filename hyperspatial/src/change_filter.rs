@@ -3,9 +3,9 @@
 //! The statement is checked once against the database (parse, collection, plan).
 //! Each event is then matched by running the same statement with HyperQL's own
 //! executor over an in-memory source that holds only the changed record
-//! (`query::matches_one`, shared with stream filters), so the WHERE means exactly
-//! what it means in a query (paths, functions, NULL handling). A subquery in the
-//! WHERE therefore sees only that record.
+//! (`datasource::matches_one`, shared with stream filters), so the WHERE
+//! means exactly what it means in a query (paths, functions, NULL handling). A
+//! subquery in the WHERE therefore sees only that record.
 //!
 //! Deletes carry no record: every delete of the collection is delivered, whatever
 //! the WHERE (the subscriber may ignore ids it does not know).
@@ -86,7 +86,7 @@ impl ChangeFilter {
         if !self.has_where {
             return Ok(true);
         }
-        crate::query::matches_one(
+        crate::datasource::matches_one(
             Some(&self.db),
             &self.text,
             &self.collection,

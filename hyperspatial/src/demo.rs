@@ -24,9 +24,18 @@ pub enum DemoError {
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] crate::StoreError),
-    /// A statement or the embedder failed.
-    #[error("{0}")]
-    Query(String),
+    /// A statement of the loader failed.
+    #[error("{statement}: {source}")]
+    Query {
+        /// The statement.
+        statement: &'static str,
+        /// Why it failed.
+        #[source]
+        source: hyperql::Error,
+    },
+    /// Embedding the papers failed.
+    #[error("embedding the papers: {0}")]
+    Embedding(#[from] tessera_bridge::EmbedError),
     /// The database holds other data where the demo set goes.
     #[error("{0}")]
     Conflict(String),

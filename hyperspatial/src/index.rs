@@ -19,7 +19,7 @@ pub use store::SNAPSHOT_TABLE;
 
 /// Construction and search parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Params {
+pub struct HnswParams {
     /// Links per node on the upper layers (layer 0 keeps up to `2 m`). Fixed for
     /// the life of the index; change it with a new index.
     pub m: usize,
@@ -34,9 +34,9 @@ pub struct Params {
     pub seed: u64,
 }
 
-impl Default for Params {
+impl Default for HnswParams {
     fn default() -> Self {
-        Params {
+        HnswParams {
             m: 16,
             ef_construction: 200,
             ef_search: 100,
@@ -46,7 +46,7 @@ impl Default for Params {
     }
 }
 
-impl Params {
+impl HnswParams {
     fn validate(&self) -> Result<(), IndexError> {
         if !(2..=256).contains(&self.m) {
             return Err(IndexError::InvalidParams("m must be in 2..=256"));
@@ -73,7 +73,7 @@ pub struct Neighbour {
 }
 
 /// Errors of the index.
-#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+#[derive(Debug, thiserror::Error, Clone)]
 #[non_exhaustive]
 pub enum IndexError {
     /// A vector has the wrong number of coordinates.
@@ -104,7 +104,7 @@ pub enum IndexError {
     CorruptSnapshot(String),
     /// The storage engine failed while saving or loading a snapshot.
     #[error("storage: {0}")]
-    Storage(String),
+    Storage(#[source] std::sync::Arc<manifold::Error>),
     /// A snapshot was written with another metric.
     #[error("snapshot metric {found:?} does not match the requested metric")]
     MetricMismatch {

@@ -1,30 +1,33 @@
 //! hyperspatial: a database that places entities in hyperbolic space.
 //!
 //! - [`Database`]: a directory of collections; each collection is one or more
-//!   manifold files (shards) with column families for entities, properties (nested
-//!   documents stored as dotted-path leaves), edges (manifold-graph), named vectors
-//!   (manifold-vectors), positions, trajectories and time series
-//!   (manifold-timeseries). Writes go through a [`WriteBatch`]: checked against
-//!   declared schemas, cascaded fields propagated, entities placed in hyperbolic
-//!   space, then committed per shard. An in-memory type index, LRU entity and
-//!   property caches, secondary indexes on `INDEXED` fields, a change feed.
+//!   manifold files (shards) with column families for entities, properties (one
+//!   encoded document record per entity, table `docs`, vector fields left out),
+//!   edges (manifold-graph), named vectors (manifold-vectors), positions,
+//!   trajectories and time series (manifold-timeseries). Writes go through a
+//!   [`WriteBatch`]: checked against declared schemas, cascaded fields propagated,
+//!   entities placed in hyperbolic space, then committed per shard. An in-memory type
+//!   index, LRU entity and property caches, secondary indexes on `INDEXED` fields, a
+//!   change feed.
 //! - [`positioning`]: every entity's place in hyperbolic space (graph, embedding and
 //!   property components, weighted), incremental placement and full re-layout,
-//!   trajectories; the reconstruction metric (mean rank, MAP).
+//!   trajectories; the reconstruction metric (mean rank, MAP); a reader of WordNet's
+//!   noun hierarchy ([`positioning::wordnet`]).
 //! - [`cascade`]: schema-declared aggregate fields kept up to date on every write.
-//! - HyperQL: `impl hyperql::DataSource for Database` (k-NN on HNSW, `NEAR` on the
-//!   position index, `TRAVERSE` on the graph tables, time ranges on time series,
-//!   transactional writes) plus `HYPERBOLIC_DISTANCE`, `COMBINED_DISTANCE`, `EMBED`.
+//! - HyperQL (module `datasource`): `impl hyperql::DataSource for Database` (k-NN on
+//!   HNSW, `NEAR` on the position index, `TRAVERSE` on the graph tables, time ranges
+//!   on time series, transactional writes) plus the functions [`HyperbolicDistance`],
+//!   [`CombinedDistance`] and [`Embed`].
 //! - [`geometry`](crate::Hyperboloid): the hyperboloid model in f64 (distances,
 //!   exp/log maps, parallel transport, Frechet mean), conversions to the Poincare
-//!   ball and the Klein disk, and SIMD f32 distance kernels.
+//!   ball and the Klein disk, and f32 distances on manifold-vectors' SIMD kernels.
 //! - [`streams`]: ephemeral coordination, not storage: named in-memory streams of
 //!   JSON messages with producers (the change feed, ticks, publishers), filtered
 //!   routes, subscribers, processors and database writers, bounded queues with a
 //!   stated slow-consumer policy.
-//! - [`import`]: import of CSV, JSON and JSONL rows by a mapping (ids, types, edges by
-//!   external id, vectors), with refused rows reported and failed imports taken back;
-//!   export in the same shapes.
+//! - [`transfer`]: import of CSV, JSON and JSONL rows by a mapping (ids, types, edges
+//!   by external id, vectors), with refused rows reported and failed imports taken
+//!   back; export in the same shapes.
 //! - [`ChangeFilter`]: which change events a `SUBSCRIBE collection [WHERE ..]` wants.
 //! - Not here: the HTTP / WebSocket server (crate `hyperspatial-server`) and the
 //!   `hyperspatial` binary (crate `hyperspatial-cli`); this crate links no server
@@ -32,8 +35,9 @@
 //! - [`demo`]: a demo data set generated from a fixed seed (topics, authors, papers
 //!   with embeddings and citations, a time series), its loader and showcase queries.
 //! - [`Hnsw`]: an HNSW index generic over a [`Metric`] (L2, cosine, dot, Lorentz,
-//!   Poincare) with parallel builds, concurrent inserts and searches, deletes,
-//!   filtered search, optional i8 quantization and rkyv snapshots.
+//!   Poincare), configured by [`HnswParams`], with parallel builds, concurrent inserts
+//!   and searches, deletes, filtered search, optional i8 quantization and rkyv
+//!   snapshots.
 //!
 //! ```
 //! use hyperql::{Engine, Params, Value};
@@ -54,29 +58,35 @@
 
 pub mod cascade;
 mod change_filter;
+mod datasource;
 pub mod demo;
 mod geometry;
-pub mod import;
 mod index;
 mod kernels;
 pub mod positioning;
-mod query;
-pub mod rng;
+mod rng;
 mod schema;
 mod store;
 pub mod streams;
+pub mod transfer;
 
 pub use change_filter::{ChangeFilter, ChangeFilterError};
+pub use datasource::{CombinedDistance, Embed, HyperbolicDistance};
 pub use geometry::{
     GeometryError, Hyperboloid, hyperboloid_to_klein, hyperboloid_to_poincare,
     klein_to_hyperboloid, lorentz_distance_f32, minkowski_dot, poincare_distance,
     poincare_distance_f32, poincare_to_hyperboloid,
 };
 pub use index::{
-    Cosine, Dot, Hnsw, IndexError, L2, Lorentz, Metric, MetricKind, Neighbour, Params, Poincare,
-    SNAPSHOT_TABLE,
+    Cosine, Dot, Hnsw, HnswParams, IndexError, L2, Lorentz, Metric, MetricKind, Neighbour,
+    Poincare, SNAPSHOT_TABLE,
 };
 pub use kernels::{dot as dot_f32, l2sq as l2sq_f32, minkowski_dot as minkowski_dot_f32};
-pub use query::{CombinedDistance, Embed, HyperbolicDistance};
 pub use schema::{SchemaViolation, type_accepts, validate as validate_document};
-pub use store::*;
+pub use store::{
+    AutoEmbed, CacheStats, ChangeEvent, ChangeKind, CodecError, CollectionConfig, Database,
+    EdgeChange, EntityMeta, MAX_DEPTH, Options, PathError, Placement, RelayoutReport, Scan,
+    StoreError, StoreStats, StoredEdge, Subscription, TimeSeriesConfig, TrajectorySnapshot,
+    VectorField, VectorMetric, WriteBatch, WriteSummary, decode_value, encode_value, fields,
+    flatten, is_reserved, path_matches, to_ball, unflatten,
+};

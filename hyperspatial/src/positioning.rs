@@ -47,16 +47,16 @@ mod layout;
 mod lorentz;
 mod property;
 mod reconstruction;
-mod rng;
 mod sgd;
 mod sphere;
 mod tree;
+pub mod wordnet;
 
 pub use combine::{Components, Weights, combined_distance, combined_point};
 pub use embedding::{EmbeddingMap, EmbeddingOptions, embedding_to_hyperbolic};
 pub use error::PositioningError;
 pub use hierarchy::Hierarchy;
-pub use incremental::{Placement, place_child, place_isolated};
+pub use incremental::{PlaceOptions, place_child, place_isolated};
 pub use kinematics::{Kinematics, kinematics};
 pub use layout::{
     Construction, GraphLayout, MAX_REFINE_RADIUS, RefineTarget, Refinement, layout_graph,

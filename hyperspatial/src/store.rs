@@ -1,6 +1,7 @@
 //! Storage: a database is a directory of collections; a collection is a set of
 //! shards; a shard is one manifold file with column families for entities,
-//! properties, edges, named vectors, positions, trajectories and system records.
+//! properties (one encoded document record per entity, table `docs`), edges, named
+//! vectors, positions, trajectories and system records (see `shard`).
 //!
 //! - [`Database`] opens the directory, keeps the in-memory type index (entity id ->
 //!   collection, shard and type, a `DashMap`), the external-id map, the entity and
@@ -8,8 +9,12 @@
 //! - Writes go through [`WriteBatch`]: every change of a batch is buffered, checked
 //!   (schemas, cascades, positions) and then written as one manifold transaction per
 //!   touched shard. A batch that fails before that point writes nothing.
-//! - Reads rebuild nested documents from their leaves (see `paths`).
+//! - Reads decode an entity's document record and add its vector fields from their
+//!   vector tables; dotted paths (see `paths`) address fields inside a document
+//!   (`profile.bio`) for single-property reads, wildcard path queries and placement.
 
+mod batch_vectors;
+mod batch_view;
 mod cache;
 mod codec;
 mod collection;
@@ -21,19 +26,21 @@ mod feed;
 mod indexer;
 mod measures;
 mod paths;
-mod place;
+mod place_batch;
+mod place_components;
 mod placement;
-mod placing;
+mod publish;
 mod read;
 mod relayout;
 mod shard;
+mod shard_write;
 mod sindex;
 mod trajectory;
 mod vindex;
 mod write;
 
 pub use cache::CacheStats;
-pub use codec::{EntityMeta, decode_value, encode_value};
+pub use codec::{CodecError, EntityMeta, decode_value, encode_value};
 pub use collection::{AutoEmbed, CollectionConfig, VectorField, to_ball};
 pub use config::Options;
 pub use database::{Database, StoreStats};
@@ -41,11 +48,10 @@ pub use edges::StoredEdge;
 pub use feed::{ChangeEvent, ChangeKind, Subscription};
 pub use measures::TimeSeriesConfig;
 pub use paths::{MAX_DEPTH, PathError, flatten, matches as path_matches, unflatten};
-pub use place::combined_distance;
 pub use placement::Placement;
 pub use read::Scan;
 pub use relayout::RelayoutReport;
-pub use trajectory::Snapshot;
+pub use trajectory::TrajectorySnapshot;
 pub use vindex::VectorMetric;
 pub use write::{EdgeChange, WriteBatch, WriteSummary};
 
@@ -61,7 +67,9 @@ pub mod fields {
     pub const POSITION: &str = "position";
 }
 
-/// Errors of the store.
+/// Errors of the store. Variants that come from another part of the system wrap
+/// that part's error (see [`std::error::Error::source`]); the others are messages
+/// about what the caller asked for.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -80,9 +88,30 @@ pub enum StoreError {
     /// An index refused or failed.
     #[error("index: {0}")]
     Index(#[from] crate::index::IndexError),
-    /// A stored record could not be decoded.
+    /// A stored record holds something it may not (e.g. an edge type without name).
     #[error("corrupt data: {0}")]
     Corrupt(String),
+    /// The bytes of a stored record could not be decoded.
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+    /// A stored JSON record (collection config, schema) could not be read.
+    #[error("corrupt data: {what}: {source}")]
+    CorruptJson {
+        /// Which record.
+        what: String,
+        /// Why it did not parse.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A record could not be encoded as JSON.
+    #[error("cannot encode {what}: {source}")]
+    Encode {
+        /// Which record.
+        what: &'static str,
+        /// Why.
+        #[source]
+        source: serde_json::Error,
+    },
     /// File-system trouble outside manifold (directories, listing).
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
@@ -94,30 +123,45 @@ pub enum StoreError {
         /// Why.
         reason: &'static str,
     },
-    /// A bad document (field names, nesting, values).
+    /// A bad document (values, vectors, paths).
     #[error("invalid document: {0}")]
     Invalid(String),
+    /// A bad field name or nesting in a document.
+    #[error("invalid document: {0}")]
+    Path(#[from] PathError),
     /// No such collection.
     #[error("unknown collection `{0}`")]
     UnknownCollection(String),
     /// No such entity.
     #[error("not found: {0}")]
     NotFound(String),
-    /// A write broke a rule (schema, uniqueness of external ids, cascade cycles).
+    /// A write broke a rule (uniqueness of external ids, declared vector fields).
     #[error("{0}")]
     Constraint(String),
+    /// A document does not fit its collection's schema.
+    #[error("{0}")]
+    Schema(#[from] crate::schema::SchemaViolation),
+    /// A new or changed schema does not fit an entity already stored.
+    #[error("{violation} (existing entity {entity})")]
+    SchemaExisting {
+        /// The stored entity's id.
+        entity: String,
+        /// What does not fit.
+        #[source]
+        violation: crate::schema::SchemaViolation,
+    },
+    /// Cascade rules were refused (a cycle, a bad rule) or could not be computed.
+    #[error("{0}")]
+    Cascade(#[from] crate::cascade::CascadeError),
     /// Computing positions failed.
     #[error("positioning: {0}")]
-    Positioning(String),
+    Positioning(#[from] crate::positioning::PositioningError),
+    /// Auto-embedding is configured but no embedder is registered.
+    #[error("embedding: auto-embedding is configured but no embedder is registered")]
+    NoEmbedder,
     /// Computing an embedding failed.
     #[error("embedding: {0}")]
-    Embedding(String),
-}
-
-impl From<paths::PathError> for StoreError {
-    fn from(e: paths::PathError) -> Self {
-        StoreError::Invalid(e.to_string())
-    }
+    Embedding(#[from] tessera_bridge::EmbedError),
 }
 
 /// A new entity id: a UUIDv7 (time-ordered), so entities created one after another

@@ -111,7 +111,7 @@ pub enum StreamError {
     Document(String),
     /// A thread could not be started.
     #[error("cannot start a thread: {0}")]
-    Thread(String),
+    Thread(#[source] std::io::Error),
     /// The hub was shut down.
     #[error("the stream hub is shut down")]
     ShutDown,

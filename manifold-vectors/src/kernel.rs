@@ -6,7 +6,10 @@
 //! `2 * n * f32::EPSILON * S`, where `S` is the sum of the absolute values of the
 //! summed terms (`|a_i * b_i|`, `(a_i - b_i)^2`, `|a_i - b_i|`). For the cosine
 //! distance they differ by at most `6 * n * f32::EPSILON` (Cauchy-Schwarz bounds `S` by
-//! the product of the norms). [`tolerance`] computes the first bound.
+//! the product of the norms). [`tolerance`] computes the first bound. The Minkowski
+//! kernels (`minkowski_dot`, `minkowski_diff_squared`) are an inner product or a
+//! squared distance with the sign of component 0 flipped, and obey the first bound
+//! with the terms of component 0 counted twice.
 
 pub mod scalar;
 pub mod simd;
@@ -28,6 +31,13 @@ pub trait Lanes: Copy {
     fn at(self, i: usize) -> f32;
     /// Components `8 * c .. 8 * c + 8` (`8 * c + 8 <= len`).
     fn chunk8(self, c: usize) -> f32x8;
+    /// The `len / 32` full blocks of 32 components, in order, as four chunks of
+    /// eight: what the kernels' main loops read. Slices override it to walk their
+    /// storage as arrays, without bounds checks.
+    #[inline(always)]
+    fn blocks32(self) -> impl Iterator<Item = [f32x8; 4]> {
+        (0..self.len() / 32).map(move |b| std::array::from_fn(|k| self.chunk8(4 * b + k)))
+    }
 }
 
 impl Lanes for &[f32] {
@@ -44,6 +54,13 @@ impl Lanes for &[f32] {
         let mut a = [0f32; 8];
         a.copy_from_slice(&self[8 * c..8 * c + 8]);
         f32x8::from(a)
+    }
+    #[inline(always)]
+    fn blocks32(self) -> impl Iterator<Item = [f32x8; 4]> {
+        self.as_chunks::<32>().0.iter().map(|block| {
+            let (c, _) = block.as_chunks::<8>();
+            [c[0], c[1], c[2], c[3]].map(f32x8::from)
+        })
     }
 }
 

@@ -8,38 +8,33 @@
 
 use std::time::Instant;
 
-use hyperspatial::{Hnsw, Hyperboloid, Lorentz, Metric, Params, Poincare, hyperboloid_to_poincare};
+use hyperspatial::{
+    Hnsw, HnswParams, Hyperboloid, Lorentz, Metric, Poincare, hyperboloid_to_poincare,
+};
 use rayon::prelude::*;
 
 use super::{EF_CONSTRUCTION, K, M, recall};
 use crate::report::Report;
+use crate::rng::Rng;
 
-/// splitmix64: a tiny seeded generator, enough for synthetic data.
-struct Rng(u64);
+/// Uniform in (0, 1): the midpoint of one of 2^53 cells (how the data set was made:
+/// keep it, so figures stay comparable).
+fn open_unit(r: &mut Rng) -> f64 {
+    ((r.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        ((self.next() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-    fn gauss(&mut self) -> f64 {
-        (-2.0 * self.unit().ln()).sqrt() * (std::f64::consts::TAU * self.unit()).cos()
-    }
+/// Standard normal (Box-Muller on [`open_unit`]).
+fn gauss(r: &mut Rng) -> f64 {
+    (-2.0 * open_unit(r).ln()).sqrt() * (std::f64::consts::TAU * open_unit(r)).cos()
 }
 
 /// A child of `p` at distance U(lo, hi) in a random direction.
 fn child(h: &Hyperboloid, p: &[f64], r: &mut Rng, lo: f64, hi: f64) -> Vec<f64> {
-    let mut v: Vec<f64> = (0..p.len()).map(|_| r.gauss()).collect();
+    let mut v: Vec<f64> = (0..p.len()).map(|_| gauss(r)).collect();
     v[0] = 0.0;
     let _ = h.project_tangent(p, &mut v);
     let norm = hyperspatial::minkowski_dot(&v, &v).max(1e-30).sqrt();
-    let len = lo + (hi - lo) * r.unit();
+    let len = lo + (hi - lo) * open_unit(r);
     v.iter_mut().for_each(|x| *x *= len / norm);
     h.exp(p, &v).unwrap_or_else(|_| p.to_vec())
 }
@@ -47,7 +42,7 @@ fn child(h: &Hyperboloid, p: &[f64], r: &mut Rng, lo: f64, hi: f64) -> Vec<f64> 
 /// `n` tree points and `nq` queries, in ambient coordinates of `spatial + 1` values.
 fn tree(n: usize, nq: usize, spatial: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
     let h = Hyperboloid::default();
-    let mut r = Rng(seed);
+    let mut r = Rng::new(seed);
     let mut pts = vec![h.origin(spatial + 1)];
     let mut parent = 0;
     while pts.len() < n {
@@ -61,7 +56,7 @@ fn tree(n: usize, nq: usize, spatial: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<V
     }
     let queries = (0..nq)
         .map(|_| {
-            let p = (r.next() % n as u64) as usize;
+            let p = (r.next_u64() % n as u64) as usize;
             child(&h, &pts[p], &mut r, 0.2, 1.0)
         })
         .collect();
@@ -102,10 +97,10 @@ fn measure<Mt: Metric>(
     quick: bool,
 ) -> Result<(), String> {
     let dim = rows[0].len();
-    let params = Params {
+    let params = HnswParams {
         m: M,
         ef_construction: EF_CONSTRUCTION,
-        ..Params::default()
+        ..HnswParams::default()
     };
     let h = Hnsw::new(metric, dim, params).map_err(|e| e.to_string())?;
     let flat: Vec<f32> = rows.iter().flatten().copied().collect();

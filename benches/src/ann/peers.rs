@@ -2,7 +2,7 @@
 //! alternate between them.
 
 use hnsw_rs::prelude::{DistL2, Hnsw as HnswRs};
-use hyperspatial::{Hnsw, L2, Params};
+use hyperspatial::{Hnsw, HnswParams, L2};
 use rayon::prelude::*;
 
 use super::{EF_CONSTRUCTION, K, M};
@@ -31,10 +31,10 @@ struct Ours(Hnsw<L2>);
 
 impl Ours {
     fn build(data: &[f32], dim: usize) -> Self {
-        let params = Params {
+        let params = HnswParams {
             m: M,
             ef_construction: EF_CONSTRUCTION,
-            ..Params::default()
+            ..HnswParams::default()
         };
         let h = Hnsw::new(L2, dim, params).expect("params");
         let keys: Vec<u64> = (0..(data.len() / dim) as u64).collect();

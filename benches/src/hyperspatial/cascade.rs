@@ -101,7 +101,7 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
     let engine = Engine::new(db.clone());
     let p = Params::new();
     engine.query(SCHEMA, &p).map_err(ctx("create schema"))?;
-    let mut rng = Rng(23);
+    let mut rng = Rng::new(23);
     report.note(format!(
         "cascade: `{SCHEMA}`; {TOPICS} topics per fan-in, each with `fan_in` posts \
          -[tagged]-> it; the baseline is the same data in collections no cascade reads \

@@ -42,7 +42,7 @@ pub(crate) fn load(
     scale: &Scale,
 ) -> Result<Vec<Uuid>, String> {
     let n = scale.entities;
-    let mut rng = Rng(DATA_SEED);
+    let mut rng = Rng::new(DATA_SEED);
     let mut ids = Vec::with_capacity(n);
     let start = Instant::now();
     for lo in (0..n).step_by(scale.batch) {
@@ -76,7 +76,7 @@ fn read(db: &Database, id: Uuid) -> Result<(), String> {
 /// Runs the part.
 pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(ctx("temp dir"))?;
-    let mut rng = Rng(8);
+    let mut rng = Rng::new(8);
     let n = scale.entities;
     let db = Database::open(dir.path()).map_err(ctx("open users"))?;
     let ids = load(report, &db, "users", "u", scale)?;

@@ -4,7 +4,7 @@
 
 use super::{Rng, Scale, ctx, goal, latencies, time_each};
 use crate::report::Report;
-use ::hyperspatial::{Cosine, Database, Hnsw, Params as HnswParams, VectorField, VectorMetric};
+use ::hyperspatial::{Cosine, Database, Hnsw, HnswParams, VectorField, VectorMetric};
 use hyperql::{DataSource, Document, Engine, KnnRequest, Params, Value};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -72,7 +72,7 @@ fn recall(found: &[Vec<usize>], truth: &[Vec<usize>]) -> f64 {
 /// Runs the part.
 pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
     let n = scale.entities;
-    let mut rng = Rng(11);
+    let mut rng = Rng::new(11);
     let data = Data::new(&mut rng);
     let rows: Vec<Vec<f32>> = (0..n).map(|_| data.point(&mut rng)).collect();
     let queries: Vec<Vec<f32>> = (0..scale.knn_queries + 20)

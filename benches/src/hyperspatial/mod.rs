@@ -19,6 +19,7 @@ mod knn;
 mod sql;
 
 use crate::report::{Report, percentile};
+pub(crate) use crate::rng::Rng;
 use std::time::Instant;
 
 /// Runs the suite.
@@ -135,45 +136,6 @@ pub(crate) fn goal(report: &mut Report, what: &str, target: &str, measured: Stri
 /// Any error as the harness's error text, with what was being done.
 pub(crate) fn ctx<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> String {
     move |e| format!("hyperspatial suite, {what}: {e}")
-}
-
-/// splitmix64: deterministic data without a dependency.
-pub(crate) struct Rng(pub u64);
-
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in 0..n.
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-
-    /// Standard normal (Box-Muller).
-    pub fn gauss(&mut self) -> f64 {
-        let u = self.unit().max(1e-300);
-        let v = self.unit();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-
-    /// A uniformly shuffled `0..n`.
-    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
-        let mut p: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            p.swap(i, self.below(i + 1));
-        }
-        p
-    }
 }
 
 /// Zipf-distributed ranks over `0..n`: rank `r` has probability proportional to

@@ -4,7 +4,7 @@
 use super::words::{
     ADJECTIVES, AFFILIATIONS, AREAS, DATASETS, FIRST_NAMES, LAST_NAMES, METHODS, ROOT,
 };
-use crate::rng::Rng;
+use crate::rng::SplitMix64;
 use std::collections::HashSet;
 
 /// The seed of the demo data set.
@@ -121,7 +121,7 @@ struct Sub {
 
 /// Generates the demo data set; the same every time.
 pub fn generate() -> DemoSet {
-    let mut rng = Rng::new(SEED);
+    let mut rng = SplitMix64::new(SEED);
     let (topics, subs) = topics(&mut rng);
     let authors = authors(&mut rng);
     let papers = papers(&mut rng, &subs, authors.len());
@@ -134,7 +134,7 @@ pub fn generate() -> DemoSet {
     }
 }
 
-fn topics(rng: &mut Rng) -> (Vec<Topic>, Vec<Sub>) {
+fn topics(rng: &mut SplitMix64) -> (Vec<Topic>, Vec<Sub>) {
     let mut topics = vec![Topic {
         key: ROOT.0.into(),
         name: ROOT.1.into(),
@@ -169,7 +169,7 @@ fn topics(rng: &mut Rng) -> (Vec<Topic>, Vec<Sub>) {
     (topics, subs)
 }
 
-fn authors(rng: &mut Rng) -> Vec<Author> {
+fn authors(rng: &mut SplitMix64) -> Vec<Author> {
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(AUTHORS);
     while out.len() < AUTHORS {
@@ -194,7 +194,7 @@ fn authors(rng: &mut Rng) -> Vec<Author> {
 }
 
 /// Picks a subtopic with probability proportional to its popularity.
-fn weighted_sub(rng: &mut Rng, subs: &[Sub]) -> usize {
+fn weighted_sub(rng: &mut SplitMix64, subs: &[Sub]) -> usize {
     let total: f64 = subs.iter().map(|s| s.popularity).sum();
     let mut x = rng.unit() * total;
     for (i, s) in subs.iter().enumerate() {
@@ -207,7 +207,7 @@ fn weighted_sub(rng: &mut Rng, subs: &[Sub]) -> usize {
 }
 
 /// Two different keywords of a subtopic.
-fn two_keywords(rng: &mut Rng, sub: &Sub) -> (&'static str, &'static str) {
+fn two_keywords(rng: &mut SplitMix64, sub: &Sub) -> (&'static str, &'static str) {
     let n = sub.keywords.len();
     let i = rng.below(n);
     let j = (i + 1 + rng.below(n - 1)) % n;
@@ -222,7 +222,7 @@ fn capitalized(s: &str) -> String {
     }
 }
 
-fn title(rng: &mut Rng, k1: &str, k2: &str) -> String {
+fn title(rng: &mut SplitMix64, k1: &str, k2: &str) -> String {
     let adj = rng.pick(&ADJECTIVES).copied().unwrap_or("Fast");
     let method = rng.pick(&METHODS).copied().unwrap_or("hashing");
     match rng.below(7) {
@@ -236,7 +236,7 @@ fn title(rng: &mut Rng, k1: &str, k2: &str) -> String {
     }
 }
 
-fn abstract_text(rng: &mut Rng, k: [&str; 3], topic: &str) -> String {
+fn abstract_text(rng: &mut SplitMix64, k: [&str; 3], topic: &str) -> String {
     let method = rng.pick(&METHODS).copied().unwrap_or("hashing");
     let data = rng.pick(&DATASETS).copied().unwrap_or("public benchmarks");
     let gain = 1.2 + rng.below(48) as f64 / 10.0;
@@ -252,11 +252,11 @@ fn abstract_text(rng: &mut Rng, k: [&str; 3], topic: &str) -> String {
 
 /// Picks from a list where an item appears once plus once per time it was picked
 /// (preferential attachment).
-fn preferential(rng: &mut Rng, pool: &[usize]) -> Option<usize> {
+fn preferential(rng: &mut SplitMix64, pool: &[usize]) -> Option<usize> {
     rng.pick(pool).copied()
 }
 
-fn papers(rng: &mut Rng, subs: &[Sub], n_authors: usize) -> Vec<Paper> {
+fn papers(rng: &mut SplitMix64, subs: &[Sub], n_authors: usize) -> Vec<Paper> {
     // Authors by area: each area has its own pool; productive authors grow likelier.
     let mut author_pools: Vec<Vec<usize>> = vec![Vec::new(); AREAS.len()];
     for a in 0..n_authors {
@@ -356,7 +356,7 @@ fn papers(rng: &mut Rng, subs: &[Sub], n_authors: usize) -> Vec<Paper> {
     papers
 }
 
-fn views(rng: &mut Rng, subs: &[Sub]) -> Vec<ViewRow> {
+fn views(rng: &mut SplitMix64, subs: &[Sub]) -> Vec<ViewRow> {
     let mut out = Vec::with_capacity(subs.len() * DAYS as usize);
     for s in subs {
         let base = 40.0 + 160.0 * s.popularity;

@@ -176,9 +176,7 @@ pub fn load(db: &Database, say: &mut dyn FnMut(&str)) -> Result<LoadReport, Demo
         .map(|p| format!("{}. {}", p.title, p.abstract_text))
         .collect();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let vectors = hashing
-        .embed(&refs)
-        .map_err(|e| DemoError::Query(format!("embedding the papers: {e}")))?;
+    let vectors = hashing.embed(&refs)?;
     phase.done(&format!("{} embeddings ({EMBEDDER})", vectors.len()));
 
     let mut batch = db.batch();
@@ -244,7 +242,10 @@ fn configure(db: &Database) -> Result<(), DemoError> {
         if db.schema_of(name).is_none() {
             engine
                 .query(ddl, &Params::new())
-                .map_err(|e| DemoError::Query(format!("{ddl}: {e}")))?;
+                .map_err(|source| DemoError::Query {
+                    statement: ddl,
+                    source,
+                })?;
         }
     }
     db.define_vector_field(

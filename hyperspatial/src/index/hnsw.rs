@@ -9,7 +9,7 @@ use super::graph::{Graph, NONE};
 use super::metric::Metric;
 use super::quant::Quantizer;
 use super::search::{Cand, greedy, search_layer, with_scratch};
-use super::{IndexError, Neighbour, Params};
+use super::{HnswParams, IndexError, Neighbour};
 use crate::rng::splitmix64;
 
 const STRIPES: usize = 1024;
@@ -45,7 +45,7 @@ impl<M: Metric> std::fmt::Debug for Hnsw<M> {
 
 impl<M: Metric> Hnsw<M> {
     /// An empty index of `dim`-dimensional vectors.
-    pub fn new(metric: M, dim: usize, params: Params) -> Result<Self, IndexError> {
+    pub fn new(metric: M, dim: usize, params: HnswParams) -> Result<Self, IndexError> {
         params.validate()?;
         if dim == 0 || dim > 1 << 16 {
             return Err(IndexError::InvalidParams("dim must be in 1..=65536"));
@@ -53,7 +53,7 @@ impl<M: Metric> Hnsw<M> {
         Ok(Self::from_graph(metric, params, Graph::new(dim, params.m)))
     }
 
-    pub(crate) fn from_graph(metric: M, params: Params, graph: Graph) -> Self {
+    pub(crate) fn from_graph(metric: M, params: HnswParams, graph: Graph) -> Self {
         Hnsw {
             metric,
             m: params.m,
@@ -69,8 +69,8 @@ impl<M: Metric> Hnsw<M> {
     }
 
     /// The parameters in force (ef values as currently set).
-    pub fn params(&self) -> Params {
-        Params {
+    pub fn params(&self) -> HnswParams {
+        HnswParams {
             m: self.m,
             ef_construction: self.ef_construction(),
             ef_search: self.ef_search(),
@@ -254,7 +254,7 @@ impl<M: Metric> Hnsw<M> {
         }
     }
 
-    /// True when tombstones exceed `Params::rebuild_threshold` of the nodes.
+    /// True when tombstones exceed `HnswParams::rebuild_threshold` of the nodes.
     pub fn needs_rebuild(&self) -> bool {
         self.deleted_fraction() > self.rebuild_threshold
     }

@@ -12,12 +12,12 @@ use rkyv::rancor;
 use super::graph::{Graph, NONE};
 use super::metric::{Metric, MetricKind};
 use super::quant::Quantizer;
-use super::{Hnsw, IndexError, Params};
+use super::{Hnsw, HnswParams, IndexError};
 
 const FORMAT: u32 = 1;
 
 #[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
-struct Snapshot {
+struct HnswSnapshot {
     format: u32,
     metric: u8,
     curvature: f32,
@@ -79,7 +79,7 @@ impl<M: Metric> Hnsw<M> {
         let g = RwLockWriteGuard::downgrade(self.graph.write());
         let (metric, curvature) = kind_to_tag(self.metric.kind());
         let (entry, max_level) = g.entry();
-        let snap = Snapshot {
+        let snap = HnswSnapshot {
             format: FORMAT,
             metric,
             curvature,
@@ -119,14 +119,14 @@ impl<M: Metric> Hnsw<M> {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, IndexError> {
         let mut aligned = rkyv::util::AlignedVec::<16>::with_capacity(bytes.len());
         aligned.extend_from_slice(bytes);
-        let snap = rkyv::from_bytes::<Snapshot, rancor::Error>(&aligned)
+        let snap = rkyv::from_bytes::<HnswSnapshot, rancor::Error>(&aligned)
             .map_err(|e| IndexError::CorruptSnapshot(e.to_string()))?;
         if snap.format != FORMAT {
             return Err(corrupt("unknown format version"));
         }
         let kind = tag_to_kind(snap.metric, snap.curvature).ok_or_else(|| corrupt("metric tag"))?;
         let metric = M::from_kind(kind).ok_or(IndexError::MetricMismatch { found: kind })?;
-        let params = Params {
+        let params = HnswParams {
             m: snap.m as usize,
             ef_construction: snap.ef_construction as usize,
             ef_search: snap.ef_search as usize,
@@ -179,7 +179,7 @@ impl<M: Metric> Hnsw<M> {
 }
 
 /// Checks every invariant a search relies on.
-fn validate(g: &Graph, s: &Snapshot) -> Result<(), IndexError> {
+fn validate(g: &Graph, s: &HnswSnapshot) -> Result<(), IndexError> {
     let n = s.keys.len();
     if n >= NONE as usize {
         return Err(corrupt("too many nodes"));

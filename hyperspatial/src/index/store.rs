@@ -11,7 +11,7 @@ pub const SNAPSHOT_TABLE: TableDefinition<'static, str, [u8]> =
     TableDefinition::new("hnsw_snapshots");
 
 fn storage(e: manifold::Error) -> IndexError {
-    IndexError::Storage(e.to_string())
+    IndexError::Storage(std::sync::Arc::new(e))
 }
 
 impl<M: Metric> Hnsw<M> {

@@ -22,7 +22,7 @@
 
 use super::directions::{REPULSION_MAX, spread};
 use super::hierarchy::Hierarchy;
-use super::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// Cone half-angle of a subtree holding all nodes (the constant `A`).
 const FULL_CONE: f64 = std::f64::consts::FRAC_PI_2;

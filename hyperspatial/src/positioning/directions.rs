@@ -11,7 +11,7 @@
 //!   [`REPULSION_MAX`] vectors only the Gaussian draw, which in high dimensions is
 //!   already nearly orthogonal.
 
-use super::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// Above this many vectors the quadratic repulsion is skipped.
 pub(crate) const REPULSION_MAX: usize = 768;

@@ -16,8 +16,8 @@
 //! on clustered data). Magnitudes are discarded.
 
 use super::PositioningError;
-use super::rng::SplitMix64;
 use super::sphere::{on_sphere, unit};
+use crate::rng::SplitMix64;
 
 /// Options of the embedding map.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,12 +3,12 @@
 
 use super::PositioningError;
 use super::lorentz::{direction_to, exp_into, from_origin_frame, mdot, origin, to_origin_frame};
-use super::rng::SplitMix64;
 use crate::Hyperboloid;
+use crate::rng::SplitMix64;
 
 /// Options of [`place_child`] and [`place_isolated`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Placement {
+pub struct PlaceOptions {
     /// Hyperbolic distance from the parent (or the parents' mean) to the new node;
     /// use the `edge_length` of the layout the parents come from. Default 1.
     pub edge_length: f64,
@@ -18,9 +18,9 @@ pub struct Placement {
     pub seed: u64,
 }
 
-impl Default for Placement {
+impl Default for PlaceOptions {
     fn default() -> Self {
-        Placement {
+        PlaceOptions {
             edge_length: 1.0,
             candidates_per_dim: 2,
             seed: 0x9E37_79B9,
@@ -60,7 +60,7 @@ fn check_point(x: &[f64], dim_coords: usize) -> Result<(), PositioningError> {
 pub fn place_child(
     parents: &[&[f64]],
     siblings: &[&[f64]],
-    opts: &Placement,
+    opts: &PlaceOptions,
 ) -> Result<Vec<f64>, PositioningError> {
     if !(opts.edge_length.is_finite() && opts.edge_length > 0.0) {
         return Err(PositioningError::InvalidOption {
@@ -161,7 +161,7 @@ pub fn place_child(
 pub fn place_isolated(
     key: u64,
     dim: usize,
-    opts: &Placement,
+    opts: &PlaceOptions,
 ) -> Result<Vec<f64>, PositioningError> {
     if dim == 0 {
         return Err(PositioningError::ZeroDimension);

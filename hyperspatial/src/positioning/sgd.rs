@@ -13,7 +13,7 @@
 //! `max_step`).
 
 use super::lorentz::{exp_into, mdot, tangent_norm_sq};
-use super::rng::SplitMix64;
+use crate::rng::SplitMix64;
 use rayon::prelude::*;
 
 /// Settings of one refinement run.

@@ -13,8 +13,8 @@ use super::directions::REPULSION_MAX;
 use super::directions::spread;
 use super::hierarchy::Hierarchy;
 use super::lorentz::{direction_to, exp_into, from_origin_frame, origin, to_origin_frame};
-use super::rng::SplitMix64;
 use super::sgd::clamp_radius;
+use crate::rng::SplitMix64;
 
 /// Stream of the random generator used for the roots (nodes use their own index).
 const ROOT_STREAM: u64 = u64::MAX;

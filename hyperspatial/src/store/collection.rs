@@ -78,8 +78,12 @@ impl Collection {
         std::fs::create_dir_all(dir)?;
         let first = Shard::open(&shard_path(dir, 0), manifold.clone())?;
         let config = match first.system_get(CONFIG, CONFIG_KEY)? {
-            Some(b) => serde_json::from_slice::<CollectionConfig>(&b)
-                .map_err(|e| StoreError::Corrupt(format!("collection `{name}` config: {e}")))?,
+            Some(b) => serde_json::from_slice::<CollectionConfig>(&b).map_err(|source| {
+                StoreError::CorruptJson {
+                    what: format!("collection `{name}` config"),
+                    source,
+                }
+            })?,
             None => {
                 let c = CollectionConfig {
                     shards: default_shards.max(1),
@@ -215,7 +219,10 @@ pub fn to_ball(x: &[f64]) -> Option<Vec<f32>> {
 }
 
 fn config_bytes(c: &CollectionConfig) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(c).map_err(|e| StoreError::Invalid(e.to_string()))
+    serde_json::to_vec(c).map_err(|source| StoreError::Encode {
+        what: "collection config",
+        source,
+    })
 }
 
 #[derive(Serialize, Deserialize)]
@@ -250,7 +257,10 @@ fn encode_schema(s: &Schema) -> Result<Vec<u8>, StoreError> {
             })
             .collect(),
     };
-    serde_json::to_vec(&stored).map_err(|e| StoreError::Invalid(e.to_string()))
+    serde_json::to_vec(&stored).map_err(|source| StoreError::Encode {
+        what: "schema",
+        source,
+    })
 }
 
 /// Parses a type as [`Type`]'s `Display` prints it (`Int`, `Vector(384)`).
@@ -269,8 +279,10 @@ pub(crate) fn parse_type(text: &str) -> Type {
 }
 
 fn decode_schema(b: &[u8]) -> Result<Schema, StoreError> {
-    let s: StoredSchema = serde_json::from_slice(b)
-        .map_err(|e| StoreError::Corrupt(format!("stored schema: {e}")))?;
+    let s: StoredSchema = serde_json::from_slice(b).map_err(|source| StoreError::CorruptJson {
+        what: "stored schema".into(),
+        source,
+    })?;
     Ok(Schema {
         name: s.name,
         closed: s.closed,

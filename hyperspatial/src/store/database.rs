@@ -58,6 +58,9 @@ pub(crate) struct Inner {
     pub(crate) commits: std::sync::atomic::AtomicU64,
     /// Bumped by every commit before it evicts cache entries (see `Cache::put_if`).
     pub(crate) cache_epoch: std::sync::atomic::AtomicU64,
+    /// The time of the last batch started, in µs since the Unix epoch (see
+    /// `Database::batch_time`).
+    pub(crate) last_batch_us: std::sync::atomic::AtomicI64,
     /// Registered embedders; the first is the default of `EMBED()`.
     pub(crate) embedders: RwLock<Vec<Arc<dyn Embedder>>>,
     /// The change feed.
@@ -107,6 +110,7 @@ impl Database {
             commit_lock: Mutex::new(()),
             commits: std::sync::atomic::AtomicU64::new(0),
             cache_epoch: std::sync::atomic::AtomicU64::new(0),
+            last_batch_us: std::sync::atomic::AtomicI64::new(i64::MIN),
             embedders: RwLock::new(Vec::new()),
             create_lock: Mutex::new(()),
             feed: super::feed::Feed::default(),
@@ -428,8 +432,7 @@ impl Database {
         let mut set = CascadeSet::default();
         for c in self.inner.collections.read().values() {
             if let Some(s) = c.schema.read().as_ref() {
-                set.set_schema(s)
-                    .map_err(|e| StoreError::Constraint(e.to_string()))?;
+                set.set_schema(s)?;
             }
         }
         *self.inner.cascades.write() = set;

@@ -1,6 +1,8 @@
-//! An entity's place in hyperbolic space: up to three components (graph, embedding,
-//! property) and the combined point used for indexing, each as hyperboloid
-//! coordinates (`dim + 1` f64).
+//! [`Placement`], the stored record of an entity's place in hyperbolic space (table `pos`
+//! of the column family `positions`): up to three components (graph, embedding, property) and the combined
+//! point used for indexing, each as hyperboloid coordinates (`dim + 1` f64), and its
+//! byte encoding. How the components are computed is in `place_components` (one
+//! entity) and `place_batch` (a write batch).
 
 use super::codec::CodecError;
 

@@ -4,7 +4,7 @@
 
 use super::collection::to_ball;
 use super::database::Database;
-use super::place;
+use super::place_components;
 use super::shard::POS;
 use crate::positioning::{GraphLayout, layout_graph};
 use crate::store::StoreError;
@@ -55,8 +55,7 @@ impl Database {
         let points = if ids.is_empty() {
             Vec::new()
         } else {
-            layout_graph(ids.len(), &edges, &o)
-                .map_err(|e| StoreError::Positioning(e.to_string()))?
+            layout_graph(ids.len(), &edges, &o)?
         };
         let has_edge: std::collections::HashSet<u32> =
             edges.iter().flat_map(|&(a, b)| [a, b]).collect();
@@ -72,7 +71,7 @@ impl Database {
                         }
                         let mut p = shard.placement(*id)?.unwrap_or_default();
                         p.graph = has_edge.contains(&(i as u32)).then(|| points[i].clone());
-                        place::combine(&mut p, &self.options().weights, dim);
+                        place_components::combine(&mut p, &self.options().weights, dim);
                         t.insert(id, &p.encode())?;
                         if let Some(ball) = to_ball(&p.combined) {
                             c.positions.stage(*id, &ball);

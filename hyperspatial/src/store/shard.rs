@@ -19,7 +19,7 @@
 //! transaction over all families above except `trajectories` (history: one transaction
 //! per shard and statement, written after it and covered by the same log sync).
 
-use super::codec::{CodecError, EntityMeta, decode_document, decode_value, encode_document};
+use super::codec::{EntityMeta, decode_document, decode_value, encode_document};
 use super::paths::unflatten;
 use super::placement::Placement;
 use crate::store::StoreError;
@@ -221,12 +221,6 @@ fn migrate_props(cf: &ColumnFamily) -> Result<(), StoreError> {
     Ok(())
 }
 
-impl From<CodecError> for StoreError {
-    fn from(e: CodecError) -> Self {
-        StoreError::Corrupt(e.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,7 +231,7 @@ mod tests {
     /// the move into `docs`, and the old table is gone.
     #[test]
     fn legacy_leaf_records_move_into_documents() -> Result<(), StoreError> {
-        let dir = tempfile::tempdir().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let dir = tempfile::tempdir()?;
         let path = dir.path().join("shard");
         let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
         let leaves = [

@@ -23,9 +23,9 @@ pub const MAX_COORDS: usize = 33;
 /// One stored position: the coordinates, zero-padded to [`MAX_COORDS`] (the padding
 /// compresses to almost nothing).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Snapshot(pub [f64; MAX_COORDS]);
+pub struct TrajectorySnapshot(pub [f64; MAX_COORDS]);
 
-impl Record for Snapshot {
+impl Record for TrajectorySnapshot {
     const SIZE: usize = 8 * MAX_COORDS;
     const TYPE_NAME: &'static str = "hyperspatial.position";
     fn write(&self, out: &mut [u8]) {
@@ -40,7 +40,7 @@ impl Record for Snapshot {
             b.copy_from_slice(c);
             *x = f64::from_le_bytes(b);
         }
-        Snapshot(a)
+        TrajectorySnapshot(a)
     }
 }
 
@@ -48,7 +48,7 @@ impl Record for Snapshot {
 pub(crate) fn has_trajectory(shard: &Shard, id: Uuid) -> Result<bool, StoreError> {
     Ok(shard
         .trajectories
-        .find_series::<Snapshot>(&id.to_string())?
+        .find_series::<TrajectorySnapshot>(&id.to_string())?
         .is_some())
 }
 
@@ -58,14 +58,14 @@ pub(crate) fn has_trajectory(shard: &Shard, id: Uuid) -> Result<bool, StoreError
 /// log after it.
 pub(crate) fn append_many(shard: &Shard, points: &[(Uuid, i64, &[f64])]) -> Result<(), StoreError> {
     let names: Vec<String> = points.iter().map(|(id, _, _)| id.to_string()).collect();
-    let rows: Vec<(&str, i64, Snapshot)> = points
+    let rows: Vec<(&str, i64, TrajectorySnapshot)> = points
         .iter()
         .zip(&names)
         .filter(|((_, _, p), _)| !p.is_empty() && p.len() <= MAX_COORDS)
         .map(|((_, ts, p), name)| {
             let mut a = [0.0; MAX_COORDS];
             a[..p.len()].copy_from_slice(p);
-            (name.as_str(), *ts, Snapshot(a))
+            (name.as_str(), *ts, TrajectorySnapshot(a))
         })
         .collect();
     shard
@@ -138,7 +138,7 @@ impl Database {
         let n = self.options().position_dim + 1;
         let Some(series) = shard
             .trajectories
-            .find_series::<Snapshot>(&id.to_string())?
+            .find_series::<TrajectorySnapshot>(&id.to_string())?
         else {
             let created = shard.meta(id)?.map(|m| m.created_us);
             let at = shard.placement(id)?.map(|p| p.combined);
@@ -157,6 +157,6 @@ impl Database {
     /// snapshot.
     pub fn kinematics(&self, id: Uuid) -> Result<Kinematics, StoreError> {
         let snaps = self.trajectory(id)?;
-        crate::positioning::kinematics(&snaps).map_err(|e| StoreError::Positioning(e.to_string()))
+        Ok(crate::positioning::kinematics(&snaps)?)
     }
 }

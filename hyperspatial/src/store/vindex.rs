@@ -12,7 +12,7 @@
 //! in the graph: the second is kept in a small overflow list that every search scans
 //! exactly, so no entity is ever missing from results.
 
-use crate::index::{Cosine, Dot, Hnsw, IndexError, L2, Metric, Neighbour, Params, Poincare};
+use crate::index::{Cosine, Dot, Hnsw, HnswParams, IndexError, L2, Metric, Neighbour, Poincare};
 use crate::store::StoreError;
 use dashmap::DashMap;
 use manifold::ColumnFamily;
@@ -101,7 +101,7 @@ fn key_of(id: Uuid) -> u64 {
 }
 
 fn new_graph(kind: IndexKind, dim: usize) -> Result<Graph, IndexError> {
-    let p = Params::default();
+    let p = HnswParams::default();
     Ok(match kind {
         IndexKind::Vector(VectorMetric::Cosine) => Graph::Cosine(Hnsw::new(Cosine, dim, p)?),
         IndexKind::Vector(VectorMetric::Euclidean) => Graph::L2(Hnsw::new(L2, dim, p)?),

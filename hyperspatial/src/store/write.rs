@@ -5,9 +5,11 @@
 //! storage before [`WriteBatch::commit`], which, holding the database's commit lock:
 //! 1. applies schema changes (checking existing data, refusing cascade cycles),
 //! 2. fills auto-embedded vectors and checks every touched entity against its schema,
-//! 3. propagates cascades (see `commit.rs`) and places entities in hyperbolic space,
-//! 4. writes one manifold transaction per touched shard, then syncs them,
-//! 5. updates the caches, the type index and the HNSW indexes.
+//! 3. propagates cascades (see `commit` and `batch_view`) and places entities in
+//!    hyperbolic space (`place_batch`),
+//! 4. writes one manifold transaction per touched shard, then syncs them
+//!    (`shard_write`),
+//! 5. updates the caches, the type index and the HNSW indexes (`publish`).
 //!
 //! Dropping a batch without committing discards it. A failure in steps 1-3 writes
 //! nothing; shards commit one after another, so only an I/O failure between two
@@ -150,6 +152,23 @@ fn top_level_changes(old: &Document, new: &Document) -> Vec<String> {
 }
 
 impl Database {
+    /// The time of a new batch: the clock, but always after the previous batch's
+    /// (within one open database, batch times strictly increase even when the clock
+    /// stands still or goes back, so trajectory snapshots and update times of
+    /// successive writes never tie).
+    fn batch_time(&self) -> i64 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let clock = now_us();
+        let after = |prev: i64| clock.max(prev.saturating_add(1));
+        match self
+            .inner
+            .last_batch_us
+            .fetch_update(Relaxed, Relaxed, |prev| Some(after(prev)))
+        {
+            Ok(prev) | Err(prev) => after(prev),
+        }
+    }
+
     /// Starts a write batch.
     pub fn batch(&self) -> WriteBatch {
         WriteBatch {
@@ -159,7 +178,7 @@ impl Database {
             edges: Vec::new(),
             schemas: Vec::new(),
             changes: Vec::new(),
-            now_us: now_us(),
+            now_us: self.batch_time(),
             unindexed: HashMap::new(),
             points: Vec::new(),
             new_external: HashMap::new(),

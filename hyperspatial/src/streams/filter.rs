@@ -4,7 +4,7 @@
 //! msg WHERE ..` and nothing more: no ORDER BY, LIMIT, joins or trailing clauses).
 //! Each message is then matched by HyperQL's executor over a record built from the
 //! message, exactly as `SUBSCRIBE .. WHERE` matches changed records (the shared
-//! `query::matches_one`). The record holds the payload's fields (a payload that is
+//! `datasource::matches_one`). The record holds the payload's fields (a payload that is
 //! not an object is the field `value`) and the message's `_stream`, `_seq`,
 //! `_source` and `_hops`. So on the `changes` stream `collection = 'orders' AND
 //! kind = 'insert' AND record.total > 100` selects large new orders.
@@ -84,7 +84,7 @@ impl MessageFilter {
     }
 
     fn eval(&self, record: Document) -> Result<bool, hyperql::Error> {
-        crate::query::matches_one(self.db.as_ref(), &self.statement, TABLE, None, record)
+        crate::datasource::matches_one(self.db.as_ref(), &self.statement, TABLE, None, record)
     }
 }
 

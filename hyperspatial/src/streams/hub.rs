@@ -111,6 +111,10 @@ pub(crate) struct Core {
     written: Mutex<HashMap<Uuid, u32>>,
     loop_dropped: AtomicU64,
     next_id: AtomicU64,
+    /// Messages the hub's processors and writers have finished, and the condition
+    /// that wakes [`StreamHub::wait_for`] when the count moves.
+    finished: Mutex<u64>,
+    finished_cv: Condvar,
 }
 
 impl Core {
@@ -149,6 +153,13 @@ impl Core {
         self.stream(stream)?.publish(self, payload, source, hops)
     }
 
+    /// A processor or writer finished a message (its outputs are published and its
+    /// counters updated): wakes [`StreamHub::wait_for`].
+    pub(crate) fn note_finished(&self) {
+        *self.finished.lock() += 1;
+        self.finished_cv.notify_all();
+    }
+
     pub(crate) fn count_loop_drop(&self) {
         self.loop_dropped.fetch_add(1, Relaxed);
     }
@@ -167,7 +178,7 @@ impl Core {
         let h = std::thread::Builder::new()
             .name(format!("stream {what}"))
             .spawn(f)
-            .map_err(|e| StreamError::Thread(e.to_string()))?;
+            .map_err(StreamError::Thread)?;
         self.threads.lock().push(h);
         Ok(())
     }
@@ -268,6 +279,8 @@ impl StreamHub {
             written: Mutex::new(HashMap::new()),
             loop_dropped: AtomicU64::new(0),
             next_id: AtomicU64::new(1),
+            finished: Mutex::new(0),
+            finished_cv: Condvar::new(),
         });
         StreamHub {
             _owner: Arc::new(Owner(core.clone())),
@@ -436,6 +449,28 @@ impl StreamHub {
     /// Messages dropped because they would have exceeded the hop limit.
     pub fn loop_dropped(&self) -> u64 {
         self.core.loop_dropped.load(Relaxed)
+    }
+
+    /// Waits until `cond` holds, checking it now and each time a processor or writer
+    /// of the hub finishes a message (no polling); false if it still does not hold
+    /// after `timeout`. For conditions that a consumer's work makes true: counters,
+    /// the documents a writer inserts.
+    pub fn wait_for(&self, timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut finished = self.core.finished.lock();
+        loop {
+            if cond() {
+                return true;
+            }
+            if self
+                .core
+                .finished_cv
+                .wait_until(&mut finished, deadline)
+                .timed_out()
+            {
+                return cond();
+            }
+        }
     }
 
     /// Stops producers and processors, closes every queue and joins the threads.

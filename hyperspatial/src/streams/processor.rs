@@ -160,6 +160,7 @@ pub(crate) fn run(
         if !ok {
             consumer.errors.fetch_add(1, Relaxed);
         }
+        core.note_finished();
     }
 }
 

@@ -4,7 +4,7 @@
 
 use hyperql::{Document, Engine, Params, Value};
 use hyperspatial::Database;
-use hyperspatial::import::{
+use hyperspatial::transfer::{
     EdgeMapping, Format, ImportOptions, ImportSummary, Mapping, export, import,
 };
 use manifold_graph::Direction;
@@ -21,7 +21,7 @@ fn run(
     format: Format,
     m: &Mapping,
     keep_going: bool,
-) -> Result<ImportSummary, hyperspatial::import::ImportError> {
+) -> Result<ImportSummary, hyperspatial::transfer::ImportError> {
     let opts = ImportOptions {
         batch: 2,
         keep_going,

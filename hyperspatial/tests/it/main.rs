@@ -4,14 +4,25 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cascade;
+mod change_feed;
 mod data;
 mod demo;
-mod features;
+mod embedding;
 mod geometry;
 mod hql;
 mod import;
 mod index;
 mod positioning;
+mod relayout;
+mod schema_change;
+mod secondary_index;
 mod snapshot;
 mod store;
 mod streams;
+mod trajectory;
+
+/// Runs `text` on `e`; a failing query fails the test with the query and the error.
+pub fn q(e: &hyperql::Engine<hyperspatial::Database>, text: &str) -> hyperql::QueryResult {
+    e.query(text, &hyperql::Params::new())
+        .unwrap_or_else(|err| panic!("{text}: {err}"))
+}

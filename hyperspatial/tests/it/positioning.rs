@@ -7,13 +7,12 @@ mod incremental;
 mod layout;
 mod maps;
 mod metric;
-mod wordnet;
 
 use hyperspatial::positioning::{
     Components, Construction, EmbeddingMap, EmbeddingOptions, GraphLayout, Hierarchy, Kinematics,
-    Placement, PositioningError, RefineTarget, Refinement, Weights, combined_distance,
+    PlaceOptions, PositioningError, RefineTarget, Refinement, Weights, combined_distance,
     combined_point, embedding_to_hyperbolic, kinematics, layout_graph, place_child, place_isolated,
-    property_fingerprint, reconstruction, refine_layout,
+    property_fingerprint, reconstruction,
 };
 use hyperspatial::{Hyperboloid, minkowski_dot};
 use rand::{Rng, SeedableRng, rngs::StdRng};

@@ -1,6 +1,6 @@
 //! Snapshots reopen to the same answers, and corrupt bytes are errors.
 
-use hyperspatial::{Hnsw, IndexError, L2, Params, Poincare};
+use hyperspatial::{Hnsw, HnswParams, IndexError, L2, Poincare};
 
 use crate::data::{self, flat};
 
@@ -11,9 +11,9 @@ fn round_trip_gives_identical_results() {
     let h = Hnsw::new(
         L2,
         16,
-        Params {
+        HnswParams {
             ef_search: 77,
-            ..Params::default()
+            ..HnswParams::default()
         },
     )
     .unwrap();
@@ -37,7 +37,7 @@ fn round_trip_gives_identical_results() {
 
 #[test]
 fn wrong_metric_is_refused() {
-    let h = Hnsw::new(L2, 2, Params::default()).unwrap();
+    let h = Hnsw::new(L2, 2, HnswParams::default()).unwrap();
     h.insert(1, &[0.1, 0.2]).unwrap();
     let bytes = h.to_bytes().unwrap();
     assert!(matches!(
@@ -49,7 +49,7 @@ fn wrong_metric_is_refused() {
 #[test]
 fn corrupt_bytes_never_panic() {
     let d = data::uniform(42, 300, 8);
-    let h = Hnsw::new(L2, 8, Params::default()).unwrap();
+    let h = Hnsw::new(L2, 8, HnswParams::default()).unwrap();
     let keys: Vec<u64> = (0..300).collect();
     h.insert_batch(&keys, &flat(&d)).unwrap();
     let bytes = h.to_bytes().unwrap();
@@ -75,7 +75,7 @@ fn corrupt_bytes_never_panic() {
 #[test]
 fn snapshot_survives_a_manifold_round_trip() {
     let d = data::clustered(43, 1000, 8, 10);
-    let h = Hnsw::new(L2, 8, Params::default()).unwrap();
+    let h = Hnsw::new(L2, 8, HnswParams::default()).unwrap();
     let keys: Vec<u64> = (0..1000).collect();
     h.insert_batch(&keys, &flat(&d)).unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -98,7 +98,7 @@ fn snapshot_survives_a_manifold_round_trip() {
 #[test]
 fn snapshot_taken_during_inserts_reopens_with_every_node_linked() {
     let d = data::clustered(44, 3000, 8, 10);
-    let h = std::sync::Arc::new(Hnsw::new(L2, 8, Params::default()).unwrap());
+    let h = std::sync::Arc::new(Hnsw::new(L2, 8, HnswParams::default()).unwrap());
     let keys: Vec<u64> = (0..500).collect();
     h.insert_batch(&keys, &flat(&d[..500])).unwrap();
     let writer = {

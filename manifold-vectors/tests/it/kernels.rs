@@ -43,6 +43,39 @@ proptest! {
     }
 
     #[test]
+    fn minkowski_kernels_match_scalar_and_exact((a, b) in pair()) {
+        let n = a.len();
+        let abs_dot: f64 = a.iter().zip(&b).map(|(x, y)| f64::from((x * y).abs())).sum();
+        let abs_l2: f64 = a.iter().zip(&b).map(|(x, y)| f64::from((x - y) * (x - y))).sum();
+        // Component 0 is subtracted twice from the Euclidean sums.
+        let (t_dot, t_l2) = match (a.first(), b.first()) {
+            (Some(x), Some(y)) => (f64::from((x * y).abs()), f64::from((x - y) * (x - y))),
+            _ => (0.0, 0.0),
+        };
+        let exact_dot: f64 = a.iter().zip(&b).enumerate()
+            .map(|(i, (x, y))| {
+                let sign = if i == 0 { -1.0 } else { 1.0 };
+                sign * f64::from(*x) * f64::from(*y)
+            })
+            .sum();
+        let exact_diff: f64 = a.iter().zip(&b).enumerate()
+            .map(|(i, (x, y))| {
+                let d = f64::from(*x) - f64::from(*y);
+                if i == 0 { -d * d } else { d * d }
+            })
+            .sum();
+        let (a, b) = (a.as_slice(), b.as_slice());
+        let bound_dot = tolerance(n + 2, abs_dot + 2.0 * t_dot) + 1e-30;
+        let bound_l2 = tolerance(n + 2, abs_l2 + 2.0 * t_l2) + 1e-30;
+        let (sd, rd) = (simd::minkowski_dot(a, b), scalar::minkowski_dot(a, b));
+        prop_assert!(f64::from((sd - rd).abs()) <= bound_dot, "{sd} vs {rd}");
+        prop_assert!((f64::from(rd) - exact_dot).abs() <= bound_dot, "{rd} vs {exact_dot}");
+        let (sl, rl) = (simd::minkowski_diff_squared(a, b), scalar::minkowski_diff_squared(a, b));
+        prop_assert!(f64::from((sl - rl).abs()) <= bound_l2, "{sl} vs {rl}");
+        prop_assert!((f64::from(rl) - exact_diff).abs() <= bound_l2, "{rl} vs {exact_diff}");
+    }
+
+    #[test]
     fn stored_bytes_give_the_same_bits_as_slices((a, b) in pair(), offset in 0usize..4) {
         // Unaligned on purpose: the view starts `offset` bytes into the buffer.
         let mut buf = vec![0u8; offset];

@@ -47,7 +47,7 @@ pub enum EmbedderChoice {
     Hashing,
 }
 
-/// A file format of `import` and `export` (see [`hyperspatial::import::Format`]).
+/// A file format of `import` and `export` (see [`hyperspatial::transfer::Format`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FileFormat {
     /// Comma-separated values with a header row.
@@ -58,7 +58,7 @@ pub enum FileFormat {
     Jsonl,
 }
 
-impl From<FileFormat> for hyperspatial::import::Format {
+impl From<FileFormat> for hyperspatial::transfer::Format {
     fn from(f: FileFormat) -> Self {
         match f {
             FileFormat::Csv => Self::Csv,

@@ -3,7 +3,7 @@
 use super::CliError;
 use super::args::{ConnArgs, ExportArgs, ImportArgs};
 use super::open::open_database;
-use hyperspatial::import::{
+use hyperspatial::transfer::{
     EdgeMapping, Format, ImportOptions, ImportSummary, Mapping, Progress, export as export_to,
     import as import_from,
 };

@@ -1,4 +1,4 @@
-//! `POST /import/{collection}` and `GET /export/{collection}` (see `crate::import`).
+//! `POST /import/{collection}` and `GET /export/{collection}` (see `crate::transfer`).
 //!
 //! Import: the body is the data; the query names the format (`format=csv|json|jsonl`,
 //! else taken from the `Content-Type`: `text/csv`, `application/json`,
@@ -22,7 +22,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
-use hyperspatial::import::{Format, ImportOptions, Mapping, export, import};
+use hyperspatial::transfer::{Format, ImportOptions, Mapping, export, import};
 use serde_json::Value as JsonValue;
 use std::io::Write;
 use std::sync::Arc;

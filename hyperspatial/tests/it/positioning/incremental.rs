@@ -14,7 +14,7 @@ fn placed_child_is_nearer_its_parent_than_unrelated_nodes() {
         for p in [0usize, 1, 5, 20, 50] {
             let sib_ids: Vec<usize> = h.tree_children(p).iter().map(|&c| c as usize).collect();
             let siblings: Vec<&[f64]> = sib_ids.iter().map(|&c| pos[c].as_slice()).collect();
-            let child = place_child(&[&pos[p]], &siblings, &Placement::default()).unwrap();
+            let child = place_child(&[&pos[p]], &siblings, &PlaceOptions::default()).unwrap();
             assert!(on_hyperboloid(&child));
             let dp = hb.distance(&child, &pos[p]).unwrap();
             let closure = h.ancestor_closure(usize::MAX).unwrap();
@@ -45,7 +45,7 @@ fn child_of_several_parents_sits_between_them() {
     let h = Hyperboloid::default();
     let a = h.lift(&[1.0, 0.0, 0.0]).unwrap();
     let b = h.lift(&[0.0, 1.0, 0.0]).unwrap();
-    let c = place_child(&[&a, &b], &[], &Placement::default()).unwrap();
+    let c = place_child(&[&a, &b], &[], &PlaceOptions::default()).unwrap();
     let (da, db) = (h.distance(&c, &a).unwrap(), h.distance(&c, &b).unwrap());
     assert!((da - db).abs() < 1e-6, "{da} {db}");
     assert!(da < h.distance(&a, &b).unwrap() + 1.0);
@@ -53,7 +53,7 @@ fn child_of_several_parents_sits_between_them() {
 
 #[test]
 fn isolated_nodes_are_deterministic_and_spread() {
-    let o = Placement::default();
+    let o = PlaceOptions::default();
     let a = place_isolated(7, 16, &o).unwrap();
     assert_eq!(a, place_isolated(7, 16, &o).unwrap());
     assert!(on_hyperboloid(&a));

@@ -1,7 +1,7 @@
 //! The import itself: a reader thread parses and maps rows, the calling thread
 //! writes them in batches (with the edges whose other end is known by then), then
 //! creates the remaining edges; on failure it takes back what it wrote (see the
-//! module docs of `import`).
+//! module docs of `transfer`).
 
 use super::convert::{EdgeRef, Prepared, prepare};
 use super::format::{Format, rows};
@@ -104,6 +104,10 @@ pub struct ImportError {
     pub message: String,
     /// What it did, `rolled_back` included.
     pub summary: Box<ImportSummary>,
+    /// The database failure that stopped it, if one did (not a refused row, not
+    /// bad input).
+    #[source]
+    pub cause: Option<Box<StoreError>>,
 }
 
 impl From<MappingError> for ImportError {
@@ -111,6 +115,7 @@ impl From<MappingError> for ImportError {
         ImportError {
             message: e.to_string(),
             summary: Box::default(),
+            cause: None,
         }
     }
 }
@@ -119,8 +124,10 @@ impl From<MappingError> for ImportError {
 enum Stop {
     /// A row was refused and `keep_going` is off.
     Refused(Rejection),
-    /// The input or the database failed.
-    Fatal(String),
+    /// The input could not be read.
+    Input(String),
+    /// The database failed.
+    Store(StoreError),
 }
 
 /// Errors that belong to a row (as opposed to the database or the disk).
@@ -131,6 +138,11 @@ fn row_error(e: &StoreError) -> bool {
             | StoreError::Invalid(_)
             | StoreError::InvalidName { .. }
             | StoreError::NotFound(_)
+            | StoreError::Path(_)
+            | StoreError::Schema(_)
+            | StoreError::SchemaExisting { .. }
+            | StoreError::Cascade(_)
+            | StoreError::NoEmbedder
             | StoreError::Embedding(_)
             | StoreError::Positioning(_)
             | StoreError::Vector(_)
@@ -227,7 +239,7 @@ pub fn import<R: Read + Send>(
             let _ = tx.send(Ok(chunk));
         });
         for chunk in rx {
-            run.rows(chunk.map_err(Stop::Fatal)?)?;
+            run.rows(chunk.map_err(Stop::Input)?)?;
             progress(Progress::Rows {
                 bytes: bytes.load(Relaxed),
                 rows: run.summary.rows,
@@ -242,12 +254,16 @@ pub fn import<R: Read + Send>(
             Ok(run.summary)
         }
         Err(stop) => {
-            let message = match stop {
-                Stop::Refused(r) => format!(
-                    "row {}: {} (nothing imported; keep going with --keep-going or keep_going=true to skip refused rows)",
-                    r.row, r.reason
+            let (message, cause) = match stop {
+                Stop::Refused(r) => (
+                    format!(
+                        "row {}: {} (nothing imported; keep going with --keep-going or keep_going=true to skip refused rows)",
+                        r.row, r.reason
+                    ),
+                    None,
                 ),
-                Stop::Fatal(m) => m,
+                Stop::Input(m) => (m, None),
+                Stop::Store(e) => (e.to_string(), Some(Box::new(e))),
             };
             let message = match run.roll_back() {
                 Ok(()) => message,
@@ -257,6 +273,7 @@ pub fn import<R: Read + Send>(
             Err(ImportError {
                 message,
                 summary: Box::new(run.summary),
+                cause,
             })
         }
     }
@@ -309,7 +326,7 @@ impl Run<'_> {
             ) {
                 Ok(id) => written.push((*n, id, p)),
                 Err(e) if row_error(&e) => self.refuse(*n, e.to_string(), false)?,
-                Err(e) => return Err(Stop::Fatal(e.to_string())),
+                Err(e) => return Err(Stop::Store(e)),
             }
         }
         // Edges whose other end is known already (stored, or in this batch) go into
@@ -372,7 +389,7 @@ impl Run<'_> {
                 self.write_rows(a)?;
                 self.write_rows(b)
             }
-            Err(e) => Err(Stop::Fatal(e.to_string())),
+            Err(e) => Err(Stop::Store(e)),
         }
     }
 
@@ -422,7 +439,7 @@ impl Run<'_> {
                 Err(x) if row_error(&x) => {
                     self.refuse(e.0, format!("edge `{}`: {x}", e.2), true)?
                 }
-                Err(x) => return Err(Stop::Fatal(x.to_string())),
+                Err(x) => return Err(Stop::Store(x)),
             }
         }
         match b.commit() {
@@ -439,7 +456,7 @@ impl Run<'_> {
                 self.write_edges(a)?;
                 self.write_edges(b)
             }
-            Err(x) => Err(Stop::Fatal(x.to_string())),
+            Err(x) => Err(Stop::Store(x)),
         }
     }
 

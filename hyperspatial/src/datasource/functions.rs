@@ -1,6 +1,6 @@
 //! Functions hyperspatial adds to HyperQL.
 
-use crate::store::{Database, combined_distance};
+use crate::store::Database;
 use hyperql::{ScalarFunction, SourceError, Type, Value};
 
 /// `HYPERBOLIC_DISTANCE(a, b)`: the distance of two points given as hyperboloid
@@ -58,11 +58,7 @@ impl ScalarFunction for CombinedDistance {
         let (Some(a), Some(b)) = (place(args.first())?, place(args.get(1))?) else {
             return Ok(Value::Null);
         };
-        Ok(Value::Float(combined_distance(
-            &a,
-            &b,
-            &db.options().weights,
-        )))
+        Ok(Value::Float(a.combined_distance(&b, &db.options().weights)))
     }
 }
 

@@ -1,8 +1,8 @@
-//! Placing the entities of a batch: their property and embedding components from
-//! what the batch wrote, and graph components for new edges next to an already
+//! Placing the entities of a write batch (`WriteBatch::place`): their property and
+//! embedding components from what the batch wrote, and graph components for new edges next to an already
 //! placed neighbour, away from that neighbour's other neighbours.
 
-use super::place;
+use super::place_components;
 use super::placement::Placement;
 use super::write::{EdgeChange, Slot, WriteBatch};
 use crate::store::StoreError;
@@ -59,8 +59,8 @@ impl WriteBatch {
                         _ => None,
                     });
                 Ok((
-                    place::property(&leaves, dim),
-                    emb.and_then(|v| place::embedding(&v, dim)),
+                    place_components::property(&leaves, dim),
+                    emb.and_then(|v| place_components::embedding(&v, dim)),
                 ))
             })
             .collect::<Result<_, _>>()?;
@@ -97,17 +97,17 @@ impl WriteBatch {
                 (Some(_), Some(_)) => {}
                 (None, Some(t)) => {
                     let sib = self.siblings(*to, &adjacent, &out)?;
-                    set_graph(&mut out, *from, place::near(&t, &sib));
+                    set_graph(&mut out, *from, place_components::near(&t, &sib));
                     changed.insert(*from);
                 }
                 (Some(f), None) => {
                     let sib = self.siblings(*from, &adjacent, &out)?;
-                    set_graph(&mut out, *to, place::near(&f, &sib));
+                    set_graph(&mut out, *to, place_components::near(&f, &sib));
                     changed.insert(*to);
                 }
                 (None, None) => {
-                    let root = place::root(*to, dim);
-                    let child = root.as_ref().and_then(|r| place::near(r, &[]));
+                    let root = place_components::root(*to, dim);
+                    let child = root.as_ref().and_then(|r| place_components::near(r, &[]));
                     set_graph(&mut out, *to, root);
                     set_graph(&mut out, *from, child);
                     changed.extend([*from, *to]);
@@ -117,7 +117,7 @@ impl WriteBatch {
         // Entities only read (anchors of new neighbours) keep their stored placement.
         out.retain(|id, _| changed.contains(id));
         out.par_iter_mut()
-            .for_each(|(_, p)| place::combine(p, &o.weights, dim));
+            .for_each(|(_, p)| place_components::combine(p, &o.weights, dim));
         Ok(out)
     }
 

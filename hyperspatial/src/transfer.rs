@@ -1,5 +1,5 @@
-//! Import and export of entities as CSV, JSON (an array of objects) and JSONL (one
-//! object per line).
+//! Transfer of entities in and out of a database: [`import`] and [`export`] of CSV,
+//! JSON (an array of objects) and JSONL (one object per line).
 //!
 //! An import reads rows, turns each into an entity by a [`Mapping`] (which column is
 //! the external id, the entity type, edges that reference other rows by external id,
@@ -22,12 +22,12 @@
 //! edges (positions are computed again).
 
 mod convert;
-mod engine;
 mod export;
 mod format;
+mod import;
 mod mapping;
 
-pub use engine::{ImportError, ImportOptions, ImportSummary, Progress, Rejection, import};
 pub use export::{ExportError, export};
 pub use format::Format;
+pub use import::{ImportError, ImportOptions, ImportSummary, Progress, Rejection, import};
 pub use mapping::{EdgeMapping, Mapping, MappingError};

@@ -40,7 +40,11 @@ impl From<StoreError> for SourceError {
             StoreError::NotFound(x) => SourceError::NotFound(x),
             StoreError::Constraint(m) => SourceError::Constraint(m),
             StoreError::Invalid(m) => SourceError::Constraint(m),
-            e @ StoreError::InvalidName { .. } => SourceError::Constraint(e.to_string()),
+            StoreError::Path(e) => SourceError::Constraint(e.to_string()),
+            e @ (StoreError::InvalidName { .. }
+            | StoreError::Schema(_)
+            | StoreError::SchemaExisting { .. }
+            | StoreError::Cascade(_)) => SourceError::Constraint(e.to_string()),
             e => SourceError::Backend(e.to_string()),
         }
     }

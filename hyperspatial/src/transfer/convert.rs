@@ -168,7 +168,7 @@ pub(crate) fn prepare(m: &Mapping, mut row: Map<String, Json>) -> Result<Prepare
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::EdgeMapping;
+    use crate::transfer::EdgeMapping;
 
     fn row(j: Json) -> Map<String, Json> {
         match j {

@@ -1,5 +1,9 @@
-//! Glue between the store and [`positioning`](crate::positioning): computes the
-//! components of an entity's placement from what a batch wrote.
+//! The components of one entity's [`Placement`]: glue between the store and
+//! [`positioning`](crate::positioning) that turns an entity's data (its fields, a
+//! named vector, a placed neighbour) into a property, embedding or graph component,
+//! combines the components into the indexed point, and measures
+//! [`Placement::combined_distance`] between two placements. Placing a whole batch is in
+//! `place_batch`; the stored record is in `placement`.
 
 use super::placement::Placement;
 use crate::positioning::{self as pos, Components, Weights};
@@ -38,13 +42,13 @@ pub(crate) fn embedding(v: &[f32], dim: usize) -> Option<Vec<f64>> {
 /// anchor's other placed neighbours `siblings`.
 pub(crate) fn near(anchor: &[f64], siblings: &[Vec<f64>]) -> Option<Vec<f64>> {
     let sib: Vec<&[f64]> = siblings.iter().map(Vec::as_slice).collect();
-    pos::place_child(&[anchor], &sib, &pos::Placement::default()).ok()
+    pos::place_child(&[anchor], &sib, &pos::PlaceOptions::default()).ok()
 }
 
 /// A graph component for a node with no placed neighbour.
 pub(crate) fn root(id: uuid::Uuid, dim: usize) -> Option<Vec<f64>> {
     let (a, b) = id.as_u64_pair();
-    pos::place_isolated(a ^ b, dim, &pos::Placement::default()).ok()
+    pos::place_isolated(a ^ b, dim, &pos::PlaceOptions::default()).ok()
 }
 
 /// Recomputes the combined point from the present components (the origin when
@@ -54,13 +58,16 @@ pub(crate) fn combine(p: &mut Placement, w: &Weights, dim: usize) {
         .unwrap_or_else(|_| crate::Hyperboloid::default().origin(dim + 1));
 }
 
-/// The combined distance of two placements: the weighted sum of the distances of the
-/// components both have, or the distance of the combined points when they share
-/// none.
-pub fn combined_distance(a: &Placement, b: &Placement, w: &Weights) -> f64 {
-    pos::combined_distance(&components(a), &components(b), w).unwrap_or_else(|_| {
-        crate::Hyperboloid::default()
-            .distance(&a.combined, &b.combined)
-            .unwrap_or(f64::INFINITY)
-    })
+impl Placement {
+    /// The combined distance to `other` (what `COMBINED_DISTANCE` answers): the
+    /// weighted sum of the distances of the components both have (see
+    /// [`positioning::combined_distance`](crate::positioning::combined_distance)), or
+    /// the distance of the combined points when they share none.
+    pub fn combined_distance(&self, other: &Placement, w: &Weights) -> f64 {
+        pos::combined_distance(&components(self), &components(other), w).unwrap_or_else(|_| {
+            crate::Hyperboloid::default()
+                .distance(&self.combined, &other.combined)
+                .unwrap_or(f64::INFINITY)
+        })
+    }
 }
