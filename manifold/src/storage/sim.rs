@@ -225,6 +225,11 @@ impl SimDisk {
         *self.shared.plan.lock() = Some(PowerLossPlan { at, keep, seed });
     }
 
+    /// Disarms a power loss armed with [`SimDisk::power_loss_at`] that has not happened.
+    pub fn cancel_power_loss(&self) {
+        *self.shared.plan.lock() = None;
+    }
+
     /// Whether the armed power loss happened.
     pub fn is_dead(&self) -> bool {
         self.shared.dead.load(Ordering::Acquire)
