@@ -10,13 +10,17 @@
 //! `MANIFOLD_FAULT_SEED_START` the first one; `MANIFOLD_FAULT_CYCLES` the cycles per
 //! seed (default 5).
 
-use manifold::{ColumnFamily, Config, Database, Durability, SimDisk, TableDefinition};
+use manifold::{
+    ColumnFamily, Config, Database, Durability, SimDisk, SyncFault, TableDefinition, log_path,
+};
 use parking_lot::Mutex;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::Ordering::SeqCst;
+use std::sync::atomic::{AtomicBool, AtomicU32};
 
 /// (writer, index) -> value; index `CURSOR` holds the last index written to the family.
 const T: TableDefinition<(u32, u64), [u8]> = TableDefinition::new("t");
@@ -24,6 +28,7 @@ const CURSOR: u64 = u64::MAX;
 const FAMILIES: [&str; 3] = ["f0", "f1", "f2"];
 const WRITERS: u32 = 3;
 const MAX_COMMITS: u64 = 250;
+const PATH: &str = "/cycles.manifold";
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -221,6 +226,15 @@ fn write_one(
 }
 
 /// One cycle of work until the power fails; returns the image it leaves.
+/// Counts a writer thread as finished when it ends, however it ends.
+struct Done<'a>(&'a AtomicU32);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, SeqCst);
+    }
+}
+
 fn work(
     disk: &SimDisk,
     db: &Database,
@@ -239,10 +253,38 @@ fn work(
         keep,
         rng.random(),
     );
+    // Sometimes a sync fails first (of the log or the data file; once, sticky or
+    // partial), at a random step: the database must then acknowledge nothing more.
+    let sync_fault = rng.random_bool(0.3).then(|| {
+        let file = if rng.random_bool(0.5) {
+            Path::new(PATH).to_path_buf()
+        } else {
+            log_path(Path::new(PATH))
+        };
+        let fault = match rng.random_range(0..3) {
+            0 => SyncFault::Once,
+            1 => SyncFault::Sticky,
+            _ => SyncFault::Partial { seed: rng.random() },
+        };
+        (disk.steps() + rng.random_range(50..3000), file, fault)
+    });
+    let faulted = AtomicBool::new(false);
+    let writers_done = AtomicU32::new(0);
     std::thread::scope(|s| {
-        for t in 0..WRITERS {
-            let cfs = &cfs;
+        if let Some((at, file, fault)) = &sync_fault {
+            let (faulted, writers_done) = (&faulted, &writers_done);
             s.spawn(move || {
+                while disk.steps() < *at && writers_done.load(SeqCst) < WRITERS {
+                    std::thread::yield_now();
+                }
+                faulted.store(true, SeqCst);
+                disk.fail_syncs(file, *fault);
+            });
+        }
+        for t in 0..WRITERS {
+            let (cfs, faulted, writers_done) = (&cfs, &faulted, &writers_done);
+            s.spawn(move || {
+                let _done = Done(writers_done);
                 let start = model.lock().writers[t as usize].cut.map_or(0, |c| c + 1);
                 for i in start..start + MAX_COMMITS {
                     let (mask, len, d) = plan(seed ^ u64::from(cycle), t, i);
@@ -256,7 +298,10 @@ fn work(
                         }
                         Ok(()) => {}
                         Err(e) => {
-                            assert!(disk.is_dead(), "writer {t}: {e} before the power loss");
+                            assert!(
+                                disk.is_dead() || faulted.load(SeqCst),
+                                "writer {t}: {e} before any fault"
+                            );
                             return;
                         }
                     }
@@ -301,6 +346,10 @@ fn work(
                     v
                 };
                 if db.delete_column_family(&victim).is_err() {
+                    return;
+                }
+                if writers_done.load(SeqCst) == WRITERS && (disk.is_dead() || faulted.load(SeqCst))
+                {
                     return;
                 }
                 model.lock().churn.get_mut(&victim).unwrap().deleted = true;
@@ -354,7 +403,7 @@ fn reopen(mut disk: SimDisk, path: &Path, rng: &mut StdRng) -> (SimDisk, Databas
 }
 
 fn run_seed(seed: u64, cycles: u32) {
-    let path = Path::new("/cycles.manifold");
+    let path = Path::new(PATH);
     let mut rng = StdRng::seed_from_u64(seed);
     let model = Mutex::new(Model {
         writers: vec![Writer::default(); WRITERS as usize],

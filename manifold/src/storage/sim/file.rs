@@ -73,6 +73,9 @@ impl SimFile {
         }
     }
 
+    /// Fails once the power is lost. Operations check it again under the file's lock:
+    /// one that passed its step just before another thread's power loss either lands
+    /// before that file's image is taken or fails, never after it unseen.
     fn check_alive(&self) -> io::Result<()> {
         match self.disk.upgrade() {
             Some(disk) if disk.dead.load(std::sync::atomic::Ordering::Acquire) => Err(power_lost()),
@@ -172,6 +175,7 @@ impl FileIo for SimFile {
             return Ok(());
         }
         let mut st = self.state.lock();
+        self.check_alive()?;
         let start = offset as usize;
         let end = start + data.len();
         if st.current.len() < end {
@@ -191,6 +195,7 @@ impl FileIo for SimFile {
             .upgrade()
             .and_then(|d| d.take_sync_fault(&self.path));
         let mut st = self.state.lock();
+        self.check_alive()?;
         let pages: Vec<u64> = st.dirty.keys().copied().collect();
         match fault {
             None => {
@@ -234,6 +239,7 @@ impl FileIo for SimFile {
         // sync (`sync_data` resizes it to the current length).
         self.before(SimOp::SetLen { len })?;
         let mut st = self.state.lock();
+        self.check_alive()?;
         st.current.resize(len as usize, 0);
         st.dirty.retain(|&page, _| page * SIM_PAGE < len);
         if !len.is_multiple_of(SIM_PAGE) {
