@@ -2,7 +2,7 @@
 //! recovery, checkpoints, and the family registry.
 
 use crate::config::Config;
-use crate::error::{Error, Result, caught};
+use crate::error::{Error, Poison, Result, caught};
 use crate::family::{Family, apply_op};
 use crate::storage::file::DataFile;
 use crate::storage::io::FileIo;
@@ -139,22 +139,27 @@ impl Database {
         {
             return Err(Error::Locked(path.display().to_string()));
         }
+        let poison = Arc::new(Poison::default());
         let data = Arc::new(DataFile::open(
             file.clone(),
             config.segment_size,
             config.log_segment_size,
+            poison.clone(),
         )?);
         let mut families = BTreeMap::new();
         let mut applied = HashMap::new();
         for entry in data.families() {
             let fam = Family::open(&data, entry.id, &entry.name, config.cache_per_family)?;
-            applied.insert(entry.id, fam.applied()?);
+            // A family that never recorded a sequence number never got a record.
+            if let Some(done) = fam.applied()? {
+                applied.insert(entry.id, done);
+            }
             families.insert(entry.name.clone(), Arc::new(fam));
         }
         let log_file = vfs
             .open(&log_path(&path), true)
             .map_err(Error::io("opening the log file"))?;
-        let log = Log::open(log_file, data.log_segment_size, config.log_segments)?;
+        let log = Log::open(log_file, data.log_segment_size, config.log_segments, poison)?;
 
         // Replay every record past what each family has applied.
         let by_id: HashMap<u32, Arc<Family>> =
@@ -184,7 +189,7 @@ impl Database {
             caught(|| tx.commit())??;
         }
         let max_applied = applied.values().copied().max().unwrap_or(0);
-        log.resume(outcome.max_seen.max(outcome.chain_end).max(max_applied) + 1);
+        log.resume(outcome.max_seen.max(outcome.chain_end).max(max_applied));
 
         let report = RecoveryReport {
             damaged_directory_slot: data.damaged_slot,
@@ -233,18 +238,34 @@ impl Database {
         if families.contains_key(name) {
             return Err(Error::FamilyExists(name.to_string()));
         }
+        // The family is pending (absent from the directory on disk) until its database
+        // is initialised and durably records where in the log it starts, so that a power
+        // loss at any step leaves either no family or a complete one.
         let id = self.shared.data.create_family(name)?;
-        let fam = Arc::new(Family::open(
-            &self.shared.data,
-            id,
-            name,
-            self.shared.config.cache_per_family,
-        )?);
-        // Durably record where in the log this family starts, so that recovery never
-        // looks for records older than the family.
-        let seq = self.shared.log.last_seq();
-        self.shared.log.wait_durable(seq)?;
-        fam.commit_durable_at(fam.db.begin_write()?, seq)?;
+        let created = (|| {
+            let fam = Arc::new(Family::open(
+                &self.shared.data,
+                id,
+                name,
+                self.shared.config.cache_per_family,
+            )?);
+            // Read under the registry's write lock: a checkpoint that listed the families
+            // before this one took its watermark at or below this number.
+            let seq = self.shared.log.last_seq();
+            self.shared.log.wait_durable(seq)?;
+            fam.commit_durable_at(fam.db.begin_write()?, seq)?;
+            self.shared.data.commit_family(id)?;
+            Ok(fam)
+        })();
+        let fam = match created {
+            Ok(fam) => fam,
+            Err(e) => {
+                // Best effort: segments of a family never committed are reclaimed at the
+                // next open anyway.
+                let _ = self.shared.data.delete_family(id);
+                return Err(e);
+            }
+        };
         families.insert(name.to_string(), fam.clone());
         Ok(ColumnFamily {
             shared: self.shared.clone(),
@@ -355,12 +376,29 @@ impl ColumnFamily {
 }
 
 impl Shared {
-    /// Makes the families durable up to the log's end and lets the log recycle.
+    /// Makes the families durable up to the log's end and lets the log recycle. Refused
+    /// once the database is poisoned; a failure poisons it.
     pub(crate) fn checkpoint(&self) -> Result<()> {
         let _guard = self.checkpoint_lock.lock();
-        let mut fams: Vec<Arc<Family>> = self.families.read().values().cloned().collect();
+        self.log.check_poison()?;
+        let result = self.checkpoint_locked();
+        if let Err(e) = &result {
+            self.log.set_poison(e);
+        }
+        result
+    }
+
+    fn checkpoint_locked(&self) -> Result<()> {
+        // The watermark is the last sequence number when the families are listed: every
+        // family listed is made durable at or past it, and a family created afterwards
+        // starts at or past it (it reads the number under the registry's write lock).
+        let (mut fams, watermark) = {
+            let families = self.families.read();
+            let fams: Vec<Arc<Family>> = families.values().cloned().collect();
+            (fams, self.log.last_seq())
+        };
         fams.sort_by_key(|f| f.id);
-        let mut watermark = u64::MAX;
+        self.config.vfs.notify("checkpoint.listed");
         for fam in fams {
             if fam.check_live().is_err() {
                 continue;
@@ -371,13 +409,10 @@ impl Shared {
             // The durable commit below also persists earlier non-durable commits, whose
             // records must therefore be durable first.
             self.log.wait_durable(seq)?;
+            self.log.check_poison()?;
             fam.commit_durable_at(tx, seq)?;
-            watermark = watermark.min(seq);
         }
-        if watermark == u64::MAX {
-            watermark = self.log.last_seq();
-            self.log.wait_durable(watermark)?;
-        }
+        self.log.wait_durable(watermark)?;
         self.log.set_checkpointed(watermark);
         Ok(())
     }

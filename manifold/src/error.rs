@@ -132,6 +132,35 @@ from_redb!(
     redb::SetDurabilityError
 );
 
+/// The database's poisoned state: set by the first failed sync (of the log or of the data
+/// file), after which nothing may be acknowledged or checkpointed, because the kernel may
+/// have dropped dirty pages that a later, successful sync would not write.
+#[derive(Debug, Default)]
+pub(crate) struct Poison(parking_lot::Mutex<Option<String>>);
+
+impl Poison {
+    /// Records `err` as the cause, unless a cause is already recorded.
+    pub(crate) fn set(&self, err: &Error) {
+        let mut p = self.0.lock();
+        if p.is_none() {
+            *p = Some(err.to_string());
+        }
+    }
+
+    /// Fails with [`Error::Poisoned`] once set.
+    pub(crate) fn check(&self) -> Result<()> {
+        match &*self.0.lock() {
+            Some(msg) => Err(Error::Poisoned(msg.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether it is set.
+    pub(crate) fn is_set(&self) -> bool {
+        self.0.lock().is_some()
+    }
+}
+
 /// Shorthand for manifold results.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

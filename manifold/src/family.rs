@@ -61,16 +61,18 @@ impl Family {
         }
     }
 
-    /// The last log sequence number reflected in this family's committed state.
-    pub(crate) fn applied(&self) -> Result<u64> {
+    /// The last log sequence number reflected in this family's committed state; `None`
+    /// when the family never recorded one (its creation never completed: no record can
+    /// concern it).
+    pub(crate) fn applied(&self) -> Result<Option<u64>> {
         caught(|| self.read_applied())?
     }
 
-    fn read_applied(&self) -> Result<u64> {
+    fn read_applied(&self) -> Result<Option<u64>> {
         let tx = self.db.begin_read()?;
         let table = match tx.open_table(META) {
             Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
             Err(e) => return Err(e.into()),
         };
         match table.get(APPLIED)? {
@@ -80,9 +82,9 @@ impl Family {
                     what: "family metadata",
                     detail: format!("applied sequence number has {} bytes", b.len()),
                 })?;
-                Ok(u64::from_le_bytes(arr))
+                Ok(Some(u64::from_le_bytes(arr)))
             }
-            None => Ok(0),
+            None => Ok(None),
         }
     }
 

@@ -44,7 +44,7 @@ pub use config::{Config, ConfigBuilder, Durability};
 pub use db::{ColumnFamily, Database, RecoveryReport, Stats, log_path};
 pub use error::{DecodeError, Error, Result};
 pub use storage::io::{FileIo, OsVfs, Vfs};
-pub use storage::sim::SimDisk;
+pub use storage::sim::{SIM_PAGE, SimAction, SimDisk, SimEvent, SimOp, SyncFault};
 pub use table::{
     RangeIter, RawEntry, RawRangeIter, ReadTable, TableDefinition, TableMut, ValueGuard,
 };

@@ -2,4 +2,5 @@
 
 pub(crate) mod log;
 pub(crate) mod record;
+pub(crate) mod segment;
 pub(crate) mod uring;

@@ -90,7 +90,7 @@ impl redb::StorageBackend for FamilyBackend {
     }
 
     fn sync_data(&self) -> Result<(), io::Error> {
-        self.file.file.sync_data()
+        self.file.sync_pages()
     }
 
     fn write(&self, offset: u64, data: &[u8]) -> Result<(), io::Error> {

@@ -35,6 +35,10 @@ pub(crate) struct FamilyEntry {
     pub len: u64,
     /// Segment indices backing the range, in order.
     pub segments: Vec<u32>,
+    /// Being created: kept in memory only (not encoded) until its database is initialised
+    /// and durably records where in the log it starts. A power loss before then leaves
+    /// no trace of it but its segments, which the next open returns to the free list.
+    pub pending: bool,
 }
 
 /// The whole directory.
@@ -86,8 +90,9 @@ impl Directory {
         p.extend_from_slice(&self.log_segment_size.to_le_bytes());
         p.extend_from_slice(&self.next_family_id.to_le_bytes());
         p.extend_from_slice(&self.segment_count.to_le_bytes());
-        p.extend_from_slice(&(self.families.len() as u32).to_le_bytes());
-        for f in &self.families {
+        let families: Vec<&FamilyEntry> = self.families.iter().filter(|f| !f.pending).collect();
+        p.extend_from_slice(&(families.len() as u32).to_le_bytes());
+        for f in families {
             p.extend_from_slice(&f.id.to_le_bytes());
             p.extend_from_slice(&(f.name.len() as u16).to_le_bytes());
             p.extend_from_slice(f.name.as_bytes());
@@ -160,6 +165,7 @@ impl Directory {
                 name,
                 len: flen,
                 segments,
+                pending: false,
             });
         }
         let nfree = r.u32()? as usize;
@@ -168,6 +174,22 @@ impl Directory {
         }
         d.validate()?;
         Ok(Some(d))
+    }
+
+    /// Returns to the free list every segment below `segment_count` that neither a family
+    /// nor the free list holds: those of a family whose creation a power loss cut short.
+    pub(crate) fn reclaim_orphans(&mut self) {
+        let used: BTreeSet<u32> = self
+            .families
+            .iter()
+            .flat_map(|f| f.segments.iter().copied())
+            .chain(self.free.iter().copied())
+            .collect();
+        for s in 0..self.segment_count {
+            if !used.contains(&s) {
+                self.free.push(s);
+            }
+        }
     }
 
     /// Checks the invariants listed in the module docs.
@@ -249,6 +271,7 @@ mod tests {
             name: "users".into(),
             len: 1 << 20,
             segments: vec![0, 2],
+            pending: false,
         });
         d.free.push(3);
         d
@@ -270,6 +293,23 @@ mod tests {
             // Either rejected as invalid or (never) decoded into something else.
             assert_eq!(Directory::decode(&b).unwrap_or(None), None, "flip at {i}");
         }
+    }
+
+    #[test]
+    fn pending_families_are_not_written_and_their_segments_come_back() {
+        let mut d = sample();
+        d.families.push(FamilyEntry {
+            id: 2,
+            name: "new".into(),
+            len: 1 << 20,
+            segments: vec![1],
+            pending: true,
+        });
+        let mut back = Directory::decode(&d.encode().unwrap()).unwrap().unwrap();
+        assert_eq!(back.families.len(), 1);
+        back.reclaim_orphans();
+        assert_eq!(back.free, vec![3, 1]);
+        assert!(back.validate().is_ok());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::directory::{DATA_START, Directory, FamilyEntry, SLOT_SIZE};
 use super::io::{FileIo, write_zeros};
-use crate::error::Error;
+use crate::error::{Error, Poison};
 use parking_lot::{Mutex, RwLock};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,6 +30,8 @@ pub(crate) struct DataFile {
     extents: RwLock<HashMap<u32, Arc<RwLock<Extent>>>>,
     /// Which slot a torn or corrupt directory was found in at open, for the report.
     pub damaged_slot: Option<usize>,
+    /// Set when a sync of this file fails; the directory then refuses every change.
+    poison: Arc<Poison>,
 }
 
 impl DataFile {
@@ -39,6 +41,7 @@ impl DataFile {
         file: Arc<dyn FileIo>,
         segment_size: u64,
         log_segment_size: u64,
+        poison: Arc<Poison>,
     ) -> Result<DataFile, Error> {
         let len = file.len().map_err(Error::io("reading the file length"))?;
         let (dir, damaged_slot) = if len == 0 {
@@ -51,7 +54,9 @@ impl DataFile {
             file.sync_all().map_err(Error::io("syncing a new file"))?;
             (dir, None)
         } else {
-            read_directory(file.as_ref(), len)?
+            let (mut dir, damaged) = read_directory(file.as_ref(), len)?;
+            dir.reclaim_orphans();
+            (dir, damaged)
         };
         let extents = dir
             .families
@@ -72,6 +77,7 @@ impl DataFile {
             dir: Mutex::new(dir),
             extents: RwLock::new(extents),
             damaged_slot,
+            poison,
         })
     }
 
@@ -85,7 +91,8 @@ impl DataFile {
         self.extents.read().get(&id).cloned()
     }
 
-    /// Adds a family with an empty range and persists the directory.
+    /// Adds a family with an empty range, pending: it is not written into the directory
+    /// until [`DataFile::commit_family`].
     pub(crate) fn create_family(&self, name: &str) -> Result<u32, Error> {
         let mut dir = self.dir.lock();
         if dir.family(name).is_some() {
@@ -99,12 +106,23 @@ impl DataFile {
             name: name.to_string(),
             len: 0,
             segments: Vec::new(),
+            pending: true,
         });
-        self.persist(&mut dir, next)?;
+        // Nothing to write yet: a pending family is not part of the directory on disk.
+        *dir = next;
         self.extents
             .write()
             .insert(id, Arc::new(RwLock::new(Extent::default())));
         Ok(id)
+    }
+
+    /// Writes the pending family `id` into the directory, durably: from now on it exists.
+    pub(crate) fn commit_family(&self, id: u32) -> Result<(), Error> {
+        let mut dir = self.dir.lock();
+        let mut next = dir.clone();
+        let entry = next.family_mut_by_id(id).ok_or(Error::FamilyGone)?;
+        entry.pending = false;
+        self.persist(&mut dir, next)
     }
 
     /// Removes family `id`; its segments go to the free list. The caller guarantees that
@@ -175,6 +193,7 @@ impl DataFile {
         }
         // Reused segments may hold old bytes, and so may the range a shrink released
         // inside a kept segment. Zero what the family newly exposes before anyone reads it.
+        let mut zeroed = !stale.is_empty();
         for seg in &stale {
             write_zeros(self.file.as_ref(), Directory::segment_offset(s, *seg), s)
                 .map_err(Error::io("zeroing a reused segment"))?;
@@ -191,7 +210,13 @@ impl DataFile {
                 take,
             )
             .map_err(Error::io("zeroing a regrown range"))?;
+            zeroed = true;
             pos += take;
+        }
+        // The zeros must be on the media before a directory that hands the range to the
+        // family is: a power loss may keep the directory and lose unsynced zeros.
+        if zeroed {
+            self.sync("syncing zeroed segments")?;
         }
         let entry = next.family_mut_by_id(id).ok_or(Error::FamilyGone)?;
         entry.len = new_len;
@@ -208,18 +233,44 @@ impl DataFile {
     }
 
     /// Writes `next` (with the generation bumped) to the free slot, syncs, installs it.
+    /// Refuses once poisoned.
     fn persist(&self, cur: &mut Directory, mut next: Directory) -> Result<(), Error> {
+        self.poison.check()?;
         next.generation = cur.generation + 1;
         let bytes = next.encode()?;
         let slot = (next.generation % 2) * SLOT_SIZE;
         self.file
             .write_at(slot, &bytes)
             .map_err(Error::io("writing the directory"))?;
-        self.file
-            .sync_data()
-            .map_err(Error::io("syncing the directory"))?;
+        self.sync("syncing the directory")?;
         *cur = next;
         Ok(())
+    }
+
+    /// `fdatasync` for a family's database (redb's durable commits). Refused once
+    /// poisoned; a failure poisons.
+    pub(crate) fn sync_pages(&self) -> std::io::Result<()> {
+        if self.poison.is_set() {
+            return Err(std::io::Error::other(
+                "database is poisoned by an earlier failed sync",
+            ));
+        }
+        self.file.sync_data().inspect_err(|e| {
+            self.poison.set(&Error::Io {
+                context: "syncing a column family's pages",
+                source: std::io::Error::new(e.kind(), e.to_string()),
+            });
+        })
+    }
+
+    /// `fdatasync`s the file; a failure poisons the database (the kernel may have dropped
+    /// any dirty page of the file, families' pages included).
+    fn sync(&self, context: &'static str) -> Result<(), Error> {
+        self.file.sync_data().map_err(|source| {
+            let err = Error::Io { context, source };
+            self.poison.set(&err);
+            err
+        })
     }
 }
 

@@ -46,6 +46,10 @@ pub trait Vfs: Send + Sync + Debug + 'static {
     fn open(&self, path: &Path, create: bool) -> io::Result<Arc<dyn FileIo>>;
     /// Whether `path` exists.
     fn exists(&self, path: &Path) -> bool;
+    /// Called at named points of manifold's protocols (such as `"checkpoint.listed"`),
+    /// so that a simulated environment can stop a thread there. The operating system's
+    /// file system ignores it.
+    fn notify(&self, _point: &'static str) {}
 }
 
 /// The operating system's file system.

@@ -1,30 +1,31 @@
 //! The write-ahead log: preallocated segments overwritten in place, group commit, and
-//! the scan that recovery replays.
-//!
-//! Segment layout: `magic u32 | crc32(first_seq) u32 | first_seq u64`, then frames
-//! `payload length u32 | crc32(length, seq, payload) u32 | seq u64 | payload`.
+//! the scan that recovery replays. The byte layout of a segment is in [`super::segment`].
 //!
 //! Invariants:
-//! - sequence numbers are consecutive within a segment and never reused, even across
-//!   reopen (the next one is above every sequence number found anywhere in the file);
+//! - sequence numbers are consecutive within a segment and never reissued: the next one
+//!   after an open is above every sequence number any segment (chained or not) or family
+//!   holds, and above every number a segment whose header survives could have been given
+//!   (`first_seq + capacity`), so even a record whose bytes were all lost keeps its number;
+//! - a segment's header (first sequence number, epoch, salt) is synced before any frame
+//!   of it is written; frames are checksummed with the salt, so frames of a previous use
+//!   of the segment never pass for frames of the current one;
 //! - a frame is written in full (one `pwrite`, under the append lock) before the next
 //!   sequence number is handed out, so "written up to N" is a prefix;
 //! - a segment is overwritten only when every record in it is at or below the
 //!   checkpoint watermark (durably reflected in every family);
 //! - a commit is acknowledged only after an `fdatasync` that started after its frame was
 //!   written; concurrent committers share `fdatasync`s (a committer whose record a
-//!   started sync covers waits for it; otherwise it syncs for everyone written so far).
+//!   started sync covers waits for it; otherwise it syncs for everyone written so far);
+//! - after a failed sync the log is poisoned: no sync that completes later (even
+//!   successfully) makes anything durable in its eyes, and nothing more is appended.
 
+use super::segment::{self, FRAME_HEADER, HEADER, Header};
 use super::uring::{self, PendingSync};
-use crate::error::{Error, Result};
+use crate::error::{Error, Poison, Result};
 use crate::storage::io::{FileIo, write_zeros};
 use parking_lot::{Condvar, Mutex};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-const MAGIC: u32 = 0x4D57_414C;
-const SEGMENT_HEADER: usize = 16;
-const FRAME_HEADER: usize = 16;
 
 #[derive(Debug, Clone)]
 struct Segment {
@@ -44,6 +45,12 @@ struct AppendState {
     checkpointed: u64,
     bytes_since_checkpoint: u64,
     buf: Vec<u8>,
+    /// This incarnation's epoch (above every epoch found in the file at open).
+    epoch: u64,
+    /// Segments started in this epoch (numbers the salts).
+    starts: u64,
+    /// Salt of the current segment.
+    salt: u64,
 }
 
 #[derive(Debug, Default)]
@@ -97,12 +104,20 @@ pub(crate) struct Log {
     syncs: AtomicU64,
     sync: Mutex<SyncState>,
     synced: Condvar,
-    poison: Mutex<Option<String>>,
+    poison: Arc<Poison>,
+    /// Every sequence number handed out before this open is at or below this.
+    issued_bound: u64,
 }
 
 impl Log {
-    /// Opens the log, preallocating `segments` segments if the file is shorter.
-    pub(crate) fn open(file: Arc<dyn FileIo>, segment_size: u64, segments: usize) -> Result<Log> {
+    /// Opens the log, preallocating `segments` segments if the file is shorter. A failed
+    /// sync sets `poison`.
+    pub(crate) fn open(
+        file: Arc<dyn FileIo>,
+        segment_size: u64,
+        segments: usize,
+        poison: Arc<Poison>,
+    ) -> Result<Log> {
         let len = file.len().map_err(Error::io("reading the log length"))?;
         let want = segment_size * segments as u64;
         if len < want {
@@ -113,12 +128,18 @@ impl Log {
         let count = (len.max(want) / segment_size) as usize;
         let mut segs = Vec::with_capacity(count);
         let mut buf = vec![0u8; segment_size as usize];
+        let (mut epoch, mut issued_bound) = (0, 0);
         for i in 0..count {
             let offset = i as u64 * segment_size;
             file.read_at(offset, &mut buf)
                 .map_err(Error::io("reading the log"))?;
-            let (first_seq, last_seq) = match scan_segment(&buf, |_, _| Ok(()))? {
-                Some(s) => (s.first_seq, s.last_seq),
+            let (first_seq, last_seq) = match segment::scan(&buf, |_, _| Ok(()))? {
+                Some(s) => {
+                    epoch = epoch.max(s.header.epoch);
+                    let bound = s.header.first_seq + segment::capacity(segment_size) - 1;
+                    issued_bound = issued_bound.max(bound);
+                    (s.header.first_seq, s.last_seq)
+                }
                 None => (0, 0),
             };
             segs.push(Segment {
@@ -138,12 +159,16 @@ impl Log {
                 checkpointed: 0,
                 bytes_since_checkpoint: 0,
                 buf: Vec::new(),
+                epoch: epoch + 1,
+                starts: 0,
+                salt: 0,
             }),
             written: AtomicU64::new(0),
             syncs: AtomicU64::new(0),
             sync: Mutex::new(SyncState::default()),
             synced: Condvar::new(),
-            poison: Mutex::new(None),
+            poison,
+            issued_bound,
         })
     }
 
@@ -183,7 +208,7 @@ impl Log {
             self.file
                 .read_at(seg.offset, &mut buf)
                 .map_err(Error::io("reading the log"))?;
-            let scanned = scan_segment(&buf, |seq, payload| {
+            let scanned = segment::scan(&buf, |seq, payload| {
                 if seq >= start {
                     out.replayed += 1;
                     f(seq, payload)?;
@@ -203,23 +228,26 @@ impl Log {
         Ok(out)
     }
 
-    /// Sets where appending resumes: `next_seq` is above every sequence number used so far,
-    /// and everything before it is checkpointed, so every segment may be reused.
-    pub(crate) fn resume(&self, next_seq: u64) {
+    /// Sets where appending resumes: above `above` (every sequence number the caller
+    /// found in use) and above every number handed out before this open, and everything
+    /// before it is checkpointed, so every segment may be reused. Returns the next
+    /// sequence number.
+    pub(crate) fn resume(&self, above: u64) -> u64 {
+        let next_seq = above.max(self.issued_bound) + 1;
         let mut st = self.state.lock();
-        st.next_seq = next_seq.max(1);
-        st.checkpointed = next_seq.saturating_sub(1);
+        st.next_seq = next_seq;
+        st.checkpointed = next_seq - 1;
         st.current = None;
-        self.written
-            .store(next_seq.saturating_sub(1), Ordering::Release);
+        self.written.store(next_seq - 1, Ordering::Release);
         let mut s = self.sync.lock();
-        s.durable = next_seq.saturating_sub(1);
+        s.durable = next_seq - 1;
         s.covered = s.durable;
+        next_seq
     }
 
     /// Largest payload one record may carry.
     pub(crate) fn max_payload(&self) -> usize {
-        self.segment_size as usize - SEGMENT_HEADER - FRAME_HEADER
+        self.segment_size as usize - HEADER - FRAME_HEADER
     }
 
     /// Appends a record and returns its sequence number. The bytes are written (to the
@@ -236,37 +264,15 @@ impl Log {
         let mut guard = self.state.lock();
         let st = &mut *guard;
         let seq = st.next_seq;
-        st.buf.clear();
         if st.current.is_none() || st.pos + frame > self.segment_size {
-            let idx = self.pick_segment(st)?;
-            st.current = Some(idx);
-            st.pos = 0;
-            st.segments[idx].first_seq = seq;
-            st.segments[idx].last_seq = seq - 1;
-            let mut crc = crc32fast::Hasher::new();
-            crc.update(&seq.to_le_bytes());
-            st.buf.extend_from_slice(&MAGIC.to_le_bytes());
-            st.buf.extend_from_slice(&crc.finalize().to_le_bytes());
-            st.buf.extend_from_slice(&seq.to_le_bytes());
+            self.start_segment(st, seq)?;
         }
-        let len = payload.len() as u32;
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(&len.to_le_bytes());
-        crc.update(&seq.to_le_bytes());
-        crc.update(payload);
-        st.buf.extend_from_slice(&len.to_le_bytes());
-        st.buf.extend_from_slice(&crc.finalize().to_le_bytes());
-        st.buf.extend_from_slice(&seq.to_le_bytes());
-        st.buf.extend_from_slice(payload);
+        st.buf.clear();
+        segment::encode_frame(&mut st.buf, st.salt, seq, payload);
         let idx = st.current.unwrap_or(0);
         let at = st.segments[idx].offset + st.pos;
         if let Err(e) = self.file.write_at(at, &st.buf) {
-            let err = Error::Io {
-                context: "appending to the log",
-                source: e,
-            };
-            self.set_poison(&err);
-            return Err(err);
+            return Err(self.fail("appending to the log", e));
         }
         st.pos += st.buf.len() as u64;
         st.segments[idx].last_seq = seq;
@@ -274,6 +280,39 @@ impl Log {
         st.bytes_since_checkpoint += st.buf.len() as u64;
         self.written.store(seq, Ordering::Release);
         Ok(seq)
+    }
+
+    /// Picks a segment and starts it at `seq`: writes its header with a fresh salt and
+    /// syncs it, so that the header (hence the epoch, and the bound on the sequence
+    /// numbers the segment may hold) is durable before any frame of it exists.
+    fn start_segment(&self, st: &mut AppendState, seq: u64) -> Result<()> {
+        let idx = self.pick_segment(st)?;
+        st.current = None;
+        st.salt = segment::salt(st.epoch, st.starts);
+        st.starts += 1;
+        st.buf.clear();
+        Header::new(seq, st.epoch, st.salt).encode(&mut st.buf);
+        let offset = st.segments[idx].offset;
+        let written = self
+            .file
+            .write_at(offset, &st.buf)
+            .and_then(|()| self.file.sync_data());
+        if let Err(e) = written {
+            return Err(self.fail("starting a log segment", e));
+        }
+        st.bytes_since_checkpoint += st.buf.len() as u64;
+        st.current = Some(idx);
+        st.pos = HEADER as u64;
+        st.segments[idx].first_seq = seq;
+        st.segments[idx].last_seq = seq - 1;
+        Ok(())
+    }
+
+    /// Poisons the log with an I/O failure and returns it as an error.
+    fn fail(&self, context: &'static str, source: std::io::Error) -> Error {
+        let err = Error::Io { context, source };
+        self.set_poison(&err);
+        err
     }
 
     /// A segment every record of which is checkpointed, or a new one at the end of the file.
@@ -292,12 +331,7 @@ impl Log {
         let grow = write_zeros(self.file.as_ref(), offset, self.segment_size)
             .and_then(|()| self.file.sync_all());
         if let Err(e) = grow {
-            let err = Error::Io {
-                context: "growing the log",
-                source: e,
-            };
-            self.set_poison(&err);
-            return Err(err);
+            return Err(self.fail("growing the log", e));
         }
         st.segments.push(Segment {
             offset,
@@ -372,7 +406,10 @@ impl Log {
         self.syncs.fetch_add(1, Ordering::Relaxed);
         let mut s = self.sync.lock();
         match result {
-            Ok(()) => s.durable = s.durable.max(target),
+            // A sync that succeeds after another failed proves nothing: the failed one
+            // may have dropped pages this one did not write.
+            Ok(()) if !self.poison.is_set() => s.durable = s.durable.max(target),
+            Ok(()) => {}
             Err(e) => self.set_poison(&Error::Io {
                 context: "syncing the log",
                 source: e,
@@ -411,71 +448,13 @@ impl Log {
         self.state.lock().segments.len() as u64 * self.segment_size
     }
 
-    fn check_poison(&self) -> Result<()> {
-        match &*self.poison.lock() {
-            Some(msg) => Err(Error::Poisoned(msg.clone())),
-            None => Ok(()),
-        }
+    /// Fails with [`Error::Poisoned`] once a sync (of the log or the data file) failed.
+    pub(crate) fn check_poison(&self) -> Result<()> {
+        self.poison.check()
     }
 
+    /// Poisons the database (see [`Poison`]).
     pub(crate) fn set_poison(&self, err: &Error) {
-        let mut p = self.poison.lock();
-        if p.is_none() {
-            *p = Some(err.to_string());
-        }
+        self.poison.set(err);
     }
-}
-
-struct Scanned {
-    first_seq: u64,
-    last_seq: u64,
-}
-
-/// Walks the frames of one segment image while they are intact and consecutive.
-/// `None` when the segment header is not valid.
-fn scan_segment(
-    buf: &[u8],
-    mut f: impl FnMut(u64, &[u8]) -> Result<()>,
-) -> Result<Option<Scanned>> {
-    if buf.len() < SEGMENT_HEADER {
-        return Ok(None);
-    }
-    let magic = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
-    let hcrc = u32::from_le_bytes([buf[4], buf[5], buf[6], buf[7]]);
-    let first_seq = u64_at(buf, 8);
-    if magic != MAGIC || first_seq == 0 || crc32fast::hash(&buf[8..16]) != hcrc {
-        return Ok(None);
-    }
-    let mut pos = SEGMENT_HEADER;
-    let mut expect = first_seq;
-    while pos + FRAME_HEADER <= buf.len() {
-        let len = u32::from_le_bytes([buf[pos], buf[pos + 1], buf[pos + 2], buf[pos + 3]]);
-        let crc = u32::from_le_bytes([buf[pos + 4], buf[pos + 5], buf[pos + 6], buf[pos + 7]]);
-        let seq = u64_at(buf, pos + 8);
-        let end = pos + FRAME_HEADER + len as usize;
-        if seq != expect || end > buf.len() {
-            break;
-        }
-        let payload = &buf[pos + FRAME_HEADER..end];
-        let mut h = crc32fast::Hasher::new();
-        h.update(&len.to_le_bytes());
-        h.update(&seq.to_le_bytes());
-        h.update(payload);
-        if h.finalize() != crc {
-            break;
-        }
-        f(seq, payload)?;
-        expect += 1;
-        pos = end;
-    }
-    Ok(Some(Scanned {
-        first_seq,
-        last_seq: expect - 1,
-    }))
-}
-
-fn u64_at(buf: &[u8], at: usize) -> u64 {
-    let mut a = [0u8; 8];
-    a.copy_from_slice(&buf[at..at + 8]);
-    u64::from_le_bytes(a)
 }

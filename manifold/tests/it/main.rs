@@ -5,6 +5,8 @@ mod basic;
 mod codec;
 mod concurrency;
 mod corruption;
+mod cycles;
+mod faults;
 mod model;
 mod power_loss;
 mod recovery;

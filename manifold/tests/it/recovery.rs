@@ -12,6 +12,8 @@ fn crashed_after(n: u64, path: &Path) -> SimDisk {
     let disk = SimDisk::new();
     let db = Database::open_with(path, sim_config(&disk)).unwrap();
     let cf = db.create_column_family("a").unwrap();
+    // One more directory change, so that both directory slots list `a`.
+    db.create_column_family("z").unwrap();
     for i in 0..n {
         let tx = cf.begin_write().unwrap();
         tx.open_table(T)
