@@ -35,7 +35,7 @@ mod types;
 mod value;
 
 pub use ast::*;
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use diagnostic::{Diagnostic, Diagnostics, MAX_DIAGNOSTICS};
 pub use engine::{Engine, Params, QueryResult, QueryStats};
 pub use error::{Error, ExecError, SemanticError};
 pub use exec::{Budget, Row, Stats};
