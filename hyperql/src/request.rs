@@ -79,7 +79,7 @@ impl Interrupt {
     /// hundred rows).
     pub fn check_every(&self, count: &mut u32) -> Result<(), Interrupted> {
         *count = count.wrapping_add(1);
-        if *count % Self::STRIDE == 0 {
+        if count.is_multiple_of(Self::STRIDE) {
             self.check()
         } else {
             Ok(())

@@ -118,7 +118,7 @@ impl Traverse<'_> {
                 ctx.tick()?;
                 let depth = path.len() as u32;
                 if depth >= step.min {
-                    self.emit(step, row, &node, &path, ctx, out, held)?;
+                    self.emit(step, row, &node, &path, ctx, (&mut *out, &mut *held))?;
                 }
                 if depth >= max {
                     continue;
@@ -177,8 +177,7 @@ impl Traverse<'_> {
         node: &Value,
         path: &[EdgeRecord],
         ctx: &mut ExecCtx<'_>,
-        out: &mut Vec<Row>,
-        held: &mut usize,
+        (out, held): (&mut Vec<Row>, &mut usize),
     ) -> Result<(), ExecError> {
         let edge = if step.variable {
             Value::Array(Arc::new(path.iter().map(edge_value).collect()))
