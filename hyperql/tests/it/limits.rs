@@ -7,22 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
-fn table(n: i64) -> MemorySource {
-    let s = MemorySource::new();
-    s.insert_many(
-        "t",
-        None,
-        (0..n).map(|i| {
-            [
-                ("id".to_string(), Value::Int(i)),
-                ("g".to_string(), Value::Int(i % 10)),
-            ]
-            .into_iter()
-            .collect()
-        }),
-    );
-    s
-}
+use super::engine::big as table;
 
 const CROSS3: &str = "SELECT COUNT(*) FROM t a, t b, t c";
 
