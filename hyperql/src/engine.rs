@@ -6,6 +6,7 @@ use crate::exec::{self, Budget, EvalCtx, ExecCtx, Row, Stats, eval};
 use crate::optimizer;
 use crate::parser::parse;
 use crate::plan::{BExpr, Plan, plan_statement};
+use crate::request::{Interrupt, RequestCtx};
 use crate::source::{DataSource, Schema, SourceError};
 use crate::types::Type;
 use crate::value::{Document, Value};
@@ -97,9 +98,27 @@ impl<S: DataSource> Engine<S> {
         &self.source
     }
 
+    /// A context for one request: no interrupt, and this engine's memory budget
+    /// ([`Budget::max_memory`]).
+    pub fn request(&self) -> RequestCtx {
+        RequestCtx::new(Interrupt::new(), self.budget.max_memory)
+    }
+
     /// Runs every statement of `text`; the result of the last one.
     pub fn query(&self, text: &str, params: &Params) -> Result<QueryResult, Error> {
-        let mut all = self.query_script(text, params)?;
+        self.query_with(text, params, &self.request())
+    }
+
+    /// [`query`](Self::query) as part of the request `req`: it stops when `req`'s
+    /// interrupt fires ([`ExecError::Cancelled`], [`ExecError::Timeout`]), and what it
+    /// holds (its result included) counts against `req`'s memory budget.
+    pub fn query_with(
+        &self,
+        text: &str,
+        params: &Params,
+        req: &RequestCtx,
+    ) -> Result<QueryResult, Error> {
+        let mut all = self.query_script_with(text, params, req)?;
         Ok(all.pop().unwrap_or(QueryResult {
             columns: Vec::new(),
             rows: Vec::new(),
@@ -114,12 +133,24 @@ impl<S: DataSource> Engine<S> {
     /// the script stops at the first statement that fails. Statements are not atomic
     /// together: each runs in its own transaction.
     pub fn query_script(&self, text: &str, params: &Params) -> Result<Vec<QueryResult>, Error> {
+        self.query_script_with(text, params, &self.request())
+    }
+
+    /// [`query_script`](Self::query_script) as the request `req` (see
+    /// [`query_with`](Self::query_with)): the results of every statement count
+    /// against its memory budget together.
+    pub fn query_script_with(
+        &self,
+        text: &str,
+        params: &Params,
+        req: &RequestCtx,
+    ) -> Result<Vec<QueryResult>, Error> {
         let start = Instant::now();
         let script = parse(text).map_err(Error::Parse)?;
         let mut out = Vec::new();
         for stmt in &script.statements {
-            let plan = self.plan(text, stmt, params)?;
-            let mut r = self.execute(&plan)?;
+            let plan = self.plan(text, stmt, params, req)?;
+            let mut r = self.execute(&plan, req)?;
             r.stats.elapsed_us = start.elapsed().as_micros() as u64;
             out.push(r);
         }
@@ -138,9 +169,10 @@ impl<S: DataSource> Engine<S> {
         let Some(stmt) = script.statements.first() else {
             return Ok(Stats::default());
         };
-        let plan = self.plan(text, stmt, params)?;
+        let req = self.request();
+        let plan = self.plan(text, stmt, params, &req)?;
         let names: Vec<String> = plan.columns().into_iter().map(|c| c.name).collect();
-        let mut ctx = self.ctx();
+        let mut ctx = self.ctx(&req);
         let mut op = exec::build(&plan, &ctx)?;
         while let Some(b) = op.next(&mut ctx)? {
             if on_batch(&names, b).is_break() {
@@ -156,7 +188,7 @@ impl<S: DataSource> Engine<S> {
         let Some(stmt) = script.statements.first() else {
             return Ok(String::new());
         };
-        Ok(self.plan(text, stmt, params)?.explain())
+        Ok(self.plan(text, stmt, params, &self.request())?.explain())
     }
 
     /// The inferred type of every `$parameter` of the first statement (nothing runs).
@@ -175,6 +207,7 @@ impl<S: DataSource> Engine<S> {
         text: &str,
         stmt: &crate::ast::Statement,
         params: &Params,
+        req: &RequestCtx,
     ) -> Result<Plan, Error> {
         let analysis = plan_statement(stmt, &self.source).map_err(|e| semantic(text, e))?;
         for name in analysis.params.keys() {
@@ -190,7 +223,7 @@ impl<S: DataSource> Engine<S> {
             e.walk(&mut |x| has_subquery |= matches!(x, BExpr::Subquery(_)))
         });
         if has_subquery {
-            self.run_subqueries(&mut plan)?;
+            self.run_subqueries(&mut plan, req)?;
         }
         if !self.optimize {
             return Ok(plan);
@@ -198,36 +231,36 @@ impl<S: DataSource> Engine<S> {
         Ok(optimizer::optimize(plan, &self.source.capabilities()))
     }
 
-    fn ctx(&self) -> ExecCtx<'_> {
+    fn ctx<'s>(&'s self, req: &'s RequestCtx) -> ExecCtx<'s> {
         let eval = EvalCtx {
             now: now_us(),
             source: &self.source,
             geometry: self.source.geometric_distance(),
         };
-        ExecCtx::new(eval, self.budget)
+        ExecCtx::new(eval, self.budget, req)
     }
 
     /// Runs the scalar subqueries of `plan` and puts their values in their place.
-    fn run_subqueries(&self, plan: &mut Plan) -> Result<(), Error> {
+    fn run_subqueries(&self, plan: &mut Plan, req: &RequestCtx) -> Result<(), Error> {
         let mut failure = None;
-        optimizer::for_each_expr_mut(plan, &mut |e| self.resolve(e, &mut failure));
+        optimizer::for_each_expr_mut(plan, &mut |e| self.resolve(e, &mut failure, req));
         failure.map_or(Ok(()), Err)
     }
 
-    fn resolve(&self, e: &mut BExpr, failure: &mut Option<Error>) {
+    fn resolve(&self, e: &mut BExpr, failure: &mut Option<Error>, req: &RequestCtx) {
         if failure.is_some() {
             return;
         }
         if let BExpr::Subquery(p) = e {
             let mut inner = std::mem::replace(&mut **p, Plan::Unit);
-            if let Err(err) = self.run_subqueries(&mut inner) {
+            if let Err(err) = self.run_subqueries(&mut inner, req) {
                 *failure = Some(err);
                 return;
             }
             if self.optimize {
                 inner = optimizer::optimize(inner, &self.source.capabilities());
             }
-            match self.execute(&inner) {
+            match self.execute(&inner, req) {
                 Ok(r) if r.rows.len() > 1 => {
                     *failure = Some(
                         ExecError::Type(format!(
@@ -251,12 +284,12 @@ impl<S: DataSource> Engine<S> {
             return;
         }
         for c in e.children_mut() {
-            self.resolve(c, failure);
+            self.resolve(c, failure, req);
         }
     }
 
-    fn execute(&self, plan: &Plan) -> Result<QueryResult, Error> {
-        let mut ctx = self.ctx();
+    fn execute(&self, plan: &Plan, req: &RequestCtx) -> Result<QueryResult, Error> {
+        let mut ctx = self.ctx(req);
         let columns: Vec<String> = plan.columns().into_iter().map(|c| c.name).collect();
         let mut affected = None;
         let rows: Vec<Row> = match plan {

@@ -1,6 +1,7 @@
 //! Errors, one enum per layer, joined in [`Error`].
 
 use crate::diagnostic::Diagnostics;
+use crate::request::Interrupted;
 use crate::source::SourceError;
 use crate::span::Span;
 
@@ -47,15 +48,44 @@ pub enum ExecError {
         /// The budget.
         limit: u64,
     },
-    /// The query held more memory than its budget allows.
-    #[error("memory budget exceeded: the query held more than {limit} bytes")]
+    /// The request (every statement run with one [`crate::RequestCtx`]) held more
+    /// memory than its budget allows.
+    #[error(
+        "memory budget exceeded: the request held more than {limit} bytes (rows kept by \
+         joins, sorts, aggregates, traversals and results); narrow the query or raise \
+         the memory budget"
+    )]
     MemoryBudget {
         /// The budget in bytes.
         limit: u64,
     },
+    /// The request was cancelled ([`crate::Interrupt::cancel`]).
+    #[error("the query was cancelled")]
+    Cancelled,
+    /// The request ran past the deadline of its [`crate::Interrupt`].
+    #[error("the query ran past its deadline and was stopped")]
+    Timeout,
     /// The source failed.
     #[error("source error: {0}")]
-    Source(#[from] SourceError),
+    Source(#[source] SourceError),
+}
+
+impl From<Interrupted> for ExecError {
+    fn from(i: Interrupted) -> Self {
+        match i {
+            Interrupted::Cancelled => ExecError::Cancelled,
+            Interrupted::Timeout => ExecError::Timeout,
+        }
+    }
+}
+
+impl From<SourceError> for ExecError {
+    fn from(e: SourceError) -> Self {
+        match e {
+            SourceError::Interrupted(i) => i.into(),
+            e => ExecError::Source(e),
+        }
+    }
 }
 
 /// Any error of [`crate::Engine::query`].

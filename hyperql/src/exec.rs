@@ -16,6 +16,7 @@ pub(crate) use eval::{EvalCtx, eval, is_true};
 
 use crate::error::ExecError;
 use crate::plan::Plan;
+use crate::request::RequestCtx;
 use crate::value::Value;
 use serde::Serialize;
 
@@ -62,22 +63,37 @@ pub(crate) struct ExecCtx<'a> {
     pub eval: EvalCtx<'a>,
     pub budget: Budget,
     pub stats: Stats,
+    /// The request this statement belongs to: interrupt, memory, progress.
+    pub req: &'a RequestCtx,
+    /// Bytes this statement's operators hold now.
     memory: u64,
+    /// Work done since the interrupt was last checked.
+    work: u32,
 }
 
 impl<'a> ExecCtx<'a> {
-    pub fn new(eval: EvalCtx<'a>, budget: Budget) -> Self {
+    pub fn new(eval: EvalCtx<'a>, budget: Budget, req: &'a RequestCtx) -> Self {
         ExecCtx {
             eval,
             budget,
             stats: Stats::default(),
+            req,
             memory: 0,
+            work: 0,
         }
     }
 
-    /// Counts `n` rows processed.
+    /// One unit of work (a row looked at, an edge followed); stops the statement
+    /// every few hundred units if the request was cancelled or is past its deadline.
+    pub fn tick(&mut self) -> Result<(), ExecError> {
+        Ok(self.req.interrupt().check_every(&mut self.work)?)
+    }
+
+    /// Counts `n` rows processed (and checks the interrupt).
     pub fn rows(&mut self, n: usize) -> Result<(), ExecError> {
         self.stats.rows_processed += n as u64;
+        self.req.progress(n as u64);
+        self.req.interrupt().check()?;
         if self.stats.rows_processed > self.budget.max_rows {
             return Err(ExecError::RowBudget {
                 limit: self.budget.max_rows,
@@ -86,21 +102,31 @@ impl<'a> ExecCtx<'a> {
         Ok(())
     }
 
-    /// Counts `bytes` more held in memory.
+    /// Counts `bytes` more held by an operator (released with [`shrink`](Self::shrink)).
     pub fn grow(&mut self, bytes: usize) -> Result<(), ExecError> {
         self.memory += bytes as u64;
         self.stats.peak_memory = self.stats.peak_memory.max(self.memory);
-        if self.memory > self.budget.max_memory {
-            return Err(ExecError::MemoryBudget {
-                limit: self.budget.max_memory,
-            });
-        }
-        Ok(())
+        self.hold(bytes)
     }
 
-    /// Releases `bytes`.
+    /// Releases `bytes` an operator held.
     pub fn shrink(&mut self, bytes: usize) {
         self.memory = self.memory.saturating_sub(bytes as u64);
+        self.req.release(bytes as u64);
+    }
+
+    /// Charges `bytes` to the request until it ends (result rows).
+    pub fn hold(&mut self, bytes: usize) -> Result<(), ExecError> {
+        self.req
+            .charge(bytes as u64)
+            .map_err(|limit| ExecError::MemoryBudget { limit })
+    }
+}
+
+impl Drop for ExecCtx<'_> {
+    /// What the statement's operators still hold is released when it ends.
+    fn drop(&mut self) {
+        self.req.release(self.memory);
     }
 }
 
@@ -128,6 +154,7 @@ pub(crate) fn collect<'a>(
 ) -> Result<Vec<Row>, ExecError> {
     let mut out = Vec::new();
     while let Some(b) = op.next(ctx)? {
+        ctx.hold(b.iter().map(row_size).sum())?;
         out.extend(b);
     }
     Ok(out)

@@ -4,7 +4,7 @@
 //! Lexing never stops at the first error: an unknown character or an unterminated
 //! string is reported and skipped, and lexing goes on.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Message, Pending, finish, span_char};
 use crate::span::Span;
 use std::fmt;
 use winnow::Parser;
@@ -65,15 +65,23 @@ const PUNCT: &[&str] = &[
 
 type Input<'s> = LocatingSlice<&'s str>;
 
-/// Splits `src` into tokens (ending with [`Tok::Eof`]) and the lexical errors found.
+/// Splits `src` into tokens (ending with [`Tok::Eof`]) and the lexical errors found
+/// (at most [`crate::MAX_DIAGNOSTICS`] and one that counts the rest; a run of the
+/// same unexpected character is one error).
 pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
+    let (tokens, errors) = lex_pending(src);
+    (tokens, finish(src, errors))
+}
+
+/// [`lex`] with its errors not yet made diagnostics.
+pub(crate) fn lex_pending(src: &str) -> (Vec<Token>, Vec<Pending>) {
     let mut input = LocatingSlice::new(src);
     let mut tokens = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors: Vec<Pending> = Vec::new();
     loop {
         if let Err(e) = trivia(&mut input) {
             let start = input.current_token_start();
-            errors.push(Diagnostic::new(src, Span::new(start, src.len()), e, vec![]));
+            errors.push(error(Span::new(start, src.len()), Message::Static(e)));
             break;
         }
         let start = input.current_token_start();
@@ -100,19 +108,38 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                     let _ = any::<_, ErrMode<ContextError>>.parse_next(&mut input);
                     end = input.current_token_start();
                 }
-                let text = &src[start..end];
+                let span = Span::new(start, end);
+                let text = span.text(src);
                 let message = if text.starts_with('\'') || text.starts_with('"') {
-                    "unterminated or invalid string".to_string()
+                    Message::Static("unterminated or invalid string")
                 } else if text.starts_with(|c: char| c.is_ascii_digit()) {
-                    "invalid number".to_string()
+                    Message::Static("invalid number")
                 } else {
-                    format!("unexpected character `{text}`")
+                    // The same character right after the last one: one longer error.
+                    if let Some(last) = errors.last_mut()
+                        && let Message::Unexpected(n) = &mut last.message
+                        && last.span.end == start
+                        && span_char(src, last.span) == text
+                    {
+                        *n += 1;
+                        last.span.end = end;
+                        continue;
+                    }
+                    Message::Unexpected(1)
                 };
-                errors.push(Diagnostic::new(src, Span::new(start, end), message, vec![]));
+                errors.push(error(span, message));
             }
         }
     }
     (tokens, errors)
+}
+
+fn error(span: Span, message: Message) -> Pending {
+    Pending {
+        span,
+        message,
+        expected: Vec::new(),
+    }
 }
 
 /// Whitespace and comments (`-- to end of line`, `/* block */`).

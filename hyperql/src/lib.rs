@@ -29,13 +29,14 @@ mod lexer;
 mod optimizer;
 mod parser;
 mod plan;
+mod request;
 mod source;
 mod span;
 mod types;
 mod value;
 
 pub use ast::*;
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use diagnostic::{Diagnostic, Diagnostics, MAX_DIAGNOSTICS};
 pub use engine::{Engine, Params, QueryResult, QueryStats};
 pub use error::{Error, ExecError, SemanticError};
 pub use exec::{Budget, Row, Stats};
@@ -43,6 +44,7 @@ pub use functions::{AggFunc, Builtin, METRICS, vector_distance};
 pub use lexer::{Tok, Token, lex};
 pub use parser::{RESERVED, is_reserved, parse, parse_statement, parse_with_diagnostics};
 pub use plan::{AggCall, BExpr, Column, Func, KnnPolicy, Plan, SortKey, TraverseStep};
+pub use request::{Interrupt, Interrupted, RequestCtx};
 pub use source::{
     Capabilities, CmpOp, DataSource, EdgeRecord, FieldSchema, KnnRequest, MemorySource,
     NearRequest, Predicate, Record, RecordStream, ScalarFunction, ScanRequest, ScanResponse,

@@ -10,8 +10,8 @@ mod query;
 mod stmt;
 
 use crate::ast::{Ident, Script, Statement};
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::lexer::{Tok, Token, lex};
+use crate::diagnostic::{Diagnostic, Diagnostics, Message, Pending, finish};
+use crate::lexer::{Tok, Token, lex_pending};
 use crate::span::Span;
 use winnow::error::{AddContext, ErrMode, ParserError};
 use winnow::stream::{Stream, TokenSlice};
@@ -41,7 +41,7 @@ pub fn parse_statement(src: &str) -> Result<Statement, Diagnostics> {
 
 /// Parses a script, recovering at `;`: the statements that parsed, and the errors.
 pub fn parse_with_diagnostics(src: &str) -> (Script, Vec<Diagnostic>) {
-    let (tokens, mut diags) = lex(src);
+    let (tokens, mut diags) = lex_pending(src);
     let lex_errors: Vec<usize> = diags.iter().map(|d| d.span.start).collect();
     let mut input = In::new(&tokens);
     let mut script = Script::default();
@@ -66,11 +66,10 @@ pub fn parse_with_diagnostics(src: &str) -> (Script, Vec<Diagnostic>) {
                     ErrMode::Incomplete(_) => SyntaxError::at(peek(&input).span),
                 };
                 // An error caused by a lexical error already reported is not repeated.
-                let caused = lex_errors
-                    .iter()
-                    .any(|&p| p >= stmt_start && p <= e.span.start);
+                let first = lex_errors.partition_point(|&p| p < stmt_start);
+                let caused = lex_errors.get(first).is_some_and(|&p| p <= e.span.start);
                 if !caused {
-                    diags.push(e.into_diagnostic(src));
+                    diags.push(e.into_pending());
                 }
                 while !at_punct(&input, ";") && !matches!(peek(&input).kind, Tok::Eof) {
                     let _ = input.next_token();
@@ -78,8 +77,7 @@ pub fn parse_with_diagnostics(src: &str) -> (Script, Vec<Diagnostic>) {
             }
         }
     }
-    diags.sort_by_key(|d| d.span.start);
-    (script, diags)
+    (script, finish(src, diags))
 }
 
 /// Keywords that cannot be used as bare identifiers (quote them: `"order"`).
@@ -166,15 +164,15 @@ impl SyntaxError {
         }
     }
 
-    fn into_diagnostic(mut self, src: &str) -> Diagnostic {
+    fn into_pending(mut self) -> Pending {
         self.expected.dedup();
-        let message = self.message.unwrap_or_else(|| "syntax error".to_string());
-        Diagnostic::new(
-            src,
-            self.span,
-            message,
-            self.expected.iter().map(|s| s.to_string()).collect(),
-        )
+        Pending {
+            span: self.span,
+            message: self
+                .message
+                .map_or(Message::Static("syntax error"), Message::Text),
+            expected: self.expected,
+        }
     }
 }
 

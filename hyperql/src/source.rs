@@ -13,6 +13,7 @@ pub use memory::MemorySource;
 pub use predicate::{CmpOp, Predicate};
 
 use crate::ast::Direction;
+use crate::request::{Interrupt, Interrupted};
 use crate::types::Type;
 use crate::value::{Document, Value};
 use serde::Serialize;
@@ -46,6 +47,9 @@ pub enum SourceError {
     /// Anything else the backend reports.
     #[error("{0}")]
     Backend(String),
+    /// The request was cancelled or ran past its deadline ([`ScanRequest::interrupt`]).
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
 }
 
 /// What a source can do, so the optimizer knows what to push down.
@@ -105,6 +109,11 @@ pub struct ScanRequest {
     pub projection: Option<Vec<String>>,
     /// Stop after this many records, if every filter was applied.
     pub limit: Option<usize>,
+    /// The request's cancellation handle: a source whose scan reads many records
+    /// without returning one (filtering) checks it every few hundred records and
+    /// ends the stream with [`SourceError::Interrupted`].
+    #[serde(skip)]
+    pub interrupt: Interrupt,
 }
 
 /// The answer to a scan.

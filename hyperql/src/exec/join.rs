@@ -69,10 +69,24 @@ pub(crate) fn build<'a>(
         index: HashMap::default(),
         matched: Vec::new(),
         held: 0,
+        pending: std::vec::IntoIter::default(),
+        probe: None,
         finished: false,
     })
 }
 
+/// A left row being joined: its key (`None` for a cross join: every right row is a
+/// candidate), the next candidate to try, and whether any matched yet.
+struct Probe {
+    row: Row,
+    key: Option<Row>,
+    next: usize,
+    any: bool,
+}
+
+/// Produces at most one batch of rows per call, so a join that multiplies rows (a
+/// cross join) never builds more than a batch at a time, and checks the interrupt
+/// per candidate pair.
 struct HashJoin<'a> {
     left: BoxOp<'a>,
     right: Option<BoxOp<'a>>,
@@ -86,6 +100,9 @@ struct HashJoin<'a> {
     index: HashMap<Row, Vec<usize>, crate::value::FieldHash>,
     matched: Vec<bool>,
     held: usize,
+    /// The rest of the left batch being joined.
+    pending: std::vec::IntoIter<Row>,
+    probe: Option<Probe>,
     finished: bool,
 }
 
@@ -115,6 +132,87 @@ impl<'a> HashJoin<'a> {
         self.matched = vec![false; self.table.len()];
         Ok(())
     }
+
+    /// The next left row to join, pulling a new left batch when needed; `None` when
+    /// the left side is done.
+    fn next_probe(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Probe>, ExecError> {
+        loop {
+            if let Some(row) = self.pending.next() {
+                let key = if self.lkeys.is_empty() {
+                    None
+                } else {
+                    Some(
+                        self.lkeys
+                            .iter()
+                            .map(|e| eval(e, &row, &ctx.eval))
+                            .collect::<Result<Row, _>>()?,
+                    )
+                };
+                return Ok(Some(Probe {
+                    row,
+                    key,
+                    next: 0,
+                    any: false,
+                }));
+            }
+            match self.left.next(ctx)? {
+                Some(batch) => self.pending = batch.into_iter(),
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// The `i`th right row that may match `probe`, if any.
+    fn candidate(&self, probe: &Probe, i: usize) -> Option<usize> {
+        match &probe.key {
+            None => (i < self.table.len()).then_some(i),
+            Some(k) if k.iter().any(Value::is_null) => None,
+            Some(k) => self.index.get(k).and_then(|v| v.get(i).copied()),
+        }
+    }
+
+    /// Joins left rows into `out` until it holds a batch or the left side is done.
+    fn probe(&mut self, ctx: &mut ExecCtx<'a>, out: &mut Vec<Row>) -> Result<(), ExecError> {
+        let keep_left = matches!(self.kind, JoinKind::Left | JoinKind::Full);
+        let batch = ctx.budget.batch_size.max(1);
+        while out.len() < batch {
+            let mut probe = match self.probe.take() {
+                Some(p) => p,
+                None => match self.next_probe(ctx)? {
+                    Some(p) => p,
+                    None => return Ok(()),
+                },
+            };
+            while out.len() < batch {
+                let Some(i) = self.candidate(&probe, probe.next) else {
+                    break;
+                };
+                probe.next += 1;
+                ctx.tick()?;
+                let mut row = probe.row.clone();
+                row.extend(self.table[i].iter().cloned());
+                if let Some(res) = &self.residual
+                    && !is_true(res, &row, &ctx.eval)?
+                {
+                    continue;
+                }
+                probe.any = true;
+                self.matched[i] = true;
+                out.push(row);
+            }
+            if self.candidate(&probe, probe.next).is_some() {
+                // The batch is full: go on with this row next time.
+                self.probe = Some(probe);
+                return Ok(());
+            }
+            if !probe.any && keep_left {
+                let mut row = probe.row;
+                row.extend(std::iter::repeat_n(Value::Null, self.rw));
+                out.push(row);
+            }
+        }
+        Ok(())
+    }
 }
 
 impl<'a> Operator<'a> for HashJoin<'a> {
@@ -123,54 +221,15 @@ impl<'a> Operator<'a> for HashJoin<'a> {
         if self.finished {
             return Ok(None);
         }
-        let keep_left = matches!(self.kind, JoinKind::Left | JoinKind::Full);
-        let keep_right = matches!(self.kind, JoinKind::Right | JoinKind::Full);
-        while let Some(batch) = self.left.next(ctx)? {
-            let mut out = Vec::new();
-            for l in batch {
-                let all: Vec<usize>;
-                let cands: &[usize] = if self.lkeys.is_empty() {
-                    all = (0..self.table.len()).collect();
-                    &all
-                } else {
-                    let k = self
-                        .lkeys
-                        .iter()
-                        .map(|e| eval(e, &l, &ctx.eval))
-                        .collect::<Result<Row, _>>()?;
-                    if k.iter().any(Value::is_null) {
-                        &[]
-                    } else {
-                        self.index.get(&k).map_or(&[][..], |v| v.as_slice())
-                    }
-                };
-                let mut any = false;
-                for &i in cands {
-                    let mut row = l.clone();
-                    row.extend(self.table[i].iter().cloned());
-                    if let Some(res) = &self.residual
-                        && !is_true(res, &row, &ctx.eval)?
-                    {
-                        continue;
-                    }
-                    any = true;
-                    self.matched[i] = true;
-                    out.push(row);
-                }
-                if !any && keep_left {
-                    let mut row = l;
-                    row.extend(std::iter::repeat_n(Value::Null, self.rw));
-                    out.push(row);
-                }
-            }
-            ctx.rows(out.len())?;
-            if !out.is_empty() {
-                return Ok(Some(out));
-            }
+        let mut out = Vec::new();
+        self.probe(ctx, &mut out)?;
+        ctx.rows(out.len())?;
+        if !out.is_empty() {
+            return Ok(Some(out));
         }
         self.finished = true;
         ctx.shrink(self.held);
-        if keep_right {
+        if matches!(self.kind, JoinKind::Right | JoinKind::Full) {
             let out: Vec<Row> = self
                 .table
                 .iter()

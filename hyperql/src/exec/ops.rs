@@ -26,6 +26,7 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
                 filters: filters.clone(),
                 projection: projection.clone(),
                 limit: *limit,
+                interrupt: ctx.req.interrupt().clone(),
             },
             time_field: time_field.clone(),
             stream: None,
@@ -268,6 +269,7 @@ impl<'a> Operator<'a> for Scan<'a> {
         for rec in stream.by_ref() {
             let rec = rec?;
             read += 1;
+            ctx.tick()?;
             if self.residual.iter().all(|p| p.matches(&rec)) {
                 batch.push(vec![Value::Object(rec)]);
                 if batch.len() >= ctx.budget.batch_size {

@@ -1,5 +1,8 @@
 //! Graph pattern matching: each step expands every row along edges (depth-first, up to
 //! the quantifier's maximum), with trail semantics: no edge twice in one match.
+//! The trails on the stack and the rows built count against the memory budget as
+//! they are made, and the interrupt is checked per edge, so an expansion that
+//! explodes stops with an error instead of holding memory without bound.
 
 use super::*;
 use crate::ast::Direction;
@@ -46,6 +49,34 @@ fn edge_value(e: &EdgeRecord) -> Value {
     Value::Object(Arc::new(d))
 }
 
+/// Approximate bytes of one trail on the stack.
+fn trail_size(path: &[EdgeRecord]) -> usize {
+    64 + path
+        .iter()
+        .map(|e| {
+            std::mem::size_of::<EdgeRecord>()
+                + e.id.approx_size()
+                + e.from.approx_size()
+                + e.to.approx_size()
+                + e.label.len()
+        })
+        .sum::<usize>()
+}
+
+/// Adds `r` to `out`, charging it (and counting it in `held`).
+fn push(
+    r: Row,
+    out: &mut Vec<Row>,
+    held: &mut usize,
+    ctx: &mut ExecCtx<'_>,
+) -> Result<(), ExecError> {
+    let sz = row_size(&r);
+    *held += sz;
+    ctx.grow(sz)?;
+    out.push(r);
+    Ok(())
+}
+
 fn id_of(v: &Value) -> Value {
     v.get_path(&["id".to_string()]).clone()
 }
@@ -57,6 +88,7 @@ impl Traverse<'_> {
         row: &Row,
         ctx: &mut ExecCtx<'_>,
         out: &mut Vec<Row>,
+        held: &mut usize,
     ) -> Result<(), ExecError> {
         let step = &self.steps[si];
         let start = id_of(&row[step.from_col]);
@@ -77,12 +109,16 @@ impl Traverse<'_> {
                 .map(|(k, e)| Ok((k.clone(), eval(e, &[], &ctx.eval)?)))
                 .collect::<Result<_, ExecError>>()?;
             let max = step.max.min(ctx.budget.max_hops);
-            // Depth-first over (node, path edges).
-            let mut stack: Vec<(Value, Vec<EdgeRecord>)> = vec![(start, Vec::new())];
-            while let Some((node, path)) = stack.pop() {
+            // Depth-first over (node, path edges, bytes charged for it).
+            let first = trail_size(&[]);
+            ctx.grow(first)?;
+            let mut stack: Vec<(Value, Vec<EdgeRecord>, usize)> = vec![(start, Vec::new(), first)];
+            while let Some((node, path, size)) = stack.pop() {
+                ctx.shrink(size);
+                ctx.tick()?;
                 let depth = path.len() as u32;
                 if depth >= step.min {
-                    self.emit(step, row, &node, &path, ctx, out)?;
+                    self.emit(step, row, &node, &path, ctx, (&mut *out, &mut *held))?;
                 }
                 if depth >= max {
                     continue;
@@ -96,6 +132,7 @@ impl Traverse<'_> {
                 let edges = ctx.eval.source.traverse(&req)?;
                 ctx.rows(edges.len())?;
                 for e in edges {
+                    ctx.tick()?;
                     if used.contains(&e.id) || path.iter().any(|p| p.id == e.id) {
                         continue;
                     }
@@ -119,14 +156,16 @@ impl Traverse<'_> {
                     };
                     let mut p = path.clone();
                     p.push(e);
-                    stack.push((next, p));
+                    let size = trail_size(&p);
+                    ctx.grow(size)?;
+                    stack.push((next, p, size));
                 }
             }
         }
         if out.len() == before && step.optional {
             let mut r = row.clone();
             r.extend(std::iter::repeat_n(Value::Null, nulls));
-            out.push(r);
+            push(r, out, held, ctx)?;
         }
         Ok(())
     }
@@ -138,7 +177,7 @@ impl Traverse<'_> {
         node: &Value,
         path: &[EdgeRecord],
         ctx: &mut ExecCtx<'_>,
-        out: &mut Vec<Row>,
+        (out, held): (&mut Vec<Row>, &mut usize),
     ) -> Result<(), ExecError> {
         let edge = if step.variable {
             Value::Array(Arc::new(path.iter().map(edge_value).collect()))
@@ -165,8 +204,7 @@ impl Traverse<'_> {
             }
         }
         ctx.rows(1)?;
-        out.push(r);
-        Ok(())
+        push(r, out, held, ctx)
     }
 }
 
@@ -174,13 +212,17 @@ impl<'a> Operator<'a> for Traverse<'a> {
     fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
         while let Some(batch) = self.input.next(ctx)? {
             let mut rows = batch;
+            let mut held = 0;
             for si in 0..self.steps.len() {
-                let mut next = Vec::new();
+                let (mut next, mut next_held) = (Vec::new(), 0);
                 for r in &rows {
-                    self.expand(si, r, ctx, &mut next)?;
+                    self.expand(si, r, ctx, &mut next, &mut next_held)?;
                 }
-                rows = next;
+                ctx.shrink(held);
+                (rows, held) = (next, next_held);
             }
+            // The parent holds the batch from here on (and charges it if it keeps it).
+            ctx.shrink(held);
             if !rows.is_empty() {
                 return Ok(Some(rows));
             }

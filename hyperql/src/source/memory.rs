@@ -232,6 +232,8 @@ struct MemScan<'a> {
     left: usize,
     /// `Some` when a filter is `id = constant`: the row index, if any.
     only: Option<Option<usize>>,
+    interrupt: Interrupt,
+    read: u32,
 }
 
 impl Iterator for MemScan<'_> {
@@ -251,6 +253,10 @@ impl Iterator for MemScan<'_> {
                 None => c.rows.get(self.pos)?,
             };
             self.pos += 1;
+            if let Err(e) = self.interrupt.check_every(&mut self.read) {
+                self.left = 0;
+                return Some(Err(e.into()));
+            }
             let Some((entity, doc)) = row else { continue };
             if let Some(want) = &self.entity
                 && entity.as_deref() != Some(want.as_str())
@@ -366,6 +372,8 @@ impl DataSource for MemorySource {
             filters: req.filters.clone(),
             left: req.limit.unwrap_or(usize::MAX),
             only,
+            interrupt: req.interrupt.clone(),
+            read: 0,
         };
         Ok(ScanResponse {
             records: Box::new(scan),

@@ -4,7 +4,7 @@ use super::fixture;
 use hyperql::*;
 use std::ops::ControlFlow;
 
-fn big(n: i64) -> MemorySource {
+pub(crate) fn big(n: i64) -> MemorySource {
     let s = MemorySource::new();
     s.insert_many(
         "t",

@@ -5,6 +5,7 @@ mod cases;
 mod docs;
 mod engine;
 mod fixture;
+mod limits;
 mod optimizer;
 mod parse_errors;
 mod roundtrip;

@@ -149,3 +149,57 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let subs = format!("SELECT {}1{}", "(SELECT ".repeat(100), ")".repeat(100));
     assert!(hyperql::parse(&subs).is_err());
 }
+
+/// The text every diagnostic of `src` prints, joined as an error message would be.
+fn answer(src: &str) -> (usize, usize) {
+    let (_, d) = parse_with_diagnostics(src);
+    let text = hyperql::Diagnostics(d.clone()).to_string();
+    (d.len(), text.len())
+}
+
+#[test]
+fn a_megabyte_of_one_bad_character_is_one_short_diagnostic() {
+    let junk = "#".repeat(1 << 20);
+    let (_, d) = parse_with_diagnostics(&junk);
+    assert_eq!(d.len(), 1, "{:?}", d.first().map(|x| &x.message));
+    assert_eq!(
+        d[0].message,
+        format!("unexpected character `#` ({} in a row)", 1 << 20)
+    );
+    assert_eq!((d[0].span.start, d[0].span.end), (0, 1 << 20));
+    let (n, size) = answer(&junk);
+    assert_eq!(n, 1);
+    assert!(size < 300, "{size} bytes of diagnostics");
+}
+
+#[test]
+fn lexical_diagnostics_are_capped() {
+    // 100,000 separate bad characters: the first 100, then one that counts the rest.
+    let junk = "#;".repeat(100_000);
+    let (_, d) = parse_with_diagnostics(&junk);
+    assert_eq!(d.len(), 101);
+    assert_eq!(d[99].column, 199);
+    assert_eq!(d[100].message, "and 99900 more errors");
+    let (_, size) = answer(&junk);
+    assert!(size < 20_000, "{size} bytes of diagnostics");
+}
+
+#[test]
+fn syntax_diagnostics_are_capped_with_positions_on_every_line() {
+    let junk = "x;\n".repeat(100_000);
+    let (_, d) = parse_with_diagnostics(&junk);
+    assert_eq!(d.len(), 101);
+    assert_eq!((d[42].line, d[42].column), (43, 1));
+    assert_eq!(d[100].message, "and 99900 more errors");
+    let (_, size) = answer(&junk);
+    assert!(size < 20_000, "{size} bytes of diagnostics");
+}
+
+#[test]
+fn long_offending_text_is_cut_in_diagnostics() {
+    let src = format!("SELECT '{}", "y".repeat(100_000));
+    let (_, d) = parse_with_diagnostics(&src);
+    assert_eq!(d.len(), 1);
+    assert!(d[0].found.len() < 200, "{} bytes found", d[0].found.len());
+    assert!(d[0].found.ends_with('…'), "{}", d[0].found);
+}

@@ -137,6 +137,14 @@ pub struct ServeArgs {
     /// time limit).
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
+    /// Most memory one query request may hold: rows kept by joins, sorts, aggregates
+    /// and traversals, and the results of all its statements (422 beyond); also the
+    /// largest JSON array `POST /import` reads (it is read whole).
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+    pub max_query_memory: usize,
+    /// Longest line of a JSONL `POST /import` (the import fails beyond).
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    pub max_import_line: usize,
     /// Change events buffered per WebSocket subscription before they are dropped
     /// (and reported as lagged).
     #[arg(long, value_name = "EVENTS", default_value_t = DEFAULT_FEED_CAPACITY)]

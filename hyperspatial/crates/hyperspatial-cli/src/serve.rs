@@ -28,6 +28,8 @@ pub fn run(args: &ServeArgs) -> Result<(), CliError> {
         max_body: args.max_body,
         max_import: args.max_import,
         timeout: Duration::from_secs(args.timeout),
+        max_query_memory: args.max_query_memory as u64,
+        max_import_line: args.max_import_line,
         feed_capacity: args.feed_capacity,
         max_subscriptions: args.max_subscriptions,
         ticks: args.ticks.clone(),

@@ -9,6 +9,7 @@ mod server {
     mod cli;
     mod errors;
     mod http;
+    mod limits;
     mod load;
     mod streams;
     mod transfer;

@@ -13,6 +13,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default largest body of `POST /import`: 4 GiB (bodies are streamed, not
 /// held in memory).
 pub const DEFAULT_MAX_IMPORT: usize = 4 << 30;
+/// The default memory budget of one request: 256 MiB.
+pub const DEFAULT_MAX_QUERY_MEMORY: u64 = 256 << 20;
+/// The default longest line of a JSONL import: 16 MiB.
+pub const DEFAULT_MAX_IMPORT_LINE: usize = 16 << 20;
 /// The default largest number of open WebSocket subscriptions.
 pub const DEFAULT_MAX_SUBSCRIPTIONS: usize = 256;
 /// The default change-feed buffer of one WebSocket subscription, in events.
@@ -32,8 +36,15 @@ pub struct ServerConfig {
     /// stream their data and have no time limit.
     pub max_import: usize,
     /// Longest time to answer a request (408 beyond). A statement still running
-    /// then finishes in the background; a write may still commit.
+    /// then stops (a write not yet committed is taken back).
     pub timeout: Duration,
+    /// Most bytes one `POST /query` request may hold (approximately): rows kept by
+    /// joins, sorts, aggregates and traversals, and the results of all its
+    /// statements together; 422 beyond. Also the largest JSON array `POST /import`
+    /// reads (it is read whole).
+    pub max_query_memory: u64,
+    /// Longest line of a JSONL import in bytes (the import fails with 422 beyond).
+    pub max_import_line: usize,
     /// Change-feed buffer of each WebSocket subscription, in events (also the
     /// queue of each stream subscription, in messages).
     pub feed_capacity: usize,
@@ -60,6 +71,8 @@ impl Default for ServerConfig {
             max_body: DEFAULT_MAX_BODY,
             max_import: DEFAULT_MAX_IMPORT,
             timeout: DEFAULT_TIMEOUT,
+            max_query_memory: DEFAULT_MAX_QUERY_MEMORY,
+            max_import_line: DEFAULT_MAX_IMPORT_LINE,
             feed_capacity: DEFAULT_FEED_CAPACITY,
             max_subscriptions: DEFAULT_MAX_SUBSCRIPTIONS,
             ticks: Vec::new(),

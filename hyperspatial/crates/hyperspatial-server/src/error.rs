@@ -114,16 +114,21 @@ impl From<hyperql::Error> for ApiError {
                 };
                 ApiError::new(status, message).with("diagnostics", diagnostics(d))
             }
-            hyperql::Error::Exec(x) => {
-                let status = match x {
-                    ExecError::Source(s) => source_status(s),
-                    ExecError::RowBudget { .. } | ExecError::MemoryBudget { .. } => {
-                        StatusCode::UNPROCESSABLE_ENTITY
-                    }
-                    _ => StatusCode::BAD_REQUEST,
-                };
-                ApiError::new(status, message)
-            }
+            hyperql::Error::Exec(x) => match x {
+                ExecError::Source(s) => ApiError::new(source_status(s), message),
+                ExecError::RowBudget { .. } => {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+                }
+                ExecError::MemoryBudget { .. } => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("{message} (see the server's --max-query-memory)"),
+                ),
+                ExecError::Timeout | ExecError::Cancelled => ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request timed out (see the server's --timeout)",
+                ),
+                _ => ApiError::bad_request(message),
+            },
             _ => ApiError::bad_request(message),
         }
     }

@@ -47,6 +47,7 @@ mod transfer;
 
 pub use config::{
     DEFAULT_ADDR, DEFAULT_FEED_CAPACITY, DEFAULT_MAX_BODY, DEFAULT_MAX_IMPORT,
-    DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_TIMEOUT, ServerConfig,
+    DEFAULT_MAX_IMPORT_LINE, DEFAULT_MAX_QUERY_MEMORY, DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_TIMEOUT,
+    ServerConfig,
 };
 pub use server::{ServeError, Server, serve, shutdown_signal};

@@ -8,6 +8,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::{Value as JsonValue, json};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// The server's counters (all since start).
@@ -20,6 +21,10 @@ pub(crate) struct Metrics {
     pub(crate) status_5xx: AtomicU64,
     pub(crate) statements: AtomicU64,
     pub(crate) query_errors: AtomicU64,
+    /// Statements running now (on the blocking pool).
+    pub(crate) running: AtomicU64,
+    /// Rows the executor processed, counted as it goes.
+    pub(crate) rows_processed: Arc<AtomicU64>,
     pub(crate) subscriptions_open: AtomicU64,
     pub(crate) subscriptions_total: AtomicU64,
     pub(crate) events_sent: AtomicU64,
@@ -27,10 +32,11 @@ pub(crate) struct Metrics {
 }
 
 /// Decrements a counter when dropped (requests cancelled mid-way included).
-struct Gauge<'a>(&'a AtomicU64);
+pub(crate) struct Gauge<'a>(&'a AtomicU64);
 
 impl<'a> Gauge<'a> {
-    fn up(c: &'a AtomicU64) -> Self {
+    /// Increments `c` until the gauge is dropped.
+    pub(crate) fn up(c: &'a AtomicU64) -> Self {
         c.fetch_add(1, Relaxed);
         Gauge(c)
     }
@@ -102,6 +108,8 @@ pub(crate) async fn handle(State(s): State<Shared>) -> Json<JsonValue> {
         "queries": {
             "statements": get(&m.statements),
             "errors": get(&m.query_errors),
+            "running": get(&m.running),
+            "rows_processed": get(&m.rows_processed),
         },
         "subscriptions": {
             "open": get(&m.subscriptions_open),

@@ -6,15 +6,25 @@
 //! each in its own transaction; when one fails the error says which
 //! (`"statement": k`, 1-based) and how many before it committed (`"completed"`).
 //! `SUBSCRIBE` is refused here: it streams over `GET /subscribe`.
+//!
+//! The statements of one request run with one [`RequestCtx`]: they stop at the
+//! server's `--timeout` and as soon as the request is dropped (the client went away,
+//! or the timeout layer answered 408), and what they hold, results included, counts
+//! against the server's `--max-query-memory` together.
 
 use super::error::ApiError;
-use super::state::{AppState, Shared};
-use axum::Json;
+use super::metrics::Gauge;
+use super::state::{AppState, CancelOnDrop, Shared};
 use axum::body::Bytes;
 use axum::extract::State;
-use hyperql::{Diagnostic, Diagnostics, Params, QueryResult, Span, StatementKind, Value};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use hyperql::{
+    Diagnostic, Diagnostics, Interrupt, Params, QueryResult, RequestCtx, Span, StatementKind, Value,
+};
 use serde_json::Value as JsonValue;
 use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
 
 /// The body of `POST /query`.
 #[derive(serde::Deserialize)]
@@ -34,10 +44,7 @@ pub(crate) fn to_params(p: Option<&serde_json::Map<String, JsonValue>>) -> Param
 }
 
 /// `POST /query`.
-pub(crate) async fn handle(
-    State(s): State<Shared>,
-    body: Bytes,
-) -> Result<Json<JsonValue>, ApiError> {
+pub(crate) async fn handle(State(s): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let req: QueryRequest = serde_json::from_slice(&body).map_err(|e| {
         ApiError::bad_request(format!(
             "malformed JSON body: {e} (expected {{\"query\": \"...\", \"params\": {{..}}}})"
@@ -45,13 +52,21 @@ pub(crate) async fn handle(
     })?;
     let params = to_params(req.params.as_ref());
     let state = s.clone();
-    let out = tokio::task::spawn_blocking(move || run(&state, &req.query, &params))
-        .await
-        .map_err(|e| ApiError::internal(format!("the query task failed: {e}")))?;
+    let interrupt = Interrupt::new().with_deadline(Instant::now() + s.timeout);
+    let _cancel = CancelOnDrop(interrupt.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let _running = Gauge::up(&state.metrics.running);
+        let ctx = RequestCtx::new(interrupt, state.max_query_memory)
+            .with_progress(state.metrics.rows_processed.clone());
+        run(&state, &req.query, &params, &ctx)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the query task failed: {e}")))?;
     if out.is_err() {
         s.metrics.query_errors.fetch_add(1, Relaxed);
     }
-    out.map(Json)
+    // The results are encoded straight to bytes (no JSON tree besides them).
+    out.map(|body| ([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Shifts diagnostics found in a statement's own text to the script's positions.
@@ -66,7 +81,7 @@ fn in_script(script: &str, offset: usize, d: &Diagnostics) -> Diagnostics {
     )
 }
 
-fn run(s: &AppState, text: &str, params: &Params) -> Result<JsonValue, ApiError> {
+fn run(s: &AppState, text: &str, params: &Params, ctx: &RequestCtx) -> Result<Vec<u8>, ApiError> {
     let script = hyperql::parse(text).map_err(|d| ApiError::from(hyperql::Error::Parse(d)))?;
     if script.statements.is_empty() {
         return Err(ApiError::bad_request("the query holds no statement"));
@@ -85,7 +100,7 @@ fn run(s: &AppState, text: &str, params: &Params) -> Result<JsonValue, ApiError>
     for (i, st) in script.statements.iter().enumerate() {
         let one = if many { st.span.text(text) } else { text };
         s.metrics.statements.fetch_add(1, Relaxed);
-        match s.engine.query(one, params) {
+        match s.engine.query_with(one, params, ctx) {
             Ok(r) => results.push(r),
             Err(e) => {
                 let e = match e {
@@ -105,9 +120,9 @@ fn run(s: &AppState, text: &str, params: &Params) -> Result<JsonValue, ApiError>
         }
     }
     let json = if many {
-        serde_json::to_value(&results)
+        serde_json::to_vec(&results)
     } else {
-        serde_json::to_value(results.first())
+        serde_json::to_vec(&results.first())
     };
     json.map_err(|e| ApiError::internal(format!("could not encode the result: {e}")))
 }

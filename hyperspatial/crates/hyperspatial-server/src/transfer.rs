@@ -7,24 +7,28 @@
 //! (`keep_going=true`, `batch=N`). The answer is the import summary; a failed import
 //! answers 422 with `{"error": .., "summary": {..}}` after taking back its writes.
 //! The body is streamed into the import as it arrives (JSON arrays are the
-//! exception: the parser reads the whole array); it is limited by the server's
-//! `--max-import` (413 beyond), and there is no time limit.
+//! exception: the parser reads the whole array, so an array may be at most the
+//! server's `--max-query-memory`); it is limited by the server's `--max-import` (413
+//! beyond), a JSONL line by `--max-import-line` (the import fails beyond), and there
+//! is no time limit. An import whose request is dropped (the client went away) stops
+//! at its next read and takes its writes back.
 //!
 //! Export: `?format=jsonl` (default), `json` or `csv`; the body is the file, streamed
 //! as it is written. A failure after the first bytes went out cuts the response off
 //! (the client sees an incomplete chunked body, never a short file that looks whole).
 
 use super::error::ApiError;
-use super::state::Shared;
+use super::state::{CancelOnDrop, Shared};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
+use hyperql::Interrupt;
 use hyperspatial::transfer::{Format, ImportOptions, Mapping, export, import};
 use serde_json::Value as JsonValue;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc;
@@ -110,7 +114,17 @@ pub(crate) async fn import_handler(
         }
         std::io::Error::other(e)
     });
-    let reader = SyncIoBridge::new(StreamReader::new(stream));
+    let interrupt = Interrupt::new();
+    let _cancel = CancelOnDrop(interrupt.clone());
+    let reader = BoundedBody {
+        inner: SyncIoBridge::new(StreamReader::new(stream)),
+        interrupt,
+        format,
+        max_line: s.max_import_line,
+        max_whole: s.max_query_memory,
+        line: 0,
+        total: 0,
+    };
     let out = tokio::task::spawn_blocking(move || {
         import(&db, reader, format, &mapping, &opts, &mut |_| {})
     })
@@ -188,6 +202,64 @@ pub(crate) async fn export_handler(
         Body::from_stream(body),
     )
         .into_response())
+}
+
+/// The import body as the importer reads it: a read fails once the request is
+/// cancelled, a JSONL line grows longer than `max_line`, or a JSON array (parsed
+/// whole) grows longer than `max_whole`; the import then fails and takes its
+/// writes back.
+struct BoundedBody<R> {
+    inner: R,
+    interrupt: Interrupt,
+    format: Format,
+    max_line: usize,
+    max_whole: u64,
+    /// Bytes of the JSONL line read so far.
+    line: usize,
+    /// Bytes read so far.
+    total: u64,
+}
+
+impl<R: Read> BoundedBody<R> {
+    /// Checks the bytes just read against the limits.
+    fn account(&mut self, data: &[u8]) -> std::io::Result<()> {
+        let invalid = |m: String| std::io::Error::new(std::io::ErrorKind::InvalidData, m);
+        self.total += data.len() as u64;
+        match self.format {
+            Format::Json if self.total > self.max_whole => Err(invalid(format!(
+                "a JSON array is read whole and may be at most the server's \
+                 --max-query-memory ({} bytes); send JSONL (one object per line) instead",
+                self.max_whole
+            ))),
+            Format::Jsonl => {
+                for part in data.split_inclusive(|b| *b == b'\n') {
+                    self.line += part.len();
+                    if self.line > self.max_line {
+                        return Err(invalid(format!(
+                            "a line is longer than the server's --max-import-line ({} bytes)",
+                            self.max_line
+                        )));
+                    }
+                    if part.ends_with(b"\n") {
+                        self.line = 0;
+                    }
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<R: Read> Read for BoundedBody<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.interrupt.is_cancelled() {
+            return Err(std::io::Error::other("the request was cancelled"));
+        }
+        let n = self.inner.read(buf)?;
+        self.account(buf.get(..n).unwrap_or_default())?;
+        Ok(n)
+    }
 }
 
 /// Whether a body error is the body limit's.

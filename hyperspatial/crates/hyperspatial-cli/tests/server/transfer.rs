@@ -13,7 +13,7 @@ const PEOPLE: &str = r#"{"id": "ada", "name": "Ada", "age": 36, "boss": "cy", "e
 {"id": "cy", "name": "Cy", "age": 52, "emb": [0, 0, 1]}
 "#;
 
-async fn post(s: &TestServer, path: &str, body: &str, ct: Option<&str>) -> (u16, Json) {
+pub(crate) async fn post(s: &TestServer, path: &str, body: &str, ct: Option<&str>) -> (u16, Json) {
     let mut req = s.client.post(s.url(path)).body(body.to_string());
     if let Some(ct) = ct {
         req = req.header("content-type", ct);
