@@ -149,10 +149,10 @@ pub struct ServeArgs {
     /// (and reported as lagged).
     #[arg(long, value_name = "EVENTS", default_value_t = DEFAULT_FEED_CAPACITY)]
     pub feed_capacity: usize,
-    /// Publish `{"tick": n}` to stream NAME every MS milliseconds (repeatable).
     /// Largest number of WebSocket subscriptions open at once (503 beyond).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_SUBSCRIPTIONS)]
     pub max_subscriptions: usize,
+    /// Publish `{"tick": n}` to stream NAME every MS milliseconds (repeatable).
     #[arg(long = "tick", value_name = "NAME=MS", value_parser = parse_tick)]
     pub ticks: Vec<(String, std::time::Duration)>,
     /// A browser origin (`scheme://host[:port]`) whose pages may send writes and open
