@@ -216,12 +216,19 @@ impl DataSource for Database {
             });
         }
         let scan = Database::scan(self, &req.collection, entity.as_deref())?;
+        // A scan whose filters drop most records may read long without yielding: it
+        // checks the request's interrupt itself and ends with the error.
+        let interrupt = req.interrupt.clone();
+        let mut read = 0u32;
         let records = scan
+            .map(move |r| {
+                interrupt.check_every(&mut read)?;
+                r.map_err(SourceError::from)
+            })
             .filter(move |r| match r {
                 Ok(r) => filters.iter().all(|p| p.matches(r)),
                 Err(_) => true,
             })
-            .map(|r| r.map_err(SourceError::from))
             .take(limit);
         Ok(ScanResponse {
             records: Box::new(records),

@@ -12,6 +12,7 @@ mod geometry;
 mod hql;
 mod import;
 mod index;
+mod interrupt;
 mod positioning;
 mod relayout;
 mod schema_change;
