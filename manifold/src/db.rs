@@ -72,6 +72,10 @@ pub(crate) struct Shared {
     pub log: Log,
     families: RwLock<BTreeMap<String, Arc<Family>>>,
     checkpoint_lock: Mutex<()>,
+    /// Families taken out of the registry whose removal from the directory on disk is
+    /// not yet durable, with their durable applied sequence number: until it is, a power
+    /// loss brings them back, and recovery replays from that number.
+    dying: Mutex<HashMap<u32, u64>>,
     signal: Arc<Signal>,
     report: RecoveryReport,
     _lock_file: Arc<dyn FileIo>,
@@ -205,6 +209,7 @@ impl Database {
             log,
             families: RwLock::new(families),
             checkpoint_lock: Mutex::new(()),
+            dying: Mutex::new(HashMap::new()),
             signal: Arc::new(Signal::default()),
             report,
             _lock_file: file,
@@ -306,10 +311,17 @@ impl Database {
     pub fn delete_column_family(&self, name: &str) -> Result<()> {
         let fam = {
             let mut families = self.shared.families.write();
-            families
+            let fam = families
                 .remove(name)
-                .ok_or_else(|| Error::FamilyNotFound(name.to_string()))?
+                .ok_or_else(|| Error::FamilyNotFound(name.to_string()))?;
+            // Checkpoints keep the log this family needs until its removal is durable.
+            self.shared
+                .dying
+                .lock()
+                .insert(fam.id, fam.durable_applied());
+            fam
         };
+        self.shared.config.vfs.notify("delete.unlisted");
         fam.mark_deleted();
         // Wait for a writer in flight to finish, then close the family's database while
         // its segments are still its own, then release the segments.
@@ -317,7 +329,9 @@ impl Database {
         drop(tx);
         let id = fam.id;
         drop(fam);
-        self.shared.data.delete_family(id)
+        self.shared.data.delete_family(id)?;
+        self.shared.dying.lock().remove(&id);
+        Ok(())
     }
 
     /// A write transaction spanning several column families: it commits atomically, as
@@ -392,10 +406,13 @@ impl Shared {
         // The watermark is the last sequence number when the families are listed: every
         // family listed is made durable at or past it, and a family created afterwards
         // starts at or past it (it reads the number under the registry's write lock).
+        // A family being deleted may still come back after a power loss: the watermark
+        // stays at or below what it durably applied.
         let (mut fams, watermark) = {
             let families = self.families.read();
             let fams: Vec<Arc<Family>> = families.values().cloned().collect();
-            (fams, self.log.last_seq())
+            let dying = self.dying.lock().values().copied().min();
+            (fams, self.log.last_seq().min(dying.unwrap_or(u64::MAX)))
         };
         fams.sort_by_key(|f| f.id);
         self.config.vfs.notify("checkpoint.listed");

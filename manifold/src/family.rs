@@ -8,7 +8,7 @@ use crate::table::RawDef;
 use crate::wal::record::Op;
 use redb::ReadableDatabase as _;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 const META: RawDef<'static> = redb::TableDefinition::new("__manifold_meta");
 const APPLIED: &[u8] = b"applied";
@@ -20,6 +20,9 @@ pub(crate) struct Family {
     pub name: String,
     pub db: redb::Database,
     deleted: AtomicBool,
+    /// The applied sequence number of the family's last durable commit in this process
+    /// (or as found at open): the file holds at least this much of it.
+    durable_applied: AtomicU64,
 }
 
 impl Family {
@@ -44,6 +47,7 @@ impl Family {
             name: name.to_string(),
             db,
             deleted: AtomicBool::new(false),
+            durable_applied: AtomicU64::new(0),
         })
     }
 
@@ -65,7 +69,16 @@ impl Family {
     /// when the family never recorded one (its creation never completed: no record can
     /// concern it).
     pub(crate) fn applied(&self) -> Result<Option<u64>> {
-        caught(|| self.read_applied())?
+        let applied = caught(|| self.read_applied())??;
+        if let Some(seq) = applied {
+            self.durable_applied.fetch_max(seq, Ordering::AcqRel);
+        }
+        Ok(applied)
+    }
+
+    /// See the field of that name.
+    pub(crate) fn durable_applied(&self) -> u64 {
+        self.durable_applied.load(Ordering::Acquire)
     }
 
     fn read_applied(&self) -> Result<Option<u64>> {
@@ -94,6 +107,7 @@ impl Family {
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         caught(|| tx.commit())??;
+        self.durable_applied.fetch_max(seq, Ordering::AcqRel);
         Ok(())
     }
 }

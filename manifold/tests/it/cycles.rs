@@ -363,7 +363,7 @@ fn work(
         let m = model.lock();
         let acked: Vec<Option<u64>> = m.writers.iter().map(|w| w.acked_immediate).collect();
         eprintln!(
-            "seed {seed} cycle {cycle}: keep {keep}, steps {}, dead {}, immediate acks up to {acked:?}, log syncs {}, families {}",
+            "seed {seed} cycle {cycle}: keep {keep}, sync fault {sync_fault:?}, steps {}, dead {}, immediate acks up to {acked:?}, log syncs {}, families {}",
             disk.steps(),
             disk.is_dead(),
             db.stats().log_syncs,
