@@ -18,7 +18,6 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::atomic::{AtomicBool, AtomicU32};
 
@@ -38,15 +37,10 @@ fn env(name: &str, default: u64) -> u64 {
 }
 
 fn config(disk: &SimDisk) -> Config {
-    Config::small()
-        .to_builder()
-        .segment_size(128 * 1024)
-        .log_segment_size(64 * 1024)
-        .log_segments(2)
+    crate::short_log_builder(disk)
         .checkpoint_log_bytes(40 * 1024)
         .checkpoint_interval(None)
         .background_checkpoints(true)
-        .vfs(Arc::new(disk.clone()))
         .build()
         .unwrap()
 }

@@ -14,13 +14,8 @@ const T: TableDefinition<u64, [u8]> = TableDefinition::new("t");
 
 /// Small segments and a short log (two 64 KiB segments), no background thread.
 fn config(disk: &SimDisk) -> Config {
-    Config::small()
-        .to_builder()
-        .segment_size(128 * 1024)
-        .log_segment_size(64 * 1024)
-        .log_segments(2)
+    crate::short_log_builder(disk)
         .background_checkpoints(false)
-        .vfs(Arc::new(disk.clone()))
         .build()
         .unwrap()
 }

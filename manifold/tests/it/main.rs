@@ -11,7 +11,7 @@ mod model;
 mod power_loss;
 mod recovery;
 
-use manifold::{Config, Database, SimDisk};
+use manifold::{Config, ConfigBuilder, Database, SimDisk};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -33,4 +33,15 @@ pub fn sim_config(disk: &SimDisk) -> Config {
         .vfs(Arc::new(disk.clone()))
         .build()
         .unwrap()
+}
+
+/// A simulated disk with small segments and a short log (two 64 KiB segments, so
+/// the log wraps quickly); callers add their checkpoint settings.
+pub fn short_log_builder(disk: &SimDisk) -> ConfigBuilder {
+    Config::small()
+        .to_builder()
+        .segment_size(128 * 1024)
+        .log_segment_size(64 * 1024)
+        .log_segments(2)
+        .vfs(Arc::new(disk.clone()))
 }
