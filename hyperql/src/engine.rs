@@ -1,5 +1,7 @@
 //! The library entry point: `Engine::new(source).query(text, params)`.
 
+mod write;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::{Error, ExecError, SemanticError};
 use crate::exec::{self, Budget, EvalCtx, ExecCtx, Row, Stats, eval};
@@ -7,13 +9,12 @@ use crate::optimizer;
 use crate::parser::parse;
 use crate::plan::{BExpr, Plan, plan_statement};
 use crate::request::{Interrupt, RequestCtx};
-use crate::source::{DataSource, Schema, SourceError};
+use crate::source::{DataSource, Schema};
 use crate::types::Type;
 use crate::value::{Document, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// Parameter values by name (without the `$`).
@@ -367,100 +368,6 @@ impl<S: DataSource> Engine<S> {
             stats,
         })
     }
-
-    /// INSERT: writes each document in one transaction; returns how many were given.
-    fn insert(
-        &self,
-        collection: &str,
-        entity: Option<&str>,
-        docs: &[BExpr],
-        ctx: &ExecCtx<'_>,
-    ) -> Result<u64, Error> {
-        let mut tx = self.source.begin().map_err(ExecError::from)?;
-        for d in docs {
-            let Value::Object(doc) = eval(d, &[], &ctx.eval)? else {
-                continue;
-            };
-            tx.insert(collection, entity, (*doc).clone())
-                .map_err(ExecError::from)?;
-        }
-        tx.commit().map_err(ExecError::from)?;
-        Ok(docs.len() as u64)
-    }
-
-    /// UPDATE: reads the target rows first, then rewrites each in one transaction.
-    fn update(
-        &self,
-        input: &Plan,
-        collection: &str,
-        assignments: &[(Vec<String>, BExpr)],
-        ctx: &mut ExecCtx<'_>,
-    ) -> Result<u64, Error> {
-        let targets = {
-            let mut op = exec::build(input, ctx)?;
-            exec::collect(&mut op, ctx)?
-        };
-        let mut tx = self.source.begin().map_err(ExecError::from)?;
-        for r in &targets {
-            let Some(Value::Object(doc)) = r.first() else {
-                continue;
-            };
-            let mut doc = (**doc).clone();
-            for (path, e) in assignments {
-                set_path(&mut doc, path, eval(e, r, &ctx.eval)?);
-            }
-            let id = doc.get("id").cloned().unwrap_or(Value::Null);
-            tx.update(collection, &id, doc).map_err(ExecError::from)?;
-        }
-        tx.commit().map_err(ExecError::from)?;
-        Ok(targets.len() as u64)
-    }
-
-    /// DELETE: reads the target rows first, then deletes each by id in one transaction.
-    fn delete(&self, input: &Plan, collection: &str, ctx: &mut ExecCtx<'_>) -> Result<u64, Error> {
-        let targets = {
-            let mut op = exec::build(input, ctx)?;
-            exec::collect(&mut op, ctx)?
-        };
-        let mut tx = self.source.begin().map_err(ExecError::from)?;
-        for r in &targets {
-            let id = r
-                .first()
-                .map_or(Value::Null, |d| d.get_path(&["id".to_string()]).clone());
-            tx.delete(collection, &id).map_err(ExecError::from)?;
-        }
-        tx.commit().map_err(ExecError::from)?;
-        Ok(targets.len() as u64)
-    }
-
-    /// CREATE SCHEMA: one row, whether the schema was created.
-    fn create_schema(&self, schema: &Schema, if_not_exists: bool) -> Result<Vec<Row>, Error> {
-        let exists = self.source.schema(&schema.name).is_some_and(|s| s.declared);
-        if exists && !if_not_exists {
-            return Err(ExecError::from(SourceError::Constraint(format!(
-                "schema `{}` already exists",
-                schema.name
-            )))
-            .into());
-        }
-        if !exists {
-            let mut tx = self.source.begin().map_err(ExecError::from)?;
-            tx.put_schema(schema.clone()).map_err(ExecError::from)?;
-            tx.commit().map_err(ExecError::from)?;
-        }
-        Ok(vec![vec![Value::Bool(!exists)]])
-    }
-
-    /// DROP SCHEMA: one row, whether the schema existed.
-    fn drop_schema(&self, name: &str, if_exists: bool) -> Result<Vec<Row>, Error> {
-        let mut tx = self.source.begin().map_err(ExecError::from)?;
-        let existed = tx.drop_schema(name).map_err(ExecError::from)?;
-        if !existed && !if_exists {
-            return Err(ExecError::from(SourceError::NotFound(format!("schema `{name}`"))).into());
-        }
-        tx.commit().map_err(ExecError::from)?;
-        Ok(vec![vec![Value::Bool(existed)]])
-    }
 }
 
 /// DESCRIBE SCHEMA: one row per field (name, type, required, indexed, and the cascade
@@ -484,21 +391,4 @@ fn describe_schema(schema: &Schema, detailed: bool) -> Vec<Row> {
             ]
         })
         .collect()
-}
-
-/// Sets a dotted path in a document, creating nested documents on the way.
-fn set_path(doc: &mut Document, path: &[String], v: Value) {
-    let Some((head, rest)) = path.split_first() else {
-        return;
-    };
-    if rest.is_empty() {
-        doc.insert(head.clone(), v);
-        return;
-    }
-    let mut inner = match doc.get(head) {
-        Some(Value::Object(d)) => (**d).clone(),
-        _ => Document::default(),
-    };
-    set_path(&mut inner, rest, v);
-    doc.insert(head.clone(), Value::Object(Arc::new(inner)));
 }

@@ -38,9 +38,18 @@ pub enum SourceError {
     /// No entity with this id.
     #[error("not found: {0}")]
     NotFound(String),
-    /// A write broke a rule of the source (schema, uniqueness, ...).
+    /// A write broke a rule of the source that depends on what is stored
+    /// (uniqueness of an id, a schema that already exists, ...).
     #[error("constraint violated: {0}")]
     Constraint(String),
+    /// The write's input is wrong whatever is stored: a document that does not fit
+    /// its schema, a bad name, a bad value.
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// A concurrent transaction committed a change to something this one read or
+    /// wrote; nothing of this one was written, and running it again may succeed.
+    #[error("write conflict: {0}")]
+    Conflict(String),
     /// A transaction could not commit (conflict, I/O).
     #[error("commit failed: {0}")]
     Commit(String),
@@ -291,8 +300,34 @@ pub trait Transaction {
     ) -> Result<Value, SourceError>;
     /// Replaces the document with this id.
     fn update(&mut self, collection: &str, id: &Value, doc: Document) -> Result<(), SourceError>;
+    /// [`update`](Self::update) of a document the statement computed from `seen`, the
+    /// record it read. A source that checks for concurrent writes refuses with
+    /// [`SourceError::Conflict`] when what it stores is no longer `seen`, or when it
+    /// changes before [`commit`](Self::commit) (so no update is computed from a
+    /// stale read). By default the check is left out.
+    fn update_seen(
+        &mut self,
+        collection: &str,
+        id: &Value,
+        seen: &Document,
+        doc: Document,
+    ) -> Result<(), SourceError> {
+        let _ = seen;
+        self.update(collection, id, doc)
+    }
     /// Deletes the document with this id (and its edges).
     fn delete(&mut self, collection: &str, id: &Value) -> Result<(), SourceError>;
+    /// [`delete`](Self::delete) of a record the statement chose from `seen`, checked
+    /// as [`update_seen`](Self::update_seen) checks.
+    fn delete_seen(
+        &mut self,
+        collection: &str,
+        id: &Value,
+        seen: &Document,
+    ) -> Result<(), SourceError> {
+        let _ = seen;
+        self.delete(collection, id)
+    }
     /// Adds an edge; returns its id.
     fn relate(
         &mut self,

@@ -39,12 +39,13 @@ impl From<StoreError> for SourceError {
             StoreError::UnknownCollection(c) => SourceError::UnknownCollection(c),
             StoreError::NotFound(x) => SourceError::NotFound(x),
             StoreError::Constraint(m) => SourceError::Constraint(m),
-            StoreError::Invalid(m) => SourceError::Constraint(m),
-            StoreError::Path(e) => SourceError::Constraint(e.to_string()),
-            e @ (StoreError::InvalidName { .. }
+            StoreError::Conflict(m) => SourceError::Conflict(m),
+            StoreError::Invalid(m) => SourceError::Invalid(m),
+            e @ (StoreError::Path(_)
+            | StoreError::InvalidName { .. }
             | StoreError::Schema(_)
-            | StoreError::SchemaExisting { .. }
-            | StoreError::Cascade(_)) => SourceError::Constraint(e.to_string()),
+            | StoreError::Cascade(_)) => SourceError::Invalid(e.to_string()),
+            e @ StoreError::SchemaExisting { .. } => SourceError::Constraint(e.to_string()),
             e => SourceError::Backend(e.to_string()),
         }
     }

@@ -24,6 +24,7 @@ mod database;
 mod edges;
 mod feed;
 mod indexer;
+mod isolation;
 mod measures;
 mod paths;
 mod place_batch;
@@ -135,9 +136,15 @@ pub enum StoreError {
     /// No such entity.
     #[error("not found: {0}")]
     NotFound(String),
-    /// A write broke a rule (uniqueness of external ids, declared vector fields).
+    /// A write broke a rule that depends on what is stored (uniqueness of ids and
+    /// external ids, declared vector fields).
     #[error("{0}")]
     Constraint(String),
+    /// A concurrent batch committed a change to an entity this batch read; nothing
+    /// of this batch was written, and running it again from a fresh read may
+    /// succeed (see [`WriteBatch::commit`](crate::store::WriteBatch::commit)).
+    #[error("{0}")]
+    Conflict(String),
     /// A document does not fit its collection's schema.
     #[error("{0}")]
     Schema(#[from] crate::schema::SchemaViolation),

@@ -537,13 +537,13 @@ impl MemTransaction<'_> {
         for f in &schema.fields {
             let v = doc.get(&f.name).unwrap_or(&Value::Null);
             if f.required && v.is_null() {
-                return Err(SourceError::Constraint(format!(
+                return Err(SourceError::Invalid(format!(
                     "`{collection}.{}` is required",
                     f.name
                 )));
             }
             if !v.is_null() && !f.ty.comparable(type_of(v)) {
-                return Err(SourceError::Constraint(format!(
+                return Err(SourceError::Invalid(format!(
                     "`{collection}.{}` is {}, not {}",
                     f.name,
                     f.ty,
@@ -554,7 +554,7 @@ impl MemTransaction<'_> {
         if schema.closed
             && let Some(k) = doc.keys().find(|k| *k != "id" && schema.field(k).is_none())
         {
-            return Err(SourceError::Constraint(format!(
+            return Err(SourceError::Invalid(format!(
                 "`{collection}` has no field `{k}` (closed schema)"
             )));
         }

@@ -22,7 +22,7 @@ query: INSERT INTO topics (name, score) VALUES ('rust', 0.9)
 affected 1
 
 query: INSERT INTO topics (score) VALUES (0.1)
-error: source error: constraint violated: `topics.name` is required
+error: source error: invalid input: `topics.name` is required
 
 query: SELECT name, score FROM topics
 name | score

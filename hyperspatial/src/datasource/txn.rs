@@ -12,6 +12,25 @@ impl Tx {
             .resolve(v)
             .ok_or_else(|| SourceError::NotFound(format!("entity {v}")))
     }
+
+    /// [`id_in`](Self::id_in) of an entity the statement read: if it is gone, a
+    /// concurrent batch deleted it since (a conflict).
+    fn seen_id(&self, collection: &str, v: &Value) -> Result<Uuid, SourceError> {
+        self.id_in(collection, v).map_err(|_| {
+            SourceError::Conflict(format!(
+                "entity {v} was deleted by a concurrent write after it was read"
+            ))
+        })
+    }
+
+    /// The entity `v` names, which must live in `collection`.
+    fn id_in(&self, collection: &str, v: &Value) -> Result<Uuid, SourceError> {
+        let id = self.id(v)?;
+        if self.0.collection_of(id).as_deref() != Some(collection) {
+            return Err(SourceError::NotFound(format!("{id} in `{collection}`")));
+        }
+        Ok(id)
+    }
 }
 
 impl Transaction for Tx {
@@ -26,18 +45,35 @@ impl Transaction for Tx {
     }
 
     fn update(&mut self, collection: &str, id: &Value, doc: Document) -> Result<(), SourceError> {
-        let id = self.id(id)?;
-        if self.0.collection_of(id).as_deref() != Some(collection) {
-            return Err(SourceError::NotFound(format!("{id} in `{collection}`")));
-        }
+        let id = self.id_in(collection, id)?;
         Ok(self.0.update(id, doc)?)
     }
 
+    fn update_seen(
+        &mut self,
+        collection: &str,
+        id: &Value,
+        seen: &Document,
+        doc: Document,
+    ) -> Result<(), SourceError> {
+        let id = self.seen_id(collection, id)?;
+        self.0.check_seen(id, seen)?;
+        Ok(self.0.update(id, doc)?)
+    }
+
+    fn delete_seen(
+        &mut self,
+        collection: &str,
+        id: &Value,
+        seen: &Document,
+    ) -> Result<(), SourceError> {
+        let id = self.seen_id(collection, id)?;
+        self.0.check_seen(id, seen)?;
+        Ok(self.0.delete(id)?)
+    }
+
     fn delete(&mut self, collection: &str, id: &Value) -> Result<(), SourceError> {
-        let id = self.id(id)?;
-        if self.0.collection_of(id).as_deref() != Some(collection) {
-            return Err(SourceError::NotFound(format!("{id} in `{collection}`")));
-        }
+        let id = self.id_in(collection, id)?;
         Ok(self.0.delete(id)?)
     }
 

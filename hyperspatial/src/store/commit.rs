@@ -69,6 +69,7 @@ impl WriteBatch {
         }
         let db = self.db.clone();
         let _guard = db.inner.commit_lock.lock();
+        self.check_concurrent()?;
         let mut cascades = db.inner.cascades.read().clone();
         let changes = self.apply_schema_ops(&mut cascades)?;
         self.check_stored(&changes)?;

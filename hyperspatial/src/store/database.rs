@@ -23,6 +23,10 @@ pub(crate) struct Loc {
     pub(crate) collection: Arc<str>,
     pub(crate) shard: u32,
     pub(crate) entity_type: Option<Arc<str>>,
+    /// The write sequence number of the batch that last wrote the entity (0: not
+    /// written since the database was opened). Batches compare it with the version
+    /// they read to find concurrent writes (see `WriteBatch::check_concurrent`).
+    pub(crate) version: u64,
 }
 
 /// Counters of a database.
@@ -56,6 +60,8 @@ pub(crate) struct Inner {
     /// cascades and positions always see a consistent committed state.
     pub(crate) commit_lock: Mutex<()>,
     pub(crate) commits: std::sync::atomic::AtomicU64,
+    /// The write sequence number of the last committed batch (see `Loc::version`).
+    pub(crate) write_seq: std::sync::atomic::AtomicU64,
     /// Bumped by every commit before it evicts cache entries (see `Cache::put_if`).
     pub(crate) cache_epoch: std::sync::atomic::AtomicU64,
     /// The time of the last batch started, in µs since the Unix epoch (see
@@ -109,6 +115,7 @@ impl Database {
             cascades: RwLock::new(CascadeSet::default()),
             commit_lock: Mutex::new(()),
             commits: std::sync::atomic::AtomicU64::new(0),
+            write_seq: std::sync::atomic::AtomicU64::new(0),
             cache_epoch: std::sync::atomic::AtomicU64::new(0),
             last_batch_us: std::sync::atomic::AtomicI64::new(i64::MIN),
             embedders: RwLock::new(Vec::new()),
@@ -159,6 +166,7 @@ impl Database {
                         collection: c.name.clone(),
                         shard: n as u32,
                         entity_type: meta.entity_type.as_deref().map(Arc::from),
+                        version: 0,
                     },
                 );
             }

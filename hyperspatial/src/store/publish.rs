@@ -31,12 +31,13 @@ impl WriteBatch {
         let db = self.db.clone();
         let inner = &db.inner;
         inner.cache_epoch.fetch_add(1, Ordering::SeqCst);
+        inner.write_seq.store(self.seq, Ordering::SeqCst);
         for id in &self.order {
             inner.entity_cache.remove(id);
             match self.slots.get(id) {
                 Some(Slot::Live(p)) if !p.dirty => {}
                 Some(Slot::Live(p)) => {
-                    publish_live(&db, *id, p);
+                    publish_live(&db, *id, p, self.seq);
                     if p.is_new {
                         summary.inserted.push(*id);
                     } else {
@@ -111,7 +112,7 @@ impl WriteBatch {
 }
 
 /// Publishes a changed live entity: its location, external id and vectors.
-fn publish_live(db: &Database, id: Uuid, p: &Pending) {
+fn publish_live(db: &Database, id: Uuid, p: &Pending, version: u64) {
     let inner = &db.inner;
     let c = &p.collection;
     inner.locs.insert(
@@ -120,6 +121,7 @@ fn publish_live(db: &Database, id: Uuid, p: &Pending) {
             collection: c.name.clone(),
             shard: c.shard_of(id) as u32,
             entity_type: p.meta.entity_type.as_deref().map(Arc::from),
+            version,
         },
     );
     if let Some(k) = &p.old_external

@@ -11,6 +11,11 @@
 //!    (`shard_write`),
 //! 5. updates the caches, the type index and the HNSW indexes (`publish`).
 //!
+//! Before step 1, the batch is checked against concurrent commits (`isolation`):
+//! an entity it read and another batch wrote since fails it with
+//! [`StoreError::Conflict`], an id another batch took since with
+//! [`StoreError::Constraint`].
+//!
 //! Dropping a batch without committing discards it. A failure in steps 1-3 writes
 //! nothing; shards commit one after another, so only an I/O failure between two
 //! shards' commits can leave a multi-shard batch partly written.
@@ -40,6 +45,8 @@ pub(crate) enum Slot {
         meta: EntityMeta,
         /// Its user fields before.
         stored_doc: Option<Arc<Document>>,
+        /// Its version when the batch read it (see `Loc::version`).
+        read_version: Option<u64>,
     },
 }
 
@@ -59,6 +66,9 @@ pub(crate) struct Pending {
     /// Changed by the batch (entities only read, e.g. to check an edge's ends, are
     /// not rewritten).
     pub(crate) dirty: bool,
+    /// The entity's version when the batch read it (see `Loc::version`); `None`
+    /// when the batch saw no stored entity with this id.
+    pub(crate) read_version: Option<u64>,
 }
 
 /// An edge added or removed by a batch.
@@ -124,6 +134,8 @@ pub struct WriteBatch {
     /// External ids given to entities inserted by this batch (an entry may be stale
     /// after a delete: users check the slot).
     pub(crate) new_external: HashMap<String, Uuid>,
+    /// The write sequence number the batch commits as (set under the commit lock).
+    pub(crate) seq: u64,
 }
 
 /// Microseconds since the Unix epoch.
@@ -182,6 +194,7 @@ impl Database {
             unindexed: HashMap::new(),
             points: Vec::new(),
             new_external: HashMap::new(),
+            seq: 0,
         }
     }
 }
@@ -190,6 +203,8 @@ impl WriteBatch {
     /// The state of `id` as this batch sees it, loading it from storage on first use.
     pub(crate) fn slot(&mut self, id: Uuid) -> Result<Option<&mut Slot>, StoreError> {
         if !self.slots.contains_key(&id) {
+            // The version is read before the record: a commit landing in between
+            // makes the batch's check refuse (safe), never accept a stale read.
             let Some(loc) = self.db.loc(id) else {
                 return Ok(None);
             };
@@ -214,6 +229,7 @@ impl WriteBatch {
                     old_external,
                     stored_doc,
                     dirty: false,
+                    read_version: Some(loc.version),
                 }),
             );
             self.order.push(id);
@@ -230,7 +246,7 @@ impl WriteBatch {
     }
 
     /// `NotFound` unless `id` is live as this batch sees it (without reading it).
-    fn require_live(&self, id: Uuid) -> Result<(), StoreError> {
+    pub(super) fn require_live(&self, id: Uuid) -> Result<(), StoreError> {
         let live = match self.slots.get(&id) {
             Some(Slot::Live(_)) => true,
             Some(Slot::Deleted { .. }) => false,
@@ -268,7 +284,7 @@ impl WriteBatch {
         (live && Some(u) != except).then_some(u)
     }
 
-    fn external_taken(&self, key: &str, except: Option<Uuid>) -> bool {
+    pub(super) fn external_taken(&self, key: &str, except: Option<Uuid>) -> bool {
         let pending = self.new_in_batch(key, except).is_some();
         let stored = self.db.inner.external.get(key).is_some_and(|u| {
             Some(*u) != except
@@ -348,10 +364,10 @@ impl WriteBatch {
                 )));
             }
         }
-        let exists = match self.slots.get(&id) {
-            Some(Slot::Live(_)) => true,
-            Some(Slot::Deleted { .. }) => false,
-            None => self.db.loc(id).is_some(),
+        let (exists, read_version) = match self.slots.get(&id) {
+            Some(Slot::Live(_)) => (true, None),
+            Some(Slot::Deleted { read_version, .. }) => (false, *read_version),
+            None => (self.db.loc(id).is_some(), None),
         };
         if exists {
             return Err(StoreError::Constraint(format!(
@@ -382,6 +398,7 @@ impl WriteBatch {
                 old_external: None,
                 stored_doc: None,
                 dirty: true,
+                read_version,
             }),
         );
         self.changes.push(Change::EntityCreated { id });
@@ -451,13 +468,14 @@ impl WriteBatch {
                 collection: p.collection,
                 meta: p.meta,
                 stored_doc: p.stored_doc,
+                read_version: p.read_version,
             },
         );
         Ok(())
     }
 
     /// Edges added by this batch and still present.
-    fn live_edges(&self) -> Vec<(Uuid, String, Uuid)> {
+    pub(super) fn live_edges(&self) -> Vec<(Uuid, String, Uuid)> {
         let mut out: Vec<(Uuid, String, Uuid)> = Vec::new();
         for e in &self.edges {
             match e {

@@ -13,6 +13,7 @@ mod hql;
 mod import;
 mod index;
 mod interrupt;
+mod isolation;
 mod positioning;
 mod relayout;
 mod schema_change;

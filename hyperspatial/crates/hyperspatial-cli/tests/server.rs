@@ -7,6 +7,7 @@
 mod server {
     mod browser;
     mod cli;
+    mod concurrency;
     mod errors;
     mod http;
     mod limits;

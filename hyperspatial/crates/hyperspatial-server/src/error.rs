@@ -77,8 +77,10 @@ fn diagnostics(d: &Diagnostics) -> JsonValue {
 fn source_status(e: &SourceError) -> StatusCode {
     match e {
         SourceError::UnknownCollection(_) | SourceError::NotFound(_) => StatusCode::NOT_FOUND,
-        SourceError::Constraint(_) | SourceError::Commit(_) => StatusCode::CONFLICT,
-        SourceError::Unsupported(_) => StatusCode::BAD_REQUEST,
+        SourceError::Constraint(_) | SourceError::Conflict(_) | SourceError::Commit(_) => {
+            StatusCode::CONFLICT
+        }
+        SourceError::Unsupported(_) | SourceError::Invalid(_) => StatusCode::BAD_REQUEST,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -17,8 +17,9 @@
 //!
 //! Every error is JSON `{"error": "..."}`: 400 bad input, 401 missing or wrong
 //! token, 403 a foreign origin or host (see `guard`), 415 a body without its content
-//! type, 404 unknown collection or route, 405 wrong method, 408 timeout, 409
-//! constraint violated, 413 body too large, 422 query budget exceeded or import
+//! type, 404 unknown collection or route, 405 wrong method, 408 timeout, 409 a
+//! conflict (an id taken, a write that lost to a concurrent one after its
+//! retries), 413 body too large, 422 query budget exceeded or import
 //! failed, 426 not a WebSocket upgrade, 500 storage failure. [`Server::run`] stops
 //! on its shutdown future (see [`shutdown_signal`]), lets requests in flight finish,
 //! closes WebSocket streams, shuts the stream hub down and checkpoints the database.

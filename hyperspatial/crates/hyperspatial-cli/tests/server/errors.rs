@@ -99,6 +99,13 @@ async fn bad_requests_are_4xx_json() {
     assert_eq!(status, 409, "{body}");
     message(&body);
 
+    // A document that is wrong whatever is stored: 400, not 409.
+    let (status, body) = s
+        .query("INSERT INTO users (_key, name) VALUES (5, 'x')", json!({}))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(message(&body).contains("_key"), "{body}");
+
     // /subscribe without a WebSocket upgrade, with a bad or missing query.
     let (status, body) = s.get("/subscribe?query=SUBSCRIBE%20users").await;
     assert_eq!(status, 426, "{body}");
