@@ -1,7 +1,7 @@
 //! The database: one data file of column families plus the log beside it; opening with
 //! recovery, checkpoints, and the family registry.
 
-use crate::config::Config;
+use crate::config::{Config, Durability};
 use crate::error::{Error, Poison, Result, caught};
 use crate::family::{Family, apply_op};
 use crate::storage::file::DataFile;
@@ -340,6 +340,39 @@ impl Database {
     pub fn begin_write(&self, families: &[&ColumnFamily]) -> Result<WriteTransaction> {
         let fams = families.iter().map(|cf| cf.family.clone()).collect();
         WriteTransaction::begin(self.shared.clone(), fams)
+    }
+
+    /// Applies a redo record of a transaction on this file
+    /// ([`WriteTransaction::redo`]) in a transaction of its own, durably. Fails with
+    /// [`Error::FamilyNotFound`] when the record changes a family this file no longer
+    /// has, and with [`Error::Corrupted`] when the bytes are not a record.
+    pub fn apply_redo(&self, redo: &[u8]) -> Result<()> {
+        let mut ids = Vec::new();
+        record::decode(redo, |family, _| {
+            if !ids.contains(&family) {
+                ids.push(family);
+            }
+            Ok(())
+        })?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let fams: Vec<Arc<Family>> = {
+            let families = self.shared.families.read();
+            ids.iter()
+                .map(|id| {
+                    families
+                        .values()
+                        .find(|f| f.id == *id)
+                        .cloned()
+                        .ok_or_else(|| Error::FamilyNotFound(format!("number {id}")))
+                })
+                .collect::<Result<_>>()?
+        };
+        let mut tx = WriteTransaction::begin(self.shared.clone(), fams)?;
+        tx.set_durability(Durability::Immediate);
+        tx.apply(redo)?;
+        tx.commit()
     }
 
     /// Makes every record in the log durable in the families and lets the log recycle

@@ -130,6 +130,34 @@ impl WriteTransaction {
         Ok(existed)
     }
 
+    /// The changes recorded so far as a redo record: the bytes that
+    /// [`Database::apply_redo`](crate::Database::apply_redo) applies to the same file.
+    /// A record holds whole-entry puts and deletes and dropped tables, so applying it
+    /// again, or over a state that already holds part of it, gives the same result.
+    /// Families are named by their numbers in this file.
+    ///
+    /// This is how a caller makes one change atomic across several files: save every
+    /// file's redo record durably in one place first, then commit each file, and apply
+    /// the saved records again after a crash.
+    pub fn redo(&self) -> Vec<u8> {
+        self.log.borrow().encode()
+    }
+
+    /// Applies redo record `redo` (see [`redo`](Self::redo)) as part of this
+    /// transaction, which must span every family the record changes.
+    pub(crate) fn apply(&self, redo: &[u8]) -> Result<()> {
+        crate::wal::record::decode(redo, |family, op| {
+            let part = self
+                .parts
+                .iter()
+                .find(|p| p.family.id == family)
+                .ok_or_else(|| Error::FamilyNotFound(format!("number {family}")))?;
+            crate::family::apply_op(&part.tx, &op)?;
+            self.log.borrow_mut().push(family, &op);
+            Ok(())
+        })
+    }
+
     /// Discards every change.
     pub fn abort(self) -> Result<()> {
         for p in self.parts {

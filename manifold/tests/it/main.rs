@@ -10,6 +10,7 @@ mod faults;
 mod model;
 mod power_loss;
 mod recovery;
+mod redo;
 
 use manifold::{Config, ConfigBuilder, Database, SimDisk};
 use std::path::PathBuf;
