@@ -40,6 +40,12 @@ pub struct HubConfig {
     pub max_streams: usize,
     /// Change-feed buffer of the `changes` bridge, in events (default 4096).
     pub feed_capacity: usize,
+    /// Bytes of messages (their payloads, roughly as JSON) each subscriber's or
+    /// processor's queue may hold besides its message count (default 64 MiB); a
+    /// message that does not fit counts as dropped for that consumer, as when the
+    /// queue is full. A single message larger than this still goes into an empty
+    /// queue.
+    pub queue_bytes: usize,
 }
 
 impl Default for HubConfig {
@@ -51,6 +57,7 @@ impl Default for HubConfig {
             max_hops: 8,
             max_streams: 1024,
             feed_capacity: 4096,
+            queue_bytes: 64 << 20,
         }
     }
 }
@@ -319,7 +326,7 @@ impl StreamHub {
     ) -> Result<StreamSubscription, StreamError> {
         let filter = self.filter(filter)?;
         let s = self.core.stream(stream)?;
-        let queue = Arc::new(Queue::new(capacity));
+        let queue = Arc::new(Queue::new(capacity, self.core.config.queue_bytes));
         let consumer = Arc::new(Consumer::new(
             self.next_id(),
             Arc::from("subscriber"),
@@ -366,7 +373,10 @@ impl StreamHub {
         let s = self.core.stream(from)?;
         let id = self.next_id();
         let name: Arc<str> = Arc::from(name);
-        let queue = Arc::new(Queue::new(self.core.config.processor_capacity));
+        let queue = Arc::new(Queue::new(
+            self.core.config.processor_capacity,
+            self.core.config.queue_bytes,
+        ));
         let consumer = Arc::new(Consumer::new(
             id,
             name.clone(),

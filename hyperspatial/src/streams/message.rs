@@ -66,6 +66,23 @@ impl Message {
     }
 }
 
+/// Roughly how many bytes `v` takes (its JSON text, give or take): what a message
+/// weighs in a consumer's queue.
+pub(crate) fn weight(v: &JsonValue) -> usize {
+    const NODE: usize = 16;
+    match v {
+        JsonValue::Null | JsonValue::Bool(_) | JsonValue::Number(_) => NODE,
+        JsonValue::String(s) => NODE + s.len(),
+        JsonValue::Array(items) => NODE + items.iter().map(weight).sum::<usize>(),
+        JsonValue::Object(m) => {
+            NODE + m
+                .iter()
+                .map(|(k, v)| NODE + k.len() + weight(v))
+                .sum::<usize>()
+        }
+    }
+}
+
 /// Microseconds since the Unix epoch.
 pub(crate) fn now_us() -> i64 {
     std::time::SystemTime::now()

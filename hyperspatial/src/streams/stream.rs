@@ -148,6 +148,7 @@ impl Stream {
         let mut routes = Vec::new();
         let mut gone = Vec::new();
         let msg;
+        let size = super::message::weight(&payload);
         {
             let mut seq = self.seq.lock();
             *seq += 1;
@@ -166,8 +167,8 @@ impl Stream {
                         routes.push((c, to));
                         continue;
                     }
-                    Target::Subscriber(q) => self.hand(c, q, &msg, Duration::ZERO),
-                    Target::Worker(q) => self.hand(c, q, &msg, core.config.max_wait),
+                    Target::Subscriber(q) => self.hand(c, q, &msg, size, Duration::ZERO),
+                    Target::Worker(q) => self.hand(c, q, &msg, size, core.config.max_wait),
                 };
                 self.count(c, &handed);
                 if matches!(handed, Handed::Gone) {
@@ -202,10 +203,11 @@ impl Stream {
         c: &Consumer,
         q: &Queue<Arc<Message>>,
         msg: &Arc<Message>,
+        size: usize,
         wait: Duration,
     ) -> Handed {
         match wants(c, msg) {
-            Ok(true) => match q.push(msg.clone(), wait) {
+            Ok(true) => match q.push(msg.clone(), size, wait) {
                 Ok(()) => Handed::Yes,
                 Err(PushError::Full(_)) => Handed::Full,
                 Err(PushError::Closed(_)) => Handed::Gone,

@@ -280,6 +280,27 @@ fn slow_subscribers_lose_the_newest_messages_and_see_lagged() {
     assert_eq!(hub.stream_info("s").unwrap().consumers.len(), 1);
 }
 
+#[test]
+fn a_subscriber_that_does_not_read_holds_at_most_its_bytes() {
+    let hub = StreamHub::new(HubConfig {
+        queue_bytes: 1 << 20,
+        ..HubConfig::default()
+    });
+    let idle = hub.subscribe("big", None).unwrap();
+    let big = "x".repeat(256 << 10);
+    for _ in 0..20 {
+        hub.publish("big", json!({ "blob": big })).unwrap();
+    }
+    // About four 256 KiB messages fit in 1 MiB; the rest are dropped (lagged).
+    let kept = std::iter::from_fn(|| idle.try_recv()).count();
+    assert!((1..=4).contains(&kept), "{kept}");
+    assert_eq!(idle.lagged(), 20 - kept as u64);
+    // One message over the bound still reaches an empty queue.
+    let huge = "y".repeat(2 << 20);
+    hub.publish("big", json!(huge)).unwrap();
+    assert_eq!(recv(&idle).payload, json!(huge));
+}
+
 /// A processor that takes one message, then waits for a permit per message.
 fn gated(hub: &StreamHub, stream: &str) -> (mpsc::Sender<()>, mpsc::Receiver<i64>) {
     let (permit_tx, permit_rx) = mpsc::channel::<()>();
