@@ -30,7 +30,8 @@ pub struct Config {
     /// Size of one log segment; also bounds the largest transaction that goes through the
     /// log (larger ones commit durably on their own, one family at a time).
     pub log_segment_size: u64,
-    /// Log segments preallocated at creation.
+    /// Log segments preallocated at creation (at least 1; the log grows by a segment
+    /// whenever every segment holds records a checkpoint has not covered yet).
     pub log_segments: usize,
     /// Checkpoint when this many log bytes were written since the last one.
     pub checkpoint_log_bytes: u64,
@@ -132,8 +133,8 @@ impl Config {
                 self.log_segment_size
             )));
         }
-        if self.log_segments < 2 {
-            return Err(Error::Config("log_segments must be at least 2".into()));
+        if self.log_segments < 1 {
+            return Err(Error::Config("log_segments must be at least 1".into()));
         }
         Ok(())
     }

@@ -7,7 +7,10 @@ use manifold::{Config, Database, Error, TableDefinition};
 const A: TableDefinition<u64, str> = TableDefinition::new("a");
 const B: TableDefinition<str, u64> = TableDefinition::new("b");
 
-fn contents(db: &Database) -> (Vec<(u64, String)>, Vec<(String, u64)>, bool) {
+/// Table `a` of family `one`, table `b` of family `two`, and whether `gone` is empty.
+type Contents = (Vec<(u64, String)>, Vec<(String, u64)>, bool);
+
+fn contents(db: &Database) -> Contents {
     let one = db.column_family("one").unwrap().begin_read().unwrap();
     let a = one.open_table(A).unwrap();
     let a: Vec<_> = a.iter().unwrap().map(Result::unwrap).collect();
