@@ -39,6 +39,7 @@ impl From<StoreError> for SourceError {
             StoreError::UnknownCollection(c) => SourceError::UnknownCollection(c),
             StoreError::NotFound(x) => SourceError::NotFound(x),
             StoreError::Constraint(m) => SourceError::Constraint(m),
+            e @ StoreError::TooManyCollections { .. } => SourceError::Constraint(e.to_string()),
             StoreError::Conflict(m) => SourceError::Conflict(m),
             StoreError::Invalid(m) => SourceError::Invalid(m),
             e @ (StoreError::Path(_)

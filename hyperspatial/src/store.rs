@@ -13,6 +13,7 @@
 //!   vector tables; dotted paths (see `paths`) address fields inside a document
 //!   (`profile.bio`) for single-property reads, wildcard path queries and placement.
 
+mod batch_log;
 mod batch_vectors;
 mod batch_view;
 mod cache;
@@ -22,7 +23,9 @@ mod commit;
 mod config;
 mod database;
 mod edges;
+pub(crate) mod fault;
 mod feed;
+mod import_journal;
 mod indexer;
 mod isolation;
 mod measures;
@@ -140,6 +143,19 @@ pub enum StoreError {
     /// external ids, declared vector fields).
     #[error("{0}")]
     Constraint(String),
+    /// Creating one more collection would pass [`Options::max_collections`].
+    #[error(
+        "the database holds {limit} collections, the most it may (Options::max_collections; the command line's --max-collections)"
+    )]
+    TooManyCollections {
+        /// The limit.
+        limit: usize,
+    },
+    /// A batch over several shards was saved in the batch log but a shard failed
+    /// to take it: the database refuses writes until it is reopened, which completes
+    /// the batch from the log.
+    #[error("the database must be reopened to complete a batch: {0}")]
+    Broken(String),
     /// A concurrent batch committed a change to an entity this batch read; nothing
     /// of this batch was written, and running it again from a fresh read may
     /// succeed (see [`WriteBatch::commit`](crate::store::WriteBatch::commit)).

@@ -112,8 +112,10 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
 }
 
 /// Nesting deeper than this is refused when decoding (a guard against damaged data
-/// that would otherwise recurse without bound).
-const MAX_DEPTH: usize = 128;
+/// that would otherwise recurse without bound). Well above what a write accepts
+/// (`paths::MAX_DEPTH` levels, each at most two decoding steps), so that whatever was
+/// accepted decodes.
+const MAX_DEPTH: usize = 256;
 
 struct Reader<'a> {
     bytes: &'a [u8],

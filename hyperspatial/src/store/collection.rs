@@ -57,6 +57,9 @@ pub(crate) struct Collection {
     pub(crate) schema: RwLock<Option<Schema>>,
     pub(crate) indexes: RwLock<HashMap<String, Arc<VectorIndex>>>,
     pub(crate) positions: Arc<VectorIndex>,
+    /// Entities stored (kept with the type index: counted at open, changed when a
+    /// batch publishes).
+    pub(crate) count: std::sync::atomic::AtomicUsize,
 }
 
 const CONFIG_KEY: &str = "collection";
@@ -75,6 +78,7 @@ impl Collection {
         manifold: &manifold::Config,
         position_dim: usize,
     ) -> Result<Collection, StoreError> {
+        let fresh = !dir.exists();
         std::fs::create_dir_all(dir)?;
         let first = Shard::open(&shard_path(dir, 0), manifold.clone())?;
         let config = match first.system_get(CONFIG, CONFIG_KEY)? {
@@ -103,6 +107,13 @@ impl Collection {
         for n in 1..config.shards {
             shards.push(Shard::open(&shard_path(dir, n), manifold.clone())?);
         }
+        if fresh {
+            // The new directory, and the files in it, survive a power loss.
+            super::database::sync_dir(dir)?;
+            if let Some(parent) = dir.parent() {
+                super::database::sync_dir(parent)?;
+            }
+        }
         // Filled from its snapshot and the stored positions by `restore_indexes`.
         let positions = Arc::new(VectorIndex::new(IndexKind::Position, position_dim)?);
         let c = Collection {
@@ -112,6 +123,7 @@ impl Collection {
             schema: RwLock::new(schema),
             indexes: RwLock::new(HashMap::new()),
             positions,
+            count: std::sync::atomic::AtomicUsize::new(0),
         };
         Ok(c)
     }

@@ -69,6 +69,9 @@ impl WriteBatch {
         }
         let db = self.db.clone();
         let _guard = db.inner.commit_lock.lock();
+        if let Some(why) = db.inner.broken.lock().clone() {
+            return Err(StoreError::Broken(why));
+        }
         self.check_concurrent()?;
         let mut cascades = db.inner.cascades.read().clone();
         let changes = self.apply_schema_ops(&mut cascades)?;

@@ -16,8 +16,14 @@ pub struct Options {
     pub position_dim: usize,
     /// Weights of the position components in the combined distance and point.
     pub weights: Weights,
-    /// manifold settings of every shard file.
+    /// manifold settings of every shard file. By default manifold's balanced
+    /// settings with one 16 MiB log segment preallocated per shard (the log grows by
+    /// a segment when it needs one; 16 MiB is also the largest batch one shard takes).
     pub manifold: manifold::Config,
+    /// Most collections the database may hold; creating one more is refused.
+    /// Default 1,000 (each collection is a directory of shard files, each with its
+    /// own log).
+    pub max_collections: usize,
     /// Record position snapshots (trajectories) on every position change.
     pub trajectories: bool,
 }
@@ -30,8 +36,17 @@ impl Default for Options {
             property_cache: 100_000,
             position_dim: 16,
             weights: Weights::default(),
-            manifold: manifold::Config::default(),
+            manifold: shard_config(),
             trajectories: true,
+            max_collections: 1000,
         }
+    }
+}
+
+/// manifold's balanced settings with one log segment preallocated.
+fn shard_config() -> manifold::Config {
+    manifold::Config {
+        log_segments: 1,
+        ..manifold::Config::default()
     }
 }

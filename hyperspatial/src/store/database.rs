@@ -42,6 +42,8 @@ pub struct StoreStats {
     pub property_cache: CacheStats,
     /// Statements committed since open.
     pub commits: u64,
+    /// Damaged records (that do not decode) scans skipped since open.
+    pub damaged_skipped: u64,
     /// Vectors and positions committed but not yet linked into their HNSW graphs
     /// (searches scan them exactly; the indexer thread links them).
     pub index_staged: usize,
@@ -60,6 +62,12 @@ pub(crate) struct Inner {
     /// cascades and positions always see a consistent committed state.
     pub(crate) commit_lock: Mutex<()>,
     pub(crate) commits: std::sync::atomic::AtomicU64,
+    /// Saved redo records of batches over several shards (see `batch_log`).
+    pub(crate) batch_log: super::batch_log::BatchLog,
+    /// Damaged records skipped by scans since open (see `Database::scan`).
+    pub(crate) damaged: Arc<std::sync::atomic::AtomicU64>,
+    /// Why writes are refused until the database is reopened, if they are.
+    pub(crate) broken: Mutex<Option<String>>,
     /// The write sequence number of the last committed batch (see `Loc::version`).
     pub(crate) write_seq: std::sync::atomic::AtomicU64,
     /// Bumped by every commit before it evicts cache entries (see `Cache::put_if`).
@@ -103,7 +111,14 @@ impl Database {
     pub fn open_with(dir: impl AsRef<Path>, options: Options) -> Result<Database, StoreError> {
         let dir = dir.as_ref().to_path_buf();
         let root = dir.join("collections");
+        let fresh = !root.exists();
         std::fs::create_dir_all(&root)?;
+        if fresh {
+            sync_dir(&root)?;
+            sync_dir(&dir)?;
+        }
+        let batch_log = super::batch_log::BatchLog::open(&dir, &options.manifold)?;
+        let saved = batch_log.saved()?;
         let inner = Inner {
             dir,
             entity_cache: Cache::new(options.entity_cache),
@@ -116,6 +131,9 @@ impl Database {
             commit_lock: Mutex::new(()),
             commits: std::sync::atomic::AtomicU64::new(0),
             write_seq: std::sync::atomic::AtomicU64::new(0),
+            batch_log,
+            broken: Mutex::new(None),
+            damaged: Arc::default(),
             cache_epoch: std::sync::atomic::AtomicU64::new(0),
             last_batch_us: std::sync::atomic::AtomicI64::new(i64::MIN),
             embedders: RwLock::new(Vec::new()),
@@ -134,9 +152,13 @@ impl Database {
             .collect();
         names.sort();
         for name in names {
-            db.load_collection(&name)?;
+            db.load_collection_replaying(&name, &saved)?;
+        }
+        for (number, _) in &saved {
+            db.inner.batch_log.forget(*number)?;
         }
         db.rebuild_cascades()?;
+        db.undo_interrupted_imports()?;
         Ok(db)
     }
 
@@ -151,15 +173,29 @@ impl Database {
     }
 
     fn load_collection(&self, name: &str) -> Result<Arc<Collection>, StoreError> {
+        self.load_collection_replaying(name, &[])
+    }
+
+    /// Opens collection `name`, first applying to its shards what `saved` batches
+    /// (from the batch log) they lack.
+    fn load_collection_replaying(
+        &self,
+        name: &str,
+        saved: &[(u64, Vec<super::batch_log::Part>)],
+    ) -> Result<Arc<Collection>, StoreError> {
         let o = &self.inner.options;
         let dir = self.inner.dir.join("collections").join(name);
         let mut c = Collection::open(name, &dir, o.shards, &o.manifold, o.position_dim)?;
+        for (n, shard) in c.shards.iter().enumerate() {
+            super::batch_log::replay(saved, name, n as u32, shard)?;
+        }
         c.restore_indexes(o.position_dim)?;
         for (n, shard) in c.shards.iter().enumerate() {
             let rtx = shard.entities.begin_read()?;
             for e in rtx.open_table(META)?.iter()? {
                 let (id, bytes) = e?;
                 let meta = EntityMeta::decode(&bytes)?;
+                c.count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 self.inner.locs.insert(
                     id,
                     Loc {
@@ -202,6 +238,10 @@ impl Database {
         let _guard = self.inner.create_lock.lock();
         if let Some(c) = self.collection(name) {
             return Ok(c);
+        }
+        let limit = self.inner.options.max_collections;
+        if self.inner.collections.read().len() >= limit {
+            return Err(StoreError::TooManyCollections { limit });
         }
         self.load_collection(name)
     }
@@ -370,7 +410,9 @@ impl Database {
     pub fn count(&self, collection: Option<&str>) -> usize {
         match collection {
             None => self.inner.locs.len(),
-            Some(c) => self.ids_in(c).len(),
+            Some(c) => self
+                .collection(c)
+                .map_or(0, |c| c.count.load(std::sync::atomic::Ordering::Relaxed)),
         }
     }
 
@@ -394,6 +436,10 @@ impl Database {
             commits: self
                 .inner
                 .commits
+                .load(std::sync::atomic::Ordering::Relaxed),
+            damaged_skipped: self
+                .inner
+                .damaged
                 .load(std::sync::atomic::Ordering::Relaxed),
             index_staged: self
                 .inner
@@ -457,4 +503,10 @@ impl Drop for Inner {
             }
         }
     }
+}
+
+/// Makes a directory's entries (files and directories created in it) durable.
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
 }

@@ -21,7 +21,8 @@ pub struct PathError {
     pub reason: &'static str,
 }
 
-/// Nesting deeper than this is refused on write.
+/// Nesting deeper than this is refused on write: levels of objects and arrays
+/// together, counted through arrays too (`{"a": [[{"b": 1}]]}` is 4 deep).
 pub const MAX_DEPTH: usize = 64;
 
 /// The leaves of `doc` as `(dotted path, value)`, in document order.
@@ -31,9 +32,46 @@ pub fn flatten(doc: &Document) -> Result<Vec<(String, Value)>, PathError> {
     Ok(out)
 }
 
-/// Checks every field name of `doc` (see the module docs).
+/// Checks every field name of `doc` (see the module docs) and its nesting (at most
+/// [`MAX_DEPTH`] levels, arrays and the objects inside them included, so that what is
+/// accepted can always be decoded again).
 pub fn check(doc: &Document) -> Result<(), PathError> {
-    visit(doc, &mut |_, _| {})
+    let mut too_deep: Option<String> = None;
+    visit(doc, &mut |path, v| {
+        if too_deep.is_none() {
+            let depth = path.split('.').count() + nesting(v, MAX_DEPTH + 1);
+            if depth > MAX_DEPTH {
+                too_deep = Some(path.to_string());
+            }
+        }
+    })?;
+    match too_deep {
+        None => Ok(()),
+        Some(path) => {
+            let (at, name) = path.rsplit_once('.').unwrap_or(("", &path));
+            Err(PathError {
+                name: name.to_string(),
+                at: at.to_string(),
+                reason: "nested too deep (more than 64 levels of objects and arrays)",
+            })
+        }
+    }
+}
+
+/// Levels of arrays and objects in `v` (0 for a scalar), counting at most `budget`
+/// (so the walk is bounded whatever the input).
+fn nesting(v: &Value, budget: usize) -> usize {
+    if budget == 0 {
+        return 0;
+    }
+    let inner = |items: &mut dyn Iterator<Item = &Value>| {
+        items.map(|x| nesting(x, budget - 1)).max().unwrap_or(0)
+    };
+    match v {
+        Value::Array(items) => 1 + inner(&mut items.iter()),
+        Value::Object(d) => 1 + inner(&mut d.values()),
+        _ => 0,
+    }
 }
 
 /// Calls `f` with the dotted path and value of every leaf of `doc`, in document

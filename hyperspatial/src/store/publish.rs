@@ -47,7 +47,9 @@ impl WriteBatch {
                 Some(Slot::Deleted {
                     collection, meta, ..
                 }) => {
-                    inner.locs.remove(id);
+                    if inner.locs.remove(id).is_some() {
+                        collection.count.fetch_sub(1, Ordering::Relaxed);
+                    }
                     if let Some(k) = &meta.external_id {
                         inner.external.remove_if(k, |_, u| u == id);
                     }
@@ -115,7 +117,7 @@ impl WriteBatch {
 fn publish_live(db: &Database, id: Uuid, p: &Pending, version: u64) {
     let inner = &db.inner;
     let c = &p.collection;
-    inner.locs.insert(
+    let before = inner.locs.insert(
         id,
         Loc {
             collection: c.name.clone(),
@@ -124,6 +126,10 @@ fn publish_live(db: &Database, id: Uuid, p: &Pending, version: u64) {
             version,
         },
     );
+    // An entity never changes collection (`WriteBatch::insert` refuses that).
+    if before.is_none() {
+        c.count.fetch_add(1, Ordering::Relaxed);
+    }
     if let Some(k) = &p.old_external
         && p.meta.external_id.as_ref() != Some(k)
     {

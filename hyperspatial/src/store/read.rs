@@ -100,7 +100,11 @@ impl Database {
     }
 
     /// Every entity of a collection (of one entity type when given), shard by shard
-    /// in id order. Errors are reported per item.
+    /// in id order. Errors are reported per item. A damaged record (one that does not
+    /// decode) is skipped and counted in [`StoreStats::damaged_skipped`], so one bad
+    /// record never makes its collection unreadable; reading it by id reports it.
+    ///
+    /// [`StoreStats::damaged_skipped`]: crate::store::StoreStats
     pub fn scan(&self, collection: &str, entity_type: Option<&str>) -> Result<Scan, StoreError> {
         let c = self
             .collection(collection)
@@ -112,6 +116,7 @@ impl Database {
             after: None,
             buf: VecDeque::new(),
             done: false,
+            damaged: self.inner.damaged.clone(),
         })
     }
 
@@ -254,6 +259,8 @@ pub struct Scan {
     after: Option<Uuid>,
     buf: VecDeque<Result<Record, StoreError>>,
     done: bool,
+    /// The database's count of damaged records skipped.
+    damaged: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Scan {
@@ -270,16 +277,22 @@ impl Scan {
                 None => Bound::Unbounded,
             };
             let mut page = Vec::with_capacity(PAGE);
+            let (mut read, mut last) = (0, None);
             for e in metas.range((lower, Bound::Unbounded))?.take(PAGE) {
                 let (id, mb) = e?;
-                page.push((id, EntityMeta::decode(&mb)?));
+                read += 1;
+                last = Some(id);
+                match EntityMeta::decode(&mb) {
+                    Ok(meta) => page.push((id, meta)),
+                    Err(_) => self.skip_damaged(),
+                }
             }
             drop(metas);
-            if page.len() < PAGE {
+            if read < PAGE {
                 self.shard += 1;
                 self.after = None;
             } else {
-                self.after = page.last().map(|(id, _)| *id);
+                self.after = last;
             }
             let prx = shard.properties.begin_read()?;
             let docs = prx.open_table(DOCS)?;
@@ -293,7 +306,13 @@ impl Scan {
                     continue;
                 }
                 let mut doc = match docs.get_raw(&id)? {
-                    Some(g) => decode_document(g.bytes())?,
+                    Some(g) => match decode_document(g.bytes()) {
+                        Ok(d) => d,
+                        Err(_) => {
+                            self.skip_damaged();
+                            continue;
+                        }
+                    },
                     None => Document::default(),
                 };
                 for (field, vf) in &vectors {
@@ -301,15 +320,24 @@ impl Scan {
                         set_leaf(&mut doc, field, Value::Vector(Arc::from(v)));
                     }
                 }
-                let placement = match pos.get_raw(&id)? {
-                    Some(g) => Some(Placement::decode(g.bytes())?),
+                let placement = match pos.get_raw(&id)?.map(|g| Placement::decode(g.bytes())) {
                     None => None,
+                    Some(Ok(p)) => Some(p),
+                    Some(Err(_)) => {
+                        self.skip_damaged();
+                        continue;
+                    }
                 };
                 self.buf
                     .push_back(Ok(Arc::new(finish(doc, id, &meta, placement.as_ref()))));
             }
         }
         Ok(())
+    }
+
+    fn skip_damaged(&self) {
+        self.damaged
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -5,6 +5,7 @@
 //! with deferred durability; the touched shards are then synced and the result is
 //! published to memory (see `publish`).
 
+use super::batch_log::{APPLIED, Part};
 use super::codec::encode_document;
 use super::collection::Collection;
 use super::placement::Placement;
@@ -45,6 +46,15 @@ struct EntityTables<'t> {
 /// The secondary index entries of a document.
 type IndexKey = (String, Vec<u8>, Uuid);
 
+/// A shard's transaction, built and not yet committed.
+struct Prepared {
+    tx: WriteTransaction,
+    /// Edge types the graph did not know yet (cached once committed).
+    new_types: Vec<(String, u32)>,
+    /// Trajectory snapshots to write once committed.
+    firsts: Vec<(Uuid, i64, Vec<f64>)>,
+}
+
 impl WriteBatch {
     /// The collection and shard an entity lives in: as the batch has it, or as it
     /// is stored.
@@ -67,7 +77,10 @@ impl WriteBatch {
         matches!(self.slots.get(id), Some(Slot::Deleted { .. }))
     }
 
-    /// Writes everything, one transaction per shard, then publishes to memory.
+    /// Writes everything, one transaction per shard, then publishes to memory. A
+    /// batch over several shards saves their redo records in the batch log before
+    /// any shard commits (see `batch_log`); a failure after that point leaves the
+    /// database refusing writes until it is reopened (which completes the batch).
     pub(super) fn write(
         self,
         placements: HashMap<Uuid, Placement>,
@@ -80,11 +93,51 @@ impl WriteBatch {
             ..WriteSummary::default()
         };
         let work = self.by_shard(&placements);
+        let log = &self.db.inner.batch_log;
+        let number = (work.len() > 1).then(|| log.next_number());
+        let mut prepared = Vec::with_capacity(work.len());
         for w in &work {
-            self.write_shard(w, &placements, indexed)?;
+            prepared.push(self.prepare_shard(w, &placements, indexed, number)?);
         }
-        for w in &work {
-            w.collection.shards[w.shard].db.sync()?;
+        if let Some(n) = number {
+            let parts: Vec<Part> = work
+                .iter()
+                .zip(&prepared)
+                .map(|(w, p)| Part {
+                    collection: w.collection.name.to_string(),
+                    shard: w.shard as u32,
+                    redo: p.tx.redo(),
+                })
+                .collect();
+            log.save(n, &parts)?;
+        }
+        let committed = (|| {
+            let mut done = Vec::with_capacity(prepared.len());
+            for (i, p) in prepared.into_iter().enumerate() {
+                if i > 0 {
+                    super::fault::point("between-shard-commits");
+                }
+                p.tx.commit()?;
+                done.push((p.new_types, p.firsts));
+            }
+            for w in &work {
+                w.collection.shards[w.shard].db.sync()?;
+            }
+            Ok::<_, StoreError>(done)
+        })();
+        let done = match committed {
+            Ok(done) => done,
+            Err(e) if number.is_some() => {
+                *self.db.inner.broken.lock() = Some(e.to_string());
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(n) = number {
+            log.forget(n)?;
+        }
+        for (w, (new_types, firsts)) in work.iter().zip(done) {
+            self.after_shard_commit(w, new_types, firsts, &placements);
         }
         self.publish(placements, summary)
     }
@@ -117,13 +170,15 @@ impl WriteBatch {
         groups.into_values().collect()
     }
 
-    /// One shard's transaction, then its graph type cache and trajectories.
-    fn write_shard(
+    /// One shard's transaction, built but not committed; with `number`, it also
+    /// records that the shard holds multi-shard batch `number`.
+    fn prepare_shard(
         &self,
         w: &ShardWork,
         placements: &HashMap<Uuid, Placement>,
         indexed: &HashMap<String, Vec<String>>,
-    ) -> Result<(), StoreError> {
+        number: Option<u64>,
+    ) -> Result<Prepared, StoreError> {
         let c = &w.collection;
         let shard = &c.shards[w.shard];
         let vectors = c.config.read().vectors.clone();
@@ -163,11 +218,30 @@ impl WriteBatch {
                 self.write_entity(&mut t, *id, fields, &vectors, placements)?;
             }
             drop(t);
+            if let Some(n) = number {
+                tx.open_table_in(&shard.system, APPLIED)?
+                    .insert("applied", &n)?;
+            }
             write_edges(shard, &tx, &w.edges)?
         };
-        tx.commit()?;
+        Ok(Prepared {
+            tx,
+            new_types,
+            firsts,
+        })
+    }
+
+    /// After shard `w` committed: its graph type cache and trajectories.
+    fn after_shard_commit(
+        &self,
+        w: &ShardWork,
+        new_types: Vec<(String, u32)>,
+        firsts: Vec<(Uuid, i64, Vec<f64>)>,
+        placements: &HashMap<Uuid, Placement>,
+    ) {
+        let shard = &w.collection.shards[w.shard];
         shard.graph.cache_types(new_types);
-        if trajectories {
+        if self.db.options().trajectories {
             let mut moved: Vec<(Uuid, i64, &[f64])> = firsts
                 .iter()
                 .map(|(id, t, x)| (*id, *t, x.as_slice()))
@@ -184,7 +258,6 @@ impl WriteBatch {
             );
             super::trajectory::record_trajectories(shard, &moved);
         }
-        Ok(())
     }
 
     /// Writes (or deletes) one entity's records and its position.

@@ -364,10 +364,31 @@ impl WriteBatch {
                 )));
             }
         }
-        let (exists, read_version) = match self.slots.get(&id) {
-            Some(Slot::Live(_)) => (true, None),
-            Some(Slot::Deleted { read_version, .. }) => (false, *read_version),
-            None => (self.db.loc(id).is_some(), None),
+        // An id this batch deleted may be inserted again, in the same collection:
+        // the stored record is then replaced (its external id and index entries
+        // taken out), as an update would.
+        let (exists, read_version, old_external, stored_doc) = match self.slots.get(&id) {
+            Some(Slot::Live(_)) => (true, None, None, None),
+            Some(Slot::Deleted {
+                collection,
+                meta,
+                stored_doc,
+                read_version,
+            }) => {
+                if collection.name != c.name {
+                    return Err(StoreError::Constraint(format!(
+                        "entity `{id}` was deleted from `{}` by this batch; insert it into `{}` in a later one",
+                        collection.name, c.name
+                    )));
+                }
+                (
+                    false,
+                    *read_version,
+                    meta.external_id.clone(),
+                    stored_doc.clone(),
+                )
+            }
+            None => (self.db.loc(id).is_some(), None, None, None),
         };
         if exists {
             return Err(StoreError::Constraint(format!(
@@ -395,8 +416,8 @@ impl WriteBatch {
                 meta,
                 doc,
                 is_new: true,
-                old_external: None,
-                stored_doc: None,
+                old_external,
+                stored_doc,
                 dirty: true,
                 read_version,
             }),

@@ -175,6 +175,9 @@ struct Run<'a> {
     keys: HashMap<String, Uuid>,
     /// Rows that ask for edges.
     edges: Vec<(u64, Uuid, Vec<EdgeRef>)>,
+    /// The import's journal (all or nothing, also across a crash), unless it keeps
+    /// going past refused rows.
+    journal: Option<u64>,
 }
 
 /// Imports rows of `format` from `input` into the database by `mapping`.
@@ -201,7 +204,15 @@ pub fn import<R: Read + Send>(
         inserted: Vec::new(),
         keys: HashMap::new(),
         edges: Vec::new(),
+        journal: None,
     };
+    if !opts.keep_going {
+        run.journal = Some(db.import_begin().map_err(|e| ImportError {
+            message: format!("cannot start the import's journal: {e}"),
+            summary: Box::new(run.summary.clone()),
+            cause: Some(Box::new(e)),
+        })?);
+    }
     let batch = opts.batch.max(1);
     let outcome = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(2);
@@ -248,6 +259,10 @@ pub fn import<R: Read + Send>(
         run.link(progress)
     });
     run.summary.bytes = bytes.load(Relaxed);
+    let outcome = outcome.and_then(|()| match run.journal {
+        Some(n) => db.import_end(n).map_err(Stop::Store),
+        None => Ok(()),
+    });
     match outcome {
         Ok(()) => {
             run.summary.seconds = start.elapsed().as_secs_f64();
@@ -265,9 +280,15 @@ pub fn import<R: Read + Send>(
                 Stop::Input(m) => (m, None),
                 Stop::Store(e) => (e.to_string(), Some(Box::new(e))),
             };
-            let message = match run.roll_back() {
+            let undone = run.roll_back().and_then(|()| match run.journal {
+                Some(n) => db.import_end(n),
+                None => Ok(()),
+            });
+            let message = match undone {
                 Ok(()) => message,
-                Err(e) => format!("{message}; taking back the rows written failed too: {e}"),
+                Err(e) => format!(
+                    "{message}; taking back the rows written failed too ({e}): they are taken back when the database is next opened"
+                ),
             };
             run.summary.seconds = start.elapsed().as_secs_f64();
             Err(ImportError {
@@ -361,7 +382,19 @@ impl Run<'_> {
                 later.push((*n, *id, rest));
             }
         }
-        match b.commit() {
+        if let Some(n) = self.journal {
+            let ids: Vec<Uuid> = written
+                .iter()
+                .map(|w| w.1)
+                .filter(|u| !u.is_nil())
+                .collect();
+            self.db.import_note(n, &ids).map_err(Stop::Store)?;
+        }
+        let committed = b.commit();
+        if committed.is_ok() {
+            crate::store::fault::point("import-batch-committed");
+        }
+        match committed {
             Ok(_) => {
                 for (_, id, p) in written {
                     self.summary.accepted += 1;

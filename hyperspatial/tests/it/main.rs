@@ -5,6 +5,7 @@
 
 mod cascade;
 mod change_feed;
+mod damage;
 mod data;
 mod demo;
 mod embedding;
@@ -15,6 +16,7 @@ mod index;
 mod interrupt;
 mod isolation;
 mod positioning;
+mod power_loss;
 mod relayout;
 mod schema_change;
 mod secondary_index;

@@ -274,3 +274,32 @@ fn readers_racing_writers_never_see_a_stale_cached_entity() {
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
     });
 }
+
+#[test]
+fn collections_beyond_the_limit_are_refused_and_logs_start_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = || hyperspatial::Options {
+        max_collections: 2,
+        ..hyperspatial::Options::default()
+    };
+    let db = hyperspatial::Database::open_with(dir.path(), options()).unwrap();
+    let e = hyperql::Engine::new(db.clone());
+    for c in ["one", "two"] {
+        e.query(
+            &format!("INSERT INTO {c} (n) VALUES (1)"),
+            &hyperql::Params::new(),
+        )
+        .unwrap();
+    }
+    let err = e
+        .query("INSERT INTO three (n) VALUES (1)", &hyperql::Params::new())
+        .unwrap_err();
+    assert!(err.to_string().contains("--max-collections"), "{err}");
+    assert!(db.collection_config("three").is_none());
+    // Existing collections still take writes.
+    e.query("INSERT INTO two (n) VALUES (2)", &hyperql::Params::new())
+        .unwrap();
+    // A collection's log starts with one segment (16 MiB), not four.
+    let log = dir.path().join("collections/one/shard-000.manifold-wal");
+    assert_eq!(std::fs::metadata(log).unwrap().len(), 16 << 20);
+}

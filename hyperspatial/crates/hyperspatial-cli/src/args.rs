@@ -77,6 +77,9 @@ pub struct DataArgs {
     /// Embedder for `EMBED()` and auto-embedding.
     #[arg(long, value_enum, default_value_t = EmbedderChoice::Auto)]
     pub embedder: EmbedderChoice,
+    /// Most collections the database may hold (creating one more is refused).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_collections: u64,
 }
 
 /// The database a command reaches: embedded (`--data`) or a server (`--url`).

@@ -10,7 +10,11 @@ use tessera_bridge::{Embedder, HashingEmbedder};
 /// hashing embedder under its own name); returns the database and a line saying
 /// which embedder is the default.
 pub fn open_database(args: &DataArgs) -> Result<(Database, String), CliError> {
-    let db = Database::open(&args.data).map_err(|e| {
+    let options = hyperspatial::Options {
+        max_collections: usize::try_from(args.max_collections).unwrap_or(usize::MAX),
+        ..hyperspatial::Options::default()
+    };
+    let db = Database::open_with(&args.data, options).map_err(|e| {
         let hint = if e.to_string().contains("locked") {
             " (a server may have it open: use --url to go through the server)"
         } else {

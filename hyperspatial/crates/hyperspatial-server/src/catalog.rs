@@ -17,17 +17,30 @@ pub(crate) async fn health(State(s): State<Shared>) -> Json<JsonValue> {
     }))
 }
 
-/// `GET /collections`: every collection with its entity count.
-pub(crate) async fn list(State(s): State<Shared>) -> Json<JsonValue> {
-    let items: Vec<JsonValue> =
-        s.db.collections()
-            .into_iter()
-            .map(|name| {
-                let count = s.db.count(Some(&name));
-                json!({ "name": name, "count": count })
-            })
-            .collect();
-    Json(json!({ "collections": items }))
+/// Runs `f` on the blocking pool (reading the database may wait for the disk).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::internal(format!("the catalog task failed: {e}")))?
+}
+
+/// `GET /collections`: every collection with its entity count (kept in memory, so
+/// this reads no entity).
+pub(crate) async fn list(State(s): State<Shared>) -> Result<Json<JsonValue>, ApiError> {
+    blocking(move || {
+        let items: Vec<JsonValue> =
+            s.db.collections()
+                .into_iter()
+                .map(|name| {
+                    let count = s.db.count(Some(&name));
+                    json!({ "name": name, "count": count })
+                })
+                .collect();
+        Ok(Json(json!({ "collections": items })))
+    })
+    .await
 }
 
 fn unknown(name: &str) -> ApiError {
@@ -39,16 +52,19 @@ pub(crate) async fn describe(
     State(s): State<Shared>,
     Path(name): Path<String>,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let config =
-        s.db.collection_config(&name)
-            .ok_or_else(|| unknown(&name))?;
-    let schema = DataSource::schema(&s.db, &name).filter(|x| x.declared);
-    Ok(Json(json!({
-        "name": name,
-        "count": s.db.count(Some(&name)),
-        "config": config,
-        "schema": schema,
-    })))
+    blocking(move || {
+        let config =
+            s.db.collection_config(&name)
+                .ok_or_else(|| unknown(&name))?;
+        let schema = DataSource::schema(&s.db, &name).filter(|x| x.declared);
+        Ok(Json(json!({
+            "name": name,
+            "count": s.db.count(Some(&name)),
+            "config": config,
+            "schema": schema,
+        })))
+    })
+    .await
 }
 
 /// `GET /schemas/{name}`: the collection's schema (`"declared": false` when none was
@@ -57,8 +73,12 @@ pub(crate) async fn schema(
     State(s): State<Shared>,
     Path(name): Path<String>,
 ) -> Result<Json<JsonValue>, ApiError> {
-    let schema = DataSource::schema(&s.db, &name).ok_or_else(|| unknown(&name))?;
-    serde_json::to_value(schema)
-        .map(Json)
-        .map_err(|e| ApiError::internal(format!("could not encode the schema: {e}")))
+    blocking(move || {
+        // An undeclared schema is observed from stored records.
+        let schema = DataSource::schema(&s.db, &name).ok_or_else(|| unknown(&name))?;
+        serde_json::to_value(schema)
+            .map(Json)
+            .map_err(|e| ApiError::internal(format!("could not encode the schema: {e}")))
+    })
+    .await
 }

@@ -109,7 +109,7 @@ fn shell_reads_multi_line_statements() {
 }
 
 /// A server process that is killed if the test fails before stopping it.
-struct ServeProcess(std::process::Child);
+pub(crate) struct ServeProcess(pub(crate) std::process::Child);
 
 impl Drop for ServeProcess {
     fn drop(&mut self) {
@@ -121,7 +121,10 @@ impl Drop for ServeProcess {
 }
 
 /// Starts `serve` on a free port; returns the process, its address and its log.
-fn serve(data: &str, token: &str) -> (ServeProcess, String, std::thread::JoinHandle<String>) {
+pub(crate) fn serve(
+    data: &str,
+    token: &str,
+) -> (ServeProcess, String, std::thread::JoinHandle<String>) {
     let child = Command::new(BIN)
         .args([
             "serve",

@@ -105,6 +105,18 @@ async fn bad_requests_are_4xx_json() {
         .await;
     assert_eq!(status, 400, "{body}");
     assert!(message(&body).contains("_key"), "{body}");
+    // Nesting is counted inside arrays too: refused with 400, and the collection
+    // stays readable.
+    let deep = format!("{}1{}", "[{\"k\": ".repeat(40), "}]".repeat(40));
+    let (status, body) = s
+        .query(
+            "INSERT INTO users (id, deep) VALUES ('deep', $d)",
+            json!({ "d": serde_json::from_str::<serde_json::Value>(&deep).unwrap() }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(message(&body).contains("nested too deep"), "{body}");
+    s.ok("SELECT COUNT(*) FROM users").await;
 
     // /subscribe without a WebSocket upgrade, with a bad or missing query.
     let (status, body) = s.get("/subscribe?query=SUBSCRIBE%20users").await;
