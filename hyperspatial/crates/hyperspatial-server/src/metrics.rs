@@ -93,6 +93,7 @@ pub(crate) async fn handle(State(s): State<Shared>) -> Json<JsonValue> {
             "collections": st.collections,
             "entities": st.entities,
             "commits": st.commits,
+            "damaged_skipped": st.damaged_skipped,
             "entity_cache": st.entity_cache,
             "entity_cache_hit_rate": st.entity_cache.hit_rate(),
             "property_cache": st.property_cache,

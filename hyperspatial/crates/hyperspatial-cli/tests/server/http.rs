@@ -81,6 +81,7 @@ async fn collections_schemas_health_metrics() {
     assert_eq!(status, 200);
     assert_eq!(body["store"]["entities"], 2, "{body}");
     assert!(body["store"]["commits"].as_u64().unwrap() >= 2, "{body}");
+    assert_eq!(body["store"]["damaged_skipped"], 0, "{body}");
     assert!(body["store"]["entity_cache_hit_rate"].is_number(), "{body}");
     assert!(body["requests"]["total"].as_u64().unwrap() >= 8, "{body}");
     assert!(body["requests"]["2xx"].as_u64().unwrap() >= 8, "{body}");
