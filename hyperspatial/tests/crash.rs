@@ -148,7 +148,7 @@ fn import_rows() -> String {
 }
 
 /// Runs only as the child of `an_import_killed_midway_leaves_nothing`: imports
-/// `import_rows` in batches of 10 rows; the parent stops it after the first batch.
+/// `import_rows` in batches of 10 rows; the parent stops it after the third batch.
 #[test]
 fn import_child() {
     let Ok(dir) = std::env::var(IMPORT_ENV) else {
@@ -201,7 +201,7 @@ fn an_import_killed_midway_leaves_nothing() {
             ref v => panic!("{v:?}"),
         }
     };
-    assert!(!run(Some("import-batch-committed")).success());
+    assert!(!run(Some("import-batch-committed:3")).success());
     assert_eq!(count(), 1, "only the row from before the import");
     assert!(run(None).success());
     assert_eq!(count(), 1 + IMPORT_ROWS as i64, "a whole import stays");

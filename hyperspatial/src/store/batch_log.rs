@@ -40,8 +40,9 @@ const REDO: TableDefinition<u64, [u8]> = TableDefinition::new("redo");
 const META: TableDefinition<str, u64> = TableDefinition::new("meta");
 /// Imports in progress, by number.
 const IMPORTS: TableDefinition<u64, ()> = TableDefinition::new("imports");
-/// The ids each import in progress may have inserted.
-const IMPORTED: TableDefinition<(u64, Uuid), ()> = TableDefinition::new("imported");
+/// The ids each import in progress may have inserted: (import, note) -> the ids of
+/// one note, 16 bytes each.
+const IMPORTED: TableDefinition<(u64, u64), [u8]> = TableDefinition::new("imported");
 /// In a shard's system family: `applied`, the number of the last multi-shard batch
 /// whose changes the shard holds.
 pub(crate) const APPLIED: TableDefinition<str, u64> = TableDefinition::new("batch_applied");
@@ -141,9 +142,13 @@ impl BatchLog {
         let mut tx = self.cf.begin_write()?;
         tx.set_durability(Durability::Immediate);
         let mut t = tx.open_table(IMPORTED)?;
-        for id in ids {
-            t.insert(&(number, *id), &())?;
-        }
+        let note = t
+            .prefix(&number)?
+            .next_back()
+            .transpose()?
+            .map_or(0, |((_, n), _)| n + 1);
+        let bytes: Vec<u8> = ids.iter().flat_map(|id| *id.as_bytes()).collect();
+        t.insert(&(number, note), bytes.as_slice())?;
         drop(t);
         tx.commit()?;
         Ok(())
@@ -169,8 +174,17 @@ impl BatchLog {
             let (number, ()) = e?;
             let mut ids = Vec::new();
             for e in imported.prefix(&number)? {
-                let ((_, id), ()) = e?;
-                ids.push(id);
+                let (_, bytes) = e?;
+                if bytes.len() % 16 != 0 {
+                    return Err(StoreError::Corrupt(format!(
+                        "the journal of import {number} is damaged"
+                    )));
+                }
+                ids.extend(bytes.chunks_exact(16).map(|c| {
+                    let mut b = [0u8; 16];
+                    b.copy_from_slice(c);
+                    Uuid::from_bytes(b)
+                }));
             }
             out.push((number, ids));
         }
