@@ -365,7 +365,13 @@ impl Database {
     /// Subscribes to the change feed with a buffer of `capacity` events (see
     /// [`Subscription`](super::Subscription) for the policy when it is full).
     pub fn subscribe(&self, capacity: usize) -> super::Subscription {
-        self.inner.feed.subscribe(capacity)
+        self.subscribe_with(capacity, super::feed::MAX_BUFFERED_BYTES)
+    }
+
+    /// [`subscribe`](Self::subscribe) with a buffer of at most `max_bytes` of records
+    /// besides `capacity` events (`subscribe` allows 64 MiB).
+    pub fn subscribe_with(&self, capacity: usize, max_bytes: usize) -> super::Subscription {
+        self.inner.feed.subscribe(capacity, max_bytes)
     }
 
     /// Resolves an id as written by a user: a UUID, or an external id.
