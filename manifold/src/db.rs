@@ -323,10 +323,19 @@ impl Database {
         };
         self.shared.config.vfs.notify("delete.unlisted");
         fam.mark_deleted();
-        // Wait for a writer in flight to finish, then close the family's database while
-        // its segments are still its own, then release the segments.
+        // Wait for a writer in flight to finish (a later one sees the mark once it holds
+        // the family's writer lock, and gives up): every record touching the family is
+        // now in the log.
         let tx = fam.db.begin_write()?;
+        // Closing the family's database commits it durably, its pending non-durable
+        // commits included. Their records must be durable first: otherwise a power loss
+        // before the directory loses the family brings it back holding its part of a
+        // transaction that the other families lost with the log's unsynced tail. (If the
+        // sync fails, the database is poisoned and the close cannot sync either.)
+        self.shared.log.wait_durable(self.shared.log.last_seq())?;
         drop(tx);
+        // Close the family's database while its segments are still its own, then release
+        // the segments.
         let id = fam.id;
         drop(fam);
         self.shared.data.delete_family(id)?;

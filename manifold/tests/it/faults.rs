@@ -509,3 +509,77 @@ fn a_checkpoint_during_family_deletion_keeps_the_log_the_family_may_need() {
         lost.first()
     );
 }
+
+#[test]
+fn power_loss_at_every_step_of_deleting_a_family_never_half_applies_a_transaction() {
+    let path = Path::new("/delete-deferred.manifold");
+    // Deferred two-family transactions over `x` and `y` (acknowledged, their records not
+    // yet synced), then `x` is deleted; returns the steps the deletion took.
+    let run = |disk: &SimDisk, arm: Option<(u64, f64)>| -> Option<u64> {
+        let db = Database::open_with(path, config(disk)).unwrap();
+        let x = db.create_column_family("x").unwrap();
+        let y = db.create_column_family("y").unwrap();
+        put(&x, 0, b"x0", Durability::Immediate);
+        put(&y, 0, b"y0", Durability::Immediate);
+        db.checkpoint().unwrap();
+        for i in 1..=3u64 {
+            let mut tx = db.begin_write(&[&x, &y]).unwrap();
+            tx.set_durability(Durability::Deferred);
+            tx.open_table_in(&x, T)
+                .unwrap()
+                .insert(&i, &value(i, 3, 700)[..])
+                .unwrap();
+            tx.open_table_in(&y, T)
+                .unwrap()
+                .insert(&i, &value(i, 4, 700)[..])
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        drop(x);
+        let start = disk.steps();
+        if let Some((k, keep)) = arm {
+            disk.power_loss_at(start + k, keep, k);
+        }
+        let done = db.delete_column_family("x").is_ok();
+        let steps = disk.steps() - start;
+        drop((y, db));
+        done.then_some(steps)
+    };
+    let steps = run(&SimDisk::new(), None).unwrap();
+    assert!(steps > 1);
+    for k in 1..=steps {
+        for keep in [0.0, 0.5, 1.0] {
+            let disk = SimDisk::new();
+            run(&disk, Some((k, keep)));
+            let Some(image) = disk.take_power_loss_image() else {
+                panic!("step {k}: no power loss");
+            };
+            let db = Database::open_with(path, config(&image))
+                .unwrap_or_else(|e| panic!("step {k} keep {keep}: reopen failed: {e}"));
+            let ctx = format!("step {k} keep {keep}");
+            assert_eq!(get(&db, "y", 0).as_deref(), Some(&b"y0"[..]), "{ctx}");
+            let x_alive = db.column_family("x").is_ok();
+            if x_alive {
+                assert_eq!(get(&db, "x", 0).as_deref(), Some(&b"x0"[..]), "{ctx}");
+            }
+            for i in 1..=3u64 {
+                let (xv, yv) = (get(&db, "x", i), get(&db, "y", i));
+                assert!(
+                    yv.is_none() || yv == Some(value(i, 4, 700)),
+                    "{ctx}: y's key {i} damaged"
+                );
+                if x_alive {
+                    assert!(
+                        xv.is_some() == yv.is_some(),
+                        "{ctx}: transaction {i} half-applied (in x: {}, in y: {})",
+                        xv.is_some(),
+                        yv.is_some()
+                    );
+                } else {
+                    // The deletion is durable, so is everything committed before it.
+                    assert!(yv.is_some(), "{ctx}: transaction {i} lost, its family deleted");
+                }
+            }
+        }
+    }
+}
