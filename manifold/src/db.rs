@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::error::{Error, Poison, Result, caught};
 use crate::family::{Family, apply_op};
 use crate::storage::file::DataFile;
-use crate::storage::io::FileIo;
+use crate::storage::io::{FileIo, parent_dir};
 use crate::txn::{ReadTransaction, WriteTransaction};
 use crate::wal::log::Log;
 use crate::wal::record;
@@ -164,6 +164,10 @@ impl Database {
             .open(&log_path(&path), true)
             .map_err(Error::io("opening the log file"))?;
         let log = Log::open(log_file, data.log_segment_size, config.log_segments, poison)?;
+        // Make the files' directory entries durable: a power loss can otherwise lose a
+        // file created by this open or an earlier one that crashed, with all it holds.
+        vfs.sync_dir(parent_dir(&path))
+            .map_err(Error::io("syncing the database's directory"))?;
 
         // Replay every record past what each family has applied.
         let by_id: HashMap<u32, Arc<Family>> =

@@ -36,7 +36,10 @@ pub(crate) struct DataFile {
 
 impl DataFile {
     /// Opens the file, initialising an empty one. A non-empty file whose two slots are
-    /// both unreadable is refused, never overwritten.
+    /// both unreadable is refused, never overwritten, unless it is no longer than the
+    /// slots and holds only zeros: the creation of a file was interrupted after its new
+    /// length reached the disk and before its first directory did (nothing can have been
+    /// stored in it), so it is initialised too.
     pub(crate) fn open(
         file: Arc<dyn FileIo>,
         segment_size: u64,
@@ -44,7 +47,7 @@ impl DataFile {
         poison: Arc<Poison>,
     ) -> Result<DataFile, Error> {
         let len = file.len().map_err(Error::io("reading the file length"))?;
-        let (dir, damaged_slot) = if len == 0 {
+        let (dir, damaged_slot) = if len == 0 || never_written(file.as_ref(), len)? {
             let dir = Directory::new(segment_size, log_segment_size);
             let slot = dir.encode()?;
             file.set_len(DATA_START)
@@ -272,6 +275,18 @@ impl DataFile {
             err
         })
     }
+}
+
+/// Whether a file of `len` bytes is an interrupted creation: no longer than the two
+/// slots, and all zeros (a directory ever written has a non-zero header).
+fn never_written(file: &dyn FileIo, len: u64) -> Result<bool, Error> {
+    if len > DATA_START {
+        return Ok(false);
+    }
+    let mut buf = vec![0u8; len as usize];
+    file.read_at(0, &mut buf)
+        .map_err(Error::io("reading the directory"))?;
+    Ok(buf.iter().all(|&b| b == 0))
 }
 
 /// Reads both slots and picks the newest valid one.

@@ -577,7 +577,10 @@ fn power_loss_at_every_step_of_deleting_a_family_never_half_applies_a_transactio
                     );
                 } else {
                     // The deletion is durable, so is everything committed before it.
-                    assert!(yv.is_some(), "{ctx}: transaction {i} lost, its family deleted");
+                    assert!(
+                        yv.is_some(),
+                        "{ctx}: transaction {i} lost, its family deleted"
+                    );
                 }
             }
         }
