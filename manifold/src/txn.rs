@@ -53,7 +53,7 @@ impl WriteTransaction {
             // Deleted while this writer waited for the lock: the deletion has already
             // synced the log for the family, and this transaction must not add to it.
             if let Err(e) = family.check_live() {
-                tx.abort()?;
+                drop(tx); // aborts
                 return Err(e);
             }
             tx.set_durability(redb::Durability::None)?;

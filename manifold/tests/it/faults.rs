@@ -586,3 +586,37 @@ fn power_loss_at_every_step_of_deleting_a_family_never_half_applies_a_transactio
         }
     }
 }
+
+#[test]
+fn a_writer_waiting_for_a_family_being_deleted_gives_up() {
+    let path = Path::new("/delete-waiter.manifold");
+    let disk = SimDisk::new();
+    let db = Arc::new(Database::open_with(path, config(&disk)).unwrap());
+    let x = db.create_column_family("x").unwrap();
+    let y = db.create_column_family("y").unwrap();
+    // `x`'s writer lock is held: a two-family writer passes the liveness check and
+    // waits for it, and so does the deletion, which has already marked `x` deleted.
+    let holder = x.begin_write().unwrap();
+    let (db2, x2, y2) = (db.clone(), x.clone(), y.clone());
+    let writer = spawn_named("w", move || {
+        let mut tx = db2.begin_write(&[&x2, &y2])?;
+        tx.set_durability(Durability::Deferred);
+        tx.open_table_in(&x2, T)?.insert(&1, &b"late"[..])?;
+        tx.open_table_in(&y2, T)?.insert(&1, &b"late"[..])?;
+        tx.commit()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let db3 = db.clone();
+    let del = spawn_named("del", move || db3.delete_column_family("x"));
+    while x.begin_read().is_ok() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    drop(holder);
+    let written = writer.join().unwrap();
+    del.join().unwrap().unwrap();
+    assert!(
+        matches!(written, Err(Error::FamilyGone)),
+        "a writer got the lock of a deleted family: {written:?}"
+    );
+    assert_eq!(get(&db, "y", 1), None);
+}
