@@ -435,6 +435,11 @@ impl Shared {
             }
             // Holding the family's writer lock, every record that touches it is applied.
             let tx = fam.db.begin_write()?;
+            // Deleted while this waited for the lock: its deletion has synced the log and
+            // closes its database; a commit now would race the release of its segments.
+            if fam.check_live().is_err() {
+                continue;
+            }
             let seq = self.log.last_seq();
             // The durable commit below also persists earlier non-durable commits, whose
             // records must therefore be durable first.

@@ -129,8 +129,12 @@ impl DataFile {
     }
 
     /// Removes family `id`; its segments go to the free list. The caller guarantees that
-    /// nothing reads or writes the family any more.
+    /// nothing starts reading or writing the family any more; an access in flight is
+    /// waited for, and one that still holds the extent afterwards finds it empty, so it
+    /// never touches segments another family may reuse.
     pub(crate) fn delete_family(&self, id: u32) -> Result<(), Error> {
+        let extent = self.extent(id);
+        let mut ext = extent.as_ref().map(|e| e.write());
         let mut dir = self.dir.lock();
         let mut next = dir.clone();
         let Some(pos) = next.families.iter().position(|f| f.id == id) else {
@@ -139,6 +143,9 @@ impl DataFile {
         let entry = next.families.remove(pos);
         next.free.extend(entry.segments);
         self.persist(&mut dir, next)?;
+        if let Some(ext) = ext.as_mut() {
+            **ext = Extent::default();
+        }
         self.extents.write().remove(&id);
         Ok(())
     }
