@@ -32,6 +32,10 @@ pub(crate) struct DataFile {
     pub damaged_slot: Option<usize>,
     /// Set when a sync of this file fails; the directory then refuses every change.
     poison: Arc<Poison>,
+    /// Held across a sync and the recording of its failure: a sync that ran while a
+    /// failed one had not poisoned the database yet could succeed over pages the failed
+    /// one dropped (a family's pages under its new header, a directory slot).
+    sync_io: Mutex<()>,
 }
 
 impl DataFile {
@@ -81,6 +85,7 @@ impl DataFile {
             extents: RwLock::new(extents),
             damaged_slot,
             poison,
+            sync_io: Mutex::new(()),
         })
     }
 
@@ -260,6 +265,7 @@ impl DataFile {
     /// `fdatasync` for a family's database (redb's durable commits). Refused once
     /// poisoned; a failure poisons.
     pub(crate) fn sync_pages(&self) -> std::io::Result<()> {
+        let _io = self.sync_io.lock();
         if self.poison.is_set() {
             return Err(std::io::Error::other(
                 "database is poisoned by an earlier failed sync",
@@ -274,8 +280,10 @@ impl DataFile {
     }
 
     /// `fdatasync`s the file; a failure poisons the database (the kernel may have dropped
-    /// any dirty page of the file, families' pages included).
+    /// any dirty page of the file, families' pages included). Refused once poisoned.
     fn sync(&self, context: &'static str) -> Result<(), Error> {
+        let _io = self.sync_io.lock();
+        self.poison.check()?;
         self.file.sync_data().map_err(|source| {
             let err = Error::Io { context, source };
             self.poison.set(&err);

@@ -106,6 +106,10 @@ pub enum SimOp {
     },
     /// A named point of manifold's protocols (see [`Vfs::notify`]); not a disk step.
     Point(&'static str),
+    /// A sync that failed (not by a power loss), after it dropped the dirty pages and
+    /// before it returns; not a disk step. A hook that blocks here lets other threads run
+    /// in the window between a failure and the caller learning of it.
+    SyncFailed,
 }
 
 /// What a hook is told before an operation runs.
@@ -318,6 +322,16 @@ impl DiskShared {
             }
         }
         Ok(())
+    }
+
+    /// Calls the hook with an event that is not a disk step.
+    fn announce(&self, path: &Path, op: SimOp) {
+        let hook = self.hook.lock().clone();
+        if let Some(hook) = hook {
+            let step = self.steps.load(Ordering::Acquire);
+            // Nothing to fail: the operation is over.
+            let _ = hook(&SimEvent { path, op, step });
+        }
     }
 
     /// The fault that applies to the next sync of `path`, consuming one-shot ones.

@@ -620,3 +620,62 @@ fn a_writer_waiting_for_a_family_being_deleted_gives_up() {
     );
     assert_eq!(get(&db, "y", 1), None);
 }
+
+#[test]
+fn a_sync_that_runs_while_a_failed_one_returns_acknowledges_nothing() {
+    let path = Path::new("/fsync-window.manifold");
+    let wal = log_path(path);
+    let disk = SimDisk::new();
+    let db = Arc::new(Database::open_with(path, config(&disk)).unwrap());
+    let a = db.create_column_family("a").unwrap();
+    put(&a, 0, b"first", Durability::Immediate); // the log segment is started
+    // Thread x's log sync fails (its record's pages are dropped) and x stops before it
+    // learns so; meanwhile y commits, and its own sync, of nothing but y's record, works.
+    let (x_in, x_in_rx) = mpsc::channel::<()>();
+    let (go_x, go_x_rx) = mpsc::channel::<()>();
+    let x_gate = parking_lot::Mutex::new((x_in, go_x_rx));
+    let hook_wal = wal.clone();
+    disk.set_hook(move |e| {
+        if e.op == SimOp::SyncFailed && e.path == hook_wal && thread_is("x") {
+            let g = x_gate.lock();
+            g.0.send(()).unwrap();
+            g.1.recv().unwrap();
+        }
+        SimAction::Proceed
+    });
+    disk.fail_syncs(&wal, SyncFault::Once);
+    // x's record spans log pages: y's record shares at most x's last page.
+    let x_value = value(1, 7, 9000);
+    let ax = a.clone();
+    let xv = x_value.clone();
+    let x = spawn_named("x", move || {
+        let tx = ax.begin_write().unwrap();
+        tx.open_table(T).unwrap().insert(&1, &xv[..]).unwrap();
+        tx.commit()
+    });
+    x_in_rx.recv().unwrap();
+    let ay = a.clone();
+    let y = spawn_named("y", move || {
+        let tx = ay.begin_write()?;
+        tx.open_table(T)?.insert(&2, b"y")?;
+        tx.commit()
+    });
+    // y either finishes or waits for x's sync to end.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    go_x.send(()).unwrap();
+    let x_result = x.join().unwrap();
+    let y_result = y.join().unwrap();
+    disk.clear_hook();
+    let image = disk.crash_image(0.0, 0);
+    drop((a, db));
+    let db = Database::open_with(path, config(&image)).unwrap();
+    for (key, result, want) in [(1, &x_result, &x_value[..]), (2, &y_result, &b"y"[..])] {
+        if result.is_ok() {
+            assert!(
+                get(&db, "a", key).as_deref() == Some(want),
+                "key {key} was acknowledged, but its record was lost (x: {x_result:?}, \
+                 y: {y_result:?})"
+            );
+        }
+    }
+}

@@ -169,6 +169,46 @@ impl SimFile {
     }
 }
 
+impl SimFile {
+    /// `sync_data` up to its outcome, before a failure is announced to the hook.
+    fn sync_unannounced(&self) -> io::Result<()> {
+        self.before(SimOp::Sync)?;
+        let fault = self
+            .disk
+            .upgrade()
+            .and_then(|d| d.take_sync_fault(&self.path));
+        let mut st = self.state.lock();
+        self.check_alive()?;
+        let pages: Vec<u64> = st.dirty.keys().copied().collect();
+        match fault {
+            None => {
+                let len = st.current.len();
+                st.durable.resize(len, 0);
+                for page in pages {
+                    st.persist_page(page);
+                }
+                st.dirty.clear();
+                Ok(())
+            }
+            Some(SyncFault::Once | SyncFault::Sticky) => {
+                // The dirty pages are dropped: marked clean without reaching the media.
+                st.dirty.clear();
+                Err(io::Error::other("simulated sync failure"))
+            }
+            Some(SyncFault::Partial { seed }) => {
+                let mut rng = super::SplitMix(seed);
+                for page in pages {
+                    if rng.next() & 1 == 1 {
+                        st.persist_page(page);
+                    }
+                }
+                st.dirty.clear();
+                Err(io::Error::other("simulated partial sync failure"))
+            }
+        }
+    }
+}
+
 impl FileIo for SimFile {
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         self.check_alive()?;
@@ -208,40 +248,14 @@ impl FileIo for SimFile {
     }
 
     fn sync_data(&self) -> io::Result<()> {
-        self.before(SimOp::Sync)?;
-        let fault = self
-            .disk
-            .upgrade()
-            .and_then(|d| d.take_sync_fault(&self.path));
-        let mut st = self.state.lock();
-        self.check_alive()?;
-        let pages: Vec<u64> = st.dirty.keys().copied().collect();
-        match fault {
-            None => {
-                let len = st.current.len();
-                st.durable.resize(len, 0);
-                for page in pages {
-                    st.persist_page(page);
-                }
-                st.dirty.clear();
-                Ok(())
-            }
-            Some(SyncFault::Once | SyncFault::Sticky) => {
-                // The dirty pages are dropped: marked clean without reaching the media.
-                st.dirty.clear();
-                Err(io::Error::other("simulated sync failure"))
-            }
-            Some(SyncFault::Partial { seed }) => {
-                let mut rng = super::SplitMix(seed);
-                for page in pages {
-                    if rng.next() & 1 == 1 {
-                        st.persist_page(page);
-                    }
-                }
-                st.dirty.clear();
-                Err(io::Error::other("simulated partial sync failure"))
-            }
+        let result = self.sync_unannounced();
+        if result.is_err()
+            && let Some(disk) = self.disk.upgrade()
+            && !disk.dead.load(std::sync::atomic::Ordering::Acquire)
+        {
+            disk.announce(&self.path, SimOp::SyncFailed);
         }
+        result
     }
 
     fn sync_all(&self) -> io::Result<()> {
