@@ -5,7 +5,7 @@ use crate::config::{Config, Durability};
 use crate::error::{Error, Poison, Result, caught};
 use crate::family::{Family, apply_op};
 use crate::storage::file::DataFile;
-use crate::storage::io::FileIo;
+use crate::storage::io::{FileIo, parent_dir};
 use crate::txn::{ReadTransaction, WriteTransaction};
 use crate::wal::log::Log;
 use crate::wal::record;
@@ -164,6 +164,10 @@ impl Database {
             .open(&log_path(&path), true)
             .map_err(Error::io("opening the log file"))?;
         let log = Log::open(log_file, data.log_segment_size, config.log_segments, poison)?;
+        // Make the files' directory entries durable: a power loss can otherwise lose a
+        // file created by this open or an earlier one that crashed, with all it holds.
+        vfs.sync_dir(parent_dir(&path))
+            .map_err(Error::io("syncing the database's directory"))?;
 
         // Replay every record past what each family has applied.
         let by_id: HashMap<u32, Arc<Family>> =
@@ -323,10 +327,19 @@ impl Database {
         };
         self.shared.config.vfs.notify("delete.unlisted");
         fam.mark_deleted();
-        // Wait for a writer in flight to finish, then close the family's database while
-        // its segments are still its own, then release the segments.
+        // Wait for a writer in flight to finish (a later one sees the mark once it holds
+        // the family's writer lock, and gives up): every record touching the family is
+        // now in the log.
         let tx = fam.db.begin_write()?;
+        // Closing the family's database commits it durably, its pending non-durable
+        // commits included. Their records must be durable first: otherwise a power loss
+        // before the directory loses the family brings it back holding its part of a
+        // transaction that the other families lost with the log's unsynced tail. (If the
+        // sync fails, the database is poisoned and the close cannot sync either.)
+        self.shared.log.wait_durable(self.shared.log.last_seq())?;
         drop(tx);
+        // Close the family's database while its segments are still its own, then release
+        // the segments.
         let id = fam.id;
         drop(fam);
         self.shared.data.delete_family(id)?;
@@ -455,6 +468,11 @@ impl Shared {
             }
             // Holding the family's writer lock, every record that touches it is applied.
             let tx = fam.db.begin_write()?;
+            // Deleted while this waited for the lock: its deletion has synced the log and
+            // closes its database; a commit now would race the release of its segments.
+            if fam.check_live().is_err() {
+                continue;
+            }
             let seq = self.log.last_seq();
             // The durable commit below also persists earlier non-durable commits, whose
             // records must therefore be durable first.

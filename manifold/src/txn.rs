@@ -50,6 +50,12 @@ impl WriteTransaction {
         for family in families {
             family.check_live()?;
             let mut tx = caught(|| family.db.begin_write())??;
+            // Deleted while this writer waited for the lock: the deletion has already
+            // synced the log for the family, and this transaction must not add to it.
+            if let Err(e) = family.check_live() {
+                drop(tx); // aborts
+                return Err(e);
+            }
             tx.set_durability(redb::Durability::None)?;
             parts.push(Part { family, tx });
         }

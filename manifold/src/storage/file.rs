@@ -32,11 +32,18 @@ pub(crate) struct DataFile {
     pub damaged_slot: Option<usize>,
     /// Set when a sync of this file fails; the directory then refuses every change.
     poison: Arc<Poison>,
+    /// Held across a sync and the recording of its failure: a sync that ran while a
+    /// failed one had not poisoned the database yet could succeed over pages the failed
+    /// one dropped (a family's pages under its new header, a directory slot).
+    sync_io: Mutex<()>,
 }
 
 impl DataFile {
     /// Opens the file, initialising an empty one. A non-empty file whose two slots are
-    /// both unreadable is refused, never overwritten.
+    /// both unreadable is refused, never overwritten, unless it is no longer than the
+    /// slots and holds only zeros: the creation of a file was interrupted after its new
+    /// length reached the disk and before its first directory did (nothing can have been
+    /// stored in it), so it is initialised too.
     pub(crate) fn open(
         file: Arc<dyn FileIo>,
         segment_size: u64,
@@ -44,7 +51,7 @@ impl DataFile {
         poison: Arc<Poison>,
     ) -> Result<DataFile, Error> {
         let len = file.len().map_err(Error::io("reading the file length"))?;
-        let (dir, damaged_slot) = if len == 0 {
+        let (dir, damaged_slot) = if len == 0 || never_written(file.as_ref(), len)? {
             let dir = Directory::new(segment_size, log_segment_size);
             let slot = dir.encode()?;
             file.set_len(DATA_START)
@@ -78,6 +85,7 @@ impl DataFile {
             extents: RwLock::new(extents),
             damaged_slot,
             poison,
+            sync_io: Mutex::new(()),
         })
     }
 
@@ -126,8 +134,12 @@ impl DataFile {
     }
 
     /// Removes family `id`; its segments go to the free list. The caller guarantees that
-    /// nothing reads or writes the family any more.
+    /// nothing starts reading or writing the family any more; an access in flight is
+    /// waited for, and one that still holds the extent afterwards finds it empty, so it
+    /// never touches segments another family may reuse.
     pub(crate) fn delete_family(&self, id: u32) -> Result<(), Error> {
+        let extent = self.extent(id);
+        let mut ext = extent.as_ref().map(|e| e.write());
         let mut dir = self.dir.lock();
         let mut next = dir.clone();
         let Some(pos) = next.families.iter().position(|f| f.id == id) else {
@@ -136,6 +148,9 @@ impl DataFile {
         let entry = next.families.remove(pos);
         next.free.extend(entry.segments);
         self.persist(&mut dir, next)?;
+        if let Some(ext) = ext.as_mut() {
+            **ext = Extent::default();
+        }
         self.extents.write().remove(&id);
         Ok(())
     }
@@ -250,6 +265,7 @@ impl DataFile {
     /// `fdatasync` for a family's database (redb's durable commits). Refused once
     /// poisoned; a failure poisons.
     pub(crate) fn sync_pages(&self) -> std::io::Result<()> {
+        let _io = self.sync_io.lock();
         if self.poison.is_set() {
             return Err(std::io::Error::other(
                 "database is poisoned by an earlier failed sync",
@@ -264,14 +280,28 @@ impl DataFile {
     }
 
     /// `fdatasync`s the file; a failure poisons the database (the kernel may have dropped
-    /// any dirty page of the file, families' pages included).
+    /// any dirty page of the file, families' pages included). Refused once poisoned.
     fn sync(&self, context: &'static str) -> Result<(), Error> {
+        let _io = self.sync_io.lock();
+        self.poison.check()?;
         self.file.sync_data().map_err(|source| {
             let err = Error::Io { context, source };
             self.poison.set(&err);
             err
         })
     }
+}
+
+/// Whether a file of `len` bytes is an interrupted creation: no longer than the two
+/// slots, and all zeros (a directory ever written has a non-zero header).
+fn never_written(file: &dyn FileIo, len: u64) -> Result<bool, Error> {
+    if len > DATA_START {
+        return Ok(false);
+    }
+    let mut buf = vec![0u8; len as usize];
+    file.read_at(0, &mut buf)
+        .map_err(Error::io("reading the directory"))?;
+    Ok(buf.iter().all(|&b| b == 0))
 }
 
 /// Reads both slots and picks the newest valid one.

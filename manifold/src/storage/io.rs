@@ -46,6 +46,9 @@ pub trait Vfs: Send + Sync + Debug + 'static {
     fn open(&self, path: &Path, create: bool) -> io::Result<Arc<dyn FileIo>>;
     /// Whether `path` exists.
     fn exists(&self, path: &Path) -> bool;
+    /// Makes the entries of directory `dir` durable (`fsync` of the directory), so that
+    /// files created in it survive a power loss.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
     /// Called at named points of manifold's protocols (such as `"checkpoint.listed"`),
     /// so that a simulated environment can stop a thread there. The operating system's
     /// file system ignores it.
@@ -69,6 +72,18 @@ impl Vfs for OsVfs {
 
     fn exists(&self, path: &Path) -> bool {
         path.exists()
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        File::open(dir)?.sync_all()
+    }
+}
+
+/// The directory that holds `path` (`.` for a bare file name).
+pub(crate) fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     }
 }
 

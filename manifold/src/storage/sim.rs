@@ -8,6 +8,10 @@
 //! independently, so a multi-page write may lose its first page and keep later ones, and
 //! a later write may survive while an earlier one is lost (reordering).
 //!
+//! Metadata is modelled too. A length change not yet synced may reach the media without
+//! the data (a file extended by `set_len` may come back longer, reading zeros) or not at
+//! all. A file created since the last [`Vfs::sync_dir`] of its directory may vanish.
+//!
 //! Faults:
 //! - [`SimDisk::crash_image`] / [`SimDisk::crash_image_with`]: the disk as found after a
 //!   power loss now (random, or page by page as a test chooses).
@@ -31,7 +35,7 @@
 
 mod file;
 
-use super::io::{FileIo, Vfs};
+use super::io::{FileIo, Vfs, parent_dir};
 use file::SimFile;
 pub(crate) use file::SplitMix;
 use parking_lot::Mutex;
@@ -93,7 +97,7 @@ pub enum SimOp {
         /// How many bytes.
         len: u64,
     },
-    /// `sync_data` or `sync_all`.
+    /// `sync_data` or `sync_all`, or [`Vfs::sync_dir`] (with the directory's path).
     Sync,
     /// `set_len(len)`.
     SetLen {
@@ -102,6 +106,10 @@ pub enum SimOp {
     },
     /// A named point of manifold's protocols (see [`Vfs::notify`]); not a disk step.
     Point(&'static str),
+    /// A sync that failed (not by a power loss), after it dropped the dirty pages and
+    /// before it returns; not a disk step. A hook that blocks here lets other threads run
+    /// in the window between a failure and the caller learning of it.
+    SyncFailed,
 }
 
 /// What a hook is told before an operation runs.
@@ -146,14 +154,17 @@ impl SimDisk {
 
     /// The disk as found after a power loss now. `keep` is the probability (0..=1) that a
     /// dirty page reached the media in its newest version; otherwise it holds its durable
-    /// version or one in between, and (when `0 < keep < 1`) may be torn. `keep == 0`
-    /// keeps exactly the synced bytes, `keep == 1` everything written. `seed` makes the
-    /// choice repeatable.
+    /// version or one in between, and (when `0 < keep < 1`) may be torn. It is also the
+    /// probability that an unsynced length change, and a file whose directory was not
+    /// synced since its creation, survive. `keep == 0` keeps exactly the synced state,
+    /// `keep == 1` everything done. `seed` makes the choice repeatable.
     pub fn crash_image(&self, keep: f64, seed: u64) -> SimDisk {
         let mut rng = SplitMix(seed);
         let mut tear = SplitMix(seed ^ 0x5EC7_0B5E_ED00_0001);
+        let mut meta = SplitMix(seed ^ 0x3E7A_DA7A_0000_0002);
         let tearing = keep > 0.0 && keep < 1.0;
         self.image(
+            &mut || keep >= 1.0 || (keep > 0.0 && meta.unit() < keep),
             &mut |_, _, versions| {
                 if keep >= 1.0 || (keep > 0.0 && rng.unit() < keep) {
                     versions
@@ -170,16 +181,22 @@ impl SimDisk {
     /// The disk after a power loss now, with the fate of every dirty page chosen by
     /// `choose(path, page_index, versions)`: it returns which version survives, from 0
     /// (the durable one, as if the page was never written) to `versions` (the newest).
-    /// Nothing is torn.
+    /// Nothing is torn; unsynced length changes are lost (a page that survives past the
+    /// durable length still extends the file), and so are files created since the last
+    /// sync of their directory.
     pub fn crash_image_with(&self, mut choose: impl FnMut(&Path, u64, usize) -> usize) -> SimDisk {
         self.image(
+            &mut || false,
             &mut |path, page, versions| choose(path, page, versions).min(versions),
             None,
         )
     }
 
+    /// `metadata()` decides whether one unsynced metadata change survives (a file's
+    /// creation, then its length), asked in path order.
     fn image(
         &self,
+        metadata: &mut dyn FnMut() -> bool,
         choose: &mut dyn FnMut(&Path, u64, usize) -> usize,
         mut tear: Option<&mut SplitMix>,
     ) -> SimDisk {
@@ -189,7 +206,11 @@ impl SimDisk {
         paths.sort();
         let mut out = HashMap::new();
         for path in paths {
-            let state = files[path].crash_state(path, choose, tear.as_deref_mut());
+            let file = &files[path];
+            if !file.is_linked() && !metadata() {
+                continue;
+            }
+            let state = file.crash_state(path, metadata, choose, tear.as_deref_mut());
             let file = SimFile::new(path.clone(), state, Arc::downgrade(&disk.shared));
             out.insert(path.clone(), Arc::new(file));
         }
@@ -303,6 +324,16 @@ impl DiskShared {
         Ok(())
     }
 
+    /// Calls the hook with an event that is not a disk step.
+    fn announce(&self, path: &Path, op: SimOp) {
+        let hook = self.hook.lock().clone();
+        if let Some(hook) = hook {
+            let step = self.steps.load(Ordering::Acquire);
+            // Nothing to fail: the operation is over.
+            let _ = hook(&SimEvent { path, op, step });
+        }
+    }
+
     /// The fault that applies to the next sync of `path`, consuming one-shot ones.
     fn take_sync_fault(&self, path: &Path) -> Option<SyncFault> {
         let mut faults = self.sync_faults.lock();
@@ -345,6 +376,23 @@ impl Vfs for SimDisk {
 
     fn exists(&self, path: &Path) -> bool {
         self.shared.files.lock().contains_key(path)
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        self.shared.before(dir, SimOp::Sync)?;
+        if self.shared.take_sync_fault(dir).is_some() {
+            return Err(io::Error::other("simulated directory sync failure"));
+        }
+        let files = self.shared.files.lock();
+        if self.is_dead() {
+            return Err(power_lost());
+        }
+        for (path, file) in files.iter() {
+            if parent_dir(path) == dir {
+                file.link();
+            }
+        }
+        Ok(())
     }
 
     fn notify(&self, point: &'static str) {

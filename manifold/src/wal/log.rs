@@ -60,6 +60,26 @@ struct SyncState {
     /// The highest target of any sync started so far: a committer at or below it waits
     /// for that sync instead of starting its own.
     covered: u64,
+    /// Number of the next sync to start.
+    next_sync: u64,
+    /// Numbers of the syncs started and not yet recorded.
+    in_flight: std::collections::BTreeSet<u64>,
+    /// Syncs that succeeded while earlier-started ones were in flight: (the last number
+    /// started when it ended, its target). The target becomes durable once every sync
+    /// up to that number has ended, unless one failed: a sync that succeeds while a
+    /// failed one has not reported yet may have run after the failure dropped pages it
+    /// covers.
+    succeeded: Vec<(u64, u64)>,
+}
+
+impl SyncState {
+    /// Numbers a sync that starts now.
+    fn start(&mut self) -> u64 {
+        let id = self.next_sync;
+        self.next_sync += 1;
+        self.in_flight.insert(id);
+        id
+    }
 }
 
 /// What a replay found.
@@ -82,13 +102,13 @@ pub(crate) struct ReplayOutcome {
 #[derive(Debug)]
 pub(crate) struct SyncTicket<'a> {
     log: &'a Log,
-    lead: Option<(u64, PendingSync)>,
+    lead: Option<(u64, u64, PendingSync)>,
 }
 
 impl Drop for SyncTicket<'_> {
     fn drop(&mut self) {
-        if let Some((target, pending)) = self.lead.take() {
-            self.log.complete_sync(target, uring::finish(pending));
+        if let Some((id, target, pending)) = self.lead.take() {
+            self.log.complete_sync(id, target, uring::finish(pending));
         }
     }
 }
@@ -345,10 +365,11 @@ impl Log {
     ///
     /// Group commit: a committer whose record an already-started sync covers waits for it;
     /// otherwise it syncs, for itself and every record written so far. Syncs may overlap:
-    /// each one covers what was written before it started, so `durable` only moves up.
+    /// each one covers what was written before it started, so `durable` only moves up;
+    /// it moves past a sync only once every sync started before it ended has ended well.
     pub(crate) fn wait_durable(&self, seq: u64) -> Result<()> {
         loop {
-            let target = {
+            let (id, target) = {
                 let mut s = self.sync.lock();
                 loop {
                     if s.durable >= seq {
@@ -363,9 +384,9 @@ impl Log {
                 }
                 let target = self.written.load(Ordering::Acquire);
                 s.covered = s.covered.max(target);
-                target
+                (s.start(), target)
             };
-            self.complete_sync(target, self.file.sync_data());
+            self.complete_sync(id, target, self.file.sync_data());
         }
     }
 
@@ -387,7 +408,7 @@ impl Log {
         let target = self.written.load(Ordering::Acquire);
         if let Some(pending) = uring::start(fd) {
             s.covered = s.covered.max(target);
-            ticket.lead = Some((target, pending));
+            ticket.lead = Some((s.start(), target, pending));
         }
         ticket
     }
@@ -395,25 +416,42 @@ impl Log {
     /// Returns once record `seq` is durable: reaps the sync this ticket leads, or waits
     /// for (or runs) another.
     pub(crate) fn end_sync(&self, mut ticket: SyncTicket<'_>, seq: u64) -> Result<()> {
-        if let Some((target, pending)) = ticket.lead.take() {
-            self.complete_sync(target, uring::finish(pending));
+        if let Some((id, target, pending)) = ticket.lead.take() {
+            self.complete_sync(id, target, uring::finish(pending));
         }
         self.wait_durable(seq)
     }
 
     /// Records the outcome of a sync that covered every record up to `target`.
-    fn complete_sync(&self, target: u64, result: std::io::Result<()>) {
+    fn complete_sync(&self, id: u64, target: u64, result: std::io::Result<()>) {
         self.syncs.fetch_add(1, Ordering::Relaxed);
         let mut s = self.sync.lock();
+        s.in_flight.remove(&id);
         match result {
-            // A sync that succeeds after another failed proves nothing: the failed one
-            // may have dropped pages this one did not write.
-            Ok(()) if !self.poison.is_set() => s.durable = s.durable.max(target),
-            Ok(()) => {}
+            Ok(()) => {
+                let last = s.next_sync - 1;
+                s.succeeded.push((last, target));
+            }
             Err(e) => self.set_poison(&Error::Io {
                 context: "syncing the log",
                 source: e,
             }),
+        }
+        // A sync that succeeds after another failed proves nothing: the failed one may
+        // have dropped pages this one did not write.
+        if self.poison.is_set() {
+            s.succeeded.clear();
+        } else {
+            let oldest = s.in_flight.first().copied().unwrap_or(u64::MAX);
+            let mut durable = s.durable;
+            s.succeeded.retain(|&(last, target)| {
+                let settled = last < oldest;
+                if settled {
+                    durable = durable.max(target);
+                }
+                !settled
+            });
+            s.durable = durable;
         }
         self.synced.notify_all();
     }

@@ -509,3 +509,173 @@ fn a_checkpoint_during_family_deletion_keeps_the_log_the_family_may_need() {
         lost.first()
     );
 }
+
+#[test]
+fn power_loss_at_every_step_of_deleting_a_family_never_half_applies_a_transaction() {
+    let path = Path::new("/delete-deferred.manifold");
+    // Deferred two-family transactions over `x` and `y` (acknowledged, their records not
+    // yet synced), then `x` is deleted; returns the steps the deletion took.
+    let run = |disk: &SimDisk, arm: Option<(u64, f64)>| -> Option<u64> {
+        let db = Database::open_with(path, config(disk)).unwrap();
+        let x = db.create_column_family("x").unwrap();
+        let y = db.create_column_family("y").unwrap();
+        put(&x, 0, b"x0", Durability::Immediate);
+        put(&y, 0, b"y0", Durability::Immediate);
+        db.checkpoint().unwrap();
+        for i in 1..=3u64 {
+            let mut tx = db.begin_write(&[&x, &y]).unwrap();
+            tx.set_durability(Durability::Deferred);
+            tx.open_table_in(&x, T)
+                .unwrap()
+                .insert(&i, &value(i, 3, 700)[..])
+                .unwrap();
+            tx.open_table_in(&y, T)
+                .unwrap()
+                .insert(&i, &value(i, 4, 700)[..])
+                .unwrap();
+            tx.commit().unwrap();
+        }
+        drop(x);
+        let start = disk.steps();
+        if let Some((k, keep)) = arm {
+            disk.power_loss_at(start + k, keep, k);
+        }
+        let done = db.delete_column_family("x").is_ok();
+        let steps = disk.steps() - start;
+        drop((y, db));
+        done.then_some(steps)
+    };
+    let steps = run(&SimDisk::new(), None).unwrap();
+    assert!(steps > 1);
+    for k in 1..=steps {
+        for keep in [0.0, 0.5, 1.0] {
+            let disk = SimDisk::new();
+            run(&disk, Some((k, keep)));
+            let Some(image) = disk.take_power_loss_image() else {
+                panic!("step {k}: no power loss");
+            };
+            let db = Database::open_with(path, config(&image))
+                .unwrap_or_else(|e| panic!("step {k} keep {keep}: reopen failed: {e}"));
+            let ctx = format!("step {k} keep {keep}");
+            assert_eq!(get(&db, "y", 0).as_deref(), Some(&b"y0"[..]), "{ctx}");
+            let x_alive = db.column_family("x").is_ok();
+            if x_alive {
+                assert_eq!(get(&db, "x", 0).as_deref(), Some(&b"x0"[..]), "{ctx}");
+            }
+            for i in 1..=3u64 {
+                let (xv, yv) = (get(&db, "x", i), get(&db, "y", i));
+                assert!(
+                    yv.is_none() || yv == Some(value(i, 4, 700)),
+                    "{ctx}: y's key {i} damaged"
+                );
+                if x_alive {
+                    assert!(
+                        xv.is_some() == yv.is_some(),
+                        "{ctx}: transaction {i} half-applied (in x: {}, in y: {})",
+                        xv.is_some(),
+                        yv.is_some()
+                    );
+                } else {
+                    // The deletion is durable, so is everything committed before it.
+                    assert!(
+                        yv.is_some(),
+                        "{ctx}: transaction {i} lost, its family deleted"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_writer_waiting_for_a_family_being_deleted_gives_up() {
+    let path = Path::new("/delete-waiter.manifold");
+    let disk = SimDisk::new();
+    let db = Arc::new(Database::open_with(path, config(&disk)).unwrap());
+    let x = db.create_column_family("x").unwrap();
+    let y = db.create_column_family("y").unwrap();
+    // `x`'s writer lock is held: a two-family writer passes the liveness check and
+    // waits for it, and so does the deletion, which has already marked `x` deleted.
+    let holder = x.begin_write().unwrap();
+    let (db2, x2, y2) = (db.clone(), x.clone(), y.clone());
+    let writer = spawn_named("w", move || {
+        let mut tx = db2.begin_write(&[&x2, &y2])?;
+        tx.set_durability(Durability::Deferred);
+        tx.open_table_in(&x2, T)?.insert(&1, &b"late"[..])?;
+        tx.open_table_in(&y2, T)?.insert(&1, &b"late"[..])?;
+        tx.commit()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let db3 = db.clone();
+    let del = spawn_named("del", move || db3.delete_column_family("x"));
+    while x.begin_read().is_ok() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    drop(holder);
+    let written = writer.join().unwrap();
+    del.join().unwrap().unwrap();
+    assert!(
+        matches!(written, Err(Error::FamilyGone)),
+        "a writer got the lock of a deleted family: {written:?}"
+    );
+    assert_eq!(get(&db, "y", 1), None);
+}
+
+#[test]
+fn a_sync_that_runs_while_a_failed_one_returns_acknowledges_nothing() {
+    let path = Path::new("/fsync-window.manifold");
+    let wal = log_path(path);
+    let disk = SimDisk::new();
+    let db = Arc::new(Database::open_with(path, config(&disk)).unwrap());
+    let a = db.create_column_family("a").unwrap();
+    put(&a, 0, b"first", Durability::Immediate); // the log segment is started
+    // Thread x's log sync fails (its record's pages are dropped) and x stops before it
+    // learns so; meanwhile y commits, and its own sync, of nothing but y's record, works.
+    let (x_in, x_in_rx) = mpsc::channel::<()>();
+    let (go_x, go_x_rx) = mpsc::channel::<()>();
+    let x_gate = parking_lot::Mutex::new((x_in, go_x_rx));
+    let hook_wal = wal.clone();
+    disk.set_hook(move |e| {
+        if e.op == SimOp::SyncFailed && e.path == hook_wal && thread_is("x") {
+            let g = x_gate.lock();
+            g.0.send(()).unwrap();
+            g.1.recv().unwrap();
+        }
+        SimAction::Proceed
+    });
+    disk.fail_syncs(&wal, SyncFault::Once);
+    // x's record spans log pages: y's record shares at most x's last page.
+    let x_value = value(1, 7, 9000);
+    let ax = a.clone();
+    let xv = x_value.clone();
+    let x = spawn_named("x", move || {
+        let tx = ax.begin_write().unwrap();
+        tx.open_table(T).unwrap().insert(&1, &xv[..]).unwrap();
+        tx.commit()
+    });
+    x_in_rx.recv().unwrap();
+    let ay = a.clone();
+    let y = spawn_named("y", move || {
+        let tx = ay.begin_write()?;
+        tx.open_table(T)?.insert(&2, b"y")?;
+        tx.commit()
+    });
+    // y either finishes or waits for x's sync to end.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    go_x.send(()).unwrap();
+    let x_result = x.join().unwrap();
+    let y_result = y.join().unwrap();
+    disk.clear_hook();
+    let image = disk.crash_image(0.0, 0);
+    drop((a, db));
+    let db = Database::open_with(path, config(&image)).unwrap();
+    for (key, result, want) in [(1, &x_result, &x_value[..]), (2, &y_result, &b"y"[..])] {
+        if result.is_ok() {
+            assert!(
+                get(&db, "a", key).as_deref() == Some(want),
+                "key {key} was acknowledged, but its record was lost (x: {x_result:?}, \
+                 y: {y_result:?})"
+            );
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod basic;
 mod codec;
 mod concurrency;
 mod corruption;
+mod create;
 mod cycles;
 mod faults;
 mod model;

@@ -29,6 +29,9 @@ pub(super) struct SimState {
     /// Page index -> the page's contents after each write since its last sync, oldest
     /// first (each as long as the file then covered of the page).
     dirty: BTreeMap<u64, Vec<Vec<u8>>>,
+    /// The file's directory entry is durable (a sync of its directory since its
+    /// creation, or it was found after a power loss).
+    linked: bool,
 }
 
 impl SimState {
@@ -83,6 +86,16 @@ impl SimFile {
         }
     }
 
+    /// See [`SimState::linked`].
+    pub(super) fn is_linked(&self) -> bool {
+        self.state.lock().linked
+    }
+
+    /// Makes the file's directory entry durable.
+    pub(super) fn link(&self) {
+        self.state.lock().linked = true;
+    }
+
     pub(super) fn current_len(&self) -> u64 {
         self.state.lock().current.len() as u64
     }
@@ -100,10 +113,12 @@ impl SimFile {
 
     /// What a power loss now leaves of this file: the durable bytes, and for each dirty
     /// page the version `choose` picks (0: none), torn into sectors of that version and
-    /// the one before when `tear` draws it.
+    /// the one before when `tear` draws it; then the current length instead of the
+    /// durable one when they differ and `metadata()` says the change survived.
     pub(super) fn crash_state(
         &self,
         path: &Path,
+        metadata: &mut dyn FnMut() -> bool,
         choose: &mut dyn FnMut(&Path, u64, usize) -> usize,
         mut tear: Option<&mut super::SplitMix>,
     ) -> SimState {
@@ -142,10 +157,54 @@ impl SimFile {
             }
             bytes[start..end].copy_from_slice(&content);
         }
+        if st.current.len() != st.durable.len() && metadata() {
+            bytes.resize(st.current.len(), 0);
+        }
         SimState {
             durable: bytes.clone(),
             current: bytes,
             dirty: BTreeMap::new(),
+            linked: true,
+        }
+    }
+}
+
+impl SimFile {
+    /// `sync_data` up to its outcome, before a failure is announced to the hook.
+    fn sync_unannounced(&self) -> io::Result<()> {
+        self.before(SimOp::Sync)?;
+        let fault = self
+            .disk
+            .upgrade()
+            .and_then(|d| d.take_sync_fault(&self.path));
+        let mut st = self.state.lock();
+        self.check_alive()?;
+        let pages: Vec<u64> = st.dirty.keys().copied().collect();
+        match fault {
+            None => {
+                let len = st.current.len();
+                st.durable.resize(len, 0);
+                for page in pages {
+                    st.persist_page(page);
+                }
+                st.dirty.clear();
+                Ok(())
+            }
+            Some(SyncFault::Once | SyncFault::Sticky) => {
+                // The dirty pages are dropped: marked clean without reaching the media.
+                st.dirty.clear();
+                Err(io::Error::other("simulated sync failure"))
+            }
+            Some(SyncFault::Partial { seed }) => {
+                let mut rng = super::SplitMix(seed);
+                for page in pages {
+                    if rng.next() & 1 == 1 {
+                        st.persist_page(page);
+                    }
+                }
+                st.dirty.clear();
+                Err(io::Error::other("simulated partial sync failure"))
+            }
         }
     }
 }
@@ -189,40 +248,14 @@ impl FileIo for SimFile {
     }
 
     fn sync_data(&self) -> io::Result<()> {
-        self.before(SimOp::Sync)?;
-        let fault = self
-            .disk
-            .upgrade()
-            .and_then(|d| d.take_sync_fault(&self.path));
-        let mut st = self.state.lock();
-        self.check_alive()?;
-        let pages: Vec<u64> = st.dirty.keys().copied().collect();
-        match fault {
-            None => {
-                let len = st.current.len();
-                st.durable.resize(len, 0);
-                for page in pages {
-                    st.persist_page(page);
-                }
-                st.dirty.clear();
-                Ok(())
-            }
-            Some(SyncFault::Once | SyncFault::Sticky) => {
-                // The dirty pages are dropped: marked clean without reaching the media.
-                st.dirty.clear();
-                Err(io::Error::other("simulated sync failure"))
-            }
-            Some(SyncFault::Partial { seed }) => {
-                let mut rng = super::SplitMix(seed);
-                for page in pages {
-                    if rng.next() & 1 == 1 {
-                        st.persist_page(page);
-                    }
-                }
-                st.dirty.clear();
-                Err(io::Error::other("simulated partial sync failure"))
-            }
+        let result = self.sync_unannounced();
+        if result.is_err()
+            && let Some(disk) = self.disk.upgrade()
+            && !disk.dead.load(std::sync::atomic::Ordering::Acquire)
+        {
+            disk.announce(&self.path, SimOp::SyncFailed);
         }
+        result
     }
 
     fn sync_all(&self) -> io::Result<()> {
