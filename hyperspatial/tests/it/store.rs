@@ -299,7 +299,7 @@ fn collections_beyond_the_limit_are_refused_and_logs_start_small() {
     // Existing collections still take writes.
     e.query("INSERT INTO two (n) VALUES (2)", &hyperql::Params::new())
         .unwrap();
-    // A collection's log starts with one segment (16 MiB), not four.
+    // A collection's log starts with two segments (32 MiB), not four.
     let log = dir.path().join("collections/one/shard-000.manifold-wal");
-    assert_eq!(std::fs::metadata(log).unwrap().len(), 16 << 20);
+    assert_eq!(std::fs::metadata(log).unwrap().len(), 32 << 20);
 }
