@@ -56,10 +56,7 @@ impl<S: DataSource> Engine<S> {
         ctx: &mut ExecCtx<'_>,
     ) -> Result<u64, Error> {
         self.retry(ctx, |engine, ctx| {
-            let targets = {
-                let mut op = exec::build(input, ctx)?;
-                exec::collect(&mut op, ctx)?
-            };
+            let targets = read_targets(input, ctx)?;
             let mut tx = engine.source.begin().map_err(ExecError::from)?;
             for r in &targets {
                 let Some(Value::Object(seen)) = r.first() else {
@@ -87,10 +84,7 @@ impl<S: DataSource> Engine<S> {
         ctx: &mut ExecCtx<'_>,
     ) -> Result<u64, Error> {
         self.retry(ctx, |engine, ctx| {
-            let targets = {
-                let mut op = exec::build(input, ctx)?;
-                exec::collect(&mut op, ctx)?
-            };
+            let targets = read_targets(input, ctx)?;
             let mut tx = engine.source.begin().map_err(ExecError::from)?;
             for r in &targets {
                 let seen = match r.first() {
@@ -169,6 +163,12 @@ impl<S: DataSource> Engine<S> {
         tx.commit().map_err(ExecError::from)?;
         Ok(vec![vec![Value::Bool(existed)]])
     }
+}
+
+/// The rows of an UPDATE's or DELETE's target plan.
+fn read_targets(input: &Plan, ctx: &mut ExecCtx<'_>) -> Result<Vec<Vec<Value>>, Error> {
+    let mut op = exec::build(input, ctx)?;
+    Ok(exec::collect(&mut op, ctx)?)
 }
 
 fn is_conflict(e: &Error) -> bool {

@@ -106,10 +106,7 @@ impl BatchLog {
         let mut tx = self.cf.begin_write()?;
         tx.set_durability(Durability::Immediate);
         tx.open_table(REDO)?.insert(&number, &encode(parts))?;
-        let mut meta = tx.open_table(META)?;
-        let last = meta.get("last")?.unwrap_or(0);
-        meta.insert("last", &last.max(number))?;
-        drop(meta);
+        record_last(&tx, number)?;
         tx.commit()?;
         Ok(())
     }
@@ -129,10 +126,7 @@ impl BatchLog {
         let mut tx = self.cf.begin_write()?;
         tx.set_durability(Durability::Immediate);
         tx.open_table(IMPORTS)?.insert(&number, &())?;
-        let mut meta = tx.open_table(META)?;
-        let last = meta.get("last")?.unwrap_or(0);
-        meta.insert("last", &last.max(number))?;
-        drop(meta);
+        record_last(&tx, number)?;
         tx.commit()?;
         Ok(number)
     }
@@ -202,6 +196,14 @@ impl BatchLog {
         }
         Ok(out)
     }
+}
+
+/// Stores `number` as the highest number given, unless a higher one is stored.
+fn record_last(tx: &manifold::WriteTransaction, number: u64) -> Result<(), StoreError> {
+    let mut meta = tx.open_table(META)?;
+    let last = meta.get("last")?.unwrap_or(0);
+    meta.insert("last", &last.max(number))?;
+    Ok(())
 }
 
 /// Applies the saved parts meant for shard `n` of `collection` that it lacks, oldest

@@ -108,8 +108,8 @@ impl Collection {
             shards.push(Shard::open(&shard_path(dir, n), manifold.clone())?);
         }
         if fresh {
-            // The new directory, and the files in it, survive a power loss.
-            super::database::sync_dir(dir)?;
+            // manifold synced `dir` (the shard files' entries) when it opened them;
+            // `dir`'s own entry lives in its parent.
             if let Some(parent) = dir.parent() {
                 super::database::sync_dir(parent)?;
             }

@@ -111,12 +111,9 @@ impl Database {
     pub fn open_with(dir: impl AsRef<Path>, options: Options) -> Result<Database, StoreError> {
         let dir = dir.as_ref().to_path_buf();
         let root = dir.join("collections");
-        let fresh = !root.exists();
+        // `collections/` becomes durable in `dir` when the batch log opens: manifold
+        // syncs the directory of every file it opens.
         std::fs::create_dir_all(&root)?;
-        if fresh {
-            sync_dir(&root)?;
-            sync_dir(&dir)?;
-        }
         let batch_log = super::batch_log::BatchLog::open(&dir, &options.manifold)?;
         let saved = batch_log.saved()?;
         let inner = Inner {

@@ -21,6 +21,18 @@ fn options(disk: &SimDisk) -> Options {
     }
 }
 
+/// A database on `disk` whose `totals.t` sums `n` over the entities that `counts` it.
+fn with_totals(dir: &std::path::Path, disk: &SimDisk) -> (Database, Engine<Database>) {
+    let db = Database::open_with(dir, options(disk)).unwrap();
+    let e = Engine::new(db.clone());
+    q(
+        &e,
+        "CREATE SCHEMA totals (sum Int CASCADED AS AGGREGATE Sum FROM n THROUGH counts INCOMING)",
+    );
+    q(&e, "INSERT INTO totals (id) VALUES ('t')");
+    (db, e)
+}
+
 fn int(v: &Value) -> i64 {
     match v {
         Value::Int(n) => *n,
@@ -33,13 +45,7 @@ fn acknowledged_batches_and_new_collections_survive_power_loss() {
     for seed in 0..3u64 {
         let dir = tempfile::tempdir().unwrap();
         let disk = SimDisk::new();
-        let db = Database::open_with(dir.path(), options(&disk)).unwrap();
-        let e = Engine::new(db.clone());
-        q(
-            &e,
-            "CREATE SCHEMA totals (sum Int CASCADED AS AGGREGATE Sum FROM n THROUGH counts INCOMING)",
-        );
-        q(&e, "INSERT INTO totals (id) VALUES ('t')");
+        let (db, e) = with_totals(dir.path(), &disk);
         let mut acked = 0;
         for round in 0..(3 + seed as usize) {
             // A new collection each round, and a batch over two collections (the
@@ -76,13 +82,7 @@ fn a_batch_cut_by_power_loss_is_whole_or_absent() {
     for seed in 0..8u64 {
         let dir = tempfile::tempdir().unwrap();
         let disk = SimDisk::new();
-        let db = Database::open_with(dir.path(), options(&disk)).unwrap();
-        let e = Engine::new(db.clone());
-        q(
-            &e,
-            "CREATE SCHEMA totals (sum Int CASCADED AS AGGREGATE Sum FROM n THROUGH counts INCOMING)",
-        );
-        q(&e, "INSERT INTO totals (id) VALUES ('t')");
+        let (db, e) = with_totals(dir.path(), &disk);
         q(
             &e,
             "INSERT INTO c (id, n) VALUES ('a', 1), ('b', 1), ('c', 1), ('d', 1)",
