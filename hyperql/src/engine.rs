@@ -1,5 +1,6 @@
 //! The library entry point: `Engine::new(source).query(text, params)`.
 
+mod constants;
 mod write;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -150,12 +151,28 @@ impl<S: DataSource> Engine<S> {
         let script = parse(text).map_err(Error::Parse)?;
         let mut out = Vec::new();
         for stmt in &script.statements {
-            let plan = self.plan(text, stmt, params, req)?;
-            let mut r = self.execute(&plan, req)?;
+            let mut r = self.query_statement_with(text, stmt, params, req)?;
             r.stats.elapsed_us = start.elapsed().as_micros() as u64;
             out.push(r);
         }
         Ok(out)
+    }
+
+    /// Runs one statement of a script already parsed from `text` (a caller that
+    /// looked at the statements first need not parse them twice), as the request
+    /// `req`; diagnostics point into `text`.
+    pub fn query_statement_with(
+        &self,
+        text: &str,
+        stmt: &crate::ast::Statement,
+        params: &Params,
+        req: &RequestCtx,
+    ) -> Result<QueryResult, Error> {
+        let start = Instant::now();
+        let plan = self.plan(text, stmt, params, req)?;
+        let mut r = self.execute(&plan, req)?;
+        r.stats.elapsed_us = start.elapsed().as_micros() as u64;
+        Ok(r)
     }
 
     /// Runs a single read statement, handing each batch to `on_batch` as it is
@@ -226,6 +243,7 @@ impl<S: DataSource> Engine<S> {
         if has_subquery {
             self.run_subqueries(&mut plan, req)?;
         }
+        constants::evaluate_constant_calls(&mut plan, &self.ctx(req).eval);
         if !self.optimize {
             return Ok(plan);
         }

@@ -18,12 +18,15 @@
 //! 5. limit pushdown: into sorts (top-k) and into unfiltered scans (`limits.rs`);
 //! 6. scans of a time-series collection bounded on its time field read a time range
 //!    (`time_series.rs`);
-//! 7. projection pushdown: scans return only the fields the query reads
+//! 7. `COUNT(*)` of a whole collection (no filter, no group) asks the source for
+//!    its count when it keeps one (`count.rs`);
+//! 8. projection pushdown: scans return only the fields the query reads
 //!    (`projection.rs`).
 //!
 //! Scalar subqueries are optimized on their own first. Parameters and `NOW()` are
 //! bound before (`params.rs`); `walk.rs` holds the traversals the rules share.
 
+mod count;
 mod fold;
 mod geo_near;
 mod knn;
@@ -51,6 +54,9 @@ pub(crate) fn optimize(mut plan: Plan, caps: &Capabilities) -> Plan {
     plan = knn::knn(plan, caps);
     plan = limits::push_limits(plan);
     time_series::mark_time_series(&mut plan, caps);
+    if caps.count {
+        plan = count::counts(plan);
+    }
     if caps.projection_pushdown {
         projection::push_projections(&mut plan);
     }

@@ -173,6 +173,17 @@ pub enum Plan {
         /// range built from the filters on that field.
         time_field: Option<String>,
     },
+    /// `COUNT(*)` of every record of a collection (no filter), from the source's
+    /// own count ([`DataSource::count`](crate::DataSource::count)); counted by a
+    /// scan of ids when the source has none.
+    Count {
+        /// Collection.
+        collection: String,
+        /// Entity type.
+        entity: Option<String>,
+        /// Output columns: one per `COUNT(*)` of the aggregate this replaces.
+        columns: Vec<Column>,
+    },
     /// k nearest neighbours from a vector index.
     Knn {
         /// Binding name.
@@ -382,6 +393,7 @@ impl Plan {
     pub fn columns(&self) -> Vec<Column> {
         match self {
             Plan::Empty { columns }
+            | Plan::Count { columns, .. }
             | Plan::Project { columns, .. }
             | Plan::Aggregate { columns, .. } => columns.clone(),
             Plan::Unit => Vec::new(),

@@ -83,6 +83,8 @@ pub struct Capabilities {
     pub time_series: Vec<TimeSeries>,
     /// `begin` returns transactions.
     pub transactions: bool,
+    /// `count` answers the number of records of a collection without a scan.
+    pub count: bool,
 }
 
 /// A vector index of a source.
@@ -287,6 +289,13 @@ pub trait ScalarFunction: Send + Sync {
     fn return_type(&self) -> Type;
     /// Evaluates the function; NULL in usually means NULL out.
     fn call(&self, args: &[Value]) -> Result<Value, SourceError>;
+    /// Whether the result depends only on the arguments (not on stored data, time or
+    /// chance). A deterministic call on constant arguments is evaluated once per
+    /// statement, before optimizing, so its value can be used like a literal (for
+    /// example as the query vector of an index search). Defaults to `false`.
+    fn deterministic(&self) -> bool {
+        false
+    }
 }
 
 /// A write transaction. Dropping it without [`Transaction::commit`] rolls it back.
@@ -370,6 +379,15 @@ pub trait DataSource: Send + Sync {
     /// Fetches entities by id (in any collection when `collection` is `None`), in the
     /// order of `ids`, skipping ids that do not exist.
     fn get(&self, collection: Option<&str>, ids: &[Value]) -> Result<Vec<Record>, SourceError>;
+
+    /// The number of records of a collection (of one entity type when given), when
+    /// the source knows it without reading them (`None`: it does not, and the
+    /// executor counts a scan). Consulted for `COUNT(*)` without a filter when
+    /// [`Capabilities::count`] is set.
+    fn count(&self, collection: &str, entity: Option<&str>) -> Result<Option<u64>, SourceError> {
+        let _ = (collection, entity);
+        Ok(None)
+    }
 
     /// The `k` nearest records, closest first.
     fn knn(&self, req: &KnnRequest) -> Result<Vec<Scored>, SourceError> {

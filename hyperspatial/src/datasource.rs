@@ -128,7 +128,7 @@ impl DataSource for Database {
         }
         Capabilities {
             filter_pushdown: true,
-            projection_pushdown: false,
+            projection_pushdown: true,
             limit_pushdown: true,
             vector_indexes,
             knn_prefilter: true,
@@ -136,6 +136,7 @@ impl DataSource for Database {
             traverse: true,
             time_series,
             transactions: true,
+            count: true,
         }
     }
 
@@ -217,7 +218,11 @@ impl DataSource for Database {
                 unapplied: Vec::new(),
             });
         }
-        let scan = Database::scan(self, &req.collection, entity.as_deref())?;
+        let scan = self.scan_fields(
+            &req.collection,
+            entity.as_deref(),
+            req.projection.as_deref(),
+        )?;
         // A scan whose filters drop most records may read long without yielding: it
         // checks the request's interrupt itself and ends with the error.
         let interrupt = req.interrupt.clone();
@@ -259,6 +264,18 @@ impl DataSource for Database {
         Ok(out)
     }
 
+    /// Entity collections keep their count in memory (changed when a batch
+    /// publishes); time-series rows and counts of one entity type are not kept.
+    fn count(&self, collection: &str, entity: Option<&str>) -> Result<Option<u64>, SourceError> {
+        if self.collection(collection).is_none() {
+            return Err(SourceError::UnknownCollection(collection.to_string()));
+        }
+        if entity.is_some() || self.time_series_of(collection).is_some() {
+            return Ok(None);
+        }
+        Ok(Some(self.count(Some(collection)) as u64))
+    }
+
     fn knn(&self, req: &KnnRequest) -> Result<Vec<Scored>, SourceError> {
         let c = self
             .collection(&req.collection)
@@ -278,12 +295,15 @@ impl DataSource for Database {
                 _ => false,
             }
         };
+        let filtered = !req.filters.is_empty() || req.entity.is_some();
+        let keep: Option<&(dyn Fn(Uuid) -> bool + Sync)> =
+            if filtered { Some(&keep) } else { None };
         let hits = if req.field == fields::POSITION {
             let point: Vec<f64> = req.query.iter().map(|&x| f64::from(x)).collect();
             let ball = crate::store::to_ball(&point).ok_or_else(|| {
                 SourceError::Constraint("the position is not a point of the hyperboloid".into())
             })?;
-            c.positions.search(&ball, req.k, None, &keep)?
+            c.positions.search(&ball, req.k, None, keep)?
         } else {
             let idx = c.index(&req.field).ok_or(SourceError::Unsupported(
                 "k-NN on a field without a vector index",
@@ -294,18 +314,20 @@ impl DataSource for Database {
                     "k-NN under another metric than the index's",
                 ));
             }
-            idx.search(&req.query, req.k, None, &keep)?
+            idx.search(&req.query, req.k, None, keep)?
         };
-        let mut out = Vec::with_capacity(hits.len());
-        for (id, d) in hits {
-            if let Some(r) = self.get_entity(id)? {
-                out.push(Scored {
-                    record: r,
+        let ids: Vec<Uuid> = hits.iter().map(|h| h.0).collect();
+        let records = self.get_entities(&ids)?;
+        Ok(hits
+            .into_iter()
+            .zip(records)
+            .filter_map(|((_, d), r)| {
+                r.map(|record| Scored {
+                    record,
                     distance: f64::from(d),
-                });
-            }
-        }
-        Ok(out)
+                })
+            })
+            .collect())
     }
 
     fn near(&self, req: &NearRequest) -> Result<Vec<Scored>, SourceError> {
@@ -328,7 +350,7 @@ impl DataSource for Database {
         let total = c.positions.len();
         let mut k = req.limit.unwrap_or(64).clamp(1, total.max(1));
         let hits = loop {
-            let hits = c.positions.search(&ball, k, Some(k.max(64)), &keep)?;
+            let hits = c.positions.search(&ball, k, Some(k.max(64)), Some(&keep))?;
             let past = hits.last().is_some_and(|h| f64::from(h.1) > req.radius);
             if past || hits.len() < k || k >= total || req.limit.is_some_and(|l| hits.len() >= l) {
                 break hits;

@@ -10,6 +10,16 @@ use std::collections::{HashSet, VecDeque};
 pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, ExecError> {
     Ok(match plan {
         Plan::Empty { .. } => Box::new(Rows(None)),
+        Plan::Count {
+            collection,
+            entity,
+            columns,
+        } => Box::new(Count {
+            collection: collection.clone(),
+            entity: entity.clone(),
+            width: columns.len(),
+            done: false,
+        }),
         Plan::Unit => Box::new(Rows(Some(vec![Vec::new()]))),
         Plan::Scan {
             collection,
@@ -170,6 +180,46 @@ struct Rows(Option<Vec<Row>>);
 impl<'a> Operator<'a> for Rows {
     fn next(&mut self, _: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
         Ok(self.0.take())
+    }
+}
+
+/// `Plan::Count`: the source's count, or a scan of ids counted here.
+struct Count {
+    collection: String,
+    entity: Option<String>,
+    width: usize,
+    done: bool,
+}
+
+impl<'a> Operator<'a> for Count {
+    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
+        if std::mem::replace(&mut self.done, true) {
+            return Ok(None);
+        }
+        let source = ctx.eval.source;
+        let n = match source.count(&self.collection, self.entity.as_deref())? {
+            Some(n) => n,
+            None => {
+                let req = ScanRequest {
+                    collection: self.collection.clone(),
+                    entity: self.entity.clone(),
+                    filters: Vec::new(),
+                    projection: Some(vec!["id".to_string()]),
+                    limit: None,
+                    interrupt: ctx.req.interrupt().clone(),
+                };
+                let mut n = 0u64;
+                for rec in source.scan(&req)?.records {
+                    rec?;
+                    n += 1;
+                    ctx.tick()?;
+                }
+                ctx.stats.rows_scanned += n;
+                n
+            }
+        };
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        Ok(Some(vec![vec![Value::Int(n); self.width]]))
     }
 }
 

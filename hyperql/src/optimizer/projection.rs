@@ -1,4 +1,4 @@
-//! Rule 7, projection pushdown (when `Capabilities::projection_pushdown`): each scan
+//! Rule 8, projection pushdown (when `Capabilities::projection_pushdown`): each scan
 //! returns only the top-level fields the query reads of its binding, plus `id`.
 //!
 //! Invariants this rule relies on:

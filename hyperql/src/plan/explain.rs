@@ -116,6 +116,12 @@ impl Plan {
                     *limit,
                 )
             }
+            Plan::Count {
+                collection, entity, ..
+            } => format!(
+                "Count {collection}{} (the source's count)",
+                entity.as_ref().map_or(String::new(), |e| format!(".{e}"))
+            ),
             Plan::Knn {
                 binding,
                 collection,

@@ -317,6 +317,7 @@ impl DataSource for MemorySource {
             traverse: true,
             time_series,
             transactions: true,
+            count: true,
         }
     }
 
@@ -398,6 +399,22 @@ impl DataSource for MemorySource {
             out.extend(found);
         }
         Ok(out)
+    }
+
+    /// Counts the live rows (of the entity type) in memory.
+    fn count(&self, collection: &str, entity: Option<&str>) -> Result<Option<u64>, SourceError> {
+        let st = self.read();
+        let c = st
+            .collections
+            .get(collection)
+            .ok_or_else(|| SourceError::UnknownCollection(collection.to_string()))?;
+        let n = c
+            .rows
+            .iter()
+            .flatten()
+            .filter(|(e, _)| entity.is_none_or(|t| e.as_deref() == Some(t)))
+            .count();
+        Ok(Some(n as u64))
     }
 
     fn knn(&self, req: &KnnRequest) -> Result<Vec<Scored>, SourceError> {

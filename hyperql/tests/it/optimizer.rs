@@ -239,3 +239,117 @@ fn projection_pushdown_and_unapplied_filters() {
         )
     );
 }
+
+#[test]
+fn count_star_of_a_whole_collection_asks_the_source() {
+    let opt = fixture::engine();
+    let plain = Engine::new(fixture::source()).with_optimizer(false);
+    let p = Params::new();
+    let plan = opt.explain("SELECT COUNT(*) AS n FROM users", &p).unwrap();
+    assert!(plan.contains("Count users (the source's count)"), "{plan}");
+    for q in [
+        "SELECT COUNT(*) AS n FROM users",
+        "SELECT COUNT(*), COUNT(*) AS again FROM orders",
+        "SELECT COUNT(*) FROM users WHERE age > 20",
+        "SELECT COUNT(age) FROM users",
+        "SELECT COUNT(DISTINCT age) FROM users",
+        "SELECT status, COUNT(*) FROM users GROUP BY status",
+        "SELECT COUNT(*) FROM users LIMIT 1",
+        "SELECT COUNT(*) + 1 FROM users",
+    ] {
+        let (a, b) = (plain.query(q, &p).unwrap(), opt.query(q, &p).unwrap());
+        assert_eq!(a.rows, b.rows, "answers differ for {q}");
+        assert_eq!(a.columns, b.columns, "columns differ for {q}");
+    }
+    // Only the unfiltered, ungrouped COUNT(*) is rewritten.
+    for q in [
+        "SELECT COUNT(*) FROM users WHERE age > 20",
+        "SELECT COUNT(age) FROM users",
+        "SELECT status, COUNT(*) FROM users GROUP BY status",
+    ] {
+        assert!(!opt.explain(q, &p).unwrap().contains("Count "), "{q}");
+    }
+    assert_eq!(
+        opt.query("SELECT COUNT(*) FROM users", &p)
+            .unwrap()
+            .stats
+            .rows_scanned,
+        0
+    );
+}
+
+/// A deterministic backend function that counts its calls.
+struct Unit(std::sync::atomic::AtomicUsize);
+
+impl ScalarFunction for Unit {
+    fn name(&self) -> &str {
+        "UNIT_X"
+    }
+    fn arg_types(&self) -> Vec<Type> {
+        vec![Type::Float]
+    }
+    fn return_type(&self) -> Type {
+        Type::Vector(Some(3))
+    }
+    fn call(&self, args: &[Value]) -> Result<Value, SourceError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        match args.first() {
+            Some(Value::Float(x)) => Ok(Value::Vector(vec![*x as f32, 0.0, 0.0].into())),
+            Some(Value::Int(x)) => Ok(Value::Vector(vec![*x as f32, 0.0, 0.0].into())),
+            _ => Ok(Value::Null),
+        }
+    }
+    fn deterministic(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn deterministic_calls_on_constants_run_once_and_feed_the_index() {
+    let f = Arc::new(Unit(Default::default()));
+    let e = Engine::new(fixture::source().with_function(f.clone()));
+    let text = "SELECT title FROM articles \
+                ORDER BY SIMILARITY(text_embedding, UNIT_X(1.0 + $w), 'cosine') DESC LIMIT 2";
+    let p = params(&[("w", Value::Float(1.0))]);
+    let plan = e.explain(text, &p).unwrap();
+    assert!(plan.contains("Knn articles"), "{plan}");
+    assert!(plan.contains("query=[2.0,0.0,0.0]"), "{plan}");
+    f.0.store(0, std::sync::atomic::Ordering::SeqCst);
+    let r = e.query(text, &p).unwrap();
+    assert_eq!(f.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(r.stats.rows_scanned <= 2, "{}", r.stats.rows_scanned);
+    let plain = Engine::new(fixture::source().with_function(f.clone())).with_optimizer(false);
+    assert_eq!(plain.query(text, &p).unwrap().rows, r.rows);
+    // A call on a column is per row and stays a call.
+    let per_row = "SELECT UNIT_X(id) FROM articles";
+    assert!(e.explain(per_row, &p).unwrap().contains("UNIT_X("));
+}
+
+#[test]
+fn explain_statement_shows_the_plan_that_runs_with_bound_parameters() {
+    let e = fixture::engine();
+    let q = params(&[("q", Value::Vector(vec![1.0, 0.0, 0.0].into()))]);
+    let text = "EXPLAIN SELECT title FROM articles WHERE lang = $lang \
+                ORDER BY SIMILARITY(text_embedding, $q, 'cosine') DESC LIMIT 2";
+    let mut p = q.clone();
+    p.insert("lang".into(), Value::str("de"));
+    let r = e.query(text, &p).unwrap();
+    let plan: Vec<String> = r
+        .rows
+        .iter()
+        .map(|row| match &row[0] {
+            Value::String(s) => s.to_string(),
+            v => v.to_string(),
+        })
+        .collect();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("Knn articles AS articles field=text_embedding metric=cosine k=2 query=[1.0,0.0,0.0] policy=pre-filter filter=[lang = 'de']"),
+        "{plan}"
+    );
+    // The index answers: no scan under the top-k.
+    assert!(!plan.contains("Scan"), "{plan}");
+    // Without the parameters EXPLAIN says which one is missing.
+    let err = e.query(text, &Params::new()).unwrap_err().to_string();
+    assert!(err.contains("$lang") || err.contains("lang"), "{err}");
+}

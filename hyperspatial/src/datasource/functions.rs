@@ -31,6 +31,9 @@ impl ScalarFunction for HyperbolicDistance {
             .map(Value::Float)
             .map_err(|e| SourceError::Constraint(format!("HYPERBOLIC_DISTANCE: {e}")))
     }
+    fn deterministic(&self) -> bool {
+        true
+    }
 }
 
 /// `COMBINED_DISTANCE(a, b)`: for two entity ids, the weighted sum of the distances
@@ -103,5 +106,10 @@ impl ScalarFunction for Embed {
             .embed_one(text)
             .map_err(|err| SourceError::Backend(format!("EMBED: {err}")))?;
         Ok(Value::Vector(v.into()))
+    }
+    /// A model gives the same vector for the same text: a constant text is embedded
+    /// once per statement.
+    fn deterministic(&self) -> bool {
+        true
     }
 }

@@ -94,6 +94,31 @@ pub fn decode_document(bytes: &[u8]) -> Result<Document, CodecError> {
     Ok(d)
 }
 
+/// Decodes into `out` only the top-level fields of a document whose name (as bytes)
+/// `keep` accepts; the others are stepped over without being built. The structure of
+/// the whole record is still checked (a truncated or mistagged field that is not kept
+/// is an error too); the text of a field that is not kept is not.
+pub fn decode_document_into(
+    bytes: &[u8],
+    keep: impl Fn(&[u8]) -> bool,
+    out: &mut Document,
+) -> Result<(), CodecError> {
+    let mut r = Reader { bytes, pos: 0 };
+    let n = r.len()?;
+    for _ in 0..n {
+        let len = r.len()?;
+        let k = r.take(len)?;
+        if keep(k) {
+            let k = std::str::from_utf8(k).map_err(|e| CodecError(e.to_string()))?;
+            let v = r.value(1)?;
+            out.insert(k.to_string(), v);
+        } else {
+            r.skip(1)?;
+        }
+    }
+    r.finish()
+}
+
 fn encode_document_into(doc: &Document, out: &mut Vec<u8>) {
     put_len(out, doc.len());
     for (k, v) in doc {
@@ -189,6 +214,43 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Steps over one value, checking its structure (tags, lengths, depth) as
+    /// [`Reader::value`] does, but not the text of its strings.
+    fn skip(&mut self, depth: usize) -> Result<(), CodecError> {
+        if depth > MAX_DEPTH {
+            return Err(CodecError("nesting too deep".into()));
+        }
+        let [tag] = self.array()?;
+        match tag {
+            NULL | FALSE | TRUE => {}
+            INT | FLOAT | TIMESTAMP | INTERVAL => {
+                self.take(8)?;
+            }
+            STRING => {
+                let n = self.len()?;
+                self.take(n)?;
+            }
+            VECTOR => {
+                let n = self.len()?;
+                self.take(n.checked_mul(4).ok_or_else(|| CodecError("size".into()))?)?;
+            }
+            ARRAY => {
+                for _ in 0..self.len()? {
+                    self.skip(depth + 1)?;
+                }
+            }
+            OBJECT => {
+                for _ in 0..self.len()? {
+                    let n = self.len()?;
+                    self.take(n)?;
+                    self.skip(depth + 2)?;
+                }
+            }
+            t => return Err(CodecError(format!("unknown value tag {t}"))),
+        }
+        Ok(())
+    }
+
     fn document(&mut self, depth: usize) -> Result<Document, CodecError> {
         let n = self.len()?;
         let mut d = Document::default();
@@ -213,7 +275,7 @@ impl<'a> Reader<'a> {
 }
 
 /// What the store keeps about an entity besides its properties.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntityMeta {
     /// Entity type within the collection (`people.Person` -> `Person`).
     pub entity_type: Option<String>,

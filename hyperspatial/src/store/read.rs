@@ -1,6 +1,5 @@
 //! Reads: entities by id (through the entity cache), single properties (through the
-//! property cache), collection scans (paged by key, so no read transaction is held
-//! between pages) and wildcard path queries.
+//! property cache) and wildcard path queries. Collection scans are in `scan`.
 
 use super::codec::{EntityMeta, decode_document};
 use super::collection::Collection;
@@ -10,13 +9,8 @@ use super::placement::Placement;
 use super::shard::{DOCS, META, POS, Shard};
 use crate::store::{StoreError, fields};
 use hyperql::{Document, Record, Value};
-use std::collections::VecDeque;
-use std::ops::Bound;
 use std::sync::Arc;
 use uuid::Uuid;
-
-/// Entities read per page of a scan.
-const PAGE: usize = 256;
 
 impl Database {
     /// The entity with this id (a UUID or an external id), as a nested document
@@ -49,6 +43,51 @@ impl Database {
             .entity_cache
             .put_if(id, r.clone(), || self.epoch() == epoch);
         Ok(Some(r))
+    }
+
+    /// The entities with these UUIDs, in the same order (`None` for one that does not
+    /// exist), through the entity cache. The entities missing from the cache are read
+    /// shard by shard, each shard's tables opened once for all of them.
+    pub fn get_entities(&self, ids: &[Uuid]) -> Result<Vec<Option<Record>>, StoreError> {
+        let mut out: Vec<Option<Record>> = ids
+            .iter()
+            .map(|id| self.inner.entity_cache.get(id))
+            .collect();
+        if out.iter().all(Option::is_some) {
+            return Ok(out);
+        }
+        let epoch = self.epoch();
+        // Misses by (collection, shard), in the order met: positions in `ids`.
+        type ShardKey = (Arc<str>, u32);
+        let mut groups: Vec<(ShardKey, Vec<usize>)> = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            if out[i].is_some() {
+                continue;
+            }
+            let Some(loc) = self.loc(*id) else { continue };
+            let key = (loc.collection.clone(), loc.shard);
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push(i),
+                None => groups.push((key, vec![i])),
+            }
+        }
+        for ((collection, shard), at) in groups {
+            let Some(c) = self.collection(&collection) else {
+                continue;
+            };
+            let shard = &c.shards[shard as usize];
+            let reader = ShardReader::open(&c, shard)?;
+            for i in at {
+                let id = ids[i];
+                if let Some(r) = reader.read(id)? {
+                    self.inner
+                        .entity_cache
+                        .put_if(id, r.clone(), || self.epoch() == epoch);
+                    out[i] = Some(r);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// One property (dotted path) of an entity, through the property cache: read
@@ -97,27 +136,6 @@ impl Database {
             return Ok(None);
         };
         c.shards[loc.shard as usize].placement(id)
-    }
-
-    /// Every entity of a collection (of one entity type when given), shard by shard
-    /// in id order. Errors are reported per item. A damaged record (one that does not
-    /// decode) is skipped and counted in [`StoreStats::damaged_skipped`], so one bad
-    /// record never makes its collection unreadable; reading it by id reports it.
-    ///
-    /// [`StoreStats::damaged_skipped`]: crate::store::StoreStats
-    pub fn scan(&self, collection: &str, entity_type: Option<&str>) -> Result<Scan, StoreError> {
-        let c = self
-            .collection(collection)
-            .ok_or_else(|| StoreError::UnknownCollection(collection.to_string()))?;
-        Ok(Scan {
-            collection: c,
-            entity_type: entity_type.map(str::to_string),
-            shard: 0,
-            after: None,
-            buf: VecDeque::new(),
-            done: false,
-            damaged: self.inner.damaged.clone(),
-        })
     }
 
     /// Leaves of a collection whose `<entity>.<path>` matches `pattern`, where the
@@ -188,6 +206,52 @@ impl Database {
     }
 }
 
+/// The tables of one shard opened for reading several entities' records.
+struct ShardReader {
+    metas: manifold::ReadTable<Uuid, [u8]>,
+    docs: manifold::ReadTable<Uuid, [u8]>,
+    pos: manifold::ReadTable<Uuid, [u8]>,
+    vectors: Vec<(String, manifold_vectors::DynVectorReader)>,
+}
+
+impl ShardReader {
+    fn open(c: &Collection, shard: &Shard) -> Result<ShardReader, StoreError> {
+        let vectors = c.config.read().vectors.clone();
+        let mut readers = Vec::with_capacity(vectors.len());
+        for (field, vf) in &vectors {
+            readers.push((field.clone(), shard.vector_table(field, vf.dim)?.reader()?));
+        }
+        Ok(ShardReader {
+            metas: shard.entities.begin_read()?.open_table(META)?,
+            docs: shard.properties.begin_read()?.open_table(DOCS)?,
+            pos: shard.positions.begin_read()?.open_table(POS)?,
+            vectors: readers,
+        })
+    }
+
+    /// The record of `id`, if it is stored in this shard.
+    fn read(&self, id: Uuid) -> Result<Option<Record>, StoreError> {
+        let Some(meta) = self.metas.get_raw(&id)? else {
+            return Ok(None);
+        };
+        let meta = EntityMeta::decode(meta.bytes())?;
+        let mut doc = match self.docs.get_raw(&id)? {
+            Some(g) => decode_document(g.bytes())?,
+            None => Document::default(),
+        };
+        for (field, r) in &self.vectors {
+            if let Some(v) = r.get(id)? {
+                set_leaf(&mut doc, field, Value::Vector(Arc::from(v)));
+            }
+        }
+        let placement = match self.pos.get_raw(&id)? {
+            Some(g) => Some(Placement::decode(g.bytes())?),
+            None => None,
+        };
+        Ok(Some(Arc::new(finish(doc, id, &meta, placement.as_ref()))))
+    }
+}
+
 /// Reads one entity's record from its shard.
 pub(crate) fn read_record(
     c: &Collection,
@@ -248,106 +312,5 @@ fn merge(into: &mut Document, from: &mut Document) {
                 into.insert(k, v);
             }
         }
-    }
-}
-
-/// A scan over a collection: see [`Database::scan`].
-pub struct Scan {
-    collection: Arc<Collection>,
-    entity_type: Option<String>,
-    shard: usize,
-    after: Option<Uuid>,
-    buf: VecDeque<Result<Record, StoreError>>,
-    done: bool,
-    /// The database's count of damaged records skipped.
-    damaged: Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl Scan {
-    fn fill(&mut self) -> Result<(), StoreError> {
-        while self.buf.is_empty() && !self.done {
-            let Some(shard) = self.collection.shards.get(self.shard) else {
-                self.done = true;
-                return Ok(());
-            };
-            let rtx = shard.entities.begin_read()?;
-            let metas = rtx.open_table(META)?;
-            let lower = match &self.after {
-                Some(a) => Bound::Excluded(a),
-                None => Bound::Unbounded,
-            };
-            let mut page = Vec::with_capacity(PAGE);
-            let (mut read, mut last) = (0, None);
-            for e in metas.range((lower, Bound::Unbounded))?.take(PAGE) {
-                let (id, mb) = e?;
-                read += 1;
-                last = Some(id);
-                match EntityMeta::decode(&mb) {
-                    Ok(meta) => page.push((id, meta)),
-                    Err(_) => self.skip_damaged(),
-                }
-            }
-            drop(metas);
-            if read < PAGE {
-                self.shard += 1;
-                self.after = None;
-            } else {
-                self.after = last;
-            }
-            let prx = shard.properties.begin_read()?;
-            let docs = prx.open_table(DOCS)?;
-            let pos_rx = shard.positions.begin_read()?;
-            let pos = pos_rx.open_table(POS)?;
-            let vectors = self.collection.config.read().vectors.clone();
-            for (id, meta) in page {
-                if let Some(t) = &self.entity_type
-                    && meta.entity_type.as_deref() != Some(t.as_str())
-                {
-                    continue;
-                }
-                let mut doc = match docs.get_raw(&id)? {
-                    Some(g) => match decode_document(g.bytes()) {
-                        Ok(d) => d,
-                        Err(_) => {
-                            self.skip_damaged();
-                            continue;
-                        }
-                    },
-                    None => Document::default(),
-                };
-                for (field, vf) in &vectors {
-                    if let Some(v) = shard.vector_table(field, vf.dim)?.get(id)? {
-                        set_leaf(&mut doc, field, Value::Vector(Arc::from(v)));
-                    }
-                }
-                let placement = match pos.get_raw(&id)?.map(|g| Placement::decode(g.bytes())) {
-                    None => None,
-                    Some(Ok(p)) => Some(p),
-                    Some(Err(_)) => {
-                        self.skip_damaged();
-                        continue;
-                    }
-                };
-                self.buf
-                    .push_back(Ok(Arc::new(finish(doc, id, &meta, placement.as_ref()))));
-            }
-        }
-        Ok(())
-    }
-
-    fn skip_damaged(&self) {
-        self.damaged
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
-impl Iterator for Scan {
-    type Item = Result<Record, StoreError>;
-    fn next(&mut self) -> Option<Self::Item> {
-        if let Err(e) = self.fill() {
-            self.done = true;
-            return Some(Err(e));
-        }
-        self.buf.pop_front()
     }
 }

@@ -298,21 +298,26 @@ impl VectorIndex {
         self.ids.len() + self.overflow.read().len() + new
     }
 
-    /// The `k` nearest ids (closest first) whose id passes `keep`, with distances.
+    /// The `k` nearest ids (closest first) whose id passes `keep` (every id when
+    /// `None`), with distances.
     pub(crate) fn search(
         &self,
         query: &[f32],
         k: usize,
         ef: Option<usize>,
-        keep: &(dyn Fn(Uuid) -> bool + Sync),
+        keep: Option<&(dyn Fn(Uuid) -> bool + Sync)>,
     ) -> Result<Vec<(Uuid, f32)>, StoreError> {
         let staged = self.staged.read();
         let ids = &self.ids;
         let filter = |key: u64| {
             ids.get(&key)
-                .is_some_and(|id| !staged.contains_key(&*id) && keep(*id))
+                .is_some_and(|id| !staged.contains_key(&*id) && keep.is_none_or(|keep| keep(*id)))
         };
+        let keep_all = keep.is_none();
+        let keep = |id: &Uuid| keep.is_none_or(|keep| keep(*id));
         let hits: Vec<Neighbour> = match ef {
+            // Nothing to filter: the plain search (no id look-up per candidate).
+            None if staged.is_empty() && keep_all => each!(&self.graph, h => h.search(query, k)?),
             Some(ef) => each!(&self.graph, h => {
                 let ef = ef.max(k);
                 let old = h.ef_search();
@@ -335,7 +340,7 @@ impl VectorIndex {
                 .iter()
                 .map(|(id, v)| (id, v))
                 .chain(staged.iter().map(|(id, (_, v))| (id, v)))
-                .filter(|(id, _)| keep(**id));
+                .filter(|(id, _)| keep(id));
             for (id, v) in exact {
                 out.push((*id, self.exact_distance(query, v)?));
             }
@@ -367,7 +372,7 @@ mod tests {
     }
 
     fn nearest(idx: &VectorIndex, q: &[f32], k: usize) -> Vec<Uuid> {
-        ids(&idx.search(q, k, None, &|_| true).unwrap_or_default())
+        ids(&idx.search(q, k, None, None).unwrap_or_default())
     }
 
     #[test]
@@ -405,7 +410,7 @@ mod tests {
         // A drain linked `version` while a newer vector was staged.
         idx.stage(a, &[5.0]);
         assert_eq!(idx.unstage(&[(a, version)]), 1);
-        let hits = idx.search(&[5.0], 1, None, &|_| true).unwrap_or_default();
+        let hits = idx.search(&[5.0], 1, None, None).unwrap_or_default();
         assert_eq!(hits.first().map(|h| h.1), Some(0.0));
     }
 }

@@ -18,6 +18,7 @@ mod isolation;
 mod positioning;
 mod power_loss;
 mod relayout;
+mod scan;
 mod schema_change;
 mod secondary_index;
 mod snapshot;

@@ -19,9 +19,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use hyperql::{
-    Diagnostic, Diagnostics, Interrupt, Params, QueryResult, RequestCtx, Span, StatementKind, Value,
-};
+use hyperql::{Interrupt, Params, QueryResult, RequestCtx, StatementKind, Value};
 use serde_json::Value as JsonValue;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
@@ -69,18 +67,6 @@ pub(crate) async fn handle(State(s): State<Shared>, body: Bytes) -> Result<Respo
     out.map(|body| ([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// Shifts diagnostics found in a statement's own text to the script's positions.
-fn in_script(script: &str, offset: usize, d: &Diagnostics) -> Diagnostics {
-    Diagnostics(
-        d.0.iter()
-            .map(|x| {
-                let span = Span::new(x.span.start + offset, x.span.end + offset);
-                Diagnostic::new(script, span, x.message.clone(), x.expected.clone())
-            })
-            .collect(),
-    )
-}
-
 fn run(s: &AppState, text: &str, params: &Params, ctx: &RequestCtx) -> Result<Vec<u8>, ApiError> {
     let script = hyperql::parse(text).map_err(|d| ApiError::from(hyperql::Error::Parse(d)))?;
     if script.statements.is_empty() {
@@ -98,17 +84,12 @@ fn run(s: &AppState, text: &str, params: &Params, ctx: &RequestCtx) -> Result<Ve
     let many = script.statements.len() > 1;
     let mut results: Vec<QueryResult> = Vec::with_capacity(script.statements.len());
     for (i, st) in script.statements.iter().enumerate() {
-        let one = if many { st.span.text(text) } else { text };
         s.metrics.statements.fetch_add(1, Relaxed);
-        match s.engine.query_with(one, params, ctx) {
+        // The statement as parsed above (not parsed again); its diagnostics point into
+        // the whole script.
+        match s.engine.query_statement_with(text, st, params, ctx) {
             Ok(r) => results.push(r),
             Err(e) => {
-                let e = match e {
-                    hyperql::Error::Semantic(d) if many => {
-                        hyperql::Error::Semantic(in_script(text, st.span.start, &d))
-                    }
-                    e => e,
-                };
                 let mut err = ApiError::from(e);
                 if many {
                     err = err
