@@ -1,6 +1,7 @@
 //! Suite `storage`: manifold against redb, fjall and LMDB (heed) on the same data:
 //! 24-byte keys, 150-byte values. Systems run alternately, round by round.
 
+mod notes;
 mod peers;
 mod recovery;
 
@@ -107,6 +108,7 @@ pub fn run(quick: bool) -> Result<Report, String> {
         report.ratio(m, "manifold", "redb");
         report.ratio(m, "manifold", "fjall");
     }
+    notes::write(&mut report);
     Ok(report)
 }
 
