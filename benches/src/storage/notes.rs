@@ -29,11 +29,13 @@ pub fn write(report: &mut Report) {
     );
     let commit = format!(
         "goal: manifold durable single-insert commit p50 <= fjall's (SyncAll) in the same \
-         run: {} ({:.2}x: {ours:.1} us against {peer:.1} us; redb {:.1} us, LMDB {:.1} us)",
+         run: {} ({:.2}x: {ours:.1} us against {peer:.1} us; redb {:.1} us, LMDB {:.1} us; \
+         the disk's floor, one write and `fdatasync` of a preallocated file, {:.1} us)",
         verdict(ours <= peer),
         ours / peer,
         get("redb", "commit_p50_us"),
         get("lmdb", "commit_p50_us"),
+        get(super::floor::FLOOR, "commit_p50_us"),
     );
     let m = "concurrent_4w_commits_per_s";
     let (ours, peer) = (get("manifold", m), get("fjall", m));
