@@ -20,6 +20,8 @@ const PEERS: &[&str] = &[
     "hyper",
     "tokio",
     "reqwest",
+    "sqlparser",
+    "petgraph",
 ];
 
 fn main() {
