@@ -40,8 +40,9 @@ pub fn run(quick: bool) -> Result<Report, String> {
         })
         .collect();
     report.note(format!(
-        "synthetic: {v} vertices, {} edges (fan-out {FAN_OUT}, uniform targets, seed 7); manifold Config::large (512 MiB cache per family), durable commits; latencies from a warm cache, {samples} random start vertices",
-        edges.len()
+        "synthetic: {v} vertices, {} edges (fan-out {FAN_OUT}, uniform targets, seed 7); manifold Config::large (512 MiB cache per family), durable commits; latencies from a warm cache, {samples} random start vertices; peer: petgraph {} (default features), a `DiGraph` in memory, with a `HashMap` from vertex id to node index",
+        edges.len(),
+        crate::versions::version("petgraph")
     ));
 
     // Bulk load.

@@ -165,6 +165,11 @@ pub fn run(quick: bool) -> Result<Report, String> {
         n as f64 / t / 1e6,
         "Mrows/s",
     );
-    r.note(format!("point query and aggregate over {n} in-memory documents; sqlparser 0.63 with GenericDialect parses the same {} SQL statements", SQL.len()));
+    r.note(format!(
+        "point query and aggregate over {n} in-memory documents; sqlparser {} (default \
+         features) with GenericDialect parses the same {} SQL statements",
+        crate::versions::version("sqlparser"),
+        SQL.len()
+    ));
     Ok(r)
 }

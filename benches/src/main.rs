@@ -15,6 +15,7 @@ mod rng;
 mod storage;
 mod timeseries;
 mod vectors;
+mod versions;
 mod wordnet;
 
 use clap::Parser;

@@ -1,6 +1,8 @@
 //! Suite `storage`: manifold against redb, fjall and LMDB (heed) on the same data:
 //! 24-byte keys, 150-byte values. Systems run alternately, round by round.
 
+mod floor;
+mod notes;
 mod peers;
 mod recovery;
 
@@ -86,6 +88,7 @@ pub fn run(quick: bool) -> Result<Report, String> {
         report.ratio(m, "manifold", "fjall");
         report.ratio(m, "manifold", "redb");
         report.ratio(m, "manifold", "lmdb");
+        report.ratio(m, "manifold", floor::FLOOR);
     }
     for w in [1, 2, 4] {
         report.ratio(
@@ -107,6 +110,7 @@ pub fn run(quick: bool) -> Result<Report, String> {
         report.ratio(m, "manifold", "redb");
         report.ratio(m, "manifold", "fjall");
     }
+    notes::write(&mut report);
     Ok(report)
 }
 
@@ -119,11 +123,13 @@ fn open_all(dir: &Path, tag: &str) -> Result<Vec<Box<dyn Store>>, String> {
     ])
 }
 
-/// Durable single-insert commits, one at a time.
+/// Durable single-insert commits, one at a time, and the disk's floor (`floor`).
 fn commit_latency(p: &Params, dir: &Path, report: &mut Report) -> Result<(), String> {
     eprintln!("storage: durable single-insert commit latency");
     let mut stores = open_all(dir, "latency")?;
-    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); stores.len()];
+    let mut floor = floor::Floor::create(dir, p.commits)?;
+    // One series per store, then the floor's.
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); stores.len() + 1];
     let per_round = p.commits / p.rounds;
     let mut n = 0u64;
     for _ in 0..p.rounds {
@@ -136,15 +142,17 @@ fn commit_latency(p: &Params, dir: &Path, report: &mut Report) -> Result<(), Str
                 samples[s].push(micros(t.elapsed()));
             }
         }
+        for _ in 0..per_round {
+            n += 1;
+            let t = Instant::now();
+            floor.commit(n)?;
+            samples[stores.len()].push(micros(t.elapsed()));
+        }
     }
-    for (s, store) in stores.iter().enumerate() {
-        report.add(store.name(), "commit_p50_us", median(&mut samples[s]), "us");
-        report.add(
-            store.name(),
-            "commit_p99_us",
-            percentile(&mut samples[s], 0.99),
-            "us",
-        );
+    let names = stores.iter().map(|s| s.name()).chain([floor::FLOOR]);
+    for (name, series) in names.zip(&mut samples) {
+        report.add(name, "commit_p50_us", median(series), "us");
+        report.add(name, "commit_p99_us", percentile(series, 0.99), "us");
     }
     Ok(())
 }

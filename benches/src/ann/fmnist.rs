@@ -38,9 +38,9 @@ pub fn run(report: &mut Report, quick: bool) -> Result<(), String> {
         "Fashion-MNIST {n} train x {dim}-d (L2, raw pixels 0..255), {nq} test queries, k = {K}; \
          M = {M}, ef_construction = {EF_CONSTRUCTION} for hyperspatial, hnsw_rs and usearch; \
          instant-distance fixes M = 32 at compile time and ef_search at build time \
-         (built with ef_search 64, and 128 for the 1-thread build in full mode). Its points use hyperspatial's SIMD L2 kernel; \
-         hnsw_rs uses its default DistL2."
+         (built with ef_search 64, and 128 for the 1-thread build in full mode). Its points use hyperspatial's SIMD L2 kernel."
     ));
+    report.note(peers::description());
     report.note(
         "QPS: one thread, all queries in sequence; build: rayon pool of 1 or 2 threads \
          (quick mode: 1-thread builds of hyperspatial and usearch only); memory: growth of \

@@ -16,6 +16,41 @@ pub trait System: Send {
 /// Every system measured, in the order they alternate.
 pub const NAMES: [&str; 4] = ["hyperspatial", "hnsw_rs", "instant-distance", "usearch"];
 
+/// How each peer was built, for the report's notes.
+pub fn description() -> String {
+    use crate::versions::version;
+    let avx2 = if avx2() {
+        "AVX2 detected, so its SIMD L2 runs"
+    } else {
+        "no AVX2 detected: on x86 its scalar L2 runs"
+    };
+    format!(
+        "peers: hnsw_rs {} with feature `simdeez_f` (anndists {}'s SIMD distances through \
+         simdeez {}; {avx2}), DistL2, `parallel_insert_slice`; instant-distance {} as it \
+         comes (its points use hyperspatial's SIMD L2 kernel); usearch {} with its default \
+         features (`numkong` SIMD kernels {}, dynamic dispatch), f32, no quantization; \
+         all built by the release profile, searched one query at a time on one thread",
+        version("hnsw_rs"),
+        version("anndists"),
+        version("simdeez"),
+        version("instant-distance"),
+        version("usearch"),
+        version("numkong"),
+    )
+}
+
+/// Whether the CPU has AVX2, which hnsw_rs's SIMD distances need on x86.
+fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// Builds system `name` on `data` (rows of `dim`) with the current rayon pool.
 /// `ef_hint` is the search beam for systems that fix it at build time.
 pub fn build(name: &str, data: &[f32], dim: usize, ef_hint: usize) -> Box<dyn System> {

@@ -17,18 +17,51 @@ pub(crate) const CITIES: usize = 20;
 /// Seed of the users' data: every collection of users loaded holds the same values.
 const DATA_SEED: u64 = 7;
 
-fn user(key: &str, i: usize, rng: &mut Rng) -> Document {
-    let mut d = Document::default();
-    d.insert("id".into(), Value::str(&format!("{key}{i}")));
-    d.insert("name".into(), Value::str(&format!("user {i}")));
-    d.insert("age".into(), Value::Int(18 + rng.below(60) as i64));
-    d.insert(
-        "city".into(),
-        Value::str(&format!("c{}", rng.below(CITIES))),
-    );
-    d.insert("email".into(), Value::str(&format!("user{i}@example.com")));
-    d.insert("score".into(), Value::Float(rng.unit()));
-    d
+/// One user's values, as both the database and the SQLite peer store them.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct UserRow {
+    /// External id, `<key><i>`.
+    pub id: String,
+    pub name: String,
+    pub age: i64,
+    /// `c<k>`, `k` below [`CITIES`].
+    pub city: String,
+    pub email: String,
+    pub score: f64,
+}
+
+impl UserRow {
+    /// User `i` under external-id prefix `key`, its values drawn from `rng`.
+    fn new(key: &str, i: usize, rng: &mut Rng) -> Self {
+        let age = 18 + rng.below(60) as i64;
+        let city = format!("c{}", rng.below(CITIES));
+        UserRow {
+            id: format!("{key}{i}"),
+            name: format!("user {i}"),
+            age,
+            city,
+            email: format!("user{i}@example.com"),
+            score: rng.unit(),
+        }
+    }
+
+    fn document(&self) -> Document {
+        let mut d = Document::default();
+        d.insert("id".into(), Value::str(&self.id));
+        d.insert("name".into(), Value::str(&self.name));
+        d.insert("age".into(), Value::Int(self.age));
+        d.insert("city".into(), Value::str(&self.city));
+        d.insert("email".into(), Value::str(&self.email));
+        d.insert("score".into(), Value::Float(self.score));
+        d
+    }
+}
+
+/// The `n` users that [`load`] inserts under `key`, in the same order with the same
+/// values (for peers that load the same rows).
+pub(crate) fn rows(key: &str, n: usize) -> Vec<UserRow> {
+    let mut rng = Rng::new(DATA_SEED);
+    (0..n).map(|i| UserRow::new(key, i, &mut rng)).collect()
 }
 
 /// Inserts `scale.entities` users into `collection` in batches, with external ids
@@ -48,7 +81,7 @@ pub(crate) fn load(
     for lo in (0..n).step_by(scale.batch) {
         let mut b = db.batch();
         for i in lo..(lo + scale.batch).min(n) {
-            let doc = user(key, i, &mut rng);
+            let doc = UserRow::new(key, i, &mut rng).document();
             ids.push(
                 b.insert(collection, None, doc)
                     .map_err(ctx("insert user"))?,
@@ -115,6 +148,7 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
     latencies(report, SYSTEM, "get_by_external_id_hit", &mut s, wall);
 
     super::sql::run(report, &db, scale, &mut rng)?;
+    super::scans::run(report, &db, &rows("u", n), scale, &mut rng)?;
     drop(db);
 
     misses(report, dir.path(), &ids, scale, &mut rng)?;

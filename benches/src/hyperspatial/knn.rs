@@ -107,6 +107,12 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
         n as f64 / load_s,
         "entities/s",
     );
+    // Inserts stage their vectors and a background indexer links them; searches are
+    // exact meanwhile. Measure the index, not the staging: link the rest first.
+    let t = Instant::now();
+    db.wait_for_indexes();
+    let catch_up_s = t.elapsed().as_secs_f64();
+    report.add("hyperspatial", "docs_index_catch_up_s", catch_up_s, "s");
     let row_of: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, u)| (*u, i)).collect();
 
     let unit: Vec<f32> = rows.iter().flat_map(|v| normalized(v)).collect();
@@ -115,7 +121,8 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
     report.note(format!(
         "k-NN: {n} documents, each a title and a {DIM}-d vector (Gaussian clusters: {CLUSTERS} \
          centres, noise {SPREAD} of their spread), cosine, k = {K}; loaded in batches of {} \
-         ({load_s:.1} s, HNSW and position index maintained on every insert); {} timed \
+         ({load_s:.1} s; then {catch_up_s:.1} s until the background indexer had linked \
+         every staged vector into the HNSW, waited for before any query); {} timed \
          queries from the same distribution, run once through HyperQL (first run), then \
          twice more on each layer, a whole pass at a time: HyperQL, the `DataSource::knn` \
          call its plan makes (the database's index), and a standalone HNSW built in \
@@ -223,22 +230,55 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
     let r_hql = recall(&found, &truth);
     report.add("hyperql", "knn_recall_at_10", r_hql, "ratio");
     let found: Vec<Vec<usize>> = sample.iter().map(|q| raw(q)).collect::<Result<_, _>>()?;
-    report.add("hnsw", "knn_recall_at_10", recall(&found, &truth), "ratio");
+    let r_hnsw = recall(&found, &truth);
+    report.add("hnsw", "knn_recall_at_10", r_hnsw, "ratio");
+    report.ratio("knn_k10_p50_us", "hyperql", "hnsw");
     report.ratio("knn_k10_p50_us", "hyperql", "datasource");
     report.ratio("knn_k10_p50_us", "datasource", "hnsw");
+    goals(
+        report,
+        n,
+        [p50s[0], p99s[0], first_p50, p50s[1], p50s[2]],
+        [r_hql, r_hnsw],
+    );
+    Ok(())
+}
+
+/// The goal notes of k-NN through HyperQL: recall, against the bare HNSW, absolute.
+/// `lat` holds the p50 and p99 through HyperQL, its first-run p50, and the p50s of the
+/// DataSource call and of the bare HNSW; `recalls` those of HyperQL and the HNSW.
+fn goals(report: &mut Report, n: usize, lat: [f64; 5], recalls: [f64; 2]) {
+    let [p50, p99, first_p50, source_p50, hnsw_p50] = lat;
+    let [r_hql, r_hnsw] = recalls;
+    goal(
+        report,
+        &format!("k-NN recall@{K} against brute force, {n} x {DIM}-d,"),
+        ">= 0.95 through HyperQL and on the bare HNSW",
+        format!("HyperQL {r_hql:.3}, bare HNSW {r_hnsw:.3}"),
+        r_hql >= 0.95 && r_hnsw >= 0.95,
+    );
+    let x = p50 / hnsw_p50.max(1e-9);
+    goal(
+        report,
+        &format!(
+            "k-NN through HyperQL, {n} x {DIM}-d, against the bare HNSW search (same \
+                  parameters, same queries, same run),"
+        ),
+        "p50 <= 1.3x",
+        format!("{x:.2}x: p50 {p50:.1} us through HyperQL, {hnsw_p50:.1} us bare"),
+        x <= 1.3,
+    );
     goal(
         report,
         &format!("k-NN through HyperQL, {n} x {DIM}-d, against the previous system's 22-70 us,"),
         "p50 <= 70 us",
         format!(
-            "p50 {:.1} us, p99 {:.1} us with the results cached ({first_p50:.1} us on first \
-             run), recall@10 {r_hql:.3}; the DataSource call alone (index search and 10 \
-             cached records): p50 {:.1} us",
-            p50s[0], p99s[0], p50s[1]
+            "p50 {p50:.1} us, p99 {p99:.1} us with the results cached ({first_p50:.1} us on \
+             first run), recall@10 {r_hql:.3}; the DataSource call alone (index search and \
+             10 cached records): p50 {source_p50:.1} us"
         ),
-        p50s[0] <= 70.0,
+        p50 <= 70.0,
     );
-    Ok(())
 }
 
 /// A standalone HNSW with the database's parameters over the same vectors, built

@@ -6,6 +6,9 @@
 //!   Zipf-distributed reads over ten times more entities than it holds.
 //! - `sql`: SQL-style queries through HyperQL (a filtered scan with `LIMIT`, a point
 //!   query by external id, a full filtered count), without and with secondary indexes.
+//! - `scans` (with `sqlite`): queries no index answers (a filtered aggregate, `COUNT(*)`,
+//!   filter + `ORDER BY` + `LIMIT 10`) and the point query by id, through HyperQL and
+//!   on SQLite holding the same rows, answers checked equal.
 //! - `knn`: bulk load of vectors, k-NN through HyperQL, through the `DataSource`
 //!   directly and on a standalone HNSW with the same parameters, with recall@10
 //!   against brute force.
@@ -16,7 +19,9 @@
 mod cascade;
 mod entities;
 mod knn;
+mod scans;
 mod sql;
+mod sqlite;
 
 use crate::report::{Report, percentile};
 pub(crate) use crate::rng::Rng;

@@ -36,6 +36,9 @@ fn check_range(n: usize) -> Result<(), String> {
     }
 }
 
+/// Cache size given to the peers that take one (more than the data written).
+pub const CACHE_BYTES: usize = 64 << 20;
+
 const MT: manifold::TableDefinition<[u8; 24], [u8]> = manifold::TableDefinition::new("t");
 
 /// manifold with its default configuration, one column family per part.
@@ -103,7 +106,8 @@ impl Store for Manifold {
     }
 }
 
-/// redb with `Durability::Immediate` (its default), one table per part in one database.
+/// redb with `Durability::Immediate` (its default) and a cache of [`CACHE_BYTES`], one
+/// table per part in one database.
 pub struct Redb {
     db: redb::Database,
     tables: Vec<String>,
@@ -112,7 +116,7 @@ pub struct Redb {
 impl Redb {
     pub fn open(path: &Path, parts: usize) -> Result<Self, String> {
         let db = redb::Builder::new()
-            .set_cache_size(64 << 20)
+            .set_cache_size(CACHE_BYTES)
             .create(path)
             .map_err(err)?;
         Ok(Redb {
@@ -175,7 +179,10 @@ impl Store for Redb {
     }
 }
 
-/// fjall with `PersistMode::SyncAll` after each commit, one keyspace per part.
+/// fjall with its documented setup for durable transactions: `manual_journal_persist`
+/// (writes are not flushed to the OS one by one) and `PersistMode::SyncAll` after each
+/// commit; block cache of [`CACHE_BYTES`] (its docs: all of the data set if it fits);
+/// one keyspace per part.
 pub struct Fjall {
     db: fjall::Database,
     parts: Vec<fjall::Keyspace>,
@@ -183,7 +190,11 @@ pub struct Fjall {
 
 impl Fjall {
     pub fn open(path: &Path, parts: usize) -> Result<Self, String> {
-        let db = fjall::Database::builder(path).open().map_err(err)?;
+        let db = fjall::Database::builder(path)
+            .cache_size(CACHE_BYTES as u64)
+            .manual_journal_persist(true)
+            .open()
+            .map_err(err)?;
         let parts = (0..parts)
             .map(|i| db.keyspace(&format!("k{i}"), fjall::KeyspaceCreateOptions::default))
             .collect::<Result<_, _>>()
