@@ -20,6 +20,12 @@ mod wordnet;
 
 use clap::Parser;
 
+/// The allocator of the `hyperspatial` binary (the server and CLI), so that what is
+/// measured here is what users run. Peers written in C (SQLite, LMDB, usearch) keep
+/// their own allocation.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Every suite the harness knows, by name. Add a suite here and in [`run_suite`].
 const SUITES: &[&str] = &[
     "storage",

@@ -41,6 +41,7 @@ impl From<StoreError> for SourceError {
             StoreError::Constraint(m) => SourceError::Constraint(m),
             e @ StoreError::TooManyCollections { .. } => SourceError::Constraint(e.to_string()),
             StoreError::Conflict(m) => SourceError::Conflict(m),
+            StoreError::Interrupted(i) => SourceError::Interrupted(i),
             StoreError::Invalid(m) => SourceError::Invalid(m),
             e @ (StoreError::Path(_)
             | StoreError::InvalidName { .. }
@@ -218,11 +219,15 @@ impl DataSource for Database {
                 unapplied: Vec::new(),
             });
         }
-        let scan = self.scan_fields(
+        // Entities failing a filter on their stored fields are dropped while they
+        // are decoded; every filter is still checked below on what comes back.
+        let scan = self.scan_where(
             &req.collection,
             entity.as_deref(),
             req.projection.as_deref(),
-        )?;
+            &filters,
+        )?
+        .with_interrupt(req.interrupt.clone());
         // A scan whose filters drop most records may read long without yielding: it
         // checks the request's interrupt itself and ends with the error.
         let interrupt = req.interrupt.clone();

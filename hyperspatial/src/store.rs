@@ -120,6 +120,9 @@ pub enum StoreError {
     /// File-system trouble outside manifold (directories, listing).
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+    /// The request reading was cancelled or ran past its deadline.
+    #[error(transparent)]
+    Interrupted(#[from] hyperql::Interrupted),
     /// A bad collection, field or type name.
     #[error("invalid name `{name}`: {reason}")]
     InvalidName {

@@ -33,7 +33,8 @@ pub fn run(quick: bool) -> Result<Report, String> {
     let scale = Scale::new(quick);
     report.note(format!(
         "hyperspatial databases in temporary directories on disk, default options unless \
-         stated; {} entities per data set; writes commit durably (one sync per batch)",
+         stated; {} entities per data set; writes commit durably (one sync per batch); the \
+         harness allocates with mimalloc, as the `hyperspatial` binary does",
         scale.entities
     ));
     entities::run(&mut report, &scale)?;

@@ -21,7 +21,7 @@ use super::placement::Placement;
 use super::read::set_leaf;
 use super::shard::{DOCS, META, POS};
 use crate::store::{StoreError, fields};
-use hyperql::{Document, Record, Value};
+use hyperql::{Document, Predicate, Record, Value};
 use std::collections::VecDeque;
 use std::ops::Bound;
 use std::sync::Arc;
@@ -92,10 +92,40 @@ impl Database {
         entity_type: Option<&str>,
         projection: Option<&[String]>,
     ) -> Result<Scan, StoreError> {
+        self.scan_where(collection, entity_type, projection, &[])
+    }
+
+    /// As [`Database::scan_fields`], leaving out entities that fail one of `filters`
+    /// on their stored fields (checked while decoding, before a record is built).
+    /// Filters on reserved or vector fields are not checked here: the caller checks
+    /// every filter on what it gets, as before.
+    pub fn scan_where(
+        &self,
+        collection: &str,
+        entity_type: Option<&str>,
+        projection: Option<&[String]>,
+        filters: &[Predicate],
+    ) -> Result<Scan, StoreError> {
         let c = self
             .collection(collection)
             .ok_or_else(|| StoreError::UnknownCollection(collection.to_string()))?;
+        let vectors: Vec<String> = c.config.read().vectors.keys().cloned().collect();
+        let on_stored = |p: &&Predicate| {
+            p.path().first().is_some_and(|h| {
+                !is_reserved(h)
+                    && !vectors
+                        .iter()
+                        .any(|v| v.split('.').next() == Some(h.as_str()))
+            })
+        };
+        let prefilter: Vec<Predicate> = filters.iter().filter(on_stored).cloned().collect();
+        let mut prefilter_heads: Vec<String> =
+            prefilter.iter().map(|p| p.path()[0].clone()).collect();
+        prefilter_heads.sort();
+        prefilter_heads.dedup();
         let pages = Pages {
+            prefilter,
+            prefilter_heads,
             collection: c,
             entity_type: entity_type.map(str::to_string),
             want: Want {
@@ -115,6 +145,7 @@ impl Database {
             buf: VecDeque::new(),
             from: From::Here(pages),
             inline: 0,
+            interrupt: None,
         })
     }
 }
@@ -140,14 +171,20 @@ pub struct Scan {
     from: From,
     /// Records read on the caller's thread so far.
     inline: usize,
+    /// Checked between pages (see [`Scan::with_interrupt`]).
+    interrupt: Option<hyperql::Interrupt>,
 }
+
+/// A page of records (`None`: the scan is over); a page may be empty when every
+/// entity of it was filtered out.
+type Page = Result<Option<Vec<Record>>, StoreError>;
 
 /// Where a scan's next pages come from.
 enum From {
     /// Read on the caller's thread.
     Here(Pages),
     /// Read ahead by the scan's thread.
-    Ahead(std::sync::mpsc::Receiver<Result<Vec<Record>, StoreError>>),
+    Ahead(std::sync::mpsc::Receiver<Page>),
     /// The reading thread could not be started: the scan ends with this error.
     Failed(Option<std::io::Error>),
     /// Nothing more.
@@ -159,6 +196,13 @@ struct Pages {
     collection: Arc<Collection>,
     entity_type: Option<String>,
     want: Want,
+    /// The scan's filters on stored fields: checked on a document's filtered fields
+    /// as it is decoded, so a refused entity is never built. The same filters hold
+    /// on the whole record (a predicate reads only its own path), so this only
+    /// drops what the caller's own check would drop.
+    prefilter: Vec<Predicate>,
+    /// The top-level fields the prefilter reads.
+    prefilter_heads: Vec<String>,
     shard: usize,
     after: Option<Uuid>,
     done: bool,
@@ -175,29 +219,35 @@ struct Item {
     id: Uuid,
     doc: Document,
     damaged: bool,
+    /// A filter of the scan refused it (see [`Pages::prefilter`]).
+    dropped: bool,
 }
 
 impl Scan {
-    /// The next page, empty at the end.
-    fn next_page(&mut self) -> Result<Vec<Record>, StoreError> {
+    /// Stops the scan, with [`StoreError::Interrupted`], between two pages once
+    /// `interrupt` fires: a scan whose filter drops every entity still ends promptly.
+    pub fn with_interrupt(mut self, interrupt: hyperql::Interrupt) -> Scan {
+        self.interrupt = Some(interrupt);
+        self
+    }
+
+    /// The next page.
+    fn next_page(&mut self) -> Page {
         match &mut self.from {
             From::Here(pages) => {
                 let page = pages.next_page()?;
-                self.inline += page.len();
+                self.inline += page.as_ref().map_or(0, Vec::len);
                 if self.inline >= INLINE && !pages.exhausted() {
                     self.read_ahead();
                 }
                 Ok(page)
             }
-            From::Ahead(rx) => match rx.recv() {
-                Ok(page) => page,
-                Err(_) => Ok(Vec::new()),
-            },
+            From::Ahead(rx) => rx.recv().unwrap_or(Ok(None)),
             From::Failed(e) => match e.take() {
                 Some(e) => Err(StoreError::Io(e)),
-                None => Ok(Vec::new()),
+                None => Ok(None),
             },
-            From::Done => Ok(Vec::new()),
+            From::Done => Ok(None),
         }
     }
 
@@ -212,7 +262,7 @@ impl Scan {
             .spawn(move || {
                 loop {
                     let page = pages.next_page();
-                    let last = matches!(&page, Ok(p) if p.is_empty()) || page.is_err();
+                    let last = !matches!(&page, Ok(Some(_)));
                     // The receiver is gone: the scan was dropped.
                     if tx.send(page).is_err() || last {
                         return;
@@ -232,18 +282,22 @@ impl Pages {
         self.done || self.shard >= self.collection.shards.len()
     }
 
-    /// The next page of records (empty at the end of the collection).
-    fn next_page(&mut self) -> Result<Vec<Record>, StoreError> {
+    /// The records of the next page of ids (`None` at the end of the collection).
+    fn next_page(&mut self) -> Page {
         let mut out = Vec::new();
-        while out.is_empty() && !self.done {
+        loop {
             let collection = self.collection.clone();
             let Some(shard) = collection.shards.get(self.shard) else {
                 self.done = true;
-                return Ok(out);
+                return Ok(None);
             };
             let mut page = self.page_ids(shard)?;
             let (Some(first), Some(last)) = (page.first(), page.last()) else {
-                continue;
+                if self.after.is_none() {
+                    // An empty shard (or one with no entity of the type): the next one.
+                    continue;
+                }
+                return Ok(Some(out));
             };
             let (first, last) = (first.id, last.id);
             if self.want.any_stored() {
@@ -251,7 +305,23 @@ impl Pages {
                 let docs = prx.open_table(DOCS)?;
                 let range = docs.range((Bound::Included(&first), Bound::Included(&last)))?;
                 let want = &self.want;
+                let (prefilter, heads) = (&self.prefilter, &self.prefilter_heads);
+                let mut probe = Document::default();
                 merge(&mut page, range.raw(), |item, bytes| {
+                    if !prefilter.is_empty() {
+                        // The filters' own fields first: most rows of a selective
+                        // filter end here, before anything else is built.
+                        probe.clear();
+                        let on = |k: &[u8]| heads.iter().any(|h| h.as_bytes() == k);
+                        if decode_document_into(bytes, on, &mut probe).is_err() {
+                            item.damaged = true;
+                            return;
+                        }
+                        if !prefilter.iter().all(|p| p.matches(&probe)) {
+                            item.dropped = true;
+                            return;
+                        }
+                    }
                     let keep = |k: &[u8]| want.field_bytes(k);
                     if decode_document_into(bytes, keep, &mut item.doc).is_err() {
                         item.damaged = true;
@@ -261,7 +331,7 @@ impl Pages {
             let vectors = self.collection.config.read().vectors.clone();
             for (field, vf) in vectors.iter().filter(|(f, _)| self.want.vector(f)) {
                 let t = shard.vector_table(field, vf.dim)?;
-                for item in page.iter_mut().filter(|i| !i.damaged) {
+                for item in page.iter_mut().filter(|i| !i.damaged && !i.dropped) {
                     if let Some(v) = t.get(item.id)? {
                         set_leaf(&mut item.doc, field, Value::Vector(Arc::from(v)));
                     }
@@ -275,6 +345,7 @@ impl Pages {
                     &mut page,
                     range.raw(),
                     |item, bytes| match Placement::decode(bytes) {
+                        _ if item.dropped => {}
                         Ok(p) if !p.combined.is_empty() => {
                             let xs: Vec<f32> = p.combined.iter().map(|&x| x as f32).collect();
                             item.doc
@@ -288,12 +359,12 @@ impl Pages {
             for item in page {
                 if item.damaged {
                     self.skip_damaged();
-                    continue;
+                } else if !item.dropped {
+                    out.push(Arc::new(item.doc));
                 }
-                out.push(Arc::new(item.doc));
             }
+            return Ok(Some(out));
         }
-        Ok(out)
     }
 
     /// The next page of ids (with metadata when needed) of the current shard, of the
@@ -355,6 +426,7 @@ impl Pages {
                 id,
                 doc,
                 damaged: false,
+                dropped: false,
             });
         }
         if read < PAGE {
@@ -402,9 +474,15 @@ impl Iterator for Scan {
             if matches!(self.from, From::Done) {
                 return None;
             }
-            match self.next_page() {
-                Ok(page) if page.is_empty() => self.from = From::Done,
-                Ok(page) => self.buf.extend(page),
+            let page = self.next_page().and_then(|page| {
+                if let Some(i) = &self.interrupt {
+                    i.check()?;
+                }
+                Ok(page)
+            });
+            match page {
+                Ok(None) => self.from = From::Done,
+                Ok(Some(page)) => self.buf.extend(page),
                 Err(e) => {
                     self.from = From::Done;
                     return Some(Err(e));

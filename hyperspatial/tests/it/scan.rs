@@ -91,6 +91,10 @@ fn queries_answer_the_same_with_and_without_the_fast_paths() {
         "SELECT title, embedding FROM papers ORDER BY _key LIMIT 3",
         "SELECT MAX(year), MIN(year), SUM(citations) FROM papers",
         "SELECT DISTINCT venue FROM papers ORDER BY venue",
+        "SELECT _key FROM papers WHERE venue IN ('VLDB', 'SIGMOD') AND year < 2015 ORDER BY _key",
+        "SELECT _key FROM papers WHERE no_such_field IS NULL AND citations >= 50 ORDER BY _key",
+        "SELECT _key, year FROM papers WHERE _key >= 'p1000' AND year = 2019 ORDER BY _key",
+        "SELECT COUNT(*) FROM papers WHERE title LIKE '%graph%'",
     ];
     queries.extend(
         SHOWCASE
