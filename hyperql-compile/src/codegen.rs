@@ -106,9 +106,27 @@ pub(crate) fn generate(model: &Model, queries: &[Query], rt: &TokenStream) -> Re
     Ok(quote! {
         #storage
         #(#rows)*
+        // Conditions are parenthesized where they are built; some end up where the
+        // parentheses are not needed.
+        #[allow(
+            unused_parens,
+            clippy::double_parens,
+            clippy::type_complexity,
+            clippy::redundant_closure,
+            clippy::nonminimal_bool,
+            clippy::needless_question_mark
+        )]
         impl Db {
             #(#reads)*
         }
+        #[allow(
+            unused_parens,
+            clippy::double_parens,
+            clippy::type_complexity,
+            clippy::redundant_closure,
+            clippy::nonminimal_bool,
+            clippy::needless_question_mark
+        )]
         impl Tx<'_> {
             #(#writes)*
         }

@@ -54,15 +54,16 @@ impl CExpr {
         self.ty.to_owned(self.ts.clone(), self.nullable)
     }
 
-    /// A condition as a plain `bool` that is true only for `TRUE`.
-    pub(crate) fn is_true(&self) -> TokenStream {
+    /// A plain `bool` that is true unless the condition is `TRUE` (rows to skip).
+    pub(crate) fn is_not_true(&self) -> TokenStream {
         let ts = &self.ts;
         if self.nullable {
-            quote!((#ts == ::std::option::Option::Some(true)))
+            quote!((#ts != ::std::option::Option::Some(true)))
         } else {
-            ts.clone()
+            quote!((!#ts))
         }
     }
+
 }
 
 /// Compiles expressions of one query.
@@ -141,12 +142,12 @@ impl Exprs<'_> {
             BExpr::IsNull(x, negated) => {
                 let x = self.expr(x, scope)?;
                 let ts = &x.ts;
-                let is_null = match (x.ty, x.nullable) {
-                    (RTy::Null, _) => quote!(true),
-                    (_, true) => quote!(#ts.is_none()),
-                    (_, false) => quote!(false),
+                let ts = match (x.ty, x.nullable, *negated) {
+                    (RTy::Null, _, n) => quote!(#n),
+                    (_, true, false) => quote!(#ts.is_none()),
+                    (_, true, true) => quote!(#ts.is_some()),
+                    (_, false, n) => quote!(#n),
                 };
-                let ts = if *negated { quote!((!#is_null)) } else { is_null };
                 Ok(CExpr::new(ts, RTy::Bool, false))
             }
             BExpr::Between(x, lo, hi, negated) => {
@@ -216,7 +217,7 @@ impl Exprs<'_> {
                 if matches!(a.ty, RTy::Vector(_)) {
                     return Err("comparing vectors".into());
                 }
-                Ok(map2(a, b, |x, y| quote!((#x #sym #y)), RTy::Bool))
+                Ok(map2(a, b, |x, y| quote!(#x #sym #y), RTy::Bool))
             }
             Add | Sub | Mul | Div | Mod => {
                 if !a.ty.numeric() || !b.ty.numeric() {

@@ -134,8 +134,8 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     let where_ = match p.filter {
         Some(f) => {
             let c = x.expr(f, &scope)?;
-            let t = c.is_true();
-            quote!(if !#t { continue; })
+            let t = c.is_not_true();
+            quote!(if #t { continue; })
         }
         None => quote!(),
     };
@@ -178,6 +178,7 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
             let (kt, at, it, ko) = (tuple(&key_tys), tuple(&acc_tys), tuple(&inits), tuple(&key_owned));
             let body = quote! {
                 #where_
+                #[allow(unused_mut)]
                 let mut kb = #rt::Enc::new();
                 #(#key_enc)*
                 let acc = groups.entry(kb.0, || (#ko, #it));
@@ -207,8 +208,8 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
             let gscope = val_cols(places, &all);
             let having = match p.having {
                 Some(h) => {
-                    let t = x.expr(h, &gscope)?.is_true();
-                    quote!(if !#t { continue; })
+                    let t = x.expr(h, &gscope)?.is_not_true();
+                    quote!(if #t { continue; })
                 }
                 None => quote!(),
             };
@@ -261,7 +262,11 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                 let inner = c.ty.cmp_refs(&rt, quote!(x), quote!(y));
                 quote!(#rt::cmp_nulls_last(a.#slot.as_ref(), b.#slot.as_ref(), |x, y| #inner))
             } else {
-                c.ty.cmp_refs(&rt, quote!((&a.#slot)), quote!((&b.#slot)))
+                if c.ty == RTy::Float {
+                    quote!(#rt::cmp_f64(a.#slot, b.#slot))
+                } else {
+                    quote!(::std::cmp::Ord::cmp(&a.#slot, &b.#slot))
+                }
             };
             cmps.push(if k.desc { quote!(#cmp.reverse()) } else { cmp });
         }

@@ -95,12 +95,12 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
                     pub(super) const #it: #rt::manifold::TableDefinition<'static, #kt, ()> =
                         #rt::manifold::TableDefinition::new(#iname);
                 });
-                let key = |r: TokenStream| {
-                    if f.required {
-                        quote!(::std::option::Option::Some((#r.#id.clone(), #r.id)))
-                    } else {
-                        quote!(#r.#id.clone().map(|v| (v, #r.id)))
-                    }
+                let copy = !matches!(ty, RTy::Str | RTy::Vector(_));
+                let key = |r: TokenStream| match (f.required, copy) {
+                    (true, true) => quote!(::std::option::Option::Some((#r.#id, #r.id))),
+                    (true, false) => quote!(::std::option::Option::Some((#r.#id.clone(), #r.id))),
+                    (false, true) => quote!(#r.#id.map(|v| (v, #r.id))),
+                    (false, false) => quote!(#r.#id.clone().map(|v| (v, #r.id))),
                 };
                 let (kr, ko) = (key(quote!(row)), key(quote!(old)));
                 idx_put.push(quote! {
@@ -159,12 +159,14 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
         let idoc = format!("Inserts a document into `{}`; returns its id. A taken id is an error.", c.name);
         let cname = &c.name;
         tx_methods.push(quote! {
+            #[allow(dead_code)]
             fn #put(&mut self, row: &#row, old: ::std::option::Option<&#row>) -> ::std::result::Result<(), #rt::Error> {
                 self.tx.open_table(tables::#table)?.insert(&row.id, row.encode().as_slice())?;
                 #(#idx_put)*
                 ::std::result::Result::Ok(())
             }
 
+            #[allow(dead_code)]
             fn #del(&mut self, row: &#row) -> ::std::result::Result<(), #rt::Error> {
                 self.tx.open_table(tables::#table)?.remove(&row.id)?;
                 #(#idx_del)*

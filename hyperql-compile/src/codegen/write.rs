@@ -60,7 +60,7 @@ pub(crate) fn insert(x: &Exprs<'_>, model: &Model, collection: &str, docs: &[BEx
                 None if f.required => return Err(format!("an INSERT without the REQUIRED field {what}")),
                 None => quote!(::std::option::Option::None),
             };
-            inits.push(quote!(#fid: #v,));
+            inits.push(if fid == v.to_string() { quote!(#fid,) } else { quote!(#fid: #v,) });
         }
         for (k, e) in pairs {
             if k == "id" {
@@ -87,7 +87,7 @@ fn collection_of<'m>(model: &'m Model, name: &str) -> R<&'m Collection> {
 }
 
 /// The target rows of an UPDATE or DELETE: a scan with an optional WHERE.
-fn targets<'p>(input: &'p Plan) -> R<(&'p str, Option<&'p BExpr>)> {
+fn targets(input: &Plan) -> R<(&str, Option<&BExpr>)> {
     let (at, filter) = match input {
         Plan::Filter { input, predicate } => (&**input, Some(predicate)),
         p => (p, None),
@@ -103,8 +103,8 @@ fn collect(x: &Exprs<'_>, coll: &Collection, filter: Option<&BExpr>) -> R<TokenS
     let scope = doc_scope(coll);
     let where_ = match filter {
         Some(f) => {
-            let t = x.expr(f, &scope)?.is_true();
-            quote!(if !#t { continue; })
+            let t = x.expr(f, &scope)?.is_not_true();
+            quote!(if #t { continue; })
         }
         None => quote!(),
     };
