@@ -37,3 +37,6 @@ SELECT COUNT(*) AS n, SUM(price) AS notional FROM trades WHERE qty * 2 > $min_do
 
 -- name: sectors
 SELECT symbol, sector FROM instruments WHERE sector IS NOT NULL ORDER BY lot DESC, symbol;
+
+-- name: all_trades
+SELECT id, symbol, ts, price, qty, side, flagged FROM trades ORDER BY id;
