@@ -65,7 +65,9 @@ pub(crate) fn plan_all(files: &[SourceFile], units: &[Unit], model: &Model) -> D
                 file: u.file,
                 span: u.stmt.span,
                 plan: a.plan,
-                param_order: param_order(f.text.get(u.stmt.span.start..u.stmt.span.end).unwrap_or("")),
+                param_order: param_order(
+                    f.text.get(u.stmt.span.start..u.stmt.span.end).unwrap_or(""),
+                ),
                 params: a.params,
             }),
             Err(e) => errors.push(Diagnostic::at(&f.path, &f.text, e.span, e.message)),

@@ -92,7 +92,9 @@ impl Builder {
         }
         let dir = match &self.out_dir {
             Some(d) => d.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::NoOutDir)?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
         };
         let path = dir.join(&self.file_name);
         write(&path, &out.code)?;
@@ -103,7 +105,10 @@ impl Builder {
 
 /// Writes `text` to `path` (creating its folder), unless the file already holds it.
 pub(crate) fn write(path: &Path, text: &str) -> Result<(), Error> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
@@ -116,10 +121,21 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<(), Error> {
 /// Writes a whole crate at `dir`: `Cargo.toml` depending on the runtime at
 /// `runtime` (a path dependency when given, else the registry version), and
 /// `src/lib.rs` holding the generated module.
-pub fn write_crate(dir: &Path, name: &str, runtime: Option<&Path>, out: &Output) -> Result<(), Error> {
+pub fn write_crate(
+    dir: &Path,
+    name: &str,
+    runtime: Option<&Path>,
+    out: &Output,
+) -> Result<(), Error> {
     let dep = match runtime {
-        Some(p) => format!("hyperql-compile-runtime = {{ path = {:?} }}", p.display().to_string()),
-        None => format!("hyperql-compile-runtime = \"{}\"", env!("CARGO_PKG_VERSION")),
+        Some(p) => format!(
+            "hyperql-compile-runtime = {{ path = {:?} }}",
+            p.display().to_string()
+        ),
+        None => format!(
+            "hyperql-compile-runtime = \"{}\"",
+            env!("CARGO_PKG_VERSION")
+        ),
     };
     let toml = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n{dep}\n"

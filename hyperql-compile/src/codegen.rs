@@ -30,7 +30,9 @@ fn refine(plan: &Plan, model: &Model, params: &mut BTreeMap<String, Type>) {
     let mut visit = |e: &BExpr| {
         e.walk(&mut |x| {
             let pair = match x {
-                BExpr::Binary(op, a, b) if !matches!(op, BinaryOp::And | BinaryOp::Or) => Some((&**a, &**b)),
+                BExpr::Binary(op, a, b) if !matches!(op, BinaryOp::And | BinaryOp::Or) => {
+                    Some((&**a, &**b))
+                }
                 _ => None,
             };
             let Some((a, b)) = pair else { return };
@@ -42,13 +44,15 @@ fn refine(plan: &Plan, model: &Model, params: &mut BTreeMap<String, Type>) {
                     let ty = if field == "id" {
                         Some(Type::Int)
                     } else {
-                        coll.and_then(|c| c.field(field)).map(|f| match types::RTy::of_field(f.ty) {
-                            types::RTy::Str => Type::String,
-                            types::RTy::Float => Type::Float,
-                            types::RTy::Bool => Type::Bool,
-                            types::RTy::Ts => Type::Timestamp,
-                            types::RTy::Vector(n) => Type::Vector(n),
-                            _ => Type::Int,
+                        coll.and_then(|c| c.field(field)).map(|f| {
+                            match types::RTy::of_field(f.ty) {
+                                types::RTy::Str => Type::String,
+                                types::RTy::Float => Type::Float,
+                                types::RTy::Bool => Type::Bool,
+                                types::RTy::Ts => Type::Timestamp,
+                                types::RTy::Vector(n) => Type::Vector(n),
+                                _ => Type::Int,
+                            }
                         })
                     };
                     if let Some(t) = ty {
@@ -81,8 +85,17 @@ fn walk_plan(plan: &Plan, f: &mut dyn FnMut(&BExpr)) {
 }
 
 /// Generates the module: storage, then one function per query.
-pub(crate) fn generate(model: &Model, queries: &[Query], rt: &TokenStream) -> Result<TokenStream, Vec<Unsupported>> {
-    let storage = tables::storage(model, rt).map_err(|what| vec![Unsupported { query: usize::MAX, what }])?;
+pub(crate) fn generate(
+    model: &Model,
+    queries: &[Query],
+    rt: &TokenStream,
+) -> Result<TokenStream, Vec<Unsupported>> {
+    let storage = tables::storage(model, rt).map_err(|what| {
+        vec![Unsupported {
+            query: usize::MAX,
+            what,
+        }]
+    })?;
     let mut reads = Vec::new();
     let mut writes = Vec::new();
     let mut rows = Vec::new();
@@ -90,7 +103,10 @@ pub(crate) fn generate(model: &Model, queries: &[Query], rt: &TokenStream) -> Re
     for (qi, q) in queries.iter().enumerate() {
         let mut params = q.params.clone();
         refine(&q.plan, model, &mut params);
-        let x = Exprs { rt: rt.clone(), params: &params };
+        let x = Exprs {
+            rt: rt.clone(),
+            params: &params,
+        };
         match query(&x, model, q) {
             Ok(Item::Read(row, f)) => {
                 rows.push(row);
@@ -142,6 +158,12 @@ fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
     let fname = names::ident(&q.name)
         .filter(|i| !i.to_string().starts_with("r#"))
         .ok_or_else(|| format!("the query name `{}` (not a Rust identifier)", q.name))?;
+    match &q.plan {
+        Plan::Relate { .. } => return Err("RELATE".into()),
+        Plan::Subscribe { .. } => return Err("SUBSCRIBE".into()),
+        Plan::Explain { .. } => return Err("EXPLAIN".into()),
+        _ => {}
+    }
     let mut args = Vec::new();
     for p in &q.param_order {
         let (id, ty) = x.param_arg(p)?;
@@ -149,7 +171,11 @@ fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
     }
     let rt = &x.rt;
     match &q.plan {
-        Plan::Insert { collection, entity: None, docs } => {
+        Plan::Insert {
+            collection,
+            entity: None,
+            docs,
+        } => {
             let (ret, body) = write::insert(x, model, collection, docs)?;
             let doc = format!("`{}`: an INSERT into `{collection}`.", q.name);
             Ok(Item::Write(quote! {
@@ -157,9 +183,16 @@ fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
                 pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<#ret, #rt::Error> { #body }
             }))
         }
-        Plan::Update { input, collection, assignments } => {
+        Plan::Update {
+            input,
+            collection,
+            assignments,
+        } => {
             let body = write::update(x, model, input, assignments)?;
-            let doc = format!("`{}`: an UPDATE of `{collection}`; returns how many documents changed.", q.name);
+            let doc = format!(
+                "`{}`: an UPDATE of `{collection}`; returns how many documents changed.",
+                q.name
+            );
             Ok(Item::Write(quote! {
                 #[doc = #doc]
                 pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<u64, #rt::Error> { #body }
@@ -167,16 +200,16 @@ fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
         }
         Plan::Delete { input, collection } => {
             let body = write::delete(x, model, input)?;
-            let doc = format!("`{}`: a DELETE from `{collection}`; returns how many documents were deleted.", q.name);
+            let doc = format!(
+                "`{}`: a DELETE from `{collection}`; returns how many documents were deleted.",
+                q.name
+            );
             Ok(Item::Write(quote! {
                 #[doc = #doc]
                 pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<u64, #rt::Error> { #body }
             }))
         }
         Plan::Insert { .. } => Err("INSERT into an entity type".into()),
-        Plan::Relate { .. } => Err("RELATE".into()),
-        Plan::Subscribe { .. } => Err("SUBSCRIBE".into()),
-        Plan::Explain { .. } => Err("EXPLAIN".into()),
         plan => {
             let row_ty = format_ident!("{}Row", names::pascal(&q.name));
             let r = select::read(x, model, plan, row_ty)?;

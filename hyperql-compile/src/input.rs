@@ -82,7 +82,11 @@ pub(crate) fn parse_files(files: &[SourceFile]) -> Diag<Vec<Unit>> {
     for (fi, f) in files.iter().enumerate() {
         let (script, diags) = hyperql::parse_with_diagnostics(&f.text);
         if !diags.is_empty() {
-            errors.extend(diags.into_iter().map(|d| Diagnostic::from_hyperql(&f.path, d)));
+            errors.extend(
+                diags
+                    .into_iter()
+                    .map(|d| Diagnostic::from_hyperql(&f.path, d)),
+            );
             continue;
         }
         let queries = script.statements.iter().filter(|s| is_query(s)).count();
@@ -145,7 +149,10 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(name_comment("\n-- name: get_user\n").as_deref(), Some("get_user"));
+        assert_eq!(
+            name_comment("\n-- name: get_user\n").as_deref(),
+            Some("get_user")
+        );
         assert_eq!(name_comment("-- a comment\n"), None);
     }
 }

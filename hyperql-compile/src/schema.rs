@@ -237,7 +237,14 @@ fn field_name(e: &Expr) -> Option<&str> {
 fn walk(e: &Expr, file: usize, seen: &mut Vec<(String, Seen)>) {
     let mut pair = |a: &Expr, b: &Expr| {
         if let (Some(f), Some(ty)) = (field_name(a), literal_type(b)) {
-            seen.push((f.to_string(), Seen { ty, file, span: b.span }));
+            seen.push((
+                f.to_string(),
+                Seen {
+                    ty,
+                    file,
+                    span: b.span,
+                },
+            ));
         }
     };
     match &e.kind {
@@ -248,7 +255,9 @@ fn walk(e: &Expr, file: usize, seen: &mut Vec<(String, Seen)>) {
             walk(right, file, seen);
         }
         ExprKind::Unary { expr, .. } | ExprKind::IsNull { expr, .. } => walk(expr, file, seen),
-        ExprKind::Between { expr, low, high, .. } => {
+        ExprKind::Between {
+            expr, low, high, ..
+        } => {
             pair(expr, low);
             pair(expr, high);
         }
@@ -257,7 +266,11 @@ fn walk(e: &Expr, file: usize, seen: &mut Vec<(String, Seen)>) {
             if let Some(f) = field_name(expr) {
                 seen.push((
                     f.to_string(),
-                    Seen { ty: FieldType::String, file, span: e.span },
+                    Seen {
+                        ty: FieldType::String,
+                        file,
+                        span: e.span,
+                    },
                 ));
             }
         }
@@ -276,15 +289,26 @@ fn infer(files: &[SourceFile], units: &[Unit], model: &mut Model, errors: &mut V
                 ),
                 _ => continue,
             },
-            StatementKind::Update(up) => (&up.target.collection.name, up.selection.iter().collect()),
+            StatementKind::Update(up) => {
+                (&up.target.collection.name, up.selection.iter().collect())
+            }
             StatementKind::Delete(d) => (&d.target.collection.name, d.selection.iter().collect()),
             StatementKind::Insert(ins) => {
-                let entry = by_coll.entry(ins.target.collection.name.clone()).or_default();
+                let entry = by_coll
+                    .entry(ins.target.collection.name.clone())
+                    .or_default();
                 if let hyperql::InsertSource::Values { columns, rows } = &ins.source {
                     for row in rows {
                         for (c, v) in columns.iter().zip(row) {
                             if let Some(ty) = literal_type(v) {
-                                entry.push((c.name.clone(), Seen { ty, file: u.file, span: v.span }));
+                                entry.push((
+                                    c.name.clone(),
+                                    Seen {
+                                        ty,
+                                        file: u.file,
+                                        span: v.span,
+                                    },
+                                ));
                             }
                         }
                     }
@@ -309,7 +333,12 @@ fn infer(files: &[SourceFile], units: &[Unit], model: &mut Model, errors: &mut V
             }
             match fields.iter_mut().find(|(f, _, _)| f.name == name) {
                 None => fields.push((
-                    Field { name, ty: s.ty, required: false, indexed: false },
+                    Field {
+                        name,
+                        ty: s.ty,
+                        required: false,
+                        indexed: false,
+                    },
                     s.file,
                     s.span,
                 )),

@@ -34,7 +34,10 @@ impl SumInt {
     /// Adds a value.
     pub fn add(&mut self, v: Option<i64>) -> Result<(), Error> {
         if let Some(v) = v {
-            self.sum = self.sum.checked_add(v).ok_or(Error::Arithmetic("integer overflow in SUM"))?;
+            self.sum = self
+                .sum
+                .checked_add(v)
+                .ok_or(Error::Arithmetic("integer overflow in SUM"))?;
             self.n += 1;
         }
         Ok(())

@@ -63,7 +63,10 @@ impl<'a> Dec<'a> {
         if self.bytes.len() < n {
             return Err(Error::Corrupt {
                 table: self.table,
-                detail: format!("record ends early: needed {n} bytes, {} left", self.bytes.len()),
+                detail: format!(
+                    "record ends early: needed {n} bytes, {} left",
+                    self.bytes.len()
+                ),
             });
         }
         let (head, rest) = self.bytes.split_at(n);

@@ -21,7 +21,9 @@ fn conjuncts<'e>(e: &'e BExpr, out: &mut Vec<&'e BExpr>) {
 
 /// `field op value` with the field of column 0 on the left.
 fn bound(e: &BExpr) -> Option<(&str, BinaryOp, &BExpr)> {
-    let BExpr::Binary(op, a, b) = e else { return None };
+    let BExpr::Binary(op, a, b) = e else {
+        return None;
+    };
     let flip = |op| match op {
         BinaryOp::Lt => BinaryOp::Gt,
         BinaryOp::LtEq => BinaryOp::GtEq,
@@ -31,7 +33,10 @@ fn bound(e: &BExpr) -> Option<(&str, BinaryOp, &BExpr)> {
     };
     let constant = |x: &BExpr| matches!(x, BExpr::Lit(_) | BExpr::Param(_));
     let op = *op;
-    if !matches!(op, BinaryOp::Eq | BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq) {
+    if !matches!(
+        op,
+        BinaryOp::Eq | BinaryOp::Lt | BinaryOp::LtEq | BinaryOp::Gt | BinaryOp::GtEq
+    ) {
         return None;
     }
     match (&**a, &**b) {
@@ -66,7 +71,9 @@ pub(crate) fn each_doc(
         let c = x.expr(v, &scope)?;
         Ok((c.ty == want && !c.nullable).then(|| c.owned()))
     };
-    if let Some((_, _, v)) = bounds.iter().find(|(f, op, _)| *f == "id" && *op == BinaryOp::Eq)
+    if let Some((_, _, v)) = bounds
+        .iter()
+        .find(|(f, op, _)| *f == "id" && *op == BinaryOp::Eq)
         && let Some(key) = typed(v, RTy::Int)?
     {
         let code = quote! {
@@ -83,7 +90,9 @@ pub(crate) fn each_doc(
             if (*op == BinaryOp::Eq) != want_eq {
                 continue;
             }
-            let Some(field) = coll.field(fname).filter(|f| f.indexed) else { continue };
+            let Some(field) = coll.field(fname).filter(|f| f.indexed) else {
+                continue;
+            };
             let ty = RTy::of_field(field.ty);
             if matches!(ty, RTy::Vector(_) | RTy::Bool) {
                 continue;

@@ -63,7 +63,6 @@ impl CExpr {
             quote!((!#ts))
         }
     }
-
 }
 
 /// Compiles expressions of one query.
@@ -102,7 +101,8 @@ impl Exprs<'_> {
             BExpr::Param(name) => {
                 let id = param_ident(name)?;
                 let t = self.params.get(name).copied().unwrap_or(Type::Any);
-                let ty = RTy::of_type(t).ok_or_else(|| format!("parameter `${name}` of type {t}"))?;
+                let ty =
+                    RTy::of_type(t).ok_or_else(|| format!("parameter `${name}` of type {t}"))?;
                 let ts = match ty {
                     RTy::Vector(_) => quote!(&#id[..]),
                     _ => quote!(#id),
@@ -110,9 +110,15 @@ impl Exprs<'_> {
                 Ok(CExpr::new(ts, ty, false))
             }
             BExpr::Col(i) => match scope.get(*i) {
-                Some(Col::Val { place, ty, nullable }) => {
-                    Ok(CExpr::new(ty.view(place.clone(), *nullable), *ty, *nullable))
-                }
+                Some(Col::Val {
+                    place,
+                    ty,
+                    nullable,
+                }) => Ok(CExpr::new(
+                    ty.view(place.clone(), *nullable),
+                    *ty,
+                    *nullable,
+                )),
                 Some(Col::Doc { .. }) => Err("a whole document as a value".into()),
                 None => Err(format!("column {i}")),
             },
@@ -203,7 +209,11 @@ impl Exprs<'_> {
             }
             Eq | NotEq | Lt | LtEq | Gt | GtEq => {
                 if a.ty == RTy::Null || b.ty == RTy::Null {
-                    return Ok(CExpr::new(quote!(::std::option::Option::<bool>::None), RTy::Bool, true));
+                    return Ok(CExpr::new(
+                        quote!(::std::option::Option::<bool>::None),
+                        RTy::Bool,
+                        true,
+                    ));
                 }
                 let sym = match op {
                     Eq => quote!(==),
@@ -221,7 +231,12 @@ impl Exprs<'_> {
             }
             Add | Sub | Mul | Div | Mod => {
                 if !a.ty.numeric() || !b.ty.numeric() {
-                    return Err(format!("arithmetic `{}` on {:?} and {:?}", op.symbol(), a.ty, b.ty));
+                    return Err(format!(
+                        "arithmetic `{}` on {:?} and {:?}",
+                        op.symbol(),
+                        a.ty,
+                        b.ty
+                    ));
                 }
                 let (a, b) = coerce(a, b)?;
                 let ty = a.ty;
@@ -249,7 +264,12 @@ impl Exprs<'_> {
                         x % y
                     }),
                 };
-                Ok(map2(a, b, |x, y| quote!({ let (x, y) = (#x, #y); #body }), ty))
+                Ok(map2(
+                    a,
+                    b,
+                    |x, y| quote!({ let (x, y) = (#x, #y); #body }),
+                    ty,
+                ))
             }
             Concat => Err("`||` (string concatenation)".into()),
         }
@@ -286,7 +306,11 @@ fn field(var: &Ident, coll: &Collection, path: &[String]) -> R<CExpr> {
     })?;
     let id = super::names::ident(name).ok_or_else(|| format!("field name `{name}`"))?;
     let ty = RTy::of_field(f.ty);
-    Ok(CExpr::new(ty.view(quote!(#var.#id), !f.required), ty, !f.required))
+    Ok(CExpr::new(
+        ty.view(quote!(#var.#id), !f.required),
+        ty,
+        !f.required,
+    ))
 }
 
 fn want_bool(x: &CExpr, what: &str) -> R<()> {
@@ -315,7 +339,11 @@ fn map1(x: CExpr, f: TokenStream, ty: Option<RTy>) -> CExpr {
     let ty = ty.unwrap_or(x.ty);
     let ts = &x.ts;
     if x.nullable {
-        CExpr::new(quote!(match #ts { ::std::option::Option::Some(v) => ::std::option::Option::Some(#f), ::std::option::Option::None => ::std::option::Option::None }), ty, true)
+        CExpr::new(
+            quote!(match #ts { ::std::option::Option::Some(v) => ::std::option::Option::Some(#f), ::std::option::Option::None => ::std::option::Option::None }),
+            ty,
+            true,
+        )
     } else {
         CExpr::new(quote!({ let v = #ts; #f }), ty, false)
     }
@@ -354,7 +382,11 @@ fn logic(op: BinaryOp, a: CExpr, b: CExpr) -> CExpr {
     let and = op == BinaryOp::And;
     if !a.nullable && !b.nullable {
         let (x, y) = (&a.ts, &b.ts);
-        let ts = if and { quote!((#x && #y)) } else { quote!((#x || #y)) };
+        let ts = if and {
+            quote!((#x && #y))
+        } else {
+            quote!((#x || #y))
+        };
         return CExpr::new(ts, RTy::Bool, false);
     }
     let (x, y) = (a.opt(), b.opt());
@@ -369,4 +401,3 @@ fn logic(op: BinaryOp, a: CExpr, b: CExpr) -> CExpr {
         true,
     )
 }
-

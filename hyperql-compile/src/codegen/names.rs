@@ -34,7 +34,13 @@ pub(crate) fn pascal(name: &str) -> String {
 pub(crate) fn column_ident(name: &str, index: usize, taken: &mut Vec<String>) -> Ident {
     let mut s: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     while s.contains("__") {
         s = s.replace("__", "_");
@@ -60,7 +66,13 @@ pub(crate) fn column_ident(name: &str, index: usize, taken: &mut Vec<String>) ->
 pub(crate) fn upper(name: &str) -> Ident {
     let s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     Ident::new(&format!("T_{s}"), Span::call_site())
 }

@@ -45,12 +45,20 @@ fn peel(plan: &Plan) -> R<Pipeline<'_>> {
     let mut at = plan;
     // The last projection that drops hidden ORDER BY columns.
     if let Plan::Project { input, exprs, .. } = at
-        && matches!(&**input, Plan::Limit { .. } | Plan::Sort { .. } | Plan::Distinct { .. })
+        && matches!(
+            &**input,
+            Plan::Limit { .. } | Plan::Sort { .. } | Plan::Distinct { .. }
+        )
     {
         p.visible = Some(exprs.len());
         at = input;
     }
-    if let Plan::Limit { input, limit, offset } = at {
+    if let Plan::Limit {
+        input,
+        limit,
+        offset,
+    } = at
+    {
         p.limit = Some((limit.as_ref(), offset.as_ref()));
         at = input;
     }
@@ -62,7 +70,12 @@ fn peel(plan: &Plan) -> R<Pipeline<'_>> {
         p.distinct = true;
         at = input;
     }
-    let Plan::Project { input, exprs, columns } = at else {
+    let Plan::Project {
+        input,
+        exprs,
+        columns,
+    } = at
+    else {
         return Err(node_name(at).into());
     };
     p.project = Some((exprs, columns));
@@ -73,7 +86,10 @@ fn peel(plan: &Plan) -> R<Pipeline<'_>> {
         p.having = Some(predicate);
         at = input;
     }
-    if let Plan::Aggregate { input, group, aggs, .. } = at {
+    if let Plan::Aggregate {
+        input, group, aggs, ..
+    } = at
+    {
         p.aggregate = Some((group, aggs));
         at = input;
     }
@@ -82,8 +98,15 @@ fn peel(plan: &Plan) -> R<Pipeline<'_>> {
         at = input;
     }
     match at {
-        Plan::Scan { collection, entity: None, time_field: None, .. } => p.collection = collection,
-        Plan::Scan { entity: Some(e), .. } => return Err(format!("an entity type (`.{e}`)")),
+        Plan::Scan {
+            collection,
+            entity: None,
+            time_field: None,
+            ..
+        } => p.collection = collection,
+        Plan::Scan {
+            entity: Some(e), ..
+        } => return Err(format!("an entity type (`.{e}`)")),
         Plan::Scan { .. } => return Err("a time-series scan".into()),
         other => return Err(node_name(other).into()),
     }
@@ -101,7 +124,11 @@ pub(crate) struct Read {
 }
 
 fn tuple(items: &[TokenStream]) -> TokenStream {
-    if items.is_empty() { quote!(()) } else { quote!((#(#items,)*)) }
+    if items.is_empty() {
+        quote!(())
+    } else {
+        quote!((#(#items,)*))
+    }
 }
 
 /// Value columns over the places `base.0`, `base.1`, ... (or the given places).
@@ -109,7 +136,11 @@ fn val_cols(places: Vec<TokenStream>, cs: &[CExpr]) -> Vec<Col> {
     places
         .into_iter()
         .zip(cs)
-        .map(|(place, c)| Col::Val { place, ty: c.ty, nullable: c.nullable })
+        .map(|(place, c)| Col::Val {
+            place,
+            ty: c.ty,
+            nullable: c.nullable,
+        })
         .collect()
 }
 
@@ -156,7 +187,10 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
         Some((group, aggs)) => {
             let keys: Vec<CExpr> = group.iter().map(|e| x.expr(e, &scope)).collect::<R<_>>()?;
             let e = quote!(kb);
-            let key_enc: Vec<TokenStream> = keys.iter().map(|k| k.ty.encode_any(&e, k.ts.clone(), k.nullable)).collect();
+            let key_enc: Vec<TokenStream> = keys
+                .iter()
+                .map(|k| k.ty.encode_any(&e, k.ts.clone(), k.nullable))
+                .collect();
             let key_owned: Vec<TokenStream> = keys.iter().map(CExpr::owned).collect();
             let key_tys: Vec<TokenStream> = keys.iter().map(|k| k.ty.owned(k.nullable)).collect();
             let mut inits = Vec::new();
@@ -173,9 +207,18 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                 inits.push(init);
                 acc_tys.push(ty);
                 adds.push(add);
-                outs.push(CExpr { ts: quote!(), ty: out_ty, nullable });
+                outs.push(CExpr {
+                    ts: quote!(),
+                    ty: out_ty,
+                    nullable,
+                });
             }
-            let (kt, at, it, ko) = (tuple(&key_tys), tuple(&acc_tys), tuple(&inits), tuple(&key_owned));
+            let (kt, at, it, ko) = (
+                tuple(&key_tys),
+                tuple(&acc_tys),
+                tuple(&inits),
+                tuple(&key_owned),
+            );
             let body = quote! {
                 #where_
                 #[allow(unused_mut)]
@@ -213,7 +256,10 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                 }
                 None => quote!(),
             };
-            let cs: Vec<CExpr> = pexprs.iter().map(|e| x.expr(e, &gscope)).collect::<R<_>>()?;
+            let cs: Vec<CExpr> = pexprs
+                .iter()
+                .map(|e| x.expr(e, &gscope))
+                .collect::<R<_>>()?;
             let owned: Vec<TokenStream> = cs.iter().map(CExpr::owned).collect();
             let tys: Vec<TokenStream> = cs.iter().map(|c| c.ty.owned(c.nullable)).collect();
             let (tt, tv) = (tuple(&tys), tuple(&owned));
@@ -239,7 +285,11 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
             .iter()
             .zip(&projected)
             .map(|(c, pc)| match c {
-                Col::Val { place, ty, nullable } => ty.encode_any(&e, ty.view(place.clone(), *nullable), pc.nullable),
+                Col::Val {
+                    place,
+                    ty,
+                    nullable,
+                } => ty.encode_any(&e, ty.view(place.clone(), *nullable), pc.nullable),
                 Col::Doc { .. } => quote!(),
             })
             .collect();
@@ -255,7 +305,9 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     if let Some(keys) = p.sort {
         let mut cmps = Vec::new();
         for k in keys {
-            let BExpr::Col(i) = k.expr else { return Err("an ORDER BY on a computed key".into()) };
+            let BExpr::Col(i) = k.expr else {
+                return Err("an ORDER BY on a computed key".into());
+            };
             let c = projected.get(i).ok_or("an ORDER BY column")?;
             let slot = syn::Index::from(i);
             let cmp = if c.nullable {
@@ -313,7 +365,13 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
         #[derive(Clone, Debug, PartialEq)]
         pub struct #row_ty { #(#fdefs)* }
     };
-    Ok(Read { row, body: code, row_ty, access, table: super::tables::names(coll).table })
+    Ok(Read {
+        row,
+        body: code,
+        row_ty,
+        access,
+        table: super::tables::names(coll).table,
+    })
 }
 
 /// An aggregate's accumulator: (init, type, add statement, output type, nullable).
@@ -325,7 +383,11 @@ fn agg(
 ) -> R<(TokenStream, TokenStream, TokenStream, RTy, bool)> {
     let opt = |c: &CExpr| {
         let ts = &c.ts;
-        if c.nullable { ts.clone() } else { quote!(::std::option::Option::Some(#ts)) }
+        if c.nullable {
+            ts.clone()
+        } else {
+            quote!(::std::option::Option::Some(#ts))
+        }
     };
     Ok(match (func, arg) {
         (AggFunc::Count, None) => (
@@ -337,17 +399,43 @@ fn agg(
         ),
         (AggFunc::Count, Some(c)) => {
             let v = opt(c);
-            (quote!(#rt::Count::default()), quote!(#rt::Count), quote!(acc.#slot.add(#v);), RTy::Int, false)
+            (
+                quote!(#rt::Count::default()),
+                quote!(#rt::Count),
+                quote!(acc.#slot.add(#v);),
+                RTy::Int,
+                false,
+            )
         }
         (AggFunc::Sum, Some(c)) if c.ty == RTy::Int => {
             let v = opt(c);
-            (quote!(#rt::SumInt::default()), quote!(#rt::SumInt), quote!(acc.#slot.add(#v)?;), RTy::Int, true)
+            (
+                quote!(#rt::SumInt::default()),
+                quote!(#rt::SumInt),
+                quote!(acc.#slot.add(#v)?;),
+                RTy::Int,
+                true,
+            )
         }
         (AggFunc::Sum | AggFunc::Avg, Some(c)) if c.ty.numeric() => {
             let v = opt(c);
-            let v = if c.ty == RTy::Int { quote!(#v.map(|n: i64| n as f64)) } else { v };
-            let t = if func == AggFunc::Sum { quote!(#rt::SumFloat) } else { quote!(#rt::Avg) };
-            (quote!(#t::default()), t, quote!(acc.#slot.add(#v);), RTy::Float, true)
+            let v = if c.ty == RTy::Int {
+                quote!(#v.map(|n: i64| n as f64))
+            } else {
+                v
+            };
+            let t = if func == AggFunc::Sum {
+                quote!(#rt::SumFloat)
+            } else {
+                quote!(#rt::Avg)
+            };
+            (
+                quote!(#t::default()),
+                t,
+                quote!(acc.#slot.add(#v);),
+                RTy::Float,
+                true,
+            )
         }
         (AggFunc::Min | AggFunc::Max, Some(c)) if !matches!(c.ty, RTy::Vector(_) | RTy::Null) => {
             let v = opt(c);

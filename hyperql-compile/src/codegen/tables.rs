@@ -24,7 +24,13 @@ pub(crate) fn names(c: &Collection) -> Names {
     let snake: String = c
         .name
         .chars()
-        .map(|ch| if ch.is_ascii_alphanumeric() { ch.to_ascii_lowercase() } else { '_' })
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() {
+                ch.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     Names {
         row: format_ident!("{}", p),
@@ -76,7 +82,12 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             let id = field_ident(&f.name)?;
             let ty = RTy::of_field(f.ty);
             let owned = ty.owned(!f.required);
-            let doc = format!("`{}` ({}{}).", f.name, f.ty.hql_name(), if f.required { ", REQUIRED" } else { "" });
+            let doc = format!(
+                "`{}` ({}{}).",
+                f.name,
+                f.ty.hql_name(),
+                if f.required { ", REQUIRED" } else { "" }
+            );
             fdefs.push(quote!(#[doc = #doc] pub #id: #owned,));
             ndefs.push(quote!(#[doc = #doc] pub #id: #owned,));
             from_new.push(quote!(#id: new.#id,));
@@ -124,7 +135,10 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             }
         }
         let rdoc = format!("A document of `{}`.", c.name);
-        let ndoc = format!("A new document of `{}` (REQUIRED fields are not `Option`s); `id` is assigned when `None`.", c.name);
+        let ndoc = format!(
+            "A new document of `{}` (REQUIRED fields are not `Option`s); `id` is assigned when `None`.",
+            c.name
+        );
         items.push(quote! {
             #[doc = #rdoc]
             #[derive(Clone, Debug, PartialEq)]
@@ -156,7 +170,10 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             }
         });
         let (put, del, insert) = (&n.put, &n.del, &n.insert);
-        let idoc = format!("Inserts a document into `{}`; returns its id. A taken id is an error.", c.name);
+        let idoc = format!(
+            "Inserts a document into `{}`; returns its id. A taken id is an error.",
+            c.name
+        );
         let cname = &c.name;
         tx_methods.push(quote! {
             #[allow(dead_code)]

@@ -21,7 +21,9 @@ fn store(c: &CExpr, ty: RTy, required: bool, what: &str) -> R<TokenStream> {
         return Ok(quote!(::std::option::Option::None));
     }
     if c.nullable && required {
-        return Err(format!("a value that may be NULL for the REQUIRED field {what}"));
+        return Err(format!(
+            "a value that may be NULL for the REQUIRED field {what}"
+        ));
     }
     let owned = c.owned();
     let owned = match (c.ty, ty) {
@@ -32,7 +34,11 @@ fn store(c: &CExpr, ty: RTy, required: bool, what: &str) -> R<TokenStream> {
         (RTy::Vector(_), RTy::Vector(_)) => owned,
         (a, b) => return Err(format!("a {a:?} value for the {b:?} field {what}")),
     };
-    Ok(if required || c.nullable { owned } else { quote!(::std::option::Option::Some(#owned)) })
+    Ok(if required || c.nullable {
+        owned
+    } else {
+        quote!(::std::option::Option::Some(#owned))
+    })
 }
 
 fn collection<'m>(model: &'m Model, name: &str) -> R<&'m Collection> {
@@ -42,14 +48,21 @@ fn collection<'m>(model: &'m Model, name: &str) -> R<&'m Collection> {
 }
 
 /// The body of an INSERT method (returns the id of one document, or the ids).
-pub(crate) fn insert(x: &Exprs<'_>, model: &Model, collection: &str, docs: &[BExpr]) -> R<(TokenStream, TokenStream)> {
+pub(crate) fn insert(
+    x: &Exprs<'_>,
+    model: &Model,
+    collection: &str,
+    docs: &[BExpr],
+) -> R<(TokenStream, TokenStream)> {
     let rt = &x.rt;
     let coll = collection_of(model, collection)?;
     let n = names(coll);
     let (new, ins) = (&n.new, &n.insert);
     let mut stmts = Vec::new();
     for d in docs {
-        let BExpr::Object(pairs) = d else { return Err("INSERT of a value that is not a document".into()) };
+        let BExpr::Object(pairs) = d else {
+            return Err("INSERT of a value that is not a document".into());
+        };
         let mut id = quote!(::std::option::Option::None);
         let mut inits = Vec::new();
         for f in &coll.fields {
@@ -57,10 +70,16 @@ pub(crate) fn insert(x: &Exprs<'_>, model: &Model, collection: &str, docs: &[BEx
             let what = format!("`{}.{}`", coll.name, f.name);
             let v = match pairs.iter().find(|(k, _)| *k == f.name) {
                 Some((_, e)) => store(&x.expr(e, &[])?, RTy::of_field(f.ty), f.required, &what)?,
-                None if f.required => return Err(format!("an INSERT without the REQUIRED field {what}")),
+                None if f.required => {
+                    return Err(format!("an INSERT without the REQUIRED field {what}"));
+                }
                 None => quote!(::std::option::Option::None),
             };
-            inits.push(if fid == v.to_string() { quote!(#fid,) } else { quote!(#fid: #v,) });
+            inits.push(if fid == v.to_string() {
+                quote!(#fid,)
+            } else {
+                quote!(#fid: #v,)
+            });
         }
         for (k, e) in pairs {
             if k == "id" {
@@ -74,7 +93,10 @@ pub(crate) fn insert(x: &Exprs<'_>, model: &Model, collection: &str, docs: &[BEx
     Ok(if let [one] = stmts.as_slice() {
         (quote!(i64), quote!(::std::result::Result::Ok(#one)))
     } else {
-        (quote!(::std::vec::Vec<i64>), quote!(::std::result::Result::Ok(::std::vec![#(#stmts),*])))
+        (
+            quote!(::std::vec::Vec<i64>),
+            quote!(::std::result::Result::Ok(::std::vec![#(#stmts),*])),
+        )
     })
     .map(|(t, b)| {
         let _ = rt;
@@ -93,7 +115,11 @@ fn targets(input: &Plan) -> R<(&str, Option<&BExpr>)> {
         p => (p, None),
     };
     match at {
-        Plan::Scan { collection, entity: None, .. } => Ok((collection, filter)),
+        Plan::Scan {
+            collection,
+            entity: None,
+            ..
+        } => Ok((collection, filter)),
         _ => Err("UPDATE or DELETE over anything but one collection".into()),
     }
 }
@@ -109,7 +135,13 @@ fn collect(x: &Exprs<'_>, coll: &Collection, filter: Option<&BExpr>) -> R<TokenS
         None => quote!(),
     };
     let table = &names(coll).table;
-    let (lp, _) = each_doc(x, coll, filter, &|t| quote!(self.tx.open_table(#t)?), quote! { #where_ targets.push(d); })?;
+    let (lp, _) = each_doc(
+        x,
+        coll,
+        filter,
+        &|t| quote!(self.tx.open_table(#t)?),
+        quote! { #where_ targets.push(d); },
+    )?;
     Ok(quote! {
         let mut targets = ::std::vec::Vec::new();
         {
@@ -120,7 +152,12 @@ fn collect(x: &Exprs<'_>, coll: &Collection, filter: Option<&BExpr>) -> R<TokenS
 }
 
 /// The body of an UPDATE method (returns how many documents changed).
-pub(crate) fn update(x: &Exprs<'_>, model: &Model, input: &Plan, assignments: &[(Vec<String>, BExpr)]) -> R<TokenStream> {
+pub(crate) fn update(
+    x: &Exprs<'_>,
+    model: &Model,
+    input: &Plan,
+    assignments: &[(Vec<String>, BExpr)],
+) -> R<TokenStream> {
     let (name, filter) = targets(input)?;
     let coll = collection(model, name)?;
     let scope = doc_scope(coll);
@@ -128,18 +165,29 @@ pub(crate) fn update(x: &Exprs<'_>, model: &Model, input: &Plan, assignments: &[
     let gather = collect(x, coll, filter)?;
     let mut sets = Vec::new();
     for (path, e) in assignments {
-        let [fname] = path.as_slice() else { return Err(format!("UPDATE of the nested path `{}`", path.join("."))) };
+        let [fname] = path.as_slice() else {
+            return Err(format!("UPDATE of the nested path `{}`", path.join(".")));
+        };
         if fname == "id" {
             return Err("UPDATE of `id`".into());
         }
-        let f = coll.field(fname).ok_or_else(|| format!("field `{}.{fname}` whose type is not known", coll.name))?;
+        let f = coll
+            .field(fname)
+            .ok_or_else(|| format!("field `{}.{fname}` whose type is not known", coll.name))?;
         let fid = field_ident(fname)?;
-        let v = store(&x.expr(e, &scope)?, RTy::of_field(f.ty), f.required, &format!("`{}.{fname}`", coll.name))?;
+        let v = store(
+            &x.expr(e, &scope)?,
+            RTy::of_field(f.ty),
+            f.required,
+            &format!("`{}.{fname}`", coll.name),
+        )?;
         // Every value is computed from the old document before any is assigned.
         sets.push((fid, v));
     }
     let (ids, vals): (Vec<_>, Vec<_>) = sets.into_iter().unzip();
-    let tmp: Vec<_> = (0..ids.len()).map(|i| quote::format_ident!("v{}", i)).collect();
+    let tmp: Vec<_> = (0..ids.len())
+        .map(|i| quote::format_ident!("v{}", i))
+        .collect();
     Ok(quote! {
         #gather
         let mut n = 0u64;

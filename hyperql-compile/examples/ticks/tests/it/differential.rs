@@ -103,7 +103,12 @@ impl Both {
         let src = engine.source();
         src.insert_many("instruments", None, is.iter().map(instrument_doc));
         src.insert_many("trades", None, ts.iter().map(trade_doc));
-        Ok(Both { db, engine, texts: query_texts(), _dir: dir })
+        Ok(Both {
+            db,
+            engine,
+            texts: query_texts(),
+            _dir: dir,
+        })
     }
 
     /// The interpreted engine's rows for query `name`.
@@ -124,7 +129,10 @@ impl Both {
             want.sort_by_key(key);
             got.sort_by_key(key);
         }
-        assert_eq!(got, want, "query `{name}` differs from the interpreted engine");
+        assert_eq!(
+            got, want,
+            "query `{name}` differs from the interpreted engine"
+        );
         println!("{name}: {} rows agree", got.len());
     }
 }
@@ -133,23 +141,98 @@ impl Both {
 fn every_read_query_matches_the_interpreted_engine() -> Result<(), Box<dyn std::error::Error>> {
     let b = Both::new(2000)?;
     let s = |x: &str| Value::str(x);
-    b.check("instrument_by_id", &[("id", Value::Int(3))], rows!(b.db.instrument_by_id(3)?, symbol, venue, sector, lot));
-    b.check("instrument_by_id", &[("id", Value::Int(99))], rows!(b.db.instrument_by_id(99)?, symbol, venue, sector, lot));
-    b.check("instrument_by_symbol", &[("symbol", s("DDD"))], rows!(b.db.instrument_by_symbol("DDD")?, id, venue));
-    let w = [("from", Value::Int(1_200_000)), ("to", Value::Int(1_400_000)), ("n", Value::Int(37))];
-    b.check("trades_in_window", &w, rows!(b.db.trades_in_window(1_200_000, 1_400_000, 37)?, id, symbol, price, qty));
-    b.check("trades_for_symbol", &[("symbol", s("BBB"))], rows!(b.db.trades_for_symbol("BBB")?, ts, price));
-    b.check("big_or_flagged", &[], rows!(b.db.big_or_flagged()?, id, qty));
-    b.check("symbols_in", &[("extra", s("EEE"))], rows!(b.db.symbols_in("EEE")?, id, symbol));
+    b.check(
+        "instrument_by_id",
+        &[("id", Value::Int(3))],
+        rows!(b.db.instrument_by_id(3)?, symbol, venue, sector, lot),
+    );
+    b.check(
+        "instrument_by_id",
+        &[("id", Value::Int(99))],
+        rows!(b.db.instrument_by_id(99)?, symbol, venue, sector, lot),
+    );
+    b.check(
+        "instrument_by_symbol",
+        &[("symbol", s("DDD"))],
+        rows!(b.db.instrument_by_symbol("DDD")?, id, venue),
+    );
+    let w = [
+        ("from", Value::Int(1_200_000)),
+        ("to", Value::Int(1_400_000)),
+        ("n", Value::Int(37)),
+    ];
+    b.check(
+        "trades_in_window",
+        &w,
+        rows!(
+            b.db.trades_in_window(1_200_000, 1_400_000, 37)?,
+            id,
+            symbol,
+            price,
+            qty
+        ),
+    );
+    b.check(
+        "trades_for_symbol",
+        &[("symbol", s("BBB"))],
+        rows!(b.db.trades_for_symbol("BBB")?, ts, price),
+    );
+    b.check(
+        "big_or_flagged",
+        &[],
+        rows!(b.db.big_or_flagged()?, id, qty),
+    );
+    b.check(
+        "symbols_in",
+        &[("extra", s("EEE"))],
+        rows!(b.db.symbols_in("EEE")?, id, symbol),
+    );
     b.check("sided_like", &[], rows!(b.db.sided_like()?, id, side));
-    b.check("price_band", &[("lo", Value::Float(100.0)), ("hi", Value::Float(180.5))], rows!(b.db.price_band(100.0, 180.5)?, id));
+    b.check(
+        "price_band",
+        &[("lo", Value::Float(100.0)), ("hi", Value::Float(180.5))],
+        rows!(b.db.price_band(100.0, 180.5)?, id),
+    );
     b.check("venues", &[], rows!(b.db.venues()?, venue));
-    b.check("volume_by_symbol", &[], rows!(b.db.volume_by_symbol()?, symbol, n, volume, avg_price, low, last_ts));
+    b.check(
+        "volume_by_symbol",
+        &[],
+        rows!(
+            b.db.volume_by_symbol()?,
+            symbol,
+            n,
+            volume,
+            avg_price,
+            low,
+            last_ts
+        ),
+    );
     b.check("side_counts", &[], rows!(b.db.side_counts()?, side, n));
-    b.check("totals", &[("min_double", Value::Int(1500))], rows!(b.db.totals(1500)?, n, notional));
-    b.check("totals", &[("min_double", Value::Int(1_000_000))], rows!(b.db.totals(1_000_000)?, n, notional));
+    b.check(
+        "totals",
+        &[("min_double", Value::Int(1500))],
+        rows!(b.db.totals(1500)?, n, notional),
+    );
+    b.check(
+        "totals",
+        &[("min_double", Value::Int(1_000_000))],
+        rows!(b.db.totals(1_000_000)?, n, notional),
+    );
     b.check("sectors", &[], rows!(b.db.sectors()?, symbol, sector));
-    b.check("all_trades", &[], rows!(b.db.all_trades()?, id, symbol, ts, price, qty, side, flagged));
+    b.check(
+        "all_trades",
+        &[],
+        rows!(
+            b.db.all_trades()?,
+            id,
+            symbol,
+            ts,
+            price,
+            qty,
+            side,
+            flagged
+        ),
+    );
     Ok(())
 }
 
@@ -157,7 +240,10 @@ fn every_read_query_matches_the_interpreted_engine() -> Result<(), Box<dyn std::
 fn writes_match_the_interpreted_engine() -> Result<(), Box<dyn std::error::Error>> {
     let b = Both::new(300)?;
     let steps: Vec<(&str, Vec<(&str, Value)>)> = vec![
-        ("reprice", vec![("factor", Value::Float(1.5)), ("symbol", Value::str("CCC"))]),
+        (
+            "reprice",
+            vec![("factor", Value::Float(1.5)), ("symbol", Value::str("CCC"))],
+        ),
         ("flag_large", vec![("qty", Value::Int(800))]),
         ("drop_before", vec![("ts", Value::Int(1_050_000))]),
     ];
@@ -166,8 +252,25 @@ fn writes_match_the_interpreted_engine() -> Result<(), Box<dyn std::error::Error
     assert_eq!(tx.flag_large(800)?, affected(&b, &steps[1]));
     assert_eq!(tx.drop_before(1_050_000)?, affected(&b, &steps[2]));
     tx.commit()?;
-    b.check("all_trades", &[], rows!(b.db.all_trades()?, id, symbol, ts, price, qty, side, flagged));
-    b.check("trades_for_symbol", &[("symbol", Value::str("CCC"))], rows!(b.db.trades_for_symbol("CCC")?, ts, price));
+    b.check(
+        "all_trades",
+        &[],
+        rows!(
+            b.db.all_trades()?,
+            id,
+            symbol,
+            ts,
+            price,
+            qty,
+            side,
+            flagged
+        ),
+    );
+    b.check(
+        "trades_for_symbol",
+        &[("symbol", Value::str("CCC"))],
+        rows!(b.db.trades_for_symbol("CCC")?, ts, price),
+    );
     Ok(())
 }
 

@@ -22,7 +22,10 @@ fn several_calls_commit_atomically() -> Result<(), Error> {
     let a = tx.add_instrument("AAA", "XNYS", "tech", 100)?;
     let t = tx.add_trade("AAA", 10, 1.5, 3, "buy")?;
     drop(tx);
-    assert!(db.instrument_by_id(a)?.is_empty(), "a dropped transaction rolls back");
+    assert!(
+        db.instrument_by_id(a)?.is_empty(),
+        "a dropped transaction rolls back"
+    );
     let mut tx = db.begin()?;
     let a = tx.add_instrument("AAA", "XNYS", "tech", 100)?;
     tx.add_trade("AAA", 10, 1.5, 3, "buy")?;
@@ -61,7 +64,13 @@ fn the_index_follows_updates_and_deletes() -> Result<(), Error> {
     let (_dir, db) = open()?;
     let mut tx = db.begin()?;
     for i in 0..20 {
-        tx.add_trade(if i % 2 == 0 { "AAA" } else { "BBB" }, i * 10, 1.0, 1, "buy")?;
+        tx.add_trade(
+            if i % 2 == 0 { "AAA" } else { "BBB" },
+            i * 10,
+            1.0,
+            1,
+            "buy",
+        )?;
     }
     tx.commit()?;
     // trades_in_window reads the `ts` index.
@@ -71,6 +80,9 @@ fn the_index_follows_updates_and_deletes() -> Result<(), Error> {
     tx.commit()?;
     assert_eq!(db.trades_in_window(0, 100, 100)?.len(), 5);
     assert_eq!(db.trades_in_window(0, 100, 2)?.len(), 2);
-    assert!(matches!(db.trades_in_window(0, 100, -1), Err(Error::BadLimit(-1))));
+    assert!(matches!(
+        db.trades_in_window(0, 100, -1),
+        Err(Error::BadLimit(-1))
+    ));
     Ok(())
 }
