@@ -2,7 +2,7 @@
 //! ordering and aggregate helpers the generated functions call, and their error type.
 //!
 //! What it is not: a query engine. Nothing here parses or plans; generated code calls
-//! these helpers with typed Rust values. It depends on manifold only (never on
+//! these helpers with typed Rust values. It depends on manifold and manifold-vectors only (never on
 //! hyperql or hyperspatial), and re-exports it so that generated code names one crate.
 
 mod agg;
@@ -10,6 +10,7 @@ mod codec;
 mod error;
 mod order;
 mod text;
+mod vector;
 
 pub use agg::{Avg, Count, GroupMap, MinMax, SumFloat, SumInt};
 pub use codec::{Dec, Enc};
@@ -17,3 +18,4 @@ pub use error::Error;
 pub use manifold;
 pub use order::{cmp_f64, cmp_nulls_last, limit_offset};
 pub use text::like;
+pub use vector::{Metric, distance, similarity};

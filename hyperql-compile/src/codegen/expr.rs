@@ -4,7 +4,7 @@
 
 use super::types::RTy;
 use crate::schema::Collection;
-use hyperql::{BExpr, BinaryOp, Type, UnaryOp, Value};
+use hyperql::{BExpr, BinaryOp, Builtin, Type, UnaryOp, Value};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
@@ -186,6 +186,9 @@ impl Exprs<'_> {
                 let m = map2(x, p, |a, b| quote!(#rt::like(#a, #b)), RTy::Bool);
                 Ok(if *negated { not(m) } else { m })
             }
+            BExpr::Builtin(f @ (Builtin::Similarity | Builtin::Distance), args) => {
+                self.vector_fn(*f, args, scope)
+            }
             BExpr::Builtin(f, _) => Err(format!("function {}", f.name())),
             BExpr::External(f, _) => Err(format!("function {}", f.0.name())),
             BExpr::SimilarTo(..) => Err("SIMILAR TO".into()),
@@ -196,6 +199,47 @@ impl Exprs<'_> {
             BExpr::Object(_) => Err("an object literal".into()),
             BExpr::Subquery(_) => Err("a subquery".into()),
         }
+    }
+
+    /// `SIMILARITY(a, b[, metric])` or `DISTANCE(..)`: exact, on manifold-vectors'
+    /// kernels; the metric must be a literal.
+    fn vector_fn(&self, f: Builtin, args: &[BExpr], scope: &[Col]) -> R<CExpr> {
+        let metric = match args.get(2) {
+            None => "cosine".to_string(),
+            Some(BExpr::Lit(Value::String(m))) => m.to_ascii_lowercase(),
+            Some(_) => return Err(format!("{} with a metric that is not a literal", f.name())),
+        };
+        let m = match metric.as_str() {
+            "cosine" => quote!(Cosine),
+            "dot" => quote!(Dot),
+            "euclidean" | "l2" => quote!(L2),
+            "manhattan" | "l1" => quote!(L1),
+            other => return Err(format!("{} with the metric `{other}`", f.name())),
+        };
+        let [a, b, ..] = args else {
+            return Err(format!("{} with fewer than two arguments", f.name()));
+        };
+        let (a, b) = (self.expr(a, scope)?, self.expr(b, scope)?);
+        let (RTy::Vector(da), RTy::Vector(db)) = (a.ty, b.ty) else {
+            return Err(format!("{} of values that are not vectors", f.name()));
+        };
+        if let (Some(x), Some(y)) = (da, db)
+            && x != y
+        {
+            return Err(format!("{} of vectors of {x} and {y} dimensions", f.name()));
+        }
+        let rt = &self.rt;
+        let func = if f == Builtin::Distance {
+            quote!(distance)
+        } else {
+            quote!(similarity)
+        };
+        Ok(map2(
+            a,
+            b,
+            |x, y| quote!(#rt::#func(#rt::Metric::#m, #x, #y)),
+            RTy::Float,
+        ))
     }
 
     fn binary(&self, op: BinaryOp, a: CExpr, b: CExpr) -> R<CExpr> {

@@ -76,6 +76,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
         let mut from_new = Vec::new();
         let mut idx_put = Vec::new();
         let mut idx_del = Vec::new();
+        let mut dims = Vec::new();
         let e = quote!(e);
         let d = quote!(d);
         for f in &c.fields {
@@ -98,7 +99,22 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             } else {
                 quote!(#id: if #d.tag()? { ::std::option::Option::Some(#get) } else { ::std::option::Option::None },)
             });
-            if f.indexed {
+            if let RTy::Vector(Some(n)) = ty {
+                let what = format!("{}.{}", c.name, f.name);
+                let v = if f.required {
+                    quote!(::std::option::Option::Some(&row.#id))
+                } else {
+                    quote!(row.#id.as_ref())
+                };
+                dims.push(quote! {
+                    if let ::std::option::Option::Some(v) = #v
+                        && v.len() != #n
+                    {
+                        return ::std::result::Result::Err(#rt::Error::Constraint(::std::format!("{} has {} dimensions, not {}", #what, v.len(), #n)));
+                    }
+                });
+            }
+            if f.indexed && !matches!(ty, RTy::Vector(_)) {
                 let it = index_table(c, &f.name);
                 let kt = index_key_ty(ty);
                 let iname = format!("hql.{}.by.{}", c.name, f.name);
@@ -178,6 +194,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
         tx_methods.push(quote! {
             #[allow(dead_code)]
             fn #put(&mut self, row: &#row, old: ::std::option::Option<&#row>) -> ::std::result::Result<(), #rt::Error> {
+                #(#dims)*
                 self.tx.open_table(tables::#table)?.insert(&row.id, row.encode().as_slice())?;
                 #(#idx_put)*
                 ::std::result::Result::Ok(())

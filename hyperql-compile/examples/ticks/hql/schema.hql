@@ -3,7 +3,8 @@ CREATE SCHEMA instruments (
   symbol String REQUIRED INDEXED,
   venue String REQUIRED,
   sector String,
-  lot Int REQUIRED
+  lot Int REQUIRED,
+  embedding Embedding(8)
 );
 
 CREATE SCHEMA trades (

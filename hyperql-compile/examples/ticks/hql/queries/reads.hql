@@ -40,3 +40,12 @@ SELECT symbol, sector FROM instruments WHERE sector IS NOT NULL ORDER BY lot DES
 
 -- name: all_trades
 SELECT id, symbol, ts, price, qty, side, flagged FROM trades ORDER BY id;
+
+-- name: trade_by_id
+SELECT symbol, price, qty FROM trades WHERE id = $id;
+
+-- name: similar_instruments
+SELECT id, symbol FROM instruments ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 3;
+
+-- name: nearest_instruments
+SELECT id FROM instruments WHERE lot >= $min_lot ORDER BY DISTANCE(embedding, $q, 'euclidean') LIMIT 2;

@@ -30,6 +30,7 @@ pub struct Instrument {
     pub venue: &'static str,
     pub sector: Option<&'static str>,
     pub lot: i64,
+    pub embedding: Vec<f32>,
 }
 
 pub struct Trade {
@@ -54,6 +55,9 @@ pub fn instruments() -> Vec<Instrument> {
             venue: venues[i % 3],
             sector: sectors[i % 3],
             lot: [100, 10, 1][i % 3],
+            embedding: (0..8)
+                .map(|k| ((i * 5 + k * 3) % 7) as f32 - 3.0 + i as f32 * 0.1)
+                .collect(),
         })
         .collect()
 }
@@ -92,6 +96,7 @@ pub fn instrument_doc(i: &Instrument) -> Document {
         ("venue", Some(Value::str(i.venue))),
         ("sector", i.sector.map(Value::str)),
         ("lot", Some(Value::Int(i.lot))),
+        ("embedding", Some(Value::Vector(i.embedding.clone().into()))),
     ])
 }
 

@@ -86,6 +86,7 @@ impl Both {
                 venue: i.venue.into(),
                 sector: i.sector.map(Into::into),
                 lot: i.lot,
+                embedding: Some(i.embedding.clone()),
             })?;
         }
         for t in &ts {
@@ -141,6 +142,23 @@ impl Both {
 fn every_read_query_matches_the_interpreted_engine() -> Result<(), Box<dyn std::error::Error>> {
     let b = Both::new(2000)?;
     let s = |x: &str| Value::str(x);
+    let q = [0.5f32, -1.0, 2.0, 0.0, 1.0, -2.0, 0.25, 3.0];
+    let qv = Value::Vector(q.to_vec().into());
+    b.check(
+        "similar_instruments",
+        &[("q", qv.clone())],
+        rows!(b.db.similar_instruments(&q)?, id, symbol),
+    );
+    b.check(
+        "nearest_instruments",
+        &[("min_lot", Value::Int(10)), ("q", qv)],
+        rows!(b.db.nearest_instruments(10, &q)?, id),
+    );
+    b.check(
+        "trade_by_id",
+        &[("id", Value::Int(17))],
+        rows!(b.db.trade_by_id(17)?, symbol, price, qty),
+    );
     b.check(
         "instrument_by_id",
         &[("id", Value::Int(3))],
