@@ -104,7 +104,7 @@ impl Exprs<'_> {
                 let ty =
                     RTy::of_type(t).ok_or_else(|| format!("parameter `${name}` of type {t}"))?;
                 let ts = match ty {
-                    RTy::Vector(_) => quote!(&#id[..]),
+                    RTy::Vector(_) => quote!({ let v: &[f32] = #id; v }),
                     _ => quote!(#id),
                 };
                 Ok(CExpr::new(ts, ty, false))
