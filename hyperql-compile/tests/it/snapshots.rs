@@ -27,3 +27,21 @@ fn aggregate_with_having() {
         "-- name: by_age\nSELECT age, COUNT(*) AS n, AVG(score) FROM users GROUP BY age HAVING COUNT(*) > $min;\n"
     ));
 }
+
+#[test]
+fn exact_knn_by_similarity() {
+    let (_d, path) = folder(&[
+        (
+            "schema.hql",
+            "CREATE SCHEMA docs (title String REQUIRED, embedding Embedding(4) REQUIRED);",
+        ),
+        (
+            "nearest.hql",
+            "SELECT id, title FROM docs ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 5;",
+        ),
+    ]);
+    match hyperql_compile::compile_paths(&[path], "::hyperql_compile_runtime") {
+        Ok(o) => insta::assert_snapshot!(o.code),
+        Err(e) => panic!("{e}"),
+    }
+}
