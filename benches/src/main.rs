@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod ann;
+mod compile;
 mod embed;
 mod graph;
 mod hyperql;
@@ -38,6 +39,7 @@ const SUITES: &[&str] = &[
     "hyperspatial",
     "wordnet",
     "import",
+    "compile",
 ];
 
 #[derive(Parser)]
@@ -62,6 +64,7 @@ fn run_suite(name: &str, quick: bool) -> Result<report::Report, String> {
         "hyperspatial" => hyperspatial::run(quick),
         "wordnet" => wordnet::run(quick),
         "import" => import::run(quick),
+        "compile" => compile::run(quick),
         _ => Err(format!("unknown suite `{name}`; known: {SUITES:?}")),
     }
 }

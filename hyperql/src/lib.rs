@@ -43,7 +43,9 @@ pub use exec::{Budget, Row, Stats};
 pub use functions::{AggFunc, Builtin, METRICS, vector_distance};
 pub use lexer::{Tok, Token, lex};
 pub use parser::{RESERVED, is_reserved, parse, parse_statement, parse_with_diagnostics};
-pub use plan::{AggCall, BExpr, Column, Func, KnnPolicy, Plan, SortKey, TraverseStep};
+pub use plan::{
+    AggCall, Analysis, BExpr, Column, Func, KnnPolicy, Plan, SortKey, TraverseStep, plan_statement,
+};
 pub use request::{Interrupt, Interrupted, RequestCtx};
 pub use source::{
     Capabilities, CmpOp, DataSource, EdgeRecord, FieldSchema, KnnRequest, MemorySource,

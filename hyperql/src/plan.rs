@@ -3,7 +3,7 @@
 mod builder;
 mod explain;
 
-pub(crate) use builder::plan_statement;
+pub use builder::{Analysis, plan_statement};
 
 use crate::ast::{BinaryOp, Direction, JoinKind, UnaryOp};
 use crate::functions::{AggFunc, Builtin};

@@ -43,7 +43,7 @@ use std::collections::BTreeMap;
 type R<T> = Result<T, SemanticError>;
 
 /// The result of analysing one statement.
-pub(crate) struct Analysis {
+pub struct Analysis {
     /// The unoptimized plan (parameters still unbound).
     pub plan: Plan,
     /// Inferred parameter types.
@@ -51,7 +51,7 @@ pub(crate) struct Analysis {
 }
 
 /// Analyses and plans one statement.
-pub(crate) fn plan_statement(stmt: &Statement, source: &dyn DataSource) -> R<Analysis> {
+pub fn plan_statement(stmt: &Statement, source: &dyn DataSource) -> R<Analysis> {
     let mut b = Builder {
         source,
         functions: source.functions(),

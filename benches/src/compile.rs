@@ -1,0 +1,295 @@
+//! Suite `compile`: the same queries compiled by hyperql-compile (the `ticks` example
+//! crate), interpreted by HyperQL over the in-memory source, and hand-written on
+//! manifold tables, on the same data in one run: point query by id, indexed range
+//! with LIMIT, GROUP BY aggregate, batched insert.
+//!
+//! Not measured: 1-hop traverse (not compiled yet), exact k-NN (compiled, not yet in
+//! this suite); the interpreted engine over hyperspatial is not in this suite either.
+
+use crate::report::{Report, median};
+use hyperql::{Engine, MemorySource, Params, Value};
+use manifold::{Database, TableDefinition};
+use std::collections::HashMap;
+use std::time::Instant;
+
+const SYMBOLS: [&str; 8] = ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG", "HHH"];
+const DOCS: TableDefinition<'static, i64, [u8]> = TableDefinition::new("trades");
+const BY_TS: TableDefinition<'static, (i64, i64), ()> = TableDefinition::new("trades.ts");
+
+struct Trade {
+    symbol: &'static str,
+    ts: i64,
+    price: f64,
+    qty: i64,
+}
+
+fn trade(i: i64) -> Trade {
+    Trade {
+        symbol: SYMBOLS[(i as usize * 7) % SYMBOLS.len()],
+        ts: 1_000_000 + i * 10,
+        price: ((i * 7919) % 10_000) as f64 / 100.0,
+        qty: (i * 31) % 1000 + 1,
+    }
+}
+
+/// Hand-written: a record of (symbol, ts, price, qty) and an index on ts.
+fn encode(t: &Trade) -> Vec<u8> {
+    let mut b = Vec::with_capacity(32 + t.symbol.len());
+    b.extend_from_slice(&(t.symbol.len() as u32).to_le_bytes());
+    b.extend_from_slice(t.symbol.as_bytes());
+    b.extend_from_slice(&t.ts.to_le_bytes());
+    b.extend_from_slice(&t.price.to_le_bytes());
+    b.extend_from_slice(&t.qty.to_le_bytes());
+    b
+}
+
+fn decode(b: &[u8]) -> (String, i64, f64, i64) {
+    let n = u32::from_le_bytes(b[..4].try_into().unwrap()) as usize;
+    let s = String::from_utf8(b[4..4 + n].to_vec()).unwrap();
+    let at = |k: usize| -> [u8; 8] { b[4 + n + k * 8..4 + n + k * 8 + 8].try_into().unwrap() };
+    (
+        s,
+        i64::from_le_bytes(at(0)),
+        f64::from_le_bytes(at(1)),
+        i64::from_le_bytes(at(2)),
+    )
+}
+
+fn time_per_call(reps: usize, inner: usize, mut f: impl FnMut()) -> f64 {
+    let mut samples = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let t = Instant::now();
+        for _ in 0..inner {
+            f();
+        }
+        samples.push(t.elapsed().as_secs_f64() / inner as f64);
+    }
+    median(&mut samples)
+}
+
+/// Runs the suite.
+pub fn run(quick: bool) -> Result<Report, String> {
+    let mut r = Report::new("compile", quick);
+    let n: i64 = if quick { 10_000 } else { 100_000 };
+    let reps = if quick { 3 } else { 11 };
+    let inner = if quick { 200 } else { 2000 };
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let e = |e: ticks::Error| e.to_string();
+    let m = |e: manifold::Error| e.to_string();
+
+    // The same data three ways.
+    let db = ticks::Db::open(dir.path().join("compiled.manifold")).map_err(e)?;
+    let mut tx = db.begin().map_err(e)?;
+    for i in 0..n {
+        let t = trade(i);
+        tx.add_trade(t.symbol, t.ts, t.price, t.qty, "buy")
+            .map_err(e)?;
+    }
+    tx.commit().map_err(e)?;
+    let hand = Database::open(dir.path().join("hand.manifold")).map_err(m)?;
+    let cf = hand.column_family_or_create("t").map_err(m)?;
+    let w = cf.begin_write().map_err(m)?;
+    {
+        let mut docs = w.open_table(DOCS).map_err(m)?;
+        let mut idx = w.open_table(BY_TS).map_err(m)?;
+        for i in 0..n {
+            let t = trade(i);
+            docs.insert(&(i + 1), encode(&t).as_slice()).map_err(m)?;
+            idx.insert(&(t.ts, i + 1), &()).map_err(m)?;
+        }
+    }
+    w.commit().map_err(m)?;
+    let engine = Engine::new(MemorySource::new());
+    engine
+        .query_script(
+            "CREATE SCHEMA trades (symbol String REQUIRED INDEXED, ts Int REQUIRED INDEXED, price Float REQUIRED, qty Int REQUIRED, side String, flagged Bool)",
+            &Params::new(),
+        )
+        .map_err(|e| e.to_string())?;
+    engine.source().insert_many(
+        "trades",
+        None,
+        (0..n).map(|i| {
+            let t = trade(i);
+            [
+                ("id".to_string(), Value::Int(i + 1)),
+                ("symbol".to_string(), Value::str(t.symbol)),
+                ("ts".to_string(), Value::Int(t.ts)),
+                ("price".to_string(), Value::Float(t.price)),
+                ("qty".to_string(), Value::Int(t.qty)),
+                ("side".to_string(), Value::str("buy")),
+            ]
+            .into_iter()
+            .collect()
+        }),
+    );
+
+    // Point query by id.
+    let mut i = 0i64;
+    let mut next = || {
+        i = (i + 7919) % n;
+        i + 1
+    };
+    let t = time_per_call(reps, inner * 5, || {
+        let rows = db.trade_by_id(next()).unwrap();
+        assert_eq!(rows.len(), 1);
+    });
+    r.add("compiled", "point_query_us", t * 1e6, "us");
+    let q = "SELECT symbol, price, qty FROM trades WHERE id = $id";
+    let t = time_per_call(reps, inner * 5, || {
+        let p: Params = [("id".to_string(), Value::Int(next()))]
+            .into_iter()
+            .collect();
+        assert_eq!(engine.query(q, &p).unwrap().rows.len(), 1);
+    });
+    r.add("interpreted-memory", "point_query_us", t * 1e6, "us");
+    let t = time_per_call(reps, inner * 5, || {
+        let rt = cf.begin_read().unwrap();
+        let docs = rt.open_table(DOCS).unwrap();
+        let g = docs.get_raw(&next()).unwrap().unwrap();
+        std::hint::black_box(decode(g.bytes()));
+    });
+    r.add("hand-written", "point_query_us", t * 1e6, "us");
+
+    // Indexed range with LIMIT.
+    let (from, to) = (1_000_000 + n * 5, 1_000_000 + n * 6);
+    let t = time_per_call(reps, inner, || {
+        assert_eq!(db.trades_in_window(from, to, 20).unwrap().len(), 20);
+    });
+    r.add("compiled", "range_limit_us", t * 1e6, "us");
+    let q = "SELECT id, symbol, price, qty FROM trades WHERE ts >= $from AND ts < $to ORDER BY ts, id LIMIT $n";
+    let p: Params = [("from", from), ("to", to), ("n", 20)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), Value::Int(v)))
+        .collect();
+    let t = time_per_call(reps, inner / 10 + 1, || {
+        assert_eq!(engine.query(q, &p).unwrap().rows.len(), 20);
+    });
+    r.add("interpreted-memory", "range_limit_us", t * 1e6, "us");
+    let t = time_per_call(reps, inner, || {
+        let rt = cf.begin_read().unwrap();
+        let (idx, docs) = (rt.open_table(BY_TS).unwrap(), rt.open_table(DOCS).unwrap());
+        let mut out = Vec::new();
+        for e in idx
+            .range(&(from, i64::MIN)..&(to, i64::MIN))
+            .unwrap()
+            .take(20)
+        {
+            let ((_, id), ()) = e.unwrap();
+            out.push(decode(docs.get_raw(&id).unwrap().unwrap().bytes()));
+        }
+        assert_eq!(out.len(), 20);
+    });
+    r.add("hand-written", "range_limit_us", t * 1e6, "us");
+
+    // GROUP BY aggregate over every row.
+    let agg_reps = if quick { 3 } else { 7 };
+    let t = time_per_call(agg_reps, 1, || {
+        assert_eq!(db.volume_by_symbol().unwrap().len(), SYMBOLS.len());
+    });
+    r.add("compiled", "group_by_ms", t * 1e3, "ms");
+    let q = "SELECT symbol, COUNT(*) AS n, SUM(qty) AS volume, AVG(price) AS avg_price, MIN(price) AS low, MAX(ts) AS last_ts FROM trades GROUP BY symbol HAVING COUNT(*) > 1 ORDER BY symbol";
+    let t = time_per_call(agg_reps, 1, || {
+        assert_eq!(
+            engine.query(q, &Params::new()).unwrap().rows.len(),
+            SYMBOLS.len()
+        );
+    });
+    r.add("interpreted-memory", "group_by_ms", t * 1e3, "ms");
+    let t = time_per_call(agg_reps, 1, || {
+        let rt = cf.begin_read().unwrap();
+        let docs = rt.open_table(DOCS).unwrap();
+        let mut g: HashMap<String, (i64, i64, f64, f64, i64)> = HashMap::new();
+        for e in docs.iter().unwrap() {
+            let (_, b) = e.unwrap();
+            let (s, ts, price, qty) = decode(&b);
+            let a = g.entry(s).or_insert((0, 0, 0.0, f64::MAX, i64::MIN));
+            a.0 += 1;
+            a.1 += qty;
+            a.2 += price;
+            a.3 = a.3.min(price);
+            a.4 = a.4.max(ts);
+        }
+        let mut rows: Vec<_> = g.into_iter().collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(rows.len(), SYMBOLS.len());
+    });
+    r.add("hand-written", "group_by_ms", t * 1e3, "ms");
+
+    // Batched insert: one transaction of `batch` trades.
+    let batch = if quick { 1000 } else { 10_000 };
+    let mut base = n;
+    let t = time_per_call(reps, 1, || {
+        let mut tx = db.begin().unwrap();
+        for i in base..base + batch {
+            let t = trade(i);
+            tx.add_trade(t.symbol, t.ts, t.price, t.qty, "buy").unwrap();
+        }
+        tx.commit().unwrap();
+        base += batch;
+    });
+    r.add(
+        "compiled",
+        "batch_insert_krows_per_s",
+        batch as f64 / t / 1e3,
+        "krows/s",
+    );
+    let mut hbase = n;
+    let t = time_per_call(reps, 1, || {
+        let w = cf.begin_write().unwrap();
+        {
+            let mut docs = w.open_table(DOCS).unwrap();
+            let mut idx = w.open_table(BY_TS).unwrap();
+            for i in hbase..hbase + batch {
+                let t = trade(i);
+                docs.insert(&(i + 1), encode(&t).as_slice()).unwrap();
+                idx.insert(&(t.ts, i + 1), &()).unwrap();
+            }
+        }
+        w.commit().unwrap();
+        hbase += batch;
+    });
+    r.add(
+        "hand-written",
+        "batch_insert_krows_per_s",
+        batch as f64 / t / 1e3,
+        "krows/s",
+    );
+    let mut ibase = n;
+    let q = "INSERT INTO trades (id, symbol, ts, price, qty, side) VALUES ($id, $s, $ts, $p, $q, 'buy')";
+    let t = time_per_call(reps, 1, || {
+        for i in ibase..ibase + batch / 10 {
+            let t = trade(i);
+            let p: Params = [
+                ("id", Value::Int(i + 1)),
+                ("s", Value::str(t.symbol)),
+                ("ts", Value::Int(t.ts)),
+                ("p", Value::Float(t.price)),
+                ("q", Value::Int(t.qty)),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            engine.query(q, &p).unwrap();
+        }
+        ibase += batch / 10;
+    });
+    r.add(
+        "interpreted-memory",
+        "batch_insert_krows_per_s",
+        (batch / 10) as f64 / t / 1e3,
+        "krows/s",
+    );
+
+    for metric in ["point_query_us", "range_limit_us", "group_by_ms"] {
+        r.ratio(metric, "interpreted-memory", "compiled");
+        r.ratio(metric, "compiled", "hand-written");
+    }
+    r.ratio("batch_insert_krows_per_s", "hand-written", "compiled");
+    r.ratio("batch_insert_krows_per_s", "compiled", "interpreted-memory");
+    r.note(format!(
+        "{n} trades; goals: interpreted/compiled >= 10 on the point query and >= 3 on the aggregate; compiled/hand-written <= 1.2 on latencies (hand-written/compiled <= 1.2 on insert throughput). Not measured: 1-hop traverse (not compiled yet), exact k-NN over 10k x 128-d (compiled, not yet in this suite), interpreted over hyperspatial. The interpreted insert runs one statement (one transaction) per row, {} rows.",
+        batch / 10
+    ));
+    Ok(r)
+}

@@ -1,0 +1,51 @@
+-- name: instrument_by_id
+SELECT symbol, venue, sector, lot FROM instruments WHERE id = $id;
+
+-- name: instrument_by_symbol
+SELECT id, venue FROM instruments WHERE symbol = $symbol;
+
+-- name: trades_in_window
+SELECT id, symbol, price, qty FROM trades WHERE ts >= $from AND ts < $to ORDER BY ts, id LIMIT $n;
+
+-- name: trades_for_symbol
+SELECT ts, price FROM trades WHERE symbol = $symbol ORDER BY ts DESC LIMIT 10 OFFSET 2;
+
+-- name: big_or_flagged
+SELECT id, qty FROM trades WHERE qty > 900 OR flagged = TRUE ORDER BY id;
+
+-- name: symbols_in
+SELECT id, symbol FROM trades WHERE symbol IN ('AAA', 'CCC', $extra) AND NOT (side = 'sell') ORDER BY id;
+
+-- name: sided_like
+SELECT id, side FROM trades WHERE side LIKE 'b%' OR side IS NULL ORDER BY id LIMIT 50;
+
+-- name: price_band
+SELECT id FROM trades WHERE price BETWEEN $lo AND $hi ORDER BY price DESC, id;
+
+-- name: venues
+SELECT DISTINCT venue FROM instruments ORDER BY venue;
+
+-- name: volume_by_symbol
+SELECT symbol, COUNT(*) AS n, SUM(qty) AS volume, AVG(price) AS avg_price, MIN(price) AS low, MAX(ts) AS last_ts
+FROM trades GROUP BY symbol HAVING COUNT(*) > 1 ORDER BY symbol;
+
+-- name: side_counts
+SELECT side, COUNT(side) AS n FROM trades GROUP BY side;
+
+-- name: totals
+SELECT COUNT(*) AS n, SUM(price) AS notional FROM trades WHERE qty * 2 > $min_double;
+
+-- name: sectors
+SELECT symbol, sector FROM instruments WHERE sector IS NOT NULL ORDER BY lot DESC, symbol;
+
+-- name: all_trades
+SELECT id, symbol, ts, price, qty, side, flagged FROM trades ORDER BY id;
+
+-- name: trade_by_id
+SELECT symbol, price, qty FROM trades WHERE id = $id;
+
+-- name: similar_instruments
+SELECT id, symbol FROM instruments ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 3;
+
+-- name: nearest_instruments
+SELECT id FROM instruments WHERE lot >= $min_lot ORDER BY DISTANCE(embedding, $q, 'euclidean') LIMIT 2;

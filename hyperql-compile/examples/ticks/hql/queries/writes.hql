@@ -1,0 +1,14 @@
+-- name: add_instrument
+INSERT INTO instruments (symbol, venue, sector, lot) VALUES ($symbol, $venue, $sector, $lot);
+
+-- name: add_trade
+INSERT INTO trades (symbol, ts, price, qty, side) VALUES ($symbol, $ts, $price, $qty, $side);
+
+-- name: reprice
+UPDATE trades SET price = price * $factor WHERE symbol = $symbol;
+
+-- name: flag_large
+UPDATE trades SET flagged = TRUE WHERE qty >= $qty;
+
+-- name: drop_before
+DELETE FROM trades WHERE ts < $ts;

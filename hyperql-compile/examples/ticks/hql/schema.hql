@@ -1,0 +1,17 @@
+-- The tick store: instruments as documents, trades as documents with a time field.
+CREATE SCHEMA instruments (
+  symbol String REQUIRED INDEXED,
+  venue String REQUIRED,
+  sector String,
+  lot Int REQUIRED,
+  embedding Embedding(8)
+);
+
+CREATE SCHEMA trades (
+  symbol String REQUIRED INDEXED,
+  ts Int REQUIRED INDEXED,
+  price Float REQUIRED,
+  qty Int REQUIRED,
+  side String,
+  flagged Bool
+);

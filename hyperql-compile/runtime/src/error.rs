@@ -1,0 +1,48 @@
+//! The one error type of generated code.
+
+/// What a generated function can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The storage engine failed.
+    #[error("storage error: {0}")]
+    Storage(#[from] manifold::Error),
+    /// A stored record does not decode: the file is damaged or was written by
+    /// another schema.
+    #[error("corrupt record in {table}: {detail}")]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// What was wrong.
+        detail: String,
+    },
+    /// Integer overflow or division by zero, as the interpreted engine reports it.
+    #[error("arithmetic error: {0}")]
+    Arithmetic(&'static str),
+    /// A `LIMIT` or `OFFSET` argument that is negative.
+    #[error("LIMIT and OFFSET must be non-negative integers, got {0}")]
+    BadLimit(i64),
+    /// A rule that depends on what is stored (a duplicate id).
+    #[error("constraint violated: {0}")]
+    Constraint(String),
+    /// The database was written by a schema version this code does not know.
+    #[error("schema version {found} in the database; this code knows versions up to {known}")]
+    Version {
+        /// Stored version.
+        found: u64,
+        /// Newest version this code knows.
+        known: u64,
+    },
+}
+
+impl Error {
+    /// Integer overflow.
+    pub fn overflow() -> Error {
+        Error::Arithmetic("integer overflow")
+    }
+
+    /// Division by zero.
+    pub fn div_zero() -> Error {
+        Error::Arithmetic("division by zero")
+    }
+}

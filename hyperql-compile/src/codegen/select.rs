@@ -1,0 +1,456 @@
+//! SELECT over one collection, in the order of hyperql's unoptimized plan:
+//! scan (or index, or point lookup) and WHERE, GROUP BY with aggregates, HAVING, the
+//! select list, DISTINCT, ORDER BY, LIMIT/OFFSET, and the visible columns.
+
+use super::access::{doc_scope, each_doc};
+use super::expr::{CExpr, Col, Exprs, R};
+use super::names::column_ident;
+use super::types::RTy;
+use crate::schema::Model;
+use hyperql::{AggCall, AggFunc, BExpr, Column, Plan, SortKey};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+/// The clauses of a SELECT, peeled off its plan.
+#[derive(Default)]
+struct Pipeline<'p> {
+    visible: Option<usize>,
+    limit: Option<(Option<&'p BExpr>, Option<&'p BExpr>)>,
+    sort: Option<&'p [SortKey]>,
+    distinct: bool,
+    project: Option<(&'p [BExpr], &'p [Column])>,
+    having: Option<&'p BExpr>,
+    aggregate: Option<(&'p [BExpr], &'p [AggCall])>,
+    filter: Option<&'p BExpr>,
+    collection: &'p str,
+}
+
+fn node_name(p: &Plan) -> &'static str {
+    match p {
+        Plan::Join { .. } => "JOIN",
+        Plan::Traverse { .. } => "TRAVERSE",
+        Plan::Knn { .. } => "k-NN (ORDER BY SIMILARITY/DISTANCE LIMIT k)",
+        Plan::GeoNear { .. } => "NEAR ... WITHIN",
+        Plan::Window { .. } => "MOVING_AVG",
+        Plan::Unit => "SELECT without FROM",
+        Plan::Empty { .. } => "a query that can return no rows",
+        Plan::Subscribe { .. } => "SUBSCRIBE",
+        Plan::Explain { .. } => "EXPLAIN",
+        _ => "this plan shape",
+    }
+}
+
+fn peel(plan: &Plan) -> R<Pipeline<'_>> {
+    let mut p = Pipeline::default();
+    let mut at = plan;
+    // The last projection that drops hidden ORDER BY columns.
+    if let Plan::Project { input, exprs, .. } = at
+        && matches!(
+            &**input,
+            Plan::Limit { .. } | Plan::Sort { .. } | Plan::Distinct { .. }
+        )
+    {
+        p.visible = Some(exprs.len());
+        at = input;
+    }
+    if let Plan::Limit {
+        input,
+        limit,
+        offset,
+    } = at
+    {
+        p.limit = Some((limit.as_ref(), offset.as_ref()));
+        at = input;
+    }
+    if let Plan::Sort { input, keys, .. } = at {
+        p.sort = Some(keys);
+        at = input;
+    }
+    if let Plan::Distinct { input } = at {
+        p.distinct = true;
+        at = input;
+    }
+    let Plan::Project {
+        input,
+        exprs,
+        columns,
+    } = at
+    else {
+        return Err(node_name(at).into());
+    };
+    p.project = Some((exprs, columns));
+    at = input;
+    if let Plan::Filter { input, predicate } = at
+        && matches!(&**input, Plan::Aggregate { .. })
+    {
+        p.having = Some(predicate);
+        at = input;
+    }
+    if let Plan::Aggregate {
+        input, group, aggs, ..
+    } = at
+    {
+        p.aggregate = Some((group, aggs));
+        at = input;
+    }
+    if let Plan::Filter { input, predicate } = at {
+        p.filter = Some(predicate);
+        at = input;
+    }
+    match at {
+        Plan::Scan {
+            collection,
+            entity: None,
+            time_field: None,
+            ..
+        } => p.collection = collection,
+        Plan::Scan {
+            entity: Some(e), ..
+        } => return Err(format!("an entity type (`.{e}`)")),
+        Plan::Scan { .. } => return Err("a time-series scan".into()),
+        other => return Err(node_name(other).into()),
+    }
+    Ok(p)
+}
+
+/// One generated read function and its row struct.
+pub(crate) struct Read {
+    pub row: TokenStream,
+    pub body: TokenStream,
+    pub row_ty: Ident,
+    pub access: String,
+    /// The documents table it reads.
+    pub table: Ident,
+}
+
+fn tuple(items: &[TokenStream]) -> TokenStream {
+    if items.is_empty() {
+        quote!(())
+    } else {
+        quote!((#(#items,)*))
+    }
+}
+
+/// Value columns over the places `base.0`, `base.1`, ... (or the given places).
+fn val_cols(places: Vec<TokenStream>, cs: &[CExpr]) -> Vec<Col> {
+    places
+        .into_iter()
+        .zip(cs)
+        .map(|(place, c)| Col::Val {
+            place,
+            ty: c.ty,
+            nullable: c.nullable,
+        })
+        .collect()
+}
+
+fn fields(base: &TokenStream, n: usize) -> Vec<TokenStream> {
+    (0..n)
+        .map(|i| {
+            let i = syn::Index::from(i);
+            quote!(#base.#i)
+        })
+        .collect()
+}
+
+/// Compiles a SELECT plan; `row_ty` names its row struct.
+pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> R<Read> {
+    let rt = x.rt.clone();
+    let p = peel(plan)?;
+    let coll = model
+        .collection(p.collection)
+        .ok_or_else(|| format!("collection `{}` with no known schema", p.collection))?;
+    let scope = doc_scope(coll);
+    let (pexprs, pcols) = p.project.ok_or("a SELECT without a select list")?;
+    let where_ = match p.filter {
+        Some(f) => {
+            let c = x.expr(f, &scope)?;
+            let t = c.is_not_true();
+            quote!(if #t { continue; })
+        }
+        None => quote!(),
+    };
+    let r = quote!(r);
+    let (mut code, projected, access);
+    match p.aggregate {
+        None => {
+            let cs: Vec<CExpr> = pexprs.iter().map(|e| x.expr(e, &scope)).collect::<R<_>>()?;
+            let owned: Vec<TokenStream> = cs.iter().map(CExpr::owned).collect();
+            let tys: Vec<TokenStream> = cs.iter().map(|c| c.ty.owned(c.nullable)).collect();
+            let (tt, tv) = (tuple(&tys), tuple(&owned));
+            let body = quote! { #where_ rows.push(#tv); };
+            let (lp, how) = each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?;
+            code = quote! { let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new(); #lp };
+            projected = cs;
+            access = how;
+        }
+        Some((group, aggs)) => {
+            let keys: Vec<CExpr> = group.iter().map(|e| x.expr(e, &scope)).collect::<R<_>>()?;
+            let e = quote!(kb);
+            let key_enc: Vec<TokenStream> = keys
+                .iter()
+                .map(|k| k.ty.encode_any(&e, k.ts.clone(), k.nullable))
+                .collect();
+            let key_owned: Vec<TokenStream> = keys.iter().map(CExpr::owned).collect();
+            let key_tys: Vec<TokenStream> = keys.iter().map(|k| k.ty.owned(k.nullable)).collect();
+            let mut inits = Vec::new();
+            let mut acc_tys = Vec::new();
+            let mut adds = Vec::new();
+            let mut outs: Vec<CExpr> = Vec::new();
+            for (i, a) in aggs.iter().enumerate() {
+                let slot = syn::Index::from(i);
+                let arg = a.arg.as_ref().map(|e| x.expr(e, &scope)).transpose()?;
+                if a.distinct {
+                    return Err(format!("{}(DISTINCT ...)", a.func.name()));
+                }
+                let (init, ty, add, out_ty, nullable) = agg(&rt, a.func, arg.as_ref(), &slot)?;
+                inits.push(init);
+                acc_tys.push(ty);
+                adds.push(add);
+                outs.push(CExpr {
+                    ts: quote!(),
+                    ty: out_ty,
+                    nullable,
+                });
+            }
+            let (kt, at, it, ko) = (
+                tuple(&key_tys),
+                tuple(&acc_tys),
+                tuple(&inits),
+                tuple(&key_owned),
+            );
+            let body = quote! {
+                #where_
+                #[allow(unused_mut)]
+                let mut kb = #rt::Enc::new();
+                #(#key_enc)*
+                let acc = groups.entry(kb.0, || (#ko, #it));
+                #(#adds)*
+            };
+            let (lp, how) = each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?;
+            access = how;
+            let empty_group = if group.is_empty() {
+                quote! { if groups.groups.is_empty() { groups.groups.push(((), #it)); } }
+            } else {
+                quote!()
+            };
+            // Group output: keys, then finished aggregates (as locals a0, a1, ...).
+            let mut places = fields(&quote!(k), keys.len());
+            let finish: Vec<TokenStream> = (0..aggs.len())
+                .map(|i| {
+                    let (a, slot) = (format_ident!("a{}", i), syn::Index::from(i));
+                    quote!(let #a = acc.#slot.finish();)
+                })
+                .collect();
+            places.extend((0..aggs.len()).map(|i| {
+                let a = format_ident!("a{}", i);
+                quote!(#a)
+            }));
+            let mut all = keys.clone();
+            all.extend(outs);
+            let gscope = val_cols(places, &all);
+            let having = match p.having {
+                Some(h) => {
+                    let t = x.expr(h, &gscope)?.is_not_true();
+                    quote!(if #t { continue; })
+                }
+                None => quote!(),
+            };
+            let cs: Vec<CExpr> = pexprs
+                .iter()
+                .map(|e| x.expr(e, &gscope))
+                .collect::<R<_>>()?;
+            let owned: Vec<TokenStream> = cs.iter().map(CExpr::owned).collect();
+            let tys: Vec<TokenStream> = cs.iter().map(|c| c.ty.owned(c.nullable)).collect();
+            let (tt, tv) = (tuple(&tys), tuple(&owned));
+            code = quote! {
+                let mut groups: #rt::GroupMap<#kt, #at> = #rt::GroupMap::default();
+                #lp
+                #empty_group
+                let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new();
+                for (k, acc) in &groups.groups {
+                    let _ = k;
+                    #(#finish)*
+                    #having
+                    rows.push(#tv);
+                }
+            };
+            projected = cs;
+        }
+    }
+    let rscope = val_cols(fields(&r, projected.len()), &projected);
+    if p.distinct {
+        let e = quote!(e);
+        let enc: Vec<TokenStream> = rscope
+            .iter()
+            .zip(&projected)
+            .map(|(c, pc)| match c {
+                Col::Val {
+                    place,
+                    ty,
+                    nullable,
+                } => ty.encode_any(&e, ty.view(place.clone(), *nullable), pc.nullable),
+                Col::Doc { .. } => quote!(),
+            })
+            .collect();
+        code.extend(quote! {
+            let mut seen = ::std::collections::HashSet::new();
+            rows.retain(|r| {
+                let mut e = #rt::Enc::new();
+                #(#enc)*
+                seen.insert(e.0)
+            });
+        });
+    }
+    if let Some(keys) = p.sort {
+        let mut cmps = Vec::new();
+        for k in keys {
+            let BExpr::Col(i) = k.expr else {
+                return Err("an ORDER BY on a computed key".into());
+            };
+            let c = projected.get(i).ok_or("an ORDER BY column")?;
+            let slot = syn::Index::from(i);
+            let cmp = if c.nullable {
+                let inner = c.ty.cmp_refs(&rt, quote!(x), quote!(y));
+                quote!(#rt::cmp_nulls_last(a.#slot.as_ref(), b.#slot.as_ref(), |x, y| #inner))
+            } else {
+                if c.ty == RTy::Float {
+                    quote!(#rt::cmp_f64(a.#slot, b.#slot))
+                } else {
+                    quote!(::std::cmp::Ord::cmp(&a.#slot, &b.#slot))
+                }
+            };
+            cmps.push(if k.desc { quote!(#cmp.reverse()) } else { cmp });
+        }
+        code.extend(quote! {
+            rows.sort_by(|a, b| ::std::cmp::Ordering::Equal #(.then_with(|| #cmps))*);
+        });
+    }
+    if let Some((limit, offset)) = p.limit {
+        let arg = |e: Option<&BExpr>| -> R<TokenStream> {
+            match e {
+                None => Ok(quote!(::std::option::Option::None)),
+                Some(e) => {
+                    let c = x.expr(e, &[])?;
+                    if c.ty != RTy::Int {
+                        return Err("a LIMIT or OFFSET that is not an integer".into());
+                    }
+                    let ts = c.ts;
+                    Ok(quote!(::std::option::Option::Some(#ts)))
+                }
+            }
+        };
+        let (l, o) = (arg(limit)?, arg(offset)?);
+        code.extend(quote! { let rows = #rt::limit_offset(rows, #l, #o)?; });
+    }
+    let visible = p.visible.unwrap_or(pcols.len()).min(pcols.len());
+    let mut taken = Vec::new();
+    let mut fdefs = Vec::new();
+    let mut inits = Vec::new();
+    for (i, col) in pcols.iter().take(visible).enumerate() {
+        let id = column_ident(&col.name, i, &mut taken);
+        let c = &projected[i];
+        let ty = c.ty.owned(c.nullable);
+        let doc = format!("Column `{}`.", col.name);
+        fdefs.push(quote!(#[doc = #doc] pub #id: #ty,));
+        let slot = syn::Index::from(i);
+        inits.push(quote!(#id: r.#slot,));
+    }
+    code.extend(quote! {
+        ::std::result::Result::Ok(rows.into_iter().map(|r| #row_ty { #(#inits)* }).collect())
+    });
+    let rdoc = format!("A row of `{}`.", p.collection);
+    let row = quote! {
+        #[doc = #rdoc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #row_ty { #(#fdefs)* }
+    };
+    Ok(Read {
+        row,
+        body: code,
+        row_ty,
+        access,
+        table: super::tables::names(coll).table,
+    })
+}
+
+/// An aggregate's accumulator: (init, type, add statement, output type, nullable).
+fn agg(
+    rt: &TokenStream,
+    func: AggFunc,
+    arg: Option<&CExpr>,
+    slot: &syn::Index,
+) -> R<(TokenStream, TokenStream, TokenStream, RTy, bool)> {
+    let opt = |c: &CExpr| {
+        let ts = &c.ts;
+        if c.nullable {
+            ts.clone()
+        } else {
+            quote!(::std::option::Option::Some(#ts))
+        }
+    };
+    Ok(match (func, arg) {
+        (AggFunc::Count, None) => (
+            quote!(#rt::Count::default()),
+            quote!(#rt::Count),
+            quote!(acc.#slot.add(::std::option::Option::Some(()));),
+            RTy::Int,
+            false,
+        ),
+        (AggFunc::Count, Some(c)) => {
+            let v = opt(c);
+            (
+                quote!(#rt::Count::default()),
+                quote!(#rt::Count),
+                quote!(acc.#slot.add(#v);),
+                RTy::Int,
+                false,
+            )
+        }
+        (AggFunc::Sum, Some(c)) if c.ty == RTy::Int => {
+            let v = opt(c);
+            (
+                quote!(#rt::SumInt::default()),
+                quote!(#rt::SumInt),
+                quote!(acc.#slot.add(#v)?;),
+                RTy::Int,
+                true,
+            )
+        }
+        (AggFunc::Sum | AggFunc::Avg, Some(c)) if c.ty.numeric() => {
+            let v = opt(c);
+            let v = if c.ty == RTy::Int {
+                quote!(#v.map(|n: i64| n as f64))
+            } else {
+                v
+            };
+            let t = if func == AggFunc::Sum {
+                quote!(#rt::SumFloat)
+            } else {
+                quote!(#rt::Avg)
+            };
+            (
+                quote!(#t::default()),
+                t,
+                quote!(acc.#slot.add(#v);),
+                RTy::Float,
+                true,
+            )
+        }
+        (AggFunc::Min | AggFunc::Max, Some(c)) if !matches!(c.ty, RTy::Vector(_) | RTy::Null) => {
+            let v = opt(c);
+            let owned = c.ty.to_owned(v, true);
+            let t = c.ty.owned(false);
+            let max = func == AggFunc::Max;
+            let cmp = c.ty.cmp_refs(rt, quote!(x), quote!(y));
+            (
+                quote!(#rt::MinMax::<#t>::new(#max)),
+                quote!(#rt::MinMax<#t>),
+                quote!(acc.#slot.add(#owned, |x, y| #cmp);),
+                c.ty,
+                true,
+            )
+        }
+        (f, _) => return Err(format!("{} over this argument", f.name())),
+    })
+}

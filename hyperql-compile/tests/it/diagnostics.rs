@@ -1,0 +1,93 @@
+//! Every error names the file, line and column, quotes the offending text and says
+//! what was expected; a construct the compiler cannot compile is named.
+
+use super::{SCHEMA, compile_err};
+
+fn check(query: &str) -> String {
+    compile_err(&[("schema.hql", SCHEMA), ("q.hql", query)])
+}
+
+#[test]
+fn errors_name_the_place_and_the_construct() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "SELECT FROM users;",
+            "q.hql:1:8: syntax error; expected expression or select item, found `FROM`",
+        ),
+        (
+            "SELECT nope FROM users;",
+            "q.hql:1:8: unknown column `nope` in `users`, found `nope`",
+        ),
+        (
+            "SELECT name FROM users u TRAVERSE (u)-[:KNOWS]->(f);",
+            "q.hql:1:1: query `q` uses TRAVERSE, which hyperql-compile does not compile, found `SELECT name FROM users u TRAVERSE (u)-[:KNOWS]->(f)`",
+        ),
+        (
+            "RELATE $a -[:KNOWS]-> $b;",
+            "q.hql:1:1: query `q` uses RELATE, which hyperql-compile does not compile, found `RELATE $a -[:KNOWS]-> $b`",
+        ),
+        (
+            "SELECT LOWER(name) AS l FROM users;",
+            "q.hql:1:1: query `q` uses function LOWER, which hyperql-compile does not compile, found `SELECT LOWER(name) AS l FROM users`",
+        ),
+        (
+            "INSERT INTO users (name) VALUES ($n);",
+            "q.hql:1:1: query `q` uses an INSERT without the REQUIRED field `users.score`, which hyperql-compile does not compile, found `INSERT INTO users (name) VALUES ($n)`",
+        ),
+        (
+            "-- name: a\nSELECT name FROM users;\nSELECT age FROM users;",
+            "q.hql:3:1: a file with several queries needs `-- name: <query_name>` before each, found `SELECT age FROM users`",
+        ),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|(q, e)| {
+            let got = check(q);
+            (got != *e).then(|| format!("{q}\n  got:  {got}\n  want: {e}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn inferred_types_that_conflict_are_errors() {
+    let got = compile_err(&[
+        ("a.hql", "SELECT id FROM events WHERE kind = 3;"),
+        ("b.hql", "SELECT id FROM events WHERE kind = 'x';"),
+    ]);
+    assert_eq!(
+        got,
+        "b.hql:1:36: field `events.kind` is used as String here and as Int at a.hql:1:36; declare it with CREATE SCHEMA, found `'x'`"
+    );
+}
+
+#[test]
+fn a_parameter_used_with_two_types_is_an_error() {
+    let got = compile_err(&[
+        ("schema.hql", SCHEMA),
+        (
+            "q.hql",
+            "SELECT name FROM users WHERE name = $x OR age = $x;",
+        ),
+    ]);
+    assert!(got.starts_with("q.hql:1:"), "{got}");
+    assert!(got.contains("parameter $x is used both as"), "{got}");
+}
+
+#[test]
+fn a_schema_declared_twice_is_an_error() {
+    let got = compile_err(&[("schema.hql", &format!("{SCHEMA}{SCHEMA}"))]);
+    assert_eq!(
+        got,
+        "schema.hql:2:15: schema `users` is declared twice (first at schema.hql:1:15), found `users`"
+    );
+}
+
+#[test]
+fn unsupported_types_are_named() {
+    let got = compile_err(&[("schema.hql", "CREATE SCHEMA t (a Object);")]);
+    assert_eq!(
+        got,
+        "schema.hql:1:20: type `Object` is not supported by hyperql-compile; expected String, Int, Float, Bool, Timestamp or Embedding(n), found `Object`"
+    );
+}

@@ -1,0 +1,47 @@
+//! Snapshots of generated code for representative queries (review changes with
+//! `cargo insta review`).
+
+use super::{SCHEMA, folder};
+
+fn generate(queries: &str) -> String {
+    let (_d, path) = folder(&[("schema.hql", SCHEMA), ("queries.hql", queries)]);
+    match hyperql_compile::compile_paths(&[path], "::hyperql_compile_runtime") {
+        Ok(o) => o.code,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn point_query_index_range_and_writes() {
+    insta::assert_snapshot!(generate(
+        "-- name: by_id\nSELECT name, age FROM users WHERE id = $id;\n\
+         -- name: adults\nSELECT name FROM users WHERE name >= $from AND age >= 18 ORDER BY name LIMIT 10;\n\
+         -- name: add\nINSERT INTO users (name, score) VALUES ($name, $score);\n\
+         -- name: bump\nUPDATE users SET score = score + 1 WHERE name = $name;\n"
+    ));
+}
+
+#[test]
+fn aggregate_with_having() {
+    insta::assert_snapshot!(generate(
+        "-- name: by_age\nSELECT age, COUNT(*) AS n, AVG(score) FROM users GROUP BY age HAVING COUNT(*) > $min;\n"
+    ));
+}
+
+#[test]
+fn exact_knn_by_similarity() {
+    let (_d, path) = folder(&[
+        (
+            "schema.hql",
+            "CREATE SCHEMA docs (title String REQUIRED, embedding Embedding(4) REQUIRED);",
+        ),
+        (
+            "nearest.hql",
+            "SELECT id, title FROM docs ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 5;",
+        ),
+    ]);
+    match hyperql_compile::compile_paths(&[path], "::hyperql_compile_runtime") {
+        Ok(o) => insta::assert_snapshot!(o.code),
+        Err(e) => panic!("{e}"),
+    }
+}
