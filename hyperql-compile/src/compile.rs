@@ -45,17 +45,15 @@ pub fn compile_paths(paths: &[PathBuf], crate_path: &str) -> Result<Output, Erro
                             ),
                         )
                     }
-                    None => Diagnostic {
-                        file: files.first().map(|f| f.path.clone()).unwrap_or_default(),
-                        line: 1,
-                        column: 1,
-                        message: format!(
+                    None => Diagnostic::at(
+                        &files.first().map(|f| f.path.clone()).unwrap_or_default(),
+                        "",
+                        hyperql::Span::new(0, 0),
+                        format!(
                             "the schema uses {}, which hyperql-compile does not compile",
                             u.what
                         ),
-                        found: String::new(),
-                        expected: vec![],
-                    },
+                    ),
                 })
                 .collect(),
         )

@@ -4,22 +4,14 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// One error in an input file, with where it is and what was expected, in the form of
-/// the interpreted engine's diagnostics.
+/// One error in an input file: hyperql's diagnostic (line, column, message, what was
+/// found and expected, in the form of the interpreted engine's) and the file it is in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     /// The file.
     pub file: PathBuf,
-    /// One-based line.
-    pub line: usize,
-    /// One-based column, in characters.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-    /// The offending text (empty at the end of the file).
-    pub found: String,
-    /// What would have been accepted there (may be empty).
-    pub expected: Vec<String>,
+    /// Where in the file, and what is wrong.
+    pub at: hyperql::Diagnostic,
 }
 
 impl Diagnostic {
@@ -27,11 +19,7 @@ impl Diagnostic {
     pub(crate) fn from_hyperql(file: &std::path::Path, d: hyperql::Diagnostic) -> Self {
         Diagnostic {
             file: file.to_path_buf(),
-            line: d.line,
-            column: d.column,
-            message: d.message,
-            found: d.found,
-            expected: d.expected,
+            at: d,
         }
     }
 
@@ -52,18 +40,10 @@ impl fmt::Display for Diagnostic {
             f,
             "{}:{}:{}: {}",
             self.file.display(),
-            self.line,
-            self.column,
-            self.message
-        )?;
-        if !self.expected.is_empty() {
-            write!(f, "; expected {}", self.expected.join(" or "))?;
-        }
-        if self.found.is_empty() {
-            write!(f, ", found end of input")
-        } else {
-            write!(f, ", found `{}`", self.found)
-        }
+            self.at.line,
+            self.at.column,
+            self.at.detail()
+        )
     }
 }
 

@@ -170,21 +170,34 @@ impl LineCursor {
     }
 }
 
+impl Diagnostic {
+    /// What the diagnostic says after its position: the message, what was expected
+    /// and what was found. A tool that names the place otherwise (a file, a line of
+    /// its own) prints this after its own prefix.
+    pub fn detail(&self) -> String {
+        let mut s = self.message.clone();
+        if !self.expected.is_empty() {
+            s.push_str("; expected ");
+            s.push_str(&self.expected.join(" or "));
+        }
+        if self.found.is_empty() {
+            s.push_str(", found end of input");
+        } else {
+            s.push_str(&format!(", found `{}`", self.found));
+        }
+        s
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "line {}, column {}: {}",
-            self.line, self.column, self.message
-        )?;
-        if !self.expected.is_empty() {
-            write!(f, "; expected {}", self.expected.join(" or "))?;
-        }
-        if self.found.is_empty() {
-            write!(f, ", found end of input")
-        } else {
-            write!(f, ", found `{}`", self.found)
-        }
+            self.line,
+            self.column,
+            self.detail()
+        )
     }
 }
 

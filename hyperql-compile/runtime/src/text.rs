@@ -1,5 +1,6 @@
 //! `LIKE`: `%` matches any run of characters, `_` one character; case-sensitive,
-//! no escape character (the interpreted engine's rules).
+//! no escape character: the interpreted engine's rules (`hyperql`'s `like`, which generated
+//! code may not link); the differential test of `ticks` checks that both agree.
 
 /// Whether `text` matches `pattern`.
 pub fn like(text: &str, pattern: &str) -> bool {

@@ -34,11 +34,9 @@ impl Database {
         let Some(c) = self.collection(&loc.collection) else {
             return Ok(None);
         };
-        let shard = &c.shards[loc.shard as usize];
-        let Some(meta) = shard.meta(id)? else {
+        let Some((_, r)) = read_record(&c, &c.shards[loc.shard as usize], id)? else {
             return Ok(None);
         };
-        let r = read_record(&c, shard, id, &meta)?;
         self.inner
             .entity_cache
             .put_if(id, r.clone(), || self.epoch() == epoch);
@@ -79,7 +77,7 @@ impl Database {
             let reader = ShardReader::open(&c, shard)?;
             for i in at {
                 let id = ids[i];
-                if let Some(r) = reader.read(id)? {
+                if let Some((_, r)) = reader.read(id)? {
                     self.inner
                         .entity_cache
                         .put_if(id, r.clone(), || self.epoch() == epoch);
@@ -229,8 +227,8 @@ impl ShardReader {
         })
     }
 
-    /// The record of `id`, if it is stored in this shard.
-    fn read(&self, id: Uuid) -> Result<Option<Record>, StoreError> {
+    /// The metadata and record of `id`, if it is stored in this shard.
+    fn read(&self, id: Uuid) -> Result<Option<(EntityMeta, Record)>, StoreError> {
         let Some(meta) = self.metas.get_raw(&id)? else {
             return Ok(None);
         };
@@ -248,27 +246,18 @@ impl ShardReader {
             Some(g) => Some(Placement::decode(g.bytes())?),
             None => None,
         };
-        Ok(Some(Arc::new(finish(doc, id, &meta, placement.as_ref()))))
+        let record = Arc::new(finish(doc, id, &meta, placement.as_ref()));
+        Ok(Some((meta, record)))
     }
 }
 
-/// Reads one entity's record from its shard.
+/// Reads one entity's metadata and record from its shard (`None`: not stored there).
 pub(crate) fn read_record(
     c: &Collection,
     shard: &Shard,
     id: Uuid,
-    meta: &EntityMeta,
-) -> Result<Record, StoreError> {
-    let mut doc = shard.doc(id)?.unwrap_or_default();
-    let vectors = c.config.read().vectors.clone();
-    for (field, vf) in &vectors {
-        let t = shard.vector_table(field, vf.dim)?;
-        if let Some(v) = t.get(id)? {
-            set_leaf(&mut doc, field, Value::Vector(Arc::from(v)));
-        }
-    }
-    let placement = shard.placement(id)?;
-    Ok(Arc::new(finish(doc, id, meta, placement.as_ref())))
+) -> Result<Option<(EntityMeta, Record)>, StoreError> {
+    ShardReader::open(c, shard)?.read(id)
 }
 
 /// Adds the reserved fields in front of the user's fields.

@@ -211,11 +211,11 @@ impl WriteBatch {
             let Some(c) = self.db.collection(&loc.collection) else {
                 return Ok(None);
             };
-            let shard = &c.shards[loc.shard as usize];
-            let Some(meta) = shard.meta(id)? else {
+            let Some((meta, record)) =
+                super::read::read_record(&c, &c.shards[loc.shard as usize], id)?
+            else {
                 return Ok(None);
             };
-            let record = super::read::read_record(&c, shard, id, &meta)?;
             let doc = strip_reserved((*record).clone());
             let old_external = meta.external_id.clone();
             let stored_doc = Some(Arc::new(doc.clone()));
