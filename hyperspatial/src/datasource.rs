@@ -221,14 +221,13 @@ impl DataSource for Database {
         }
         // Entities failing a filter on their stored fields are dropped while they
         // are decoded; every filter is still checked below on what comes back.
-        let scan = self
-            .scan_where(
-                &req.collection,
-                entity.as_deref(),
-                req.projection.as_deref(),
-                &filters,
-            )?
-            .with_interrupt(req.interrupt.clone());
+        let scan = self.scan_interruptible(
+            &req.collection,
+            entity.as_deref(),
+            req.projection.as_deref(),
+            &filters,
+            Some(req.interrupt.clone()),
+        )?;
         // A scan whose filters drop most records may read long without yielding: it
         // checks the request's interrupt itself and ends with the error.
         let interrupt = req.interrupt.clone();

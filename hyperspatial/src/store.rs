@@ -19,6 +19,7 @@ mod batch_view;
 mod cache;
 mod codec;
 mod collection;
+mod columns;
 mod commit;
 mod config;
 mod database;

@@ -82,25 +82,31 @@ impl Family {
     }
 
     fn read_applied(&self) -> Result<Option<u64>> {
-        let tx = self.db.begin_read()?;
-        let table = match tx.open_table(META) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        match table.get(APPLIED)? {
-            Some(v) => {
-                let b = v.value();
-                let arr: [u8; 8] = b.try_into().map_err(|_| Error::Corrupted {
-                    what: "family metadata",
-                    detail: format!("applied sequence number has {} bytes", b.len()),
-                })?;
-                Ok(Some(u64::from_le_bytes(arr)))
-            }
-            None => Ok(None),
-        }
+        read_applied_in(&self.db.begin_read()?)
     }
+}
 
+/// The applied sequence number recorded in the snapshot `tx` (`None`: never recorded).
+pub(crate) fn read_applied_in(tx: &redb::ReadTransaction) -> Result<Option<u64>> {
+    let table = match tx.open_table(META) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    match table.get(APPLIED)? {
+        Some(v) => {
+            let b = v.value();
+            let arr: [u8; 8] = b.try_into().map_err(|_| Error::Corrupted {
+                what: "family metadata",
+                detail: format!("applied sequence number has {} bytes", b.len()),
+            })?;
+            Ok(Some(u64::from_le_bytes(arr)))
+        }
+        None => Ok(None),
+    }
+}
+
+impl Family {
     /// Commits durably (redb `Immediate`, quick repair on), recording `seq` as applied.
     pub(crate) fn commit_durable_at(&self, mut tx: redb::WriteTransaction, seq: u64) -> Result<()> {
         write_applied(&tx, seq)?;

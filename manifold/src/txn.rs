@@ -260,6 +260,16 @@ impl ReadTransaction {
         ReadTransaction { tx }
     }
 
+    /// The log sequence number of the last commit this snapshot of the family
+    /// reflects (`None` for a family never written). Every commit that changes a
+    /// family records a new, larger one in it, so two snapshots of one family with the
+    /// same version hold the same data: a cache built from one snapshot is still
+    /// exact while a later snapshot shows the same version. Versions are for
+    /// comparisons within one open database (reopening may renumber them).
+    pub fn version(&self) -> Result<Option<u64>> {
+        caught(|| crate::family::read_applied_in(&self.tx))?
+    }
+
     /// Opens a table; a table that was never created reads as empty.
     pub fn open_table<K: Key + ?Sized, V: Value + ?Sized>(
         &self,

@@ -90,29 +90,29 @@ pub enum Predicate {
 impl Predicate {
     /// Whether `doc` satisfies the predicate (a reference implementation for sources).
     pub fn matches(&self, doc: &Document) -> bool {
-        let get = |path: &[String]| -> &Value {
-            match path
-                .split_first()
-                .and_then(|(h, t)| crate::value::doc_get(doc, h).map(|v| v.get_path(t)))
-            {
-                Some(v) => v,
-                None => &Value::Null,
-            }
-        };
+        let head = self
+            .path()
+            .first()
+            .and_then(|h| crate::value::doc_get(doc, h));
+        self.matches_head(head)
+    }
+
+    /// Whether a record whose top-level field `path()[0]` holds `head` (`None`: the
+    /// field is absent) satisfies the predicate: [`Predicate::matches`] for a source
+    /// that keeps fields apart (in columns) rather than in a document.
+    pub fn matches_head(&self, head: Option<&Value>) -> bool {
+        let tail = self.path().get(1..).unwrap_or(&[]);
+        let v = head.map_or(&Value::Null, |v| v.get_path(tail));
         match self {
-            Predicate::Compare { path, op, value } => {
-                let v = get(path);
-                match v.sql_cmp(value) {
-                    Some(o) => op.holds(o),
-                    // Non-NULL values of types that do not compare are unequal.
-                    None => *op == CmpOp::NotEq && !v.is_null() && !value.is_null(),
-                }
-            }
-            Predicate::In { path, values } => {
-                let v = get(path);
+            Predicate::Compare { op, value, .. } => match v.sql_cmp(value) {
+                Some(o) => op.holds(o),
+                // Non-NULL values of types that do not compare are unequal.
+                None => *op == CmpOp::NotEq && !v.is_null() && !value.is_null(),
+            },
+            Predicate::In { values, .. } => {
                 values.iter().any(|c| v.sql_cmp(c) == Some(Ordering::Equal))
             }
-            Predicate::IsNull { path, negated } => get(path).is_null() != *negated,
+            Predicate::IsNull { negated, .. } => v.is_null() != *negated,
         }
     }
 

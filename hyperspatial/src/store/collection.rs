@@ -60,6 +60,8 @@ pub(crate) struct Collection {
     /// Entities stored (kept with the type index: counted at open, changed when a
     /// batch publishes).
     pub(crate) count: std::sync::atomic::AtomicUsize,
+    /// Columns of hot fields for scans (see `columns`).
+    pub(crate) columns: super::columns::ColumnSlot,
 }
 
 const CONFIG_KEY: &str = "collection";
@@ -124,6 +126,7 @@ impl Collection {
             indexes: RwLock::new(HashMap::new()),
             positions,
             count: std::sync::atomic::AtomicUsize::new(0),
+            columns: Default::default(),
         };
         Ok(c)
     }

@@ -26,6 +26,11 @@ pub struct Options {
     pub max_collections: usize,
     /// Record position snapshots (trajectories) on every position change.
     pub trajectories: bool,
+    /// Bytes (estimated) one collection's column cache may hold: the fields that
+    /// scans read, kept in memory while the collection does not change, so repeated
+    /// filters and aggregates skip the stored records. 0 turns the cache off.
+    /// Default 256 MiB.
+    pub column_cache: usize,
 }
 
 impl Default for Options {
@@ -39,6 +44,7 @@ impl Default for Options {
             manifold: shard_config(),
             trajectories: true,
             max_collections: 1000,
+            column_cache: 256 << 20,
         }
     }
 }

@@ -47,6 +47,8 @@ pub struct StoreStats {
     /// Vectors and positions committed but not yet linked into their HNSW graphs
     /// (searches scan them exactly; the indexer thread links them).
     pub index_staged: usize,
+    /// Bytes (estimated) held by the collections' column caches.
+    pub column_cache_bytes: usize,
 }
 
 pub(crate) struct Inner {
@@ -451,6 +453,13 @@ impl Database {
                 .values()
                 .flat_map(|c| c.all_indexes())
                 .map(|i| i.staged())
+                .sum(),
+            column_cache_bytes: self
+                .inner
+                .collections
+                .read()
+                .values()
+                .map(|c| c.columns.bytes())
                 .sum(),
         }
     }

@@ -16,6 +16,7 @@
 
 use super::codec::{EntityMeta, decode_document_into};
 use super::collection::Collection;
+use super::columns::{self, ColumnPages};
 use super::database::Database;
 use super::placement::Placement;
 use super::read::set_leaf;
@@ -106,6 +107,19 @@ impl Database {
         projection: Option<&[String]>,
         filters: &[Predicate],
     ) -> Result<Scan, StoreError> {
+        self.scan_interruptible(collection, entity_type, projection, filters, None)
+    }
+
+    /// As [`Database::scan_where`], stopping with [`StoreError::Interrupted`] once
+    /// `interrupt` fires (checked between pages, and while the column cache is built).
+    pub fn scan_interruptible(
+        &self,
+        collection: &str,
+        entity_type: Option<&str>,
+        projection: Option<&[String]>,
+        filters: &[Predicate],
+        interrupt: Option<hyperql::Interrupt>,
+    ) -> Result<Scan, StoreError> {
         let c = self
             .collection(collection)
             .ok_or_else(|| StoreError::UnknownCollection(collection.to_string()))?;
@@ -123,6 +137,21 @@ impl Database {
             prefilter.iter().map(|p| p.path()[0].clone()).collect();
         prefilter_heads.sort();
         prefilter_heads.dedup();
+        if let Some(pages) = self.column_pages(
+            &c,
+            entity_type,
+            projection,
+            &prefilter,
+            &vectors,
+            interrupt.as_ref(),
+        )? {
+            return Ok(Scan {
+                buf: VecDeque::new(),
+                from: From::Columns(pages),
+                inline: 0,
+                interrupt,
+            });
+        }
         let pages = Pages {
             prefilter,
             prefilter_heads,
@@ -145,8 +174,44 @@ impl Database {
             buf: VecDeque::new(),
             from: From::Here(pages),
             inline: 0,
-            interrupt: None,
+            interrupt,
         })
+    }
+
+    /// The scan answered by the collection's column cache, when it can be: a
+    /// projection of stored scalar fields only (no reserved or vector field, no entity
+    /// type), the cache on, and columns exact at the collection's current versions
+    /// (built now if this is the second such scan at those versions).
+    fn column_pages(
+        &self,
+        c: &Arc<Collection>,
+        entity_type: Option<&str>,
+        projection: Option<&[String]>,
+        prefilter: &[Predicate],
+        vectors: &[String],
+        interrupt: Option<&hyperql::Interrupt>,
+    ) -> Result<Option<ColumnPages>, StoreError> {
+        let budget = self.inner.options.column_cache;
+        let (None, Some(projection), true) = (entity_type, projection, budget > 0) else {
+            return Ok(None);
+        };
+        let is_vector = |f: &str| vectors.iter().any(|v| v.split('.').next() == Some(f));
+        let mut fields: Vec<String> = projection
+            .iter()
+            .filter(|f| f.as_str() != fields::ID)
+            .chain(prefilter.iter().filter_map(|p| p.path().first()))
+            .cloned()
+            .collect();
+        if fields.iter().any(|f| is_reserved(f) || is_vector(f)) {
+            return Ok(None);
+        }
+        fields.sort();
+        fields.dedup();
+        let now = columns::versions(c)?;
+        let Some(cols) = c.columns.get(c, &now, &fields, budget, interrupt)? else {
+            return Ok(None);
+        };
+        Ok(ColumnPages::new(cols, projection, prefilter))
     }
 }
 
@@ -185,6 +250,8 @@ enum From {
     Here(Pages),
     /// Read ahead by the scan's thread.
     Ahead(std::sync::mpsc::Receiver<Page>),
+    /// Answered by the collection's column cache.
+    Columns(ColumnPages),
     /// The reading thread could not be started: the scan ends with this error.
     Failed(Option<std::io::Error>),
     /// Nothing more.
@@ -243,6 +310,7 @@ impl Scan {
                 Ok(page)
             }
             From::Ahead(rx) => rx.recv().unwrap_or(Ok(None)),
+            From::Columns(pages) => Ok(pages.next_page(PAGE)),
             From::Failed(e) => match e.take() {
                 Some(e) => Err(StoreError::Io(e)),
                 None => Ok(None),

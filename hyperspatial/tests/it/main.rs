@@ -5,6 +5,7 @@
 
 mod cascade;
 mod change_feed;
+mod columns;
 mod damage;
 mod data;
 mod demo;

@@ -241,3 +241,35 @@ fn decoding_with_the_wrong_type_is_an_error() {
     let t = r.open_table(TableDefinition::<u64, u64>::new("t")).unwrap();
     assert!(matches!(t.get(&1), Err(Error::Decode(_))));
 }
+
+/// A snapshot's version changes with every commit to its family and only then; an
+/// open snapshot keeps the version it started with.
+#[test]
+fn snapshot_versions_follow_commits() {
+    let (_dir, _path, db) = temp_db();
+    let a = db.create_column_family("a").unwrap();
+    let b = db.create_column_family("b").unwrap();
+    let v0 = a.begin_read().unwrap().version().unwrap();
+    let put = |cf: &manifold::ColumnFamily, k: u64| {
+        let tx = cf.begin_write().unwrap();
+        tx.open_table(USERS).unwrap().insert(&k, "x").unwrap();
+        tx.commit().unwrap();
+    };
+    put(&a, 1);
+    let old = a.begin_read().unwrap();
+    let v1 = old.version().unwrap();
+    assert!(v1.is_some() && v1 > v0, "{v0:?} -> {v1:?}");
+    put(&b, 1);
+    assert_eq!(a.begin_read().unwrap().version().unwrap(), v1, "b's commit");
+    // A transaction that changes nothing commits nothing.
+    a.begin_write().unwrap().commit().unwrap();
+    assert_eq!(a.begin_read().unwrap().version().unwrap(), v1);
+    put(&a, 2);
+    let v2 = a.begin_read().unwrap().version().unwrap();
+    assert!(v2 > v1);
+    assert_eq!(
+        old.version().unwrap(),
+        v1,
+        "an open snapshot keeps its version"
+    );
+}
