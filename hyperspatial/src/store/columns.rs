@@ -16,7 +16,8 @@
 //! - A build holds at most [`Options::column_cache`] bytes (estimated); past it the
 //!   build stops, the scan reads the stored records, and no build is tried again until
 //!   the collection changes. A damaged record stops the build too (the stored scan
-//!   skips it and counts it).
+//!   skips it and counts it). Stale columns are dropped by the next scan of the
+//!   collection.
 //!
 //! [`Options::column_cache`]: crate::store::Options::column_cache
 
@@ -101,6 +102,10 @@ impl ColumnSlot {
                 && fields.iter().all(|f| cols.fields.binary_search(f).is_ok())
             {
                 return Ok(Some(cols.clone()));
+            }
+            if st.columns.as_ref().is_some_and(|c| c.versions != *now) {
+                // Stale for good (versions only grow): not worth its memory.
+                st.columns = None;
             }
             if st.too_big.as_ref() == Some(now) {
                 return Ok(None);
