@@ -20,8 +20,10 @@ mod compile;
 mod error;
 mod input;
 mod schema;
+mod versions;
 
 pub use builder::{Builder, write_crate};
-pub use compile::{Output, compile_paths};
+pub use compile::{Output, compile_paths, compile_versioned};
 pub use error::{Diagnostic, Diagnostics, Error};
 pub use schema::{Collection, Field, FieldType, Model};
+pub use versions::{Rename, Version, Versions, load as load_versions};

@@ -1,0 +1,11 @@
+-- The people store. Its history is in versions/ (record a change with
+-- `hyperql-compile hql/schema.hql hql/queries --versions hql/versions --record-version`).
+-- Version 2 renamed `age` to `years` (indexed), widened `score` to Float, added
+-- `email` and dropped `teams`; version 3 merged `name` and `surname` into `full_name`.
+-- renamed: people.age -> years
+CREATE SCHEMA people (
+  full_name String REQUIRED INDEXED,
+  years Int INDEXED,
+  score Float REQUIRED,
+  email String
+);
