@@ -31,7 +31,8 @@ pub struct Builder {
     crate_path: String,
     out_dir: Option<PathBuf>,
     file_name: String,
-    versions: Option<Versions>,
+    versions: Option<PathBuf>,
+    as_version: Option<u64>,
 }
 
 impl Default for Builder {
@@ -42,6 +43,7 @@ impl Default for Builder {
             out_dir: None,
             file_name: "hyperql.rs".into(),
             versions: None,
+            as_version: None,
         }
     }
 }
@@ -86,37 +88,42 @@ impl Builder {
     /// Keeps the schema history in `dir` (one `v<N>.json` per version): the
     /// generated code knows every version and `Db::open` migrates stored data.
     pub fn versions(mut self, dir: impl AsRef<Path>) -> Self {
-        self.versions = Some(Versions {
-            dir: dir.as_ref().to_path_buf(),
-            up_to: None,
-            record: false,
-        });
+        self.versions = Some(dir.as_ref().to_path_buf());
         self
     }
 
-    /// Generates the code of an older version `n` of the history (the inputs must be
-    /// that version's schema): for tests that write data as older code did.
+    /// Generates the code of an older version `n` of the history given with
+    /// [`Builder::versions`] (the inputs must be that version's schema): for tests
+    /// that write data as older code did.
     pub fn as_version(mut self, n: u64) -> Self {
-        if let Some(v) = &mut self.versions {
-            v.up_to = Some(n);
-        }
+        self.as_version = Some(n);
         self
     }
 
     /// Compiles without writing anything.
     pub fn generate(&self) -> Result<Output, Error> {
         let name = std::env::var("CARGO_PKG_NAME").unwrap_or_else(|_| "queries".into());
-        compile_versioned(&self.paths, &self.crate_path, self.versions.as_ref(), &name)
+        let versions = match (&self.versions, self.as_version) {
+            (Some(dir), up_to) => Some(Versions {
+                dir: dir.clone(),
+                up_to,
+                record: false,
+            }),
+            (None, Some(n)) => {
+                return Err(Error::Versions {
+                    path: PathBuf::new(),
+                    message: format!("as_version({n}) needs the history: call versions(dir)"),
+                });
+            }
+            (None, None) => None,
+        };
+        compile_versioned(&self.paths, &self.crate_path, versions.as_ref(), &name)
     }
 
     /// Compiles and writes the module and the schema JSON; prints
     /// `cargo:rerun-if-changed` for every input. Returns the module's path.
     pub fn compile(&self) -> Result<PathBuf, Error> {
-        for p in self
-            .paths
-            .iter()
-            .chain(self.versions.iter().map(|v| &v.dir))
-        {
+        for p in self.paths.iter().chain(&self.versions) {
             println!("cargo:rerun-if-changed={}", p.display());
         }
         let out = self.generate()?;

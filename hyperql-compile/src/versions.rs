@@ -330,17 +330,19 @@ pub(crate) fn resolve(
             })
             .collect(),
     };
-    let changes = match versions.last() {
-        None => vec!["no version is recorded yet".to_string()],
-        Some(prev) => describe(&prev.model, model, &renamed),
-    };
     if !cfg.record {
+        let what = match versions.last() {
+            None => "no version is recorded yet".to_string(),
+            Some(prev) => format!(
+                "the schema differs from the newest recorded version (v{}): {}",
+                prev.number,
+                describe(&prev.model, model, &renamed).join("; ")
+            ),
+        };
         return Err(bad(
             &cfg.dir,
             format!(
-                "the schema differs from the newest recorded version (v{}): {}; record it as v{number} with `hyperql-compile <inputs> --versions {} --record-version` and commit the new file",
-                number - 1,
-                changes.join("; "),
+                "{what}; record it as v{number} with `hyperql-compile <inputs> --versions {} --record-version` and commit the new file",
                 cfg.dir.display()
             ),
         ));

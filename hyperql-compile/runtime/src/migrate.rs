@@ -63,9 +63,9 @@ pub fn migrate_to<M: ?Sized>(
     hooks: &M,
 ) -> Result<Vec<Step>, Error> {
     if target == 0 || target > latest {
-        return Err(Error::Version {
-            found: target,
-            known: latest,
+        return Err(Error::Migration {
+            step: "migrate_to",
+            reason: format!("version {target} is not one this code knows (1 to {latest})"),
         });
     }
     let mut at = match stored_version(cf)? {

@@ -128,6 +128,18 @@ fn bad_versions_files() {
 }
 
 #[test]
+fn an_empty_history_asks_for_the_first_version() {
+    let (_d, root) = folder(&[("schema.hql", V1)]);
+    assert_eq!(
+        err_text(
+            compile(&root.join("schema.hql"), &root.join("versions"), false),
+            &root
+        ),
+        "versions: no version is recorded yet; record it as v1 with `hyperql-compile <inputs> --versions versions --record-version` and commit the new file"
+    );
+}
+
+#[test]
 fn an_older_version_is_generated_from_its_own_schema() {
     let (_d, schema, versions) = two_versions();
     let old = folder(&[("schema.hql", V1)]);

@@ -186,5 +186,12 @@ fn a_new_file_starts_at_the_newest_version() -> Result<(), Error> {
         Some(people::versions::LATEST)
     );
     assert_eq!(people::versions::LATEST, 3);
+    drop((cf, db));
+    let err =
+        people::Db::migrate_to(&path, 4, &people::DefaultMigrations).map_err(|e| e.to_string());
+    assert_eq!(
+        err,
+        Err("migration migrate_to failed: version 4 is not one this code knows (1 to 3)".into())
+    );
     Ok(())
 }
