@@ -5,6 +5,7 @@
 
 mod cascade;
 mod change_feed;
+mod compiled_schema;
 mod damage;
 mod data;
 mod demo;
