@@ -125,3 +125,94 @@ pub fn rewrite_docs(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARKS: TableDefinition<'static, str, u64> = TableDefinition::new("marks");
+
+    fn mark(tx: &WriteTransaction, v: u64) -> Result<(), Error> {
+        tx.open_table(MARKS)?.insert("last", &v)?;
+        Ok(())
+    }
+
+    fn steps() -> (Vec<StepFn<()>>, Vec<StepFn<()>>) {
+        let up = vec![
+            StepFn {
+                from: 1,
+                to: 2,
+                name: "upgrade_v1_to_v2",
+                run: |tx, _| mark(tx, 2),
+            },
+            StepFn {
+                from: 2,
+                to: 3,
+                name: "upgrade_v2_to_v3",
+                run: |tx, _| {
+                    mark(tx, 3)?;
+                    Err(Error::Migration {
+                        step: "upgrade_v2_to_v3",
+                        reason: "no".into(),
+                    })
+                },
+            },
+        ];
+        let down = vec![StepFn {
+            from: 2,
+            to: 1,
+            name: "downgrade_v2_to_v1",
+            run: |tx, _| mark(tx, 1),
+        }];
+        (up, down)
+    }
+
+    fn last(cf: &ColumnFamily) -> Result<Option<u64>, Error> {
+        Ok(cf.begin_read()?.open_table(MARKS)?.get("last")?)
+    }
+
+    #[test]
+    fn steps_commit_one_by_one_and_a_failing_one_leaves_nothing() -> Result<(), Error> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Constraint(e.to_string()))?;
+        let db = manifold::Database::open(dir.path().join("db"))?;
+        let cf = db.column_family_or_create("hyperql")?;
+        let (up, down) = steps();
+        // Data without a stored version is version 1.
+        match migrate_to(&cf, false, 3, 3, &up, &down, &()) {
+            Err(Error::Migration { step, .. }) => assert_eq!(step, "upgrade_v2_to_v3"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(stored_version(&cf)?, Some(2));
+        assert_eq!(last(&cf)?, Some(2));
+        let back = migrate_to(&cf, false, 3, 1, &up, &down, &())?;
+        assert_eq!(
+            back,
+            [Step {
+                from: 2,
+                to: 1,
+                name: "downgrade_v2_to_v1"
+            }]
+        );
+        assert_eq!((stored_version(&cf)?, last(&cf)?), (Some(1), Some(1)));
+        // A newer version than the code knows is refused.
+        let tx = cf.begin_write()?;
+        set_version(&tx, 7)?;
+        tx.commit()?;
+        assert!(matches!(
+            migrate_to(&cf, false, 3, 3, &up, &down, &()),
+            Err(Error::Version { found: 7, known: 3 })
+        ));
+        Ok(())
+    }
+
+    #[test]
+    fn a_fresh_family_gets_the_target_version() -> Result<(), Error> {
+        let dir = tempfile::tempdir().map_err(|e| Error::Constraint(e.to_string()))?;
+        let db = manifold::Database::open(dir.path().join("db"))?;
+        let cf = db.column_family_or_create("hyperql")?;
+        let (up, down) = steps();
+        assert!(migrate_to(&cf, true, 3, 3, &up, &down, &())?.is_empty());
+        assert_eq!((stored_version(&cf)?, last(&cf)?), (Some(3), None));
+        Ok(())
+    }
+}
