@@ -10,6 +10,12 @@
 //! so several writes commit atomically. It depends on `hyperql-compile-runtime` (which
 //! re-exports manifold), never on hyperql.
 //!
+//! With a schema history (a versions folder, [`Versions`]) the generated code knows
+//! every version: `Db::open` stores the version in the database and applies the
+//! upgrade steps, generated where lossless and given by the user (the `Migrations`
+//! trait) where not. Recording a version is the CLI's `--record-version`; a build only
+//! checks that the schema is recorded.
+//!
 //! What it is not: an interpreter. A construct it cannot compile is an error naming
 //! the construct and the query's place; see `docs/hyperql-compile.md` for what compiles.
 
