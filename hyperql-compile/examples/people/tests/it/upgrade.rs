@@ -48,7 +48,8 @@ impl people::Migrations for Merge {
     }
 }
 
-fn write_v1(path: &std::path::Path) -> Result<(), Error> {
+/// Three people written by version 1's code; Alan's age is NULL unless given.
+fn write_v1(path: &std::path::Path, alan_age: Option<i64>) -> Result<(), Error> {
     let db = v1::Db::open(path)?;
     assert!(db.migrated().is_empty());
     let mut tx = db.begin()?;
@@ -57,7 +58,7 @@ fn write_v1(path: &std::path::Path) -> Result<(), Error> {
         id: None,
         name: "Alan".into(),
         surname: "Turing".into(),
-        age: None,
+        age: alan_age,
         score: 7,
     })?;
     tx.add_person("Grace", "Hopper", 85, 8)?;
@@ -72,26 +73,27 @@ fn step(from: u64, to: u64, name: &'static str) -> Step {
 #[test]
 fn version_1_data_is_upgraded_by_the_newest_code() -> Result<(), Error> {
     let (_d, path) = db_path();
-    write_v1(&path)?;
+    write_v1(&path, Some(41))?;
     let db = people::Db::open_with(&path, &Merge)?;
     assert_eq!(
         db.migrated(),
         [
             step(1, 2, "upgrade_v1_to_v2"),
-            step(2, 3, "upgrade_v2_to_v3")
+            step(2, 3, "upgrade_v2_to_v3"),
+            step(3, 4, "upgrade_v3_to_v4")
         ]
     );
     let ada = db.person_named("Ada Lovelace")?;
     assert_eq!(ada.len(), 1);
     assert_eq!(
         (ada[0].years, ada[0].score, ada[0].email.as_deref()),
-        (Some(36), 9.0, None)
+        (36, 9.0, None)
     );
     // `years` was renamed from `age` and indexed in version 2: the index was built.
     let names: Vec<String> = db.at_least(40)?.into_iter().map(|r| r.full_name).collect();
-    assert_eq!(names, ["Grace Hopper"]);
+    assert_eq!(names, ["Alan Turing", "Grace Hopper"]);
     let all: Vec<String> = db.at_least(0)?.into_iter().map(|r| r.full_name).collect();
-    assert_eq!(all, ["Ada Lovelace", "Grace Hopper"]);
+    assert_eq!(all, ["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
     // New writes go on with the ids of version 1.
     let mut tx = db.begin()?;
     let id = tx.add_person("Edsger Dijkstra", 72, 6.5)?;
@@ -110,7 +112,7 @@ fn version_1_data_is_upgraded_by_the_newest_code() -> Result<(), Error> {
 #[test]
 fn a_lossy_step_without_a_body_fails_and_leaves_the_previous_version() -> Result<(), Error> {
     let (_d, path) = db_path();
-    write_v1(&path)?;
+    write_v1(&path, None)?;
     let err = match people::Db::open(&path) {
         Ok(_) => panic!("opened without a body for upgrade_v2_to_v3"),
         Err(e) => e.to_string(),
@@ -144,12 +146,12 @@ fn a_file_of_a_newer_version_is_refused_until_moved_back() -> Result<(), Error> 
         tx.commit()?;
     }
     match v1::Db::open(&path) {
-        Err(Error::Version { found: 3, known: 1 }) => {}
+        Err(Error::Version { found: 4, known: 1 }) => {}
         Err(e) => panic!("{e}"),
-        Ok(_) => panic!("version 1 code opened a version 3 file"),
+        Ok(_) => panic!("version 1 code opened a version 4 file"),
     }
-    // The generated downgrade of 2 -> 1 is a stub (score narrows); with the bodies
-    // given, the file goes back to version 1.
+    // 4 -> 3 is generated and commits; 3 -> 2 (split a name) has no body by default.
+    // With the bodies given, the file goes on back to version 1.
     match people::Db::migrate_to(&path, 1, &people::DefaultMigrations) {
         Err(Error::Migration {
             step: "downgrade_v3_to_v2",
@@ -185,13 +187,34 @@ fn a_new_file_starts_at_the_newest_version() -> Result<(), Error> {
         hyperql_compile_runtime::stored_version(&cf)?,
         Some(people::versions::LATEST)
     );
-    assert_eq!(people::versions::LATEST, 3);
+    assert_eq!(people::versions::LATEST, 4);
     drop((cf, db));
     let err =
-        people::Db::migrate_to(&path, 4, &people::DefaultMigrations).map_err(|e| e.to_string());
+        people::Db::migrate_to(&path, 5, &people::DefaultMigrations).map_err(|e| e.to_string());
     assert_eq!(
         err,
-        Err("migration migrate_to failed: version 4 is not one this code knows (1 to 3)".into())
+        Err("migration migrate_to failed: version 5 is not one this code knows (1 to 4)".into())
     );
+    Ok(())
+}
+
+#[test]
+fn a_null_in_a_field_that_became_required_fails_its_step() -> Result<(), Error> {
+    let (_d, path) = db_path();
+    write_v1(&path, None)?;
+    match people::Db::open_with(&path, &Merge) {
+        Err(Error::Migration { step, reason }) => {
+            assert_eq!(step, "upgrade_v3_to_v4");
+            assert_eq!(
+                reason,
+                "`people.years` is NULL in document 2 and version 4 requires it"
+            );
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("opened with a NULL in a REQUIRED field"),
+    }
+    let db = hyperql_compile_runtime::manifold::Database::open(&path)?;
+    let cf = db.column_family_or_create("hyperql")?;
+    assert_eq!(hyperql_compile_runtime::stored_version(&cf)?, Some(3));
     Ok(())
 }
