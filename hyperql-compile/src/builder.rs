@@ -1,8 +1,9 @@
 //! The build-script helper: compiles `.hql` files into `OUT_DIR` and tells Cargo to
 //! rerun when they change.
 
-use crate::compile::{Output, compile_paths};
+use crate::compile::{Output, compile_versioned};
 use crate::error::Error;
+use crate::versions::Versions;
 use std::path::{Path, PathBuf};
 
 /// Compiles HyperQL files from a build script:
@@ -19,12 +20,19 @@ use std::path::{Path, PathBuf};
 ///
 /// and in the crate: `include!(concat!(env!("OUT_DIR"), "/hyperql.rs"));`. The
 /// schema used is written beside it as `hyperql.schema.json`.
+///
+/// With [`Builder::versions`] the generated code knows the schema history of that
+/// folder and migrates stored data; a schema that differs from the newest recorded
+/// version is an error telling how to record it (a build never writes into the
+/// source tree).
 #[derive(Clone, Debug)]
 pub struct Builder {
     paths: Vec<PathBuf>,
     crate_path: String,
     out_dir: Option<PathBuf>,
     file_name: String,
+    versions: Option<PathBuf>,
+    as_version: Option<u64>,
 }
 
 impl Default for Builder {
@@ -34,6 +42,8 @@ impl Default for Builder {
             crate_path: "::hyperql_compile_runtime".into(),
             out_dir: None,
             file_name: "hyperql.rs".into(),
+            versions: None,
+            as_version: None,
         }
     }
 }
@@ -75,15 +85,45 @@ impl Builder {
         self
     }
 
+    /// Keeps the schema history in `dir` (one `v<N>.json` per version): the
+    /// generated code knows every version and `Db::open` migrates stored data.
+    pub fn versions(mut self, dir: impl AsRef<Path>) -> Self {
+        self.versions = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Generates the code of an older version `n` of the history given with
+    /// [`Builder::versions`] (the inputs must be that version's schema): for tests
+    /// that write data as older code did.
+    pub fn as_version(mut self, n: u64) -> Self {
+        self.as_version = Some(n);
+        self
+    }
+
     /// Compiles without writing anything.
     pub fn generate(&self) -> Result<Output, Error> {
-        compile_paths(&self.paths, &self.crate_path)
+        let name = std::env::var("CARGO_PKG_NAME").unwrap_or_else(|_| "queries".into());
+        let versions = match (&self.versions, self.as_version) {
+            (Some(dir), up_to) => Some(Versions {
+                dir: dir.clone(),
+                up_to,
+                record: false,
+            }),
+            (None, Some(n)) => {
+                return Err(Error::Versions {
+                    path: PathBuf::new(),
+                    message: format!("as_version({n}) needs the history: call versions(dir)"),
+                });
+            }
+            (None, None) => None,
+        };
+        compile_versioned(&self.paths, &self.crate_path, versions.as_ref(), &name)
     }
 
     /// Compiles and writes the module and the schema JSON; prints
     /// `cargo:rerun-if-changed` for every input. Returns the module's path.
     pub fn compile(&self) -> Result<PathBuf, Error> {
-        for p in &self.paths {
+        for p in self.paths.iter().chain(&self.versions) {
             println!("cargo:rerun-if-changed={}", p.display());
         }
         let out = self.generate()?;
@@ -98,7 +138,17 @@ impl Builder {
         };
         let path = dir.join(&self.file_name);
         write(&path, &out.code)?;
-        write(&dir.join("hyperql.schema.json"), &out.model.to_json())?;
+        let stem = self
+            .file_name
+            .strip_suffix(".rs")
+            .unwrap_or(&self.file_name);
+        write(
+            &dir.join(format!("{stem}.schema.json")),
+            &out.model.to_json(),
+        )?;
+        if let Some(tests) = &out.migration_tests {
+            write(&dir.join(format!("{stem}.migration_tests.rs")), tests)?;
+        }
         Ok(path)
     }
 }
@@ -120,7 +170,8 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<(), Error> {
 
 /// Writes a whole crate at `dir`: `Cargo.toml` depending on the runtime at
 /// `runtime` (a path dependency when given, else the registry version), and
-/// `src/lib.rs` holding the generated module.
+/// `src/lib.rs` holding the generated module, `schema.json`, and with a schema
+/// history `migration_tests.rs` (test skeletons to copy into `tests/`).
 pub fn write_crate(
     dir: &Path,
     name: &str,
@@ -146,5 +197,9 @@ pub fn write_crate(
         out.code
     );
     write(&dir.join("src/lib.rs"), &lib)?;
-    write(&dir.join("schema.json"), &out.model.to_json())
+    write(&dir.join("schema.json"), &out.model.to_json())?;
+    if let Some(tests) = &out.migration_tests {
+        write(&dir.join("migration_tests.rs"), tests)?;
+    }
+    Ok(())
 }

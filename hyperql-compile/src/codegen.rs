@@ -3,6 +3,7 @@
 
 mod access;
 mod expr;
+pub(crate) mod migrate;
 mod names;
 mod select;
 mod tables;

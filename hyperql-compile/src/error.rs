@@ -81,6 +81,14 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The versions folder is wrong, or the schema changed without a recorded version.
+    #[error("{path}: {message}")]
+    Versions {
+        /// The version file or folder.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// The generated code does not parse: a bug of the compiler.
     #[error("generated code does not parse (a bug of hyperql-compile): {0}")]
     Generated(#[source] syn::Error),

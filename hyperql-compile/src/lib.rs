@@ -10,6 +10,12 @@
 //! so several writes commit atomically. It depends on `hyperql-compile-runtime` (which
 //! re-exports manifold), never on hyperql.
 //!
+//! With a schema history (a versions folder, [`Versions`]) the generated code knows
+//! every version: `Db::open` stores the version in the database and applies the
+//! upgrade steps, generated where lossless and given by the user (the `Migrations`
+//! trait) where not. Recording a version is the CLI's `--record-version`; a build only
+//! checks that the schema is recorded.
+//!
 //! What it is not: an interpreter. A construct it cannot compile is an error naming
 //! the construct and the query's place; see `docs/hyperql-compile.md` for what compiles.
 
@@ -20,8 +26,10 @@ mod compile;
 mod error;
 mod input;
 mod schema;
+mod versions;
 
 pub use builder::{Builder, write_crate};
-pub use compile::{Output, compile_paths};
+pub use compile::{Output, compile_paths, compile_versioned};
 pub use error::{Diagnostic, Diagnostics, Error};
 pub use schema::{Collection, Field, FieldType, Model};
+pub use versions::{Rename, Version, Versions, load as load_versions};

@@ -58,6 +58,7 @@
 
 pub mod cascade;
 mod change_filter;
+mod compiled_schema;
 mod datasource;
 pub mod demo;
 mod geometry;
@@ -71,6 +72,7 @@ pub mod streams;
 pub mod transfer;
 
 pub use change_filter::{ChangeFilter, ChangeFilterError};
+pub use compiled_schema::{CompiledSchemaError, compiled_schemas};
 pub use datasource::{CombinedDistance, Embed, HyperbolicDistance};
 pub use geometry::{
     GeometryError, Hyperboloid, hyperboloid_to_klein, hyperboloid_to_poincare,

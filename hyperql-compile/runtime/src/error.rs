@@ -26,12 +26,23 @@ pub enum Error {
     #[error("constraint violated: {0}")]
     Constraint(String),
     /// The database was written by a schema version this code does not know.
-    #[error("schema version {found} in the database; this code knows versions up to {known}")]
+    #[error(
+        "schema version {found} in the database; this code knows versions 1 to {known} (move the file to version {known} with `Db::migrate_to` of code that knows version {found})"
+    )]
     Version {
         /// Stored version.
         found: u64,
         /// Newest version this code knows.
         known: u64,
+    },
+    /// A migration step cannot move the data: a lossy step with no body given, or a
+    /// document the step cannot convert.
+    #[error("migration {step} failed: {reason}")]
+    Migration {
+        /// The step (`upgrade_v1_to_v2`).
+        step: &'static str,
+        /// Why.
+        reason: String,
     },
 }
 

@@ -8,6 +8,7 @@
 mod agg;
 mod codec;
 mod error;
+mod migrate;
 mod order;
 mod text;
 mod vector;
@@ -16,6 +17,9 @@ pub use agg::{Avg, Count, GroupMap, MinMax, SumFloat, SumInt};
 pub use codec::{Dec, Enc};
 pub use error::Error;
 pub use manifold;
+pub use migrate::{
+    META_TABLE, Step, StepFn, migrate_to, rewrite_docs, set_version, stored_version,
+};
 pub use order::{cmp_f64, cmp_nulls_last, limit_offset};
 pub use text::like;
 pub use vector::{Metric, distance, similarity};

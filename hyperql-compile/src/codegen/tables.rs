@@ -1,6 +1,6 @@
 //! The storage side of the generated code: a row struct and a `New` struct per
 //! collection with their record codec, the table definitions (documents keyed by id, a
-//! secondary index table per `INDEXED` field, a counter table for ids), `Db::open`,
+//! secondary index table per `INDEXED` field, a counter table for ids), `Db`
 //! and the write transaction `Tx` with its insert and index upkeep.
 
 use super::names::{ident, pascal, upper};
@@ -192,7 +192,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
         );
         let cname = &c.name;
         tx_methods.push(quote! {
-            #[allow(dead_code)]
+            #[allow(dead_code, unused_variables)]
             fn #put(&mut self, row: &#row, old: ::std::option::Option<&#row>) -> ::std::result::Result<(), #rt::Error> {
                 #(#dims)*
                 self.tx.open_table(tables::#table)?.insert(&row.id, row.encode().as_slice())?;
@@ -234,16 +234,10 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
         pub struct Db {
             db: #rt::manifold::Database,
             cf: #rt::manifold::ColumnFamily,
+            migrated: ::std::vec::Vec<#rt::Step>,
         }
 
         impl Db {
-            /// Opens (or creates) the database file at `path`.
-            pub fn open(path: impl ::std::convert::AsRef<::std::path::Path>) -> ::std::result::Result<Db, #rt::Error> {
-                let db = #rt::manifold::Database::open(path)?;
-                let cf = db.column_family_or_create("hyperql")?;
-                ::std::result::Result::Ok(Db { db, cf })
-            }
-
             /// The manifold database underneath.
             pub fn database(&self) -> &#rt::manifold::Database {
                 &self.db

@@ -4,6 +4,7 @@
 mod cli;
 mod diagnostics;
 mod snapshots;
+mod versions;
 
 use std::path::PathBuf;
 

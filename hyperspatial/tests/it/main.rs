@@ -6,6 +6,7 @@
 mod cascade;
 mod change_feed;
 mod columns;
+mod compiled_schema;
 mod damage;
 mod data;
 mod demo;

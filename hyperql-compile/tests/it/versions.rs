@@ -1,0 +1,193 @@
+//! The schema history: recording versions, the diagnostics of a bad versions folder
+//! or an unrecorded change, and snapshots of the generated migration code.
+
+use super::folder;
+use hyperql_compile::{Error, Output, Versions, compile_versioned};
+use std::path::{Path, PathBuf};
+
+const V1: &str =
+    "CREATE SCHEMA users (name String REQUIRED INDEXED, age Int, score Int REQUIRED);\n";
+const V2: &str = "-- renamed: users.age -> years\n\
+    CREATE SCHEMA users (name String REQUIRED, years Int INDEXED, score Float REQUIRED, email String);\n";
+
+fn compile(schema: &Path, dir: &Path, record: bool) -> Result<Output, Error> {
+    let cfg = Versions {
+        dir: dir.to_path_buf(),
+        up_to: None,
+        record,
+    };
+    compile_versioned(
+        &[schema.to_path_buf()],
+        "::hyperql_compile_runtime",
+        Some(&cfg),
+        "users_db",
+    )
+}
+
+/// A folder with `schema.hql` recorded as v1 and then changed to `V2` and recorded.
+fn two_versions() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (d, root) = folder(&[("schema.hql", V1)]);
+    let (schema, versions) = (root.join("schema.hql"), root.join("versions"));
+    if let Err(e) = compile(&schema, &versions, true) {
+        panic!("{e}");
+    }
+    std::fs::write(&schema, V2).unwrap_or_else(|e| panic!("{e}"));
+    match compile(&schema, &versions, true) {
+        Ok(o) => assert_eq!(o.recorded, Some(versions.join("v2.json"))),
+        Err(e) => panic!("{e}"),
+    }
+    (d, schema, versions)
+}
+
+fn err_text(r: Result<Output, Error>, root: &Path) -> String {
+    match r {
+        Ok(_) => "compiled".into(),
+        Err(e) => e.to_string().replace(&format!("{}/", root.display()), ""),
+    }
+}
+
+#[test]
+fn recording_writes_a_version_only_when_the_schema_changed() {
+    let (_d, schema, versions) = two_versions();
+    let again = compile(&schema, &versions, true).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.recorded, None);
+    assert_eq!(again.history.len(), 2);
+    assert_eq!(again.history[1].renamed.len(), 1);
+    insta::assert_snapshot!(std::fs::read_to_string(versions.join("v2.json")).unwrap_or_default());
+}
+
+#[test]
+fn an_unrecorded_change_is_an_error_that_says_how_to_record_it() {
+    let (_d, schema, versions) = two_versions();
+    std::fs::write(
+        &schema,
+        "CREATE SCHEMA users (name String REQUIRED, years Float, score Float REQUIRED);",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let root = versions.parent().map(Path::to_path_buf).unwrap_or_default();
+    assert_eq!(
+        err_text(compile(&schema, &versions, false), &root),
+        "versions: the schema differs from the newest recorded version (v2): field `users.years` changed from Int to Float; field `users.years` no longer INDEXED; field `users.email` removed; record it as v3 with `hyperql-compile <inputs> --versions versions --record-version` and commit the new file"
+    );
+    assert!(!versions.join("v3.json").exists());
+}
+
+/// Each bad versions folder (file name, text) and the error it gives.
+#[test]
+fn bad_versions_files() {
+    let good = |n: u64| {
+        format!(
+            "{{\"version\": {n}, \"collections\": [{{\"name\": \"users\", \"fields\": [{{\"name\": \"name\", \"ty\": \"String\", \"required\": true, \"indexed\": true}}, {{\"name\": \"age\", \"ty\": \"Int\"}}, {{\"name\": \"score\", \"ty\": \"Int\", \"required\": true}}]}}]}}"
+        )
+    };
+    let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
+        (
+            vec![("versions/v2.json", good(2))],
+            "versions/v2.json: versions are numbered from 1 without gaps; expected v1.json",
+        ),
+        (
+            vec![("versions/first.json", good(1))],
+            "versions/first.json: a version file is named v<N>.json (v1.json, v2.json, ...)",
+        ),
+        (
+            vec![("versions/v1.json", good(3))],
+            "versions/v1.json: `version` is 3, but the file is v1.json",
+        ),
+        (
+            vec![("versions/v1.json", "{\"version\": 1,\n \"collections\": [}".into())],
+            "versions/v1.json: 2:18: expected value at line 2 column 18",
+        ),
+        (
+            vec![(
+                "versions/v1.json",
+                good(1).replace("\"Int\"}", "\"Integer\"}"),
+            )],
+            "versions/v1.json: field `users.age` has type `Integer`; expected String, Int, Float, Bool, Timestamp or Embedding(n)",
+        ),
+        (
+            vec![
+                ("versions/v1.json", good(1)),
+                (
+                    "versions/v2.json",
+                    good(2).replace("]}]}", "]}], \"renamed\": [{\"collection\": \"users\", \"from\": \"years\", \"to\": \"age\"}]}"),
+                ),
+            ],
+            "versions/v2.json: rename `users.years` -> `age`: v1 must have `years` and v2 `age`",
+        ),
+    ];
+    for (files, want) in cases {
+        let mut all: Vec<(&str, &str)> = vec![("schema.hql", V1)];
+        all.extend(files.iter().map(|(n, t)| (*n, t.as_str())));
+        let (_d, root) = folder(&all);
+        let got = err_text(
+            compile(&root.join("schema.hql"), &root.join("versions"), false),
+            &root,
+        );
+        assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn an_empty_history_asks_for_the_first_version() {
+    let (_d, root) = folder(&[("schema.hql", V1)]);
+    assert_eq!(
+        err_text(
+            compile(&root.join("schema.hql"), &root.join("versions"), false),
+            &root
+        ),
+        "versions: no version is recorded yet; record it as v1 with `hyperql-compile <inputs> --versions versions --record-version` and commit the new file"
+    );
+}
+
+#[test]
+fn an_older_version_is_generated_from_its_own_schema() {
+    let (_d, schema, versions) = two_versions();
+    let old = folder(&[("schema.hql", V1)]);
+    let cfg = |up_to| Versions {
+        dir: versions.clone(),
+        up_to: Some(up_to),
+        record: false,
+    };
+    let one = compile_versioned(&[old.1.join("schema.hql")], "::rt", Some(&cfg(1)), "x")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(one.history.len(), 1);
+    assert!(one.migration_tests.is_none());
+    let root = versions.parent().map(Path::to_path_buf).unwrap_or_default();
+    let wrong = compile_versioned(&[schema], "::rt", Some(&cfg(1)), "x");
+    assert_eq!(
+        err_text(wrong, &root),
+        "versions: the schema is not the one recorded as v1 (or there is no v1)"
+    );
+}
+
+#[test]
+fn migration_code_and_test_skeletons() {
+    let (_d, schema, versions) = two_versions();
+    let out = compile(&schema, &versions, false).unwrap_or_else(|e| panic!("{e}"));
+    let start = out.code.find("/// The schema versions").unwrap_or(0);
+    insta::assert_snapshot!("migration_code", &out.code[start..]);
+    insta::assert_snapshot!("migration_tests", out.migration_tests.unwrap_or_default());
+}
+
+#[test]
+fn the_cli_records_a_version() {
+    let (_d, root) = folder(&[("schema.hql", V1)]);
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hyperql-compile"))
+            .arg(root.join("schema.hql"))
+            .arg("--versions")
+            .arg(root.join("versions"))
+            .arg("--record-version")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let first = run();
+    assert!(first.status.success());
+    assert!(String::from_utf8_lossy(&first.stdout).starts_with("recorded "));
+    assert!(root.join("versions/v1.json").is_file());
+    let second = run();
+    assert_eq!(
+        String::from_utf8_lossy(&second.stdout),
+        "checked 1 collections (1 versions)\n"
+    );
+}
