@@ -1,13 +1,13 @@
 //! The library entry point: `Engine::new(source).query(text, params)`.
 
 mod constants;
+mod parsed;
 mod write;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::{Error, ExecError, SemanticError};
 use crate::exec::{self, Budget, EvalCtx, ExecCtx, Row, Stats, eval};
 use crate::optimizer;
-use crate::parser::parse;
 use crate::plan::{BExpr, Plan, plan_statement};
 use crate::request::{Interrupt, RequestCtx};
 use crate::source::{DataSource, Schema};
@@ -55,6 +55,8 @@ pub struct Engine<S: DataSource> {
     source: S,
     budget: Budget,
     optimize: bool,
+    /// Scripts parsed before, by text.
+    parsed: parsed::Parsed,
 }
 
 fn semantic(src: &str, e: SemanticError) -> Error {
@@ -79,6 +81,7 @@ impl<S: DataSource> Engine<S> {
             source,
             budget: Budget::default(),
             optimize: true,
+            parsed: parsed::Parsed::default(),
         }
     }
 
@@ -87,6 +90,11 @@ impl<S: DataSource> Engine<S> {
     pub fn with_optimizer(mut self, on: bool) -> Self {
         self.optimize = on;
         self
+    }
+
+    /// The script of `text` (parsed once per distinct text; see `parsed`).
+    pub fn parse(&self, text: &str) -> Result<std::sync::Arc<crate::ast::Script>, Error> {
+        self.parsed.get(text).map_err(Error::Parse)
     }
 
     /// Replaces the per-query budget.
@@ -148,7 +156,7 @@ impl<S: DataSource> Engine<S> {
         req: &RequestCtx,
     ) -> Result<Vec<QueryResult>, Error> {
         let start = Instant::now();
-        let script = parse(text).map_err(Error::Parse)?;
+        let script = self.parse(text)?;
         let mut out = Vec::new();
         for stmt in &script.statements {
             let mut r = self.query_statement_with(text, stmt, params, req)?;
@@ -183,7 +191,7 @@ impl<S: DataSource> Engine<S> {
         params: &Params,
         mut on_batch: impl FnMut(&[String], Vec<Row>) -> ControlFlow<()>,
     ) -> Result<Stats, Error> {
-        let script = parse(text).map_err(Error::Parse)?;
+        let script = self.parse(text)?;
         let Some(stmt) = script.statements.first() else {
             return Ok(Stats::default());
         };
@@ -202,7 +210,7 @@ impl<S: DataSource> Engine<S> {
 
     /// The optimized plan of the first statement, as `EXPLAIN` prints it.
     pub fn explain(&self, text: &str, params: &Params) -> Result<String, Error> {
-        let script = parse(text).map_err(Error::Parse)?;
+        let script = self.parse(text)?;
         let Some(stmt) = script.statements.first() else {
             return Ok(String::new());
         };
@@ -211,7 +219,7 @@ impl<S: DataSource> Engine<S> {
 
     /// The inferred type of every `$parameter` of the first statement (nothing runs).
     pub fn param_types(&self, text: &str) -> Result<BTreeMap<String, Type>, Error> {
-        let script = parse(text).map_err(Error::Parse)?;
+        let script = self.parse(text)?;
         let Some(stmt) = script.statements.first() else {
             return Ok(BTreeMap::new());
         };

@@ -68,7 +68,8 @@ pub(crate) async fn handle(State(s): State<Shared>, body: Bytes) -> Result<Respo
 }
 
 fn run(s: &AppState, text: &str, params: &Params, ctx: &RequestCtx) -> Result<Vec<u8>, ApiError> {
-    let script = hyperql::parse(text).map_err(|d| ApiError::from(hyperql::Error::Parse(d)))?;
+    // Parsed once per distinct text (the engine keeps recent scripts).
+    let script = s.engine.parse(text).map_err(ApiError::from)?;
     if script.statements.is_empty() {
         return Err(ApiError::bad_request("the query holds no statement"));
     }
