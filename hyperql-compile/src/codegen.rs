@@ -3,10 +3,12 @@
 
 mod access;
 mod expr;
+mod knn;
 mod names;
 mod select;
 mod tables;
 mod types;
+mod vectors;
 mod write;
 
 use crate::analyze::Query;
@@ -63,6 +65,7 @@ fn refine(plan: &Plan, model: &Model, params: &mut BTreeMap<String, Type>) {
         })
     };
     walk_plan(plan, &mut visit);
+    knn::refine_params(plan, coll, params);
 }
 
 fn find_collection(plan: &Plan) -> Option<&str> {

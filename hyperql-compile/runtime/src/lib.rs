@@ -11,11 +11,16 @@ mod error;
 mod order;
 mod text;
 mod vector;
+mod vectors;
 
 pub use agg::{Avg, Count, GroupMap, MinMax, SumFloat, SumInt};
 pub use codec::{Dec, Enc};
 pub use error::Error;
 pub use manifold;
+pub use manifold_vectors;
 pub use order::{cmp_f64, cmp_nulls_last, limit_offset};
 pub use text::like;
 pub use vector::{Metric, distance, similarity};
+pub use vectors::{
+    TopK, VectorColumn, VectorSnapshot, knn_wanted, similarity_of, vector_id, vector_key,
+};

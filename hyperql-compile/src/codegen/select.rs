@@ -174,13 +174,40 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     let (mut code, projected, access);
     match p.aggregate {
         None => {
-            let cs: Vec<CExpr> = pexprs.iter().map(|e| x.expr(e, &scope)).collect::<R<_>>()?;
+            let knn = if p.distinct {
+                None
+            } else {
+                super::knn::plan(x, coll, pexprs, p.sort, p.limit)?
+            };
+            let skip = knn.as_ref().map(|k| k.col);
+            let (open, load) = load_vectors(x, coll, &p, skip)?;
+            let cs: Vec<CExpr> = pexprs
+                .iter()
+                .enumerate()
+                .map(|(i, e)| match &knn {
+                    Some(k) if k.col == i => Ok(k.key_expr(&rt)),
+                    _ => x.expr(e, &scope),
+                })
+                .collect::<R<_>>()?;
             let owned: Vec<TokenStream> = cs.iter().map(CExpr::owned).collect();
             let tys: Vec<TokenStream> = cs.iter().map(|c| c.ty.owned(c.nullable)).collect();
             let (tt, tv) = (tuple(&tys), tuple(&owned));
-            let body = quote! { #where_ rows.push(#tv); };
-            let (lp, how) = each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?;
-            code = quote! { let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new(); #lp };
+            let (lp, how) = match &knn {
+                Some(k) => k.rows(
+                    x,
+                    coll,
+                    p.filter,
+                    where_.clone(),
+                    load,
+                    quote! { rows.push(#tv); },
+                )?,
+                None => {
+                    let body = quote! { #load #where_ rows.push(#tv); };
+                    each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?
+                }
+            };
+            code =
+                quote! { #open let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new(); #lp };
             projected = cs;
             access = how;
         }
@@ -219,7 +246,9 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                 tuple(&inits),
                 tuple(&key_owned),
             );
+            let (open, load) = load_vectors(x, coll, &p, None)?;
             let body = quote! {
+                #load
                 #where_
                 #[allow(unused_mut)]
                 let mut kb = #rt::Enc::new();
@@ -264,6 +293,7 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
             let tys: Vec<TokenStream> = cs.iter().map(|c| c.ty.owned(c.nullable)).collect();
             let (tt, tv) = (tuple(&tys), tuple(&owned));
             code = quote! {
+                #open
                 let mut groups: #rt::GroupMap<#kt, #at> = #rt::GroupMap::default();
                 #lp
                 #empty_group
@@ -372,6 +402,34 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
         access,
         table: super::tables::names(coll).table,
     })
+}
+
+/// Loading of the vector fields the query reads (except in projected column `skip`,
+/// a k-NN key computed from the vector table): statements before the loop and per
+/// document.
+fn load_vectors(
+    x: &Exprs<'_>,
+    coll: &crate::schema::Collection,
+    p: &Pipeline<'_>,
+    skip: Option<usize>,
+) -> R<(TokenStream, TokenStream)> {
+    let mut used = Vec::new();
+    let used_in = |e: &BExpr, used: &mut Vec<String>| super::vectors::used_fields(e, used);
+    p.filter.iter().for_each(|e| used_in(e, &mut used));
+    if let Some((exprs, _)) = p.project {
+        for (i, e) in exprs.iter().enumerate() {
+            if Some(i) != skip {
+                used_in(e, &mut used);
+            }
+        }
+    }
+    if let Some((group, aggs)) = p.aggregate {
+        group.iter().for_each(|e| used_in(e, &mut used));
+        aggs.iter()
+            .filter_map(|a| a.arg.as_ref())
+            .for_each(|e| used_in(e, &mut used));
+    }
+    super::vectors::load_read(coll, &used, &x.rt)
 }
 
 /// An aggregate's accumulator: (init, type, add statement, output type, nullable).

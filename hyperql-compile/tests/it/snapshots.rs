@@ -37,7 +37,8 @@ fn exact_knn_by_similarity() {
         ),
         (
             "nearest.hql",
-            "SELECT id, title FROM docs ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 5;",
+            "-- name: nearest\nSELECT id, title FROM docs ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 5;\n\
+             -- name: nearest_titled\nSELECT id FROM docs WHERE title LIKE $t ORDER BY DISTANCE(embedding, $q, 'euclidean') LIMIT $k OFFSET 1;\n",
         ),
     ]);
     match hyperql_compile::compile_paths(&[path], "::hyperql_compile_runtime") {

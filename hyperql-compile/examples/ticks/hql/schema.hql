@@ -15,3 +15,10 @@ CREATE SCHEMA trades (
   side String,
   flagged Bool
 );
+
+-- News headlines with a 128-d text embedding, for k-NN by meaning.
+CREATE SCHEMA headlines (
+  symbol String REQUIRED INDEXED,
+  ts Int REQUIRED,
+  embedding Embedding(128)
+);

@@ -45,7 +45,25 @@ SELECT id, symbol, ts, price, qty, side, flagged FROM trades ORDER BY id;
 SELECT symbol, price, qty FROM trades WHERE id = $id;
 
 -- name: similar_instruments
-SELECT id, symbol FROM instruments ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 3;
+SELECT id, symbol FROM instruments ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 20;
 
 -- name: nearest_instruments
-SELECT id FROM instruments WHERE lot >= $min_lot ORDER BY DISTANCE(embedding, $q, 'euclidean') LIMIT 2;
+SELECT id FROM instruments WHERE lot >= $min_lot ORDER BY DISTANCE(embedding, $q, 'euclidean') LIMIT 8;
+
+-- name: most_aligned
+SELECT id, symbol FROM instruments WHERE embedding IS NOT NULL ORDER BY SIMILARITY(embedding, $q, 'dot') DESC LIMIT 10 OFFSET 2;
+
+-- name: nearest_l1
+SELECT id, lot FROM instruments ORDER BY DISTANCE(embedding, $q, 'manhattan') LIMIT $k;
+
+-- name: nearest_l2_page
+SELECT symbol FROM instruments ORDER BY SIMILARITY(embedding, $q, 'euclidean') DESC LIMIT $k OFFSET $skip;
+
+-- name: farthest_cosine
+SELECT id FROM instruments ORDER BY DISTANCE(embedding, $q, 'cosine') DESC LIMIT 5;
+
+-- name: instrument_embedding
+SELECT id, embedding FROM instruments WHERE id = $id;
+
+-- name: similar_headlines
+SELECT id, symbol FROM headlines ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 10;
