@@ -11,6 +11,9 @@ pub enum Error {
     /// failed.
     #[error("vector error: {0}")]
     Vector(#[from] manifold_vectors::VectorError),
+    /// The graph of edges refused a write (a non-finite weight) or failed.
+    #[error("graph error: {0}")]
+    Graph(#[from] manifold_graph::GraphError),
     /// A stored record does not decode: the file is damaged or was written by
     /// another schema.
     #[error("corrupt record in {table}: {detail}")]

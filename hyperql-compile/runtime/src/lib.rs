@@ -8,6 +8,7 @@
 mod agg;
 mod codec;
 mod error;
+mod graph;
 mod order;
 mod text;
 mod vector;
@@ -16,7 +17,9 @@ mod vectors;
 pub use agg::{Avg, Count, GroupMap, MinMax, SumFloat, SumInt};
 pub use codec::{Dec, Enc};
 pub use error::Error;
+pub use graph::{EdgeSnapshot, EdgeStore, NewEdgeTypes, Trail};
 pub use manifold;
+pub use manifold_graph;
 pub use manifold_vectors;
 pub use order::{cmp_f64, cmp_nulls_last, limit_offset};
 pub use text::like;

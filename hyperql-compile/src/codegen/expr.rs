@@ -17,6 +17,12 @@ pub(crate) type R<T> = Result<T, String>;
 pub(crate) enum Col {
     /// A document of `coll`, in the variable `var`.
     Doc { var: Ident, coll: Collection },
+    /// The edge of a TRAVERSE step, a `Trail` in `var` (fields only for one hop).
+    Edge {
+        var: Ident,
+        label: String,
+        one_hop: bool,
+    },
     /// A value at an owned place (`r.0`, `k.1`, `a0`).
     Val {
         place: TokenStream,
@@ -120,10 +126,16 @@ impl Exprs<'_> {
                     *nullable,
                 )),
                 Some(Col::Doc { .. }) => Err("a whole document as a value".into()),
+                Some(Col::Edge { .. }) => Err("a whole edge as a value".into()),
                 None => Err(format!("column {i}")),
             },
             BExpr::Field(i, path) => match scope.get(*i) {
                 Some(Col::Doc { var, coll }) => field(var, coll, path),
+                Some(Col::Edge {
+                    var,
+                    label,
+                    one_hop,
+                }) => super::traverse::edge_field(var, label, *one_hop, path),
                 _ => Err(format!("field path `{}` on a value", path.join("."))),
             },
             BExpr::Unary(UnaryOp::Not, x) => {

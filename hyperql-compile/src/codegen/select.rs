@@ -22,6 +22,7 @@ struct Pipeline<'p> {
     having: Option<&'p BExpr>,
     aggregate: Option<(&'p [BExpr], &'p [AggCall])>,
     filter: Option<&'p BExpr>,
+    traverse: Option<&'p [hyperql::TraverseStep]>,
     collection: &'p str,
 }
 
@@ -97,6 +98,10 @@ fn peel(plan: &Plan) -> R<Pipeline<'_>> {
         p.filter = Some(predicate);
         at = input;
     }
+    if let Plan::Traverse { input, steps, .. } = at {
+        p.traverse = Some(steps);
+        at = input;
+    }
     match at {
         Plan::Scan {
             collection,
@@ -160,8 +165,34 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     let coll = model
         .collection(p.collection)
         .ok_or_else(|| format!("collection `{}` with no known schema", p.collection))?;
-    let scope = doc_scope(coll);
+    let step = p
+        .traverse
+        .map(|s| super::traverse::step(model, s))
+        .transpose()?;
+    let scope = match &step {
+        Some(s) => s.scope(coll),
+        None => doc_scope(coll),
+    };
     let (pexprs, pcols) = p.project.ok_or("a SELECT without a select list")?;
+    let wrap = |inner: TokenStream| -> R<TokenStream> {
+        match &step {
+            None => Ok(inner),
+            Some(s) => {
+                let mut used = Vec::new();
+                p.filter
+                    .into_iter()
+                    .chain(pexprs.iter())
+                    .for_each(|e| super::traverse::target_fields(e, &mut used));
+                if let Some((g, aggs)) = p.aggregate {
+                    g.iter()
+                        .chain(aggs.iter().filter_map(|a| a.arg.as_ref()))
+                        .for_each(|e| super::traverse::target_fields(e, &mut used));
+                }
+                s.wrap(inner, &used)
+            }
+        }
+    };
+    let trav_open = step.as_ref().map(|s| s.open()).unwrap_or_default();
     let where_ = match p.filter {
         Some(f) => {
             let c = x.expr(f, &scope)?;
@@ -174,7 +205,7 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     let (mut code, projected, access);
     match p.aggregate {
         None => {
-            let knn = if p.distinct {
+            let knn = if p.distinct || step.is_some() {
                 None
             } else {
                 super::knn::plan(x, coll, pexprs, p.sort, p.limit)?
@@ -202,12 +233,12 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                     quote! { rows.push(#tv); },
                 )?,
                 None => {
-                    let body = quote! { #load #where_ rows.push(#tv); };
+                    let inner = wrap(quote! { #where_ rows.push(#tv); })?;
+                    let body = quote! { #load #inner };
                     each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?
                 }
             };
-            code =
-                quote! { #open let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new(); #lp };
+            code = quote! { #open #trav_open let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new(); #lp };
             projected = cs;
             access = how;
         }
@@ -247,15 +278,15 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                 tuple(&key_owned),
             );
             let (open, load) = load_vectors(x, coll, &p, None)?;
-            let body = quote! {
-                #load
+            let inner = wrap(quote! {
                 #where_
                 #[allow(unused_mut)]
                 let mut kb = #rt::Enc::new();
                 #(#key_enc)*
                 let acc = groups.entry(kb.0, || (#ko, #it));
                 #(#adds)*
-            };
+            })?;
+            let body = quote! { #load #inner };
             let (lp, how) = each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?;
             access = how;
             let empty_group = if group.is_empty() {
@@ -294,6 +325,7 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
             let (tt, tv) = (tuple(&tys), tuple(&owned));
             code = quote! {
                 #open
+                #trav_open
                 let mut groups: #rt::GroupMap<#kt, #at> = #rt::GroupMap::default();
                 #lp
                 #empty_group
@@ -320,7 +352,7 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                     ty,
                     nullable,
                 } => ty.encode_any(&e, ty.view(place.clone(), *nullable), pc.nullable),
-                Col::Doc { .. } => quote!(),
+                Col::Doc { .. } | Col::Edge { .. } => quote!(),
             })
             .collect();
         code.extend(quote! {

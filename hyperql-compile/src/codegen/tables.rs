@@ -253,6 +253,8 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             db: #rt::manifold::Database,
             cf: #rt::manifold::ColumnFamily,
             vectors: Vectors,
+            #[allow(dead_code)]
+            edges: #rt::EdgeStore,
         }
 
         impl Db {
@@ -261,7 +263,8 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
                 let db = #rt::manifold::Database::open(path)?;
                 let cf = db.column_family_or_create("hyperql")?;
                 let vectors = Vectors::open(&cf)?;
-                ::std::result::Result::Ok(Db { db, cf, vectors })
+                let edges = #rt::EdgeStore::open(&cf)?;
+                ::std::result::Result::Ok(Db { db, cf, vectors, edges })
             }
 
             /// The manifold database underneath.
@@ -272,7 +275,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             /// Starts a write transaction: every write made through it commits
             /// atomically with [`Tx::commit`]; dropping it rolls back.
             pub fn begin(&self) -> ::std::result::Result<Tx<'_>, #rt::Error> {
-                ::std::result::Result::Ok(Tx { tx: self.cf.begin_write()?, db: self })
+                ::std::result::Result::Ok(Tx { tx: self.cf.begin_write()?, db: self, new_edge_types: ::std::vec::Vec::new() })
             }
         }
 
@@ -281,12 +284,16 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             tx: #rt::manifold::WriteTransaction,
             #[allow(dead_code)]
             db: &'db Db,
+            /// Edge types created by RELATE, cached once the transaction commits.
+            #[allow(dead_code)]
+            new_edge_types: #rt::NewEdgeTypes,
         }
 
         impl Tx<'_> {
             /// Commits every write of this transaction atomically.
             pub fn commit(self) -> ::std::result::Result<(), #rt::Error> {
                 self.tx.commit()?;
+                self.db.edges.cache_types(self.new_edge_types);
                 ::std::result::Result::Ok(())
             }
 

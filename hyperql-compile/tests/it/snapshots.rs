@@ -46,3 +46,12 @@ fn exact_knn_by_similarity() {
         Err(e) => panic!("{e}"),
     }
 }
+
+#[test]
+fn traverse_and_relate() {
+    insta::assert_snapshot!(generate(
+        "-- name: link\nRELATE $a -[:KNOWS {weight: $w}]-> $b;\n\
+         -- name: friends\nSELECT b.name, e.weight FROM users a TRAVERSE (a)-[e:KNOWS]->(b:users) WHERE a.id = $id;\n\
+         -- name: reach\nSELECT a.name, COUNT(*) AS n FROM users a TRAVERSE (a)<-[:KNOWS*1..2]-(b:users) GROUP BY a.name;\n"
+    ));
+}

@@ -67,3 +67,19 @@ SELECT id, embedding FROM instruments WHERE id = $id;
 
 -- name: similar_headlines
 SELECT id, symbol FROM headlines ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 10;
+
+-- name: correlated
+SELECT a.symbol, b.symbol AS peer, e.weight FROM instruments a
+TRAVERSE (a)-[e:correlated_with]->(b:instruments) WHERE a.id = $id ORDER BY b.id;
+
+-- name: correlated_into
+SELECT a.id, b.id AS source, e.from, e.to FROM instruments a
+TRAVERSE (a)<-[e:correlated_with]-(b:instruments) WHERE e.weight >= $min;
+
+-- name: sector_reach
+SELECT a.id, b.id AS reached FROM instruments a
+TRAVERSE (a)-[:same_sector*1..3]->(b:instruments) WHERE a.lot = 100 AND b.id <> a.id;
+
+-- name: peer_counts
+SELECT a.symbol, COUNT(*) AS n, AVG(e.weight) AS mean_weight FROM instruments a
+TRAVERSE (a)-[e:correlated_with]->(b:instruments) GROUP BY a.symbol ORDER BY a.symbol;

@@ -21,3 +21,9 @@ DELETE FROM instruments WHERE id = $id;
 
 -- name: add_headline
 INSERT INTO headlines (symbol, ts, embedding) VALUES ($symbol, $ts, $embedding);
+
+-- name: relate_correlated
+RELATE $a -[:correlated_with {weight: $w}]-> $b;
+
+-- name: relate_same_sector
+RELATE $a -[:same_sector]-> $b;

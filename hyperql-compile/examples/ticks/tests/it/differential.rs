@@ -490,3 +490,74 @@ fn vectors_follow_writes() -> Result<(), Box<dyn std::error::Error>> {
     assert!(b.db.instrument_embedding(id)?.is_empty());
     Ok(())
 }
+
+/// RELATE through both engines, then every TRAVERSE query: the same rows.
+#[test]
+fn edges_match_the_interpreted_engine() -> Result<(), Box<dyn std::error::Error>> {
+    let b = Both::new(10)?;
+    let n = data::instruments(120).len() as i64;
+    let weights = [0.25, 0.5, 0.75, 1.0];
+    let mut tx = b.db.begin()?;
+    let mut edges = 0;
+    for a in 1..=n {
+        // Two distinct targets per instrument (manifold-graph keeps one edge per
+        // pair and type), some pointing at ids with no document.
+        let targets = [(a * 7) % (n + 4) + 1, a % n + 1];
+        for (k, &t) in targets.iter().enumerate() {
+            if k == 1 && t == targets[0] {
+                continue;
+            }
+            let w = weights[((a + k as i64) % 4) as usize];
+            assert_eq!(tx.relate_correlated(a, w, t)?, 1);
+            let ps = [
+                ("a", Value::Int(a)),
+                ("w", Value::Float(w)),
+                ("b", Value::Int(t)),
+            ];
+            assert_eq!(affected(&b, &("relate_correlated", ps.to_vec())), 1);
+            edges += 1;
+        }
+        if a + 3 <= n {
+            tx.relate_same_sector(a, a + 3)?;
+            let ps = vec![("a", Value::Int(a)), ("b", Value::Int(a + 3))];
+            affected(&b, &("relate_same_sector", ps));
+        }
+        if a % 5 == 0 && a > 3 {
+            tx.relate_same_sector(a, a - 3)?;
+            let ps = vec![("a", Value::Int(a)), ("b", Value::Int(a - 3))];
+            affected(&b, &("relate_same_sector", ps));
+        }
+    }
+    tx.commit()?;
+    assert!(edges > 200);
+    for id in [1i64, 7, 50, 126, 999] {
+        b.check(
+            "correlated",
+            &[("id", Value::Int(id))],
+            rows!(b.db.correlated(id)?, symbol, peer, weight),
+        );
+    }
+    for min in [0.0, 0.5, 1.0] {
+        let got = b.db.correlated_into(min)?;
+        assert!(min > 0.9 || !got.is_empty());
+        b.check(
+            "correlated_into",
+            &[("min", Value::Float(min))],
+            rows!(got, id, source, from, to),
+        );
+    }
+    let reach = b.db.sector_reach()?;
+    assert!(reach.len() > 100);
+    b.check("sector_reach", &[], rows!(reach, id, reached));
+    b.check(
+        "peer_counts",
+        &[],
+        rows!(b.db.peer_counts()?, symbol, n, mean_weight),
+    );
+    // A RELATE is rolled back with its transaction.
+    let mut tx = b.db.begin()?;
+    tx.relate_correlated(1, 0.5, 3)?;
+    tx.abort()?;
+    assert!(!b.db.correlated(1)?.iter().any(|r| r.peer == "CCC"));
+    Ok(())
+}
