@@ -118,6 +118,13 @@ pub(crate) fn step<'m>(model: &'m Model, steps: &[TraverseStep]) -> R<Step<'m>> 
     if s.max == u32::MAX {
         return Err("TRAVERSE with an unbounded quantifier (write `*min..max`)".into());
     }
+    // The interpreted engine's default budget stops a walk at this depth.
+    let max_hops = hyperql::Budget::default().max_hops;
+    if s.max > max_hops {
+        return Err(format!(
+            "TRAVERSE of more than {max_hops} hops (the interpreted engine's default hop budget, which would cut it short)"
+        ));
+    }
     let name = s
         .node_label
         .as_deref()

@@ -31,6 +31,10 @@ fn errors_name_the_place_and_the_construct() {
             "q.hql:1:1: query `q` uses TRAVERSE in both directions (`-[..]-`), which hyperql-compile does not compile, found `SELECT u.name FROM users u TRAVERSE (u)-[:KNOWS]-(f:users)`",
         ),
         (
+            "SELECT u.name FROM users u TRAVERSE (u)-[:KNOWS*1..17]->(f:users);",
+            "q.hql:1:1: query `q` uses TRAVERSE of more than 16 hops (the interpreted engine's default hop budget, which would cut it short), which hyperql-compile does not compile, found `SELECT u.name FROM users u TRAVERSE (u)-[:KNOWS*1..17]->(f:users)`",
+        ),
+        (
             "RELATE $a -[:KNOWS {since: 3}]-> $b;",
             "q.hql:1:1: query `q` uses the edge property `since` (manifold-graph edges hold a weight only), which hyperql-compile does not compile, found `RELATE $a -[:KNOWS {since: 3}]-> $b`",
         ),
