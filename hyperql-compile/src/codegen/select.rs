@@ -283,7 +283,7 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                 #[allow(unused_mut)]
                 let mut kb = #rt::Enc::new();
                 #(#key_enc)*
-                let acc = groups.entry(kb.0, || (#ko, #it));
+                let acc = groups.try_entry(kb.0, || ::std::result::Result::Ok((#ko, #it)))?;
                 #(#adds)*
             })?;
             let body = quote! { #load #inner };

@@ -21,6 +21,6 @@ CREATE SCHEMA trades (
 -- News headlines with a 128-d text embedding, for k-NN by meaning.
 CREATE SCHEMA headlines (
   symbol String REQUIRED INDEXED,
-  ts Int REQUIRED,
+  ts Timestamp REQUIRED,
   embedding Embedding(128)
 );

@@ -83,3 +83,10 @@ TRAVERSE (a)-[:same_sector*1..3]->(b:instruments) WHERE a.lot = 100 AND b.id <> 
 -- name: peer_counts
 SELECT a.symbol, COUNT(*) AS n, AVG(e.weight) AS mean_weight FROM instruments a
 TRAVERSE (a)-[e:correlated_with]->(b:instruments) GROUP BY a.symbol ORDER BY a.symbol;
+
+-- name: headlines_by_bucket
+SELECT TIME_BUCKET('15s', ts) AS bucket, COUNT(*) AS n, MIN(symbol) AS first_symbol
+FROM headlines WHERE ts >= $from AND ts < $to GROUP BY bucket ORDER BY bucket;
+
+-- name: headline_minutes
+SELECT id, TIME_BUCKET('1m', ts) AS minute FROM headlines WHERE symbol = $symbol ORDER BY id LIMIT 30;

@@ -140,7 +140,7 @@ pub fn headlines(n: usize) -> Vec<Headline> {
         .map(|i| Headline {
             id: i as i64 + 1,
             symbol: SYMBOLS[i % SYMBOLS.len()],
-            ts: 1_000_000 + i as i64,
+            ts: 1_000_000_000 + i as i64 * 1_700_000,
             embedding: (i % 97 != 3)
                 .then(|| std::array::from_fn(|_| (r.below(2001) as f32 - 1000.0) / 250.0)),
         })
@@ -151,7 +151,7 @@ pub fn headline_doc(h: &Headline) -> Document {
     doc(vec![
         ("id", Some(Value::Int(h.id))),
         ("symbol", Some(Value::str(h.symbol))),
-        ("ts", Some(Value::Int(h.ts))),
+        ("ts", Some(Value::Timestamp(h.ts))),
         (
             "embedding",
             h.embedding.map(|v| Value::Vector(v.to_vec().into())),

@@ -184,6 +184,27 @@ fn every_read_query_matches_the_interpreted_engine() -> Result<(), Box<dyn std::
         &[("q", Value::Vector(hq.to_vec().into()))],
         rows!(b.db.similar_headlines(&hq)?, id, symbol),
     );
+    // TIME_BUCKET: bucket starts are Timestamps.
+    let ts = |t: i64| Value::Timestamp(t);
+    for (from, to) in [(0, i64::MAX), (1_100_000_000, 1_300_000_000)] {
+        let got: Vec<Vec<Value>> =
+            b.db.headlines_by_bucket(from, to)?
+                .iter()
+                .map(|r| vec![ts(r.bucket), r.n.to_value(), r.first_symbol.to_value()])
+                .collect();
+        assert!(got.len() > 10);
+        b.check(
+            "headlines_by_bucket",
+            &[("from", ts(from)), ("to", ts(to))],
+            got,
+        );
+    }
+    let got: Vec<Vec<Value>> =
+        b.db.headline_minutes("CCC")?
+            .iter()
+            .map(|r| vec![r.id.to_value(), ts(r.minute)])
+            .collect();
+    b.check("headline_minutes", &[("symbol", s("CCC"))], got);
     // Integer queries: dot, L1 and L2 distances are exact, so ties are real ties.
     let qi = [1.0f32, 0.0, -2.0, 3.0, 0.0, 1.0, -1.0, 2.0];
     let qiv = Value::Vector(qi.to_vec().into());
