@@ -528,8 +528,12 @@ fn agg(
             )
         }
         (AggFunc::Min | AggFunc::Max, Some(c)) if !matches!(c.ty, RTy::Vector(_) | RTy::Null) => {
-            let v = opt(c);
-            let owned = c.ty.to_owned(v, true);
+            let owned = if c.nullable {
+                c.ty.to_owned(c.ts.clone(), true)
+            } else {
+                let o = c.owned();
+                quote!(::std::option::Option::Some(#o))
+            };
             let t = c.ty.owned(false);
             let max = func == AggFunc::Max;
             let cmp = c.ty.cmp_refs(rt, quote!(x), quote!(y));
