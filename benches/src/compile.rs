@@ -1,10 +1,11 @@
 //! Suite `compile`: the same queries compiled by hyperql-compile (the `ticks` example
 //! crate), interpreted by HyperQL over the in-memory source, and hand-written on
 //! manifold tables, on the same data in one run: point query by id, indexed range
-//! with LIMIT, GROUP BY aggregate, batched insert.
+//! with LIMIT, GROUP BY aggregate, batched insert, exact k-NN (top 10 by cosine
+//! similarity over 10k x 128-d headline embeddings).
 //!
-//! Not measured: 1-hop traverse (not compiled yet), exact k-NN (compiled, not yet in
-//! this suite); the interpreted engine over hyperspatial is not in this suite either.
+//! 1-hop traverse (the `correlated_with` peers of one instrument, 10k instruments with
+//! 8 edges each). Not measured: the interpreted engine over hyperspatial.
 
 use crate::report::{Report, median};
 use hyperql::{Engine, MemorySource, Params, Value};
@@ -281,15 +282,270 @@ pub fn run(quick: bool) -> Result<Report, String> {
         "krows/s",
     );
 
-    for metric in ["point_query_us", "range_limit_us", "group_by_ms"] {
+    knn(&mut r, &dir, quick)?;
+    traverse(&mut r, &dir, quick)?;
+
+    for metric in [
+        "point_query_us",
+        "range_limit_us",
+        "group_by_ms",
+        "knn_ms",
+        "traverse_us",
+    ] {
         r.ratio(metric, "interpreted-memory", "compiled");
         r.ratio(metric, "compiled", "hand-written");
     }
     r.ratio("batch_insert_krows_per_s", "hand-written", "compiled");
     r.ratio("batch_insert_krows_per_s", "compiled", "interpreted-memory");
     r.note(format!(
-        "{n} trades; goals: interpreted/compiled >= 10 on the point query and >= 3 on the aggregate; compiled/hand-written <= 1.2 on latencies (hand-written/compiled <= 1.2 on insert throughput). Not measured: 1-hop traverse (not compiled yet), exact k-NN over 10k x 128-d (compiled, not yet in this suite), interpreted over hyperspatial. The interpreted insert runs one statement (one transaction) per row, {} rows.",
+        "{n} trades; goals: interpreted/compiled >= 10 on the point query and >= 3 on the aggregate; compiled/hand-written <= 1.2 on latencies (hand-written/compiled <= 1.2 on insert throughput). k-NN: top 10 by cosine over {KNN_ROWS} x {KNN_DIM}-d vectors. Traverse: the peers of one of {TRAVERSE_ROWS} instruments with {TRAVERSE_DEGREE} edges each. Not measured: interpreted over hyperspatial. The interpreted insert runs one statement (one transaction) per row, {} rows.",
         batch / 10
     ));
     Ok(r)
+}
+
+const KNN_ROWS: usize = 10_000;
+const KNN_DIM: usize = 128;
+const HEADLINES: TableDefinition<'static, i64, [u8]> = TableDefinition::new("headlines");
+
+fn headline_vector(i: usize) -> [f32; KNN_DIM] {
+    std::array::from_fn(|k| (((i * 131 + k * 71) % 997) as f32 / 498.5) - 1.0)
+}
+
+/// Exact k-NN, the same 10k x 128-d vectors three ways: the compiled query (its
+/// manifold-vectors table), the interpreted engine over the in-memory source (a scan
+/// and a top-k sort), hand-written (manifold-vectors' search, then the documents).
+fn knn(r: &mut Report, dir: &tempfile::TempDir, quick: bool) -> Result<(), String> {
+    let e = |e: ticks::Error| e.to_string();
+    let m = |e: manifold::Error| e.to_string();
+    let v = |e: manifold_vectors::VectorError| e.to_string();
+    let reps = if quick { 3 } else { 11 };
+    let inner = if quick { 2 } else { 10 };
+    let db = ticks::Db::open(dir.path().join("knn-compiled.manifold")).map_err(e)?;
+    let mut tx = db.begin().map_err(e)?;
+    for i in 0..KNN_ROWS {
+        let sym = SYMBOLS[i % SYMBOLS.len()];
+        tx.add_headline(sym, i as i64, &headline_vector(i))
+            .map_err(e)?;
+    }
+    tx.commit().map_err(e)?;
+
+    let hand = Database::open(dir.path().join("knn-hand.manifold")).map_err(m)?;
+    let cf = hand.column_family_or_create("t").map_err(m)?;
+    let vectors =
+        manifold_vectors::DynVectorTable::open(&cf, "headlines.vec", KNN_DIM).map_err(v)?;
+    let w = cf.begin_write().map_err(m)?;
+    {
+        let mut docs = w.open_table(HEADLINES).map_err(m)?;
+        let mut vw = vectors.writer(&w).map_err(v)?;
+        for i in 0..KNN_ROWS {
+            let sym = SYMBOLS[i % SYMBOLS.len()];
+            let mut b = (sym.len() as u32).to_le_bytes().to_vec();
+            b.extend_from_slice(sym.as_bytes());
+            b.extend_from_slice(&(i as i64).to_le_bytes());
+            docs.insert(&(i as i64 + 1), b.as_slice()).map_err(m)?;
+            vw.insert(uuid::Uuid::from_u128(i as u128 + 1), &headline_vector(i))
+                .map_err(v)?;
+        }
+    }
+    w.commit().map_err(m)?;
+
+    let engine = Engine::new(MemorySource::new());
+    engine
+        .query_script(
+            "CREATE SCHEMA headlines (symbol String REQUIRED INDEXED, ts Int REQUIRED, embedding Embedding(128))",
+            &Params::new(),
+        )
+        .map_err(|e| e.to_string())?;
+    engine.source().insert_many(
+        "headlines",
+        None,
+        (0..KNN_ROWS).map(|i| {
+            [
+                ("id".to_string(), Value::Int(i as i64 + 1)),
+                ("symbol".to_string(), Value::str(SYMBOLS[i % SYMBOLS.len()])),
+                ("ts".to_string(), Value::Int(i as i64)),
+                (
+                    "embedding".to_string(),
+                    Value::Vector(headline_vector(i).to_vec().into()),
+                ),
+            ]
+            .into_iter()
+            .collect()
+        }),
+    );
+
+    let q = headline_vector(KNN_ROWS / 3 + 1);
+    let t = time_per_call(reps, inner, || {
+        assert_eq!(db.similar_headlines(&q).unwrap().len(), 10);
+    });
+    r.add("compiled", "knn_ms", t * 1e3, "ms");
+    let text = "SELECT id, symbol FROM headlines ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 10";
+    let p: Params = [("q".to_string(), Value::Vector(q.to_vec().into()))]
+        .into_iter()
+        .collect();
+    let t = time_per_call(reps, 1, || {
+        assert_eq!(engine.query(text, &p).unwrap().rows.len(), 10);
+    });
+    r.add("interpreted-memory", "knn_ms", t * 1e3, "ms");
+    let t = time_per_call(reps, inner, || {
+        let rt = cf.begin_read().unwrap();
+        let docs = rt.open_table(HEADLINES).unwrap();
+        let hits = vectors
+            .reader_in(&rt)
+            .unwrap()
+            .search(&q, 10, manifold_vectors::Metric::Cosine)
+            .unwrap();
+        let mut out = Vec::with_capacity(hits.len());
+        for h in hits {
+            let id = h.id.as_u128() as i64;
+            let g = docs.get_raw(&id).unwrap().unwrap();
+            let b = g.bytes();
+            let n = u32::from_le_bytes(b[..4].try_into().unwrap()) as usize;
+            out.push((id, String::from_utf8(b[4..4 + n].to_vec()).unwrap()));
+        }
+        assert_eq!(out.len(), 10);
+    });
+    r.add("hand-written", "knn_ms", t * 1e3, "ms");
+    Ok(())
+}
+
+const TRAVERSE_ROWS: i64 = 10_000;
+const TRAVERSE_DEGREE: i64 = 8;
+const INSTRUMENTS: TableDefinition<'static, i64, [u8]> = TableDefinition::new("instruments");
+
+fn peer(i: i64, k: i64) -> i64 {
+    (i * 31 + k * 977) % TRAVERSE_ROWS + 1
+}
+
+/// 1-hop traverse, the same graph three ways: the compiled `correlated` query
+/// (manifold-graph), the interpreted engine over the in-memory source, hand-written
+/// (manifold-graph's adjacency, then the documents).
+fn traverse(r: &mut Report, dir: &tempfile::TempDir, quick: bool) -> Result<(), String> {
+    let e = |e: ticks::Error| e.to_string();
+    let m = |e: manifold::Error| e.to_string();
+    let g = |e: manifold_graph::GraphError| e.to_string();
+    let reps = if quick { 3 } else { 11 };
+    let inner = if quick { 200 } else { 2000 };
+    let symbol = |i: i64| format!("S{i:05}");
+    let db = ticks::Db::open(dir.path().join("graph-compiled.manifold")).map_err(e)?;
+    let mut tx = db.begin().map_err(e)?;
+    for i in 1..=TRAVERSE_ROWS {
+        tx.add_instrument(&symbol(i), "XNYS", "tech", 100)
+            .map_err(e)?;
+    }
+    for i in 1..=TRAVERSE_ROWS {
+        for k in 0..TRAVERSE_DEGREE {
+            tx.relate_correlated(i, 0.5, peer(i, k)).map_err(e)?;
+        }
+    }
+    tx.commit().map_err(e)?;
+
+    let hand = Database::open(dir.path().join("graph-hand.manifold")).map_err(m)?;
+    let cf = hand.column_family_or_create("t").map_err(m)?;
+    let graph = manifold_graph::Graph::open(&cf, "g").map_err(g)?;
+    let vid = |i: i64| uuid::Uuid::from_u128(i as u128);
+    let w = cf.begin_write().map_err(m)?;
+    let new_types = {
+        let mut docs = w.open_table(INSTRUMENTS).map_err(m)?;
+        for i in 1..=TRAVERSE_ROWS {
+            let s = symbol(i);
+            let mut b = (s.len() as u32).to_le_bytes().to_vec();
+            b.extend_from_slice(s.as_bytes());
+            docs.insert(&i, b.as_slice()).map_err(m)?;
+        }
+        let mut gw = graph.writer(&w).map_err(g)?;
+        for i in 1..=TRAVERSE_ROWS {
+            for k in 0..TRAVERSE_DEGREE {
+                gw.add_edge(vid(i), "correlated_with", vid(peer(i, k)), 0.5)
+                    .map_err(g)?;
+            }
+        }
+        gw.into_new_types()
+    };
+    w.commit().map_err(m)?;
+    graph.cache_types(new_types);
+
+    let engine = Engine::new(MemorySource::new());
+    engine
+        .query_script(
+            "CREATE SCHEMA instruments (symbol String REQUIRED INDEXED, venue String REQUIRED, sector String, lot Int REQUIRED, embedding Embedding(8))",
+            &Params::new(),
+        )
+        .map_err(|e| e.to_string())?;
+    let src = engine.source();
+    src.insert_many(
+        "instruments",
+        None,
+        (1..=TRAVERSE_ROWS).map(|i| {
+            [
+                ("id".to_string(), Value::Int(i)),
+                ("symbol".to_string(), Value::str(&symbol(i))),
+                ("venue".to_string(), Value::str("XNYS")),
+                ("sector".to_string(), Value::str("tech")),
+                ("lot".to_string(), Value::Int(100)),
+            ]
+            .into_iter()
+            .collect()
+        }),
+    );
+    for i in 1..=TRAVERSE_ROWS {
+        for k in 0..TRAVERSE_DEGREE {
+            let props = [("weight".to_string(), Value::Float(0.5))]
+                .into_iter()
+                .collect();
+            src.relate(
+                Value::Int(i),
+                Value::Int(peer(i, k)),
+                "correlated_with",
+                props,
+            );
+        }
+    }
+
+    let mut i = 0i64;
+    let mut next = || {
+        i = (i + 7919) % TRAVERSE_ROWS;
+        i + 1
+    };
+    let t = time_per_call(reps, inner, || {
+        assert_eq!(db.correlated(next()).unwrap().len() as i64, TRAVERSE_DEGREE);
+    });
+    r.add("compiled", "traverse_us", t * 1e6, "us");
+    let q = "SELECT a.symbol, b.symbol AS peer, e.weight FROM instruments a TRAVERSE (a)-[e:correlated_with]->(b:instruments) WHERE a.id = $id ORDER BY b.id";
+    let t = time_per_call(reps, inner / 10 + 1, || {
+        let p: Params = [("id".to_string(), Value::Int(next()))]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            engine.query(q, &p).unwrap().rows.len() as i64,
+            TRAVERSE_DEGREE
+        );
+    });
+    r.add("interpreted-memory", "traverse_us", t * 1e6, "us");
+    let text = |b: &[u8]| {
+        let n = u32::from_le_bytes(b[..4].try_into().unwrap()) as usize;
+        String::from_utf8(b[4..4 + n].to_vec()).unwrap()
+    };
+    let t = time_per_call(reps, inner, || {
+        let rt = cf.begin_read().unwrap();
+        let docs = rt.open_table(INSTRUMENTS).unwrap();
+        let reader = graph.reader_in(&rt).unwrap();
+        let types = reader.types(&["correlated_with"]).unwrap();
+        let a = next();
+        let from = text(docs.get_raw(&a).unwrap().unwrap().bytes());
+        let mut out = Vec::new();
+        for e in reader
+            .edges(vid(a), manifold_graph::Direction::Outgoing, &types)
+            .unwrap()
+        {
+            let b = e.dst.as_u128() as i64;
+            let peer = text(docs.get_raw(&b).unwrap().unwrap().bytes());
+            out.push((b, from.clone(), peer, f64::from(e.props.weight)));
+        }
+        out.sort_by_key(|x| x.0);
+        assert_eq!(out.len() as i64, TRAVERSE_DEGREE);
+    });
+    r.add("hand-written", "traverse_us", t * 1e6, "us");
+    Ok(())
 }

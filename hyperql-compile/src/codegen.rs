@@ -3,11 +3,14 @@
 
 mod access;
 mod expr;
+mod knn;
 pub(crate) mod migrate;
 mod names;
 mod select;
 mod tables;
+mod traverse;
 mod types;
+mod vectors;
 mod write;
 
 use crate::analyze::Query;
@@ -64,6 +67,8 @@ fn refine(plan: &Plan, model: &Model, params: &mut BTreeMap<String, Type>) {
         })
     };
     walk_plan(plan, &mut visit);
+    knn::refine_params(plan, coll, params);
+    traverse::refine_params(plan, params);
 }
 
 fn find_collection(plan: &Plan) -> Option<&str> {
@@ -160,7 +165,6 @@ fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
         .filter(|i| !i.to_string().starts_with("r#"))
         .ok_or_else(|| format!("the query name `{}` (not a Rust identifier)", q.name))?;
     match &q.plan {
-        Plan::Relate { .. } => return Err("RELATE".into()),
         Plan::Subscribe { .. } => return Err("SUBSCRIBE".into()),
         Plan::Explain { .. } => return Err("EXPLAIN".into()),
         _ => {}
@@ -205,6 +209,19 @@ fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
                 "`{}`: a DELETE from `{collection}`; returns how many documents were deleted.",
                 q.name
             );
+            Ok(Item::Write(quote! {
+                #[doc = #doc]
+                pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<u64, #rt::Error> { #body }
+            }))
+        }
+        Plan::Relate {
+            from,
+            to,
+            label,
+            props,
+        } => {
+            let body = traverse::relate(x, from, to, label, props)?;
+            let doc = format!("`{}`: a RELATE (an edge `{label}`); returns 1.", q.name);
             Ok(Item::Write(quote! {
                 #[doc = #doc]
                 pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<u64, #rt::Error> { #body }

@@ -107,6 +107,12 @@ impl Graph {
         GraphReader::new(self)
     }
 
+    /// A snapshot over read transaction `rtx` (of this graph's column family), so that
+    /// the graph is read in the same snapshot as the caller's other tables.
+    pub fn reader_in(&self, rtx: &manifold::ReadTransaction) -> Result<GraphReader> {
+        GraphReader::in_snapshot(self, rtx)
+    }
+
     /// The id of edge type `name`, if any edge of that type was ever written.
     pub fn edge_type(&self, name: &str) -> Result<Option<EdgeTypeId>> {
         if let Some(&id) = self.types.read().ids.get(name) {

@@ -21,7 +21,10 @@ pub struct GraphReader {
 
 impl GraphReader {
     pub(crate) fn new(graph: &Graph) -> Result<Self> {
-        let rtx = graph.cf.begin_read()?;
+        Self::in_snapshot(graph, &graph.cf.begin_read()?)
+    }
+
+    pub(crate) fn in_snapshot(graph: &Graph, rtx: &manifold::ReadTransaction) -> Result<Self> {
         let n = &graph.names;
         Ok(GraphReader {
             graph: graph.clone(),

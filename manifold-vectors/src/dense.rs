@@ -17,7 +17,7 @@ pub use typed::{VectorReader, VectorTable, VectorWriter, Vectors};
 use crate::error::{Result, VectorError};
 use crate::layout::{self, Kind, Layout};
 use crate::stored::{check_dense, encode_dense, quantize_into};
-use manifold::{ColumnFamily, TableDefinition, TableMut, WriteTransaction};
+use manifold::{ColumnFamily, ReadTransaction, TableDefinition, TableMut, WriteTransaction};
 use uuid::Uuid;
 
 type Def<'a> = TableDefinition<'a, Uuid, [u8]>;
@@ -183,6 +183,19 @@ impl DynVectorTable {
         Ok(DynVectorReader::new(main, quant, self.dim))
     }
 
+    /// A reader over the snapshot of `rtx` (a read transaction of this table's
+    /// family), so that vectors are read in the same snapshot as the caller's other
+    /// tables.
+    pub fn reader_in(&self, rtx: &ReadTransaction) -> Result<DynVectorReader> {
+        let main = rtx.open_table(Def::new(&self.name))?;
+        let quant = if self.quantized {
+            Some(rtx.open_table(Def::new(&self.quant_name))?)
+        } else {
+            None
+        };
+        Ok(DynVectorReader::new(main, quant, self.dim))
+    }
+
     /// Writes inside `tx` (a transaction of this table's family, or a multi-family
     /// transaction that includes it); nothing is visible until `tx` commits.
     pub fn writer<'t>(&self, tx: &'t WriteTransaction) -> Result<DynVectorWriter<'t>> {
@@ -228,6 +241,23 @@ impl DynVectorWriter<'_> {
             q.insert(&id, &self.buf)?;
         }
         Ok(())
+    }
+
+    /// The vector of `id` as this transaction sees it, copied out.
+    pub fn get(&self, id: Uuid) -> Result<Option<Vec<f32>>> {
+        match self.main.get(&id)? {
+            Some(bytes) => {
+                if bytes.len() != 4 * self.dim {
+                    return Err(VectorError::Corrupt(format!(
+                        "{} bytes for a {}-d vector",
+                        bytes.len(),
+                        self.dim
+                    )));
+                }
+                Ok(Some(crate::stored::VectorRef::new(&bytes)?.to_vec()))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Removes the vector of `id`; returns whether it was present.

@@ -150,4 +150,23 @@ impl<K, A> GroupMap<K, A> {
         });
         &mut self.groups[i].1
     }
+
+    /// Like [`GroupMap::entry`], with a `make` that can fail (a group key whose
+    /// expression overflows).
+    pub fn try_entry(
+        &mut self,
+        bytes: Vec<u8>,
+        make: impl FnOnce() -> Result<(K, A), Error>,
+    ) -> Result<&mut A, Error> {
+        let i = match self.index.get(&bytes) {
+            Some(&i) => i,
+            None => {
+                self.groups.push(make()?);
+                let i = self.groups.len() - 1;
+                self.index.insert(bytes, i);
+                i
+            }
+        };
+        Ok(&mut self.groups[i].1)
+    }
 }

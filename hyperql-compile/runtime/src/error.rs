@@ -7,6 +7,13 @@ pub enum Error {
     /// The storage engine failed.
     #[error("storage error: {0}")]
     Storage(#[from] manifold::Error),
+    /// A vector table refused a vector (wrong length, a non-finite component) or
+    /// failed.
+    #[error("vector error: {0}")]
+    Vector(#[from] manifold_vectors::VectorError),
+    /// The graph of edges refused a write (a non-finite weight) or failed.
+    #[error("graph error: {0}")]
+    Graph(#[from] manifold_graph::GraphError),
     /// A stored record does not decode: the file is damaged or was written by
     /// another schema.
     #[error("corrupt record in {table}: {detail}")]

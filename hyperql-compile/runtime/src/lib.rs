@@ -8,18 +8,26 @@
 mod agg;
 mod codec;
 mod error;
+mod graph;
 mod migrate;
 mod order;
 mod text;
 mod vector;
+mod vectors;
 
 pub use agg::{Avg, Count, GroupMap, MinMax, SumFloat, SumInt};
 pub use codec::{Dec, Enc};
 pub use error::Error;
+pub use graph::{EdgeSnapshot, EdgeStore, NewEdgeTypes, Trail};
 pub use manifold;
+pub use manifold_graph;
+pub use manifold_vectors;
 pub use migrate::{
     META_TABLE, Step, StepFn, migrate_to, rewrite_docs, set_version, stored_version,
 };
 pub use order::{cmp_f64, cmp_nulls_last, limit_offset};
 pub use text::like;
 pub use vector::{Metric, distance, similarity};
+pub use vectors::{
+    TopK, VectorColumn, VectorSnapshot, knn_wanted, similarity_of, vector_id, vector_key,
+};

@@ -60,7 +60,7 @@ pub(crate) fn each_doc(
     let n = names(coll);
     let row = &n.row;
     let table = &n.table;
-    let decode = quote!(let d = #row::decode(id, bytes.as_slice())?;);
+    let decode = quote!(#[allow(unused_mut)] let mut d = #row::decode(id, bytes.as_slice())?;);
     let mut parts = Vec::new();
     if let Some(f) = filter {
         conjuncts(f, &mut parts);

@@ -17,6 +17,12 @@ pub(crate) type R<T> = Result<T, String>;
 pub(crate) enum Col {
     /// A document of `coll`, in the variable `var`.
     Doc { var: Ident, coll: Collection },
+    /// The edge of a TRAVERSE step, a `Trail` in `var` (fields only for one hop).
+    Edge {
+        var: Ident,
+        label: String,
+        one_hop: bool,
+    },
     /// A value at an owned place (`r.0`, `k.1`, `a0`).
     Val {
         place: TokenStream,
@@ -120,10 +126,16 @@ impl Exprs<'_> {
                     *nullable,
                 )),
                 Some(Col::Doc { .. }) => Err("a whole document as a value".into()),
+                Some(Col::Edge { .. }) => Err("a whole edge as a value".into()),
                 None => Err(format!("column {i}")),
             },
             BExpr::Field(i, path) => match scope.get(*i) {
                 Some(Col::Doc { var, coll }) => field(var, coll, path),
+                Some(Col::Edge {
+                    var,
+                    label,
+                    one_hop,
+                }) => super::traverse::edge_field(var, label, *one_hop, path),
                 _ => Err(format!("field path `{}` on a value", path.join("."))),
             },
             BExpr::Unary(UnaryOp::Not, x) => {
@@ -189,6 +201,7 @@ impl Exprs<'_> {
             BExpr::Builtin(f @ (Builtin::Similarity | Builtin::Distance), args) => {
                 self.vector_fn(*f, args, scope)
             }
+            BExpr::Builtin(Builtin::TimeBucket, args) => self.time_bucket(args, scope),
             BExpr::Builtin(f, _) => Err(format!("function {}", f.name())),
             BExpr::External(f, _) => Err(format!("function {}", f.0.name())),
             BExpr::SimilarTo(..) => Err("SIMILAR TO".into()),
@@ -199,6 +212,30 @@ impl Exprs<'_> {
             BExpr::Object(_) => Err("an object literal".into()),
             BExpr::Subquery(_) => Err("a subquery".into()),
         }
+    }
+
+    /// `TIME_BUCKET('1h', t)`: the start of `t`'s bucket (`t.div_euclid(w) * w`, a
+    /// Timestamp), the width a literal parsed here with hyperql's interval rules.
+    fn time_bucket(&self, args: &[BExpr], scope: &[Col]) -> R<CExpr> {
+        let width = match args.first() {
+            Some(BExpr::Lit(Value::String(w))) => hyperql::parse_interval(w)
+                .ok_or_else(|| format!("TIME_BUCKET with the width `{w}`"))?,
+            Some(BExpr::Lit(Value::Interval(w))) => *w,
+            _ => return Err("TIME_BUCKET with a width that is not a literal".into()),
+        };
+        if width <= 0 {
+            return Err("TIME_BUCKET with a width that is not positive".into());
+        }
+        let t = self.expr(args.get(1).ok_or("TIME_BUCKET without a time")?, scope)?;
+        if !matches!(t.ty, RTy::Int | RTy::Ts) {
+            return Err(format!("TIME_BUCKET of a {:?} value", t.ty));
+        }
+        let rt = &self.rt;
+        Ok(map1(
+            t,
+            quote!(v.div_euclid(#width).checked_mul(#width).ok_or_else(#rt::Error::overflow)?),
+            Some(RTy::Ts),
+        ))
     }
 
     /// `SIMILARITY(a, b[, metric])` or `DISTANCE(..)`: exact, on manifold-vectors'

@@ -22,7 +22,9 @@ pub(crate) fn generate(history: &[Version], rt: &TokenStream) -> Result<TokenStr
                 pub fn open(path: impl ::std::convert::AsRef<::std::path::Path>) -> ::std::result::Result<Db, #rt::Error> {
                     let db = #rt::manifold::Database::open(path)?;
                     let cf = db.column_family_or_create("hyperql")?;
-                    ::std::result::Result::Ok(Db { db, cf, migrated: ::std::vec::Vec::new() })
+                    let vectors = Vectors::open(&cf)?;
+                    let edges = #rt::EdgeStore::open(&cf)?;
+                    ::std::result::Result::Ok(Db { db, cf, migrated: ::std::vec::Vec::new(), vectors, edges })
                 }
 
                 /// The migration steps applied when the database was opened (none: no
@@ -34,6 +36,7 @@ pub(crate) fn generate(history: &[Version], rt: &TokenStream) -> Result<TokenStr
         });
     };
     let latest_n = latest.number;
+    let history = &documents_only(history)?;
     let mut modules = Vec::new();
     for v in history {
         modules.push(version_module(v, rt)?);
@@ -119,7 +122,9 @@ pub(crate) fn generate(history: &[Version], rt: &TokenStream) -> Result<TokenStr
                 let db = #rt::manifold::Database::open(path)?;
                 let cf = db.column_family_or_create("hyperql")?;
                 let migrated = Self::move_to(&cf, versions::LATEST, hooks)?;
-                ::std::result::Result::Ok(Db { db, cf, migrated })
+                let vectors = Vectors::open(&cf)?;
+                let edges = #rt::EdgeStore::open(&cf)?;
+                ::std::result::Result::Ok(Db { db, cf, migrated, vectors, edges })
             }
 
             /// Moves the data of the file at `path` to `version` (up or down, one
@@ -143,6 +148,54 @@ pub(crate) fn generate(history: &[Version], rt: &TokenStream) -> Result<TokenStr
             }
         }
     })
+}
+
+/// The history with vector fields left out: they live in manifold-vectors tables, not
+/// in the documents the steps rewrite, so a step never touches them. A vector field
+/// added, removed or changed between two versions would need its table moved too:
+/// that step is not generated (an error naming the field).
+fn documents_only(history: &[Version]) -> Result<Vec<Version>, String> {
+    let vectors = |v: &Version| -> Vec<(String, String, FieldType)> {
+        v.model
+            .collections
+            .iter()
+            .flat_map(|c| {
+                c.fields
+                    .iter()
+                    .filter(|f| matches!(f.ty, FieldType::Vector(_)))
+                    .map(|f| (c.name.clone(), f.name.clone(), f.ty))
+            })
+            .collect()
+    };
+    for pair in history.windows(2) {
+        let (a, b) = (vectors(&pair[0]), vectors(&pair[1]));
+        let kept = |x: &(String, String, FieldType)| {
+            pair[0].model.collection(&x.0).is_some() && pair[1].model.collection(&x.0).is_some()
+        };
+        let changed = a
+            .iter()
+            .filter(|x| kept(x))
+            .find(|x| !b.contains(x))
+            .or_else(|| b.iter().filter(|x| kept(x)).find(|x| !a.contains(x)));
+        if let Some((c, f, _)) = changed {
+            return Err(format!(
+                "versions {} to {}: vector field `{c}.{f}` added, removed or changed; \
+                 migrations of vector fields are not generated (vectors live in their \
+                 own manifold-vectors table)",
+                pair[0].number, pair[1].number
+            ));
+        }
+    }
+    Ok(history
+        .iter()
+        .map(|v| {
+            let mut v = v.clone();
+            for c in &mut v.model.collections {
+                c.fields.retain(|f| !matches!(f.ty, FieldType::Vector(_)));
+            }
+            v
+        })
+        .collect())
 }
 
 fn version_ident(n: u64) -> Ident {

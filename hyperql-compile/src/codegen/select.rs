@@ -22,6 +22,7 @@ struct Pipeline<'p> {
     having: Option<&'p BExpr>,
     aggregate: Option<(&'p [BExpr], &'p [AggCall])>,
     filter: Option<&'p BExpr>,
+    traverse: Option<&'p [hyperql::TraverseStep]>,
     collection: &'p str,
 }
 
@@ -97,6 +98,10 @@ fn peel(plan: &Plan) -> R<Pipeline<'_>> {
         p.filter = Some(predicate);
         at = input;
     }
+    if let Plan::Traverse { input, steps, .. } = at {
+        p.traverse = Some(steps);
+        at = input;
+    }
     match at {
         Plan::Scan {
             collection,
@@ -160,8 +165,34 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     let coll = model
         .collection(p.collection)
         .ok_or_else(|| format!("collection `{}` with no known schema", p.collection))?;
-    let scope = doc_scope(coll);
+    let step = p
+        .traverse
+        .map(|s| super::traverse::step(model, s))
+        .transpose()?;
+    let scope = match &step {
+        Some(s) => s.scope(coll),
+        None => doc_scope(coll),
+    };
     let (pexprs, pcols) = p.project.ok_or("a SELECT without a select list")?;
+    let wrap = |inner: TokenStream| -> R<TokenStream> {
+        match &step {
+            None => Ok(inner),
+            Some(s) => {
+                let mut used = Vec::new();
+                p.filter
+                    .into_iter()
+                    .chain(pexprs.iter())
+                    .for_each(|e| super::traverse::target_fields(e, &mut used));
+                if let Some((g, aggs)) = p.aggregate {
+                    g.iter()
+                        .chain(aggs.iter().filter_map(|a| a.arg.as_ref()))
+                        .for_each(|e| super::traverse::target_fields(e, &mut used));
+                }
+                s.wrap(inner, &used)
+            }
+        }
+    };
+    let trav_open = step.as_ref().map(|s| s.open()).unwrap_or_default();
     let where_ = match p.filter {
         Some(f) => {
             let c = x.expr(f, &scope)?;
@@ -174,13 +205,40 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     let (mut code, projected, access);
     match p.aggregate {
         None => {
-            let cs: Vec<CExpr> = pexprs.iter().map(|e| x.expr(e, &scope)).collect::<R<_>>()?;
+            let knn = if p.distinct || step.is_some() {
+                None
+            } else {
+                super::knn::plan(x, coll, pexprs, p.sort, p.limit)?
+            };
+            let skip = knn.as_ref().map(|k| k.col);
+            let (open, load) = load_vectors(x, coll, &p, skip)?;
+            let cs: Vec<CExpr> = pexprs
+                .iter()
+                .enumerate()
+                .map(|(i, e)| match &knn {
+                    Some(k) if k.col == i => Ok(k.key_expr(&rt)),
+                    _ => x.expr(e, &scope),
+                })
+                .collect::<R<_>>()?;
             let owned: Vec<TokenStream> = cs.iter().map(CExpr::owned).collect();
             let tys: Vec<TokenStream> = cs.iter().map(|c| c.ty.owned(c.nullable)).collect();
             let (tt, tv) = (tuple(&tys), tuple(&owned));
-            let body = quote! { #where_ rows.push(#tv); };
-            let (lp, how) = each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?;
-            code = quote! { let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new(); #lp };
+            let (lp, how) = match &knn {
+                Some(k) => k.rows(
+                    x,
+                    coll,
+                    p.filter,
+                    where_.clone(),
+                    load,
+                    quote! { rows.push(#tv); },
+                )?,
+                None => {
+                    let inner = wrap(quote! { #where_ rows.push(#tv); })?;
+                    let body = quote! { #load #inner };
+                    each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?
+                }
+            };
+            code = quote! { #open #trav_open let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new(); #lp };
             projected = cs;
             access = how;
         }
@@ -219,14 +277,16 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                 tuple(&inits),
                 tuple(&key_owned),
             );
-            let body = quote! {
+            let (open, load) = load_vectors(x, coll, &p, None)?;
+            let inner = wrap(quote! {
                 #where_
                 #[allow(unused_mut)]
                 let mut kb = #rt::Enc::new();
                 #(#key_enc)*
-                let acc = groups.entry(kb.0, || (#ko, #it));
+                let acc = groups.try_entry(kb.0, || ::std::result::Result::Ok((#ko, #it)))?;
                 #(#adds)*
-            };
+            })?;
+            let body = quote! { #load #inner };
             let (lp, how) = each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?;
             access = how;
             let empty_group = if group.is_empty() {
@@ -264,6 +324,8 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
             let tys: Vec<TokenStream> = cs.iter().map(|c| c.ty.owned(c.nullable)).collect();
             let (tt, tv) = (tuple(&tys), tuple(&owned));
             code = quote! {
+                #open
+                #trav_open
                 let mut groups: #rt::GroupMap<#kt, #at> = #rt::GroupMap::default();
                 #lp
                 #empty_group
@@ -290,7 +352,7 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                     ty,
                     nullable,
                 } => ty.encode_any(&e, ty.view(place.clone(), *nullable), pc.nullable),
-                Col::Doc { .. } => quote!(),
+                Col::Doc { .. } | Col::Edge { .. } => quote!(),
             })
             .collect();
         code.extend(quote! {
@@ -374,6 +436,34 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     })
 }
 
+/// Loading of the vector fields the query reads (except in projected column `skip`,
+/// a k-NN key computed from the vector table): statements before the loop and per
+/// document.
+fn load_vectors(
+    x: &Exprs<'_>,
+    coll: &crate::schema::Collection,
+    p: &Pipeline<'_>,
+    skip: Option<usize>,
+) -> R<(TokenStream, TokenStream)> {
+    let mut used = Vec::new();
+    let used_in = |e: &BExpr, used: &mut Vec<String>| super::vectors::used_fields(e, used);
+    p.filter.iter().for_each(|e| used_in(e, &mut used));
+    if let Some((exprs, _)) = p.project {
+        for (i, e) in exprs.iter().enumerate() {
+            if Some(i) != skip {
+                used_in(e, &mut used);
+            }
+        }
+    }
+    if let Some((group, aggs)) = p.aggregate {
+        group.iter().for_each(|e| used_in(e, &mut used));
+        aggs.iter()
+            .filter_map(|a| a.arg.as_ref())
+            .for_each(|e| used_in(e, &mut used));
+    }
+    super::vectors::load_read(coll, &used, &x.rt)
+}
+
 /// An aggregate's accumulator: (init, type, add statement, output type, nullable).
 fn agg(
     rt: &TokenStream,
@@ -438,8 +528,12 @@ fn agg(
             )
         }
         (AggFunc::Min | AggFunc::Max, Some(c)) if !matches!(c.ty, RTy::Vector(_) | RTy::Null) => {
-            let v = opt(c);
-            let owned = c.ty.to_owned(v, true);
+            let owned = if c.nullable {
+                c.ty.to_owned(c.ts.clone(), true)
+            } else {
+                let o = c.owned();
+                quote!(::std::option::Option::Some(#o))
+            };
             let t = c.ty.owned(false);
             let max = func == AggFunc::Max;
             let cmp = c.ty.cmp_refs(rt, quote!(x), quote!(y));

@@ -92,9 +92,20 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             fdefs.push(quote!(#[doc = #doc] pub #id: #owned,));
             ndefs.push(quote!(#[doc = #doc] pub #id: #owned,));
             from_new.push(quote!(#id: new.#id,));
-            enc.push(ty.encode_any(&e, ty.view(quote!(self.#id), !f.required), !f.required));
+            if let RTy::Vector(_) = ty {
+                // Stored in the field's vector table (vectors.rs), loaded on demand.
+                dec.push(if f.required {
+                    quote!(#id: ::std::vec::Vec::new(),)
+                } else {
+                    quote!(#id: ::std::option::Option::None,)
+                });
+            } else {
+                enc.push(ty.encode_any(&e, ty.view(quote!(self.#id), !f.required), !f.required));
+            }
             let get = ty.decode(&d);
-            dec.push(if f.required {
+            dec.push(if matches!(ty, RTy::Vector(_)) {
+                quote!()
+            } else if f.required {
                 quote!(#id: #get,)
             } else {
                 quote!(#id: if #d.tag()? { ::std::option::Option::Some(#get) } else { ::std::option::Option::None },)
@@ -186,6 +197,8 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             }
         });
         let (put, del, insert) = (&n.put, &n.del, &n.insert);
+        let vec_put = super::vectors::put(c)?;
+        let vec_del = super::vectors::del(c);
         let idoc = format!(
             "Inserts a document into `{}`; returns its id. A taken id is an error.",
             c.name
@@ -197,6 +210,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
                 #(#dims)*
                 self.tx.open_table(tables::#table)?.insert(&row.id, row.encode().as_slice())?;
                 #(#idx_put)*
+                #(#vec_put)*
                 ::std::result::Result::Ok(())
             }
 
@@ -204,6 +218,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             fn #del(&mut self, row: &#row) -> ::std::result::Result<(), #rt::Error> {
                 self.tx.open_table(tables::#table)?.remove(&row.id)?;
                 #(#idx_del)*
+                #(#vec_del)*
                 ::std::result::Result::Ok(())
             }
 
@@ -219,8 +234,11 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             }
         });
     }
+    let vectors = super::vectors::struct_def(model, rt);
     Ok(quote! {
         #(#items)*
+
+        #vectors
 
         /// Table definitions.
         mod tables {
@@ -235,6 +253,9 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             db: #rt::manifold::Database,
             cf: #rt::manifold::ColumnFamily,
             migrated: ::std::vec::Vec<#rt::Step>,
+            vectors: Vectors,
+            #[allow(dead_code)]
+            edges: #rt::EdgeStore,
         }
 
         impl Db {
@@ -246,20 +267,25 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             /// Starts a write transaction: every write made through it commits
             /// atomically with [`Tx::commit`]; dropping it rolls back.
             pub fn begin(&self) -> ::std::result::Result<Tx<'_>, #rt::Error> {
-                ::std::result::Result::Ok(Tx { tx: self.cf.begin_write()?, _db: ::std::marker::PhantomData })
+                ::std::result::Result::Ok(Tx { tx: self.cf.begin_write()?, db: self, new_edge_types: ::std::vec::Vec::new() })
             }
         }
 
         /// A write transaction over a [`Db`].
         pub struct Tx<'db> {
             tx: #rt::manifold::WriteTransaction,
-            _db: ::std::marker::PhantomData<&'db Db>,
+            #[allow(dead_code)]
+            db: &'db Db,
+            /// Edge types created by RELATE, cached once the transaction commits.
+            #[allow(dead_code)]
+            new_edge_types: #rt::NewEdgeTypes,
         }
 
         impl Tx<'_> {
             /// Commits every write of this transaction atomically.
             pub fn commit(self) -> ::std::result::Result<(), #rt::Error> {
                 self.tx.commit()?;
+                self.db.edges.cache_types(self.new_edge_types);
                 ::std::result::Result::Ok(())
             }
 

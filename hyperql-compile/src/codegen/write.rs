@@ -124,8 +124,14 @@ fn targets(input: &Plan) -> R<(&str, Option<&BExpr>)> {
     }
 }
 
-/// Code that collects the target documents into `targets`.
-fn collect(x: &Exprs<'_>, coll: &Collection, filter: Option<&BExpr>) -> R<TokenStream> {
+/// Code that collects the target documents into `targets` (with their vectors when
+/// `vectors`: an UPDATE writes the whole document back).
+fn collect(
+    x: &Exprs<'_>,
+    coll: &Collection,
+    filter: Option<&BExpr>,
+    vectors: bool,
+) -> R<TokenStream> {
     let scope = doc_scope(coll);
     let where_ = match filter {
         Some(f) => {
@@ -135,12 +141,17 @@ fn collect(x: &Exprs<'_>, coll: &Collection, filter: Option<&BExpr>) -> R<TokenS
         None => quote!(),
     };
     let table = &names(coll).table;
+    let load = if vectors {
+        super::vectors::load_write(coll, &x.rt)?
+    } else {
+        quote!()
+    };
     let (lp, _) = each_doc(
         x,
         coll,
         filter,
         &|t| quote!(self.tx.open_table(#t)?),
-        quote! { #where_ targets.push(d); },
+        quote! { #load #where_ targets.push(d); },
     )?;
     Ok(quote! {
         let mut targets = ::std::vec::Vec::new();
@@ -162,7 +173,7 @@ pub(crate) fn update(
     let coll = collection(model, name)?;
     let scope = doc_scope(coll);
     let put = &names(coll).put;
-    let gather = collect(x, coll, filter)?;
+    let gather = collect(x, coll, filter, true)?;
     let mut sets = Vec::new();
     for (path, e) in assignments {
         let [fname] = path.as_slice() else {
@@ -207,7 +218,7 @@ pub(crate) fn delete(x: &Exprs<'_>, model: &Model, input: &Plan) -> R<TokenStrea
     let (name, filter) = targets(input)?;
     let coll = collection(model, name)?;
     let del = &names(coll).del;
-    let gather = collect(x, coll, filter)?;
+    let gather = collect(x, coll, filter, false)?;
     Ok(quote! {
         #gather
         let mut n = 0u64;

@@ -20,11 +20,23 @@ fn errors_name_the_place_and_the_construct() {
         ),
         (
             "SELECT name FROM users u TRAVERSE (u)-[:KNOWS]->(f);",
-            "q.hql:1:1: query `q` uses TRAVERSE, which hyperql-compile does not compile, found `SELECT name FROM users u TRAVERSE (u)-[:KNOWS]->(f)`",
+            "q.hql:1:1: query `q` uses TRAVERSE to a node without a collection (write `(b:collection)`), which hyperql-compile does not compile, found `SELECT name FROM users u TRAVERSE (u)-[:KNOWS]->(f)`",
         ),
         (
-            "RELATE $a -[:KNOWS]-> $b;",
-            "q.hql:1:1: query `q` uses RELATE, which hyperql-compile does not compile, found `RELATE $a -[:KNOWS]-> $b`",
+            "SELECT u.name FROM users u TRAVERSE (u)-[:KNOWS*]->(f:users);",
+            "q.hql:1:1: query `q` uses TRAVERSE with an unbounded quantifier (write `*min..max`), which hyperql-compile does not compile, found `SELECT u.name FROM users u TRAVERSE (u)-[:KNOWS*]->(f:users)`",
+        ),
+        (
+            "SELECT u.name FROM users u TRAVERSE (u)-[:KNOWS]-(f:users);",
+            "q.hql:1:1: query `q` uses TRAVERSE in both directions (`-[..]-`), which hyperql-compile does not compile, found `SELECT u.name FROM users u TRAVERSE (u)-[:KNOWS]-(f:users)`",
+        ),
+        (
+            "SELECT u.name FROM users u TRAVERSE (u)-[:KNOWS*1..17]->(f:users);",
+            "q.hql:1:1: query `q` uses TRAVERSE of more than 16 hops (the interpreted engine's default hop budget, which would cut it short), which hyperql-compile does not compile, found `SELECT u.name FROM users u TRAVERSE (u)-[:KNOWS*1..17]->(f:users)`",
+        ),
+        (
+            "RELATE $a -[:KNOWS {since: 3}]-> $b;",
+            "q.hql:1:1: query `q` uses the edge property `since` (manifold-graph edges hold a weight only), which hyperql-compile does not compile, found `RELATE $a -[:KNOWS {since: 3}]-> $b`",
         ),
         (
             "SELECT LOWER(name) AS l FROM users;",

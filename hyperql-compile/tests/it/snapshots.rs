@@ -37,11 +37,21 @@ fn exact_knn_by_similarity() {
         ),
         (
             "nearest.hql",
-            "SELECT id, title FROM docs ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 5;",
+            "-- name: nearest\nSELECT id, title FROM docs ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 5;\n\
+             -- name: nearest_titled\nSELECT id FROM docs WHERE title LIKE $t ORDER BY DISTANCE(embedding, $q, 'euclidean') LIMIT $k OFFSET 1;\n",
         ),
     ]);
     match hyperql_compile::compile_paths(&[path], "::hyperql_compile_runtime") {
         Ok(o) => insta::assert_snapshot!(o.code),
         Err(e) => panic!("{e}"),
     }
+}
+
+#[test]
+fn traverse_and_relate() {
+    insta::assert_snapshot!(generate(
+        "-- name: link\nRELATE $a -[:KNOWS {weight: $w}]-> $b;\n\
+         -- name: friends\nSELECT b.name, e.weight FROM users a TRAVERSE (a)-[e:KNOWS]->(b:users) WHERE a.id = $id;\n\
+         -- name: reach\nSELECT a.name, COUNT(*) AS n FROM users a TRAVERSE (a)<-[:KNOWS*1..2]-(b:users) GROUP BY a.name;\n"
+    ));
 }

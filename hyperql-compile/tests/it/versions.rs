@@ -191,3 +191,38 @@ fn the_cli_records_a_version() {
         "checked 1 collections (1 versions)\n"
     );
 }
+
+/// Vector fields live in their own tables: a history where one is kept as it was
+/// migrates the documents around it; one where it is added is refused, naming it.
+#[test]
+fn vector_fields_are_kept_out_of_document_steps() {
+    let a = "CREATE SCHEMA items (name String REQUIRED, emb Embedding(4));\n";
+    let b = "CREATE SCHEMA items (name String REQUIRED, emb Embedding(4), note String);\n";
+    let c = "CREATE SCHEMA items (name String REQUIRED, emb Embedding(4), note String, \
+             other Embedding(2));\n";
+    let (_d, root) = folder(&[("schema.hql", a)]);
+    let (schema, versions) = (root.join("schema.hql"), root.join("versions"));
+    for (text, ok) in [(a, true), (b, true), (c, false)] {
+        std::fs::write(&schema, text).unwrap_or_else(|e| panic!("{e}"));
+        let r = compile(&schema, &versions, true);
+        if ok {
+            let out = r.unwrap_or_else(|e| panic!("{e}"));
+            let versions_part = out
+                .code
+                .split("pub mod versions")
+                .nth(1)
+                .unwrap_or_default();
+            let first = versions_part
+                .split("pub mod migrations")
+                .next()
+                .unwrap_or_default();
+            assert!(
+                !first.contains("pub emb:"),
+                "a version's document holds no vector"
+            );
+        } else {
+            let e = err_text(r, &root);
+            assert!(e.contains("vector field `items.other`"), "{e}");
+        }
+    }
+}

@@ -521,7 +521,9 @@ fn cmp_rows(keys: &[SortKey], a: &[Value], b: &[Value]) -> std::cmp::Ordering {
     std::cmp::Ordering::Equal
 }
 
-/// Sort, or top-k when `limit` is set (holds at most 2k rows).
+/// Sort, or top-k when `limit` is set (holds at most 2k rows). Both are stable: rows
+/// with equal keys keep their input order (each row carries its arrival number, the
+/// last tie-breaker), so a top-k returns the first rows of the full sort.
 struct Sort<'a> {
     input: Option<BoxOp<'a>>,
     keys: Vec<SortKey>,
@@ -532,14 +534,18 @@ struct Sort<'a> {
 impl<'a> Operator<'a> for Sort<'a> {
     fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
         if let Some(mut input) = self.input.take() {
-            // (key values, row)
-            let mut buf: Vec<(Row, Row)> = Vec::new();
+            // (key values, arrival number, row)
+            let mut buf: Vec<(Row, usize, Row)> = Vec::new();
+            let mut seq = 0usize;
             let mut held = 0usize;
             let keys = self.keys.clone();
-            let trim = |buf: &mut Vec<(Row, Row)>, k: usize| {
+            let cmp = |a: &(Row, usize, Row), b: &(Row, usize, Row)| {
+                cmp_rows(&keys, &a.0, &b.0).then(a.1.cmp(&b.1))
+            };
+            let trim = |buf: &mut Vec<(Row, usize, Row)>, k: usize| {
                 if buf.len() > k {
                     if k > 0 {
-                        buf.select_nth_unstable_by(k - 1, |a, b| cmp_rows(&keys, &a.0, &b.0));
+                        buf.select_nth_unstable_by(k - 1, cmp);
                     }
                     buf.truncate(k);
                 }
@@ -554,13 +560,14 @@ impl<'a> Operator<'a> for Sort<'a> {
                     let sz = row_size(&r) + row_size(&kv);
                     held += sz;
                     ctx.grow(sz)?;
-                    buf.push((kv, r));
+                    buf.push((kv, seq, r));
+                    seq += 1;
                 }
                 if let Some(k) = self.limit
                     && buf.len() >= (2 * k).max(1024)
                 {
                     trim(&mut buf, k);
-                    let now: usize = buf.iter().map(|(a, b)| row_size(a) + row_size(b)).sum();
+                    let now: usize = buf.iter().map(|(a, _, b)| row_size(a) + row_size(b)).sum();
                     ctx.shrink(held - now);
                     held = now;
                 }
@@ -568,11 +575,11 @@ impl<'a> Operator<'a> for Sort<'a> {
             if let Some(k) = self.limit {
                 trim(&mut buf, k);
             }
-            buf.sort_by(|a, b| cmp_rows(&self.keys, &a.0, &b.0));
+            buf.sort_by(cmp);
             ctx.shrink(held);
             self.out = Some(
                 buf.into_iter()
-                    .map(|(_, r)| r)
+                    .map(|(_, _, r)| r)
                     .collect::<Vec<_>>()
                     .into_iter(),
             );

@@ -353,3 +353,42 @@ fn explain_statement_shows_the_plan_that_runs_with_bound_parameters() {
     let err = e.query(text, &Params::new()).unwrap_err().to_string();
     assert!(err.contains("$lang") || err.contains("lang"), "{err}");
 }
+
+/// A limit pushed into the sort (a top-k) keeps ties in input order, as the full
+/// sort without the limit does: the optimizer does not change which rows come first.
+#[test]
+fn a_pushed_limit_keeps_ties_in_input_order() {
+    let source = || {
+        let s = MemorySource::new();
+        s.insert_many(
+            "t",
+            None,
+            (1..=3000i64).map(|i| {
+                [
+                    ("id".to_string(), Value::Int(i)),
+                    ("g".to_string(), Value::Int((i * 7) % 5)),
+                ]
+                .into_iter()
+                .collect::<Document>()
+            }),
+        );
+        s
+    };
+    let plain = Engine::new(source()).with_optimizer(false);
+    let opt = Engine::new(source());
+    for q in [
+        "SELECT id FROM t ORDER BY g LIMIT 50",
+        "SELECT id FROM t ORDER BY g DESC LIMIT 700 OFFSET 3",
+        "SELECT id, g FROM t ORDER BY g LIMIT 2999",
+    ] {
+        let (a, b) = (
+            plain.query(q, &Params::new()).unwrap(),
+            opt.query(q, &Params::new()).unwrap(),
+        );
+        assert!(
+            opt.explain(q, &Params::new()).unwrap().contains("limit"),
+            "{q}"
+        );
+        assert_eq!(a.rows, b.rows, "answers differ for {q}");
+    }
+}

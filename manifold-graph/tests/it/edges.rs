@@ -202,3 +202,20 @@ fn bulk_add_sorts_internally_and_the_last_duplicate_wins() {
         .unwrap_err();
     assert!(matches!(e, GraphError::BadWeight { .. }));
 }
+
+#[test]
+fn reader_in_reads_the_callers_snapshot() {
+    let (_dir, _db, cf) = temp_family();
+    let g = Graph::open(&cf, "g").unwrap();
+    g.add_edge(vid(1), "follows", vid(2), 1.0).unwrap();
+    let rtx = cf.begin_read().unwrap();
+    g.add_edge(vid(1), "follows", vid(3), 1.0).unwrap();
+    let old = g.reader_in(&rtx).unwrap();
+    let new = g.reader_in(&cf.begin_read().unwrap()).unwrap();
+    let out = |r: &manifold_graph::GraphReader| {
+        r.neighbors(vid(1), Direction::Outgoing, &TypeFilter::All)
+            .unwrap()
+    };
+    assert_eq!(out(&old), vec![vid(2)]);
+    assert_eq!(out(&new), vec![vid(2), vid(3)]);
+}

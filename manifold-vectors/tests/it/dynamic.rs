@@ -335,3 +335,31 @@ fn search_matches_brute_force_in_f64() {
         assert_eq!(r.search(&data[0].1, 1000, Metric::L2).unwrap().len(), 400);
     }
 }
+
+#[test]
+fn reader_in_shares_the_callers_snapshot_and_the_writer_reads_its_own_writes() {
+    let (_dir, _db, cf) = temp_family();
+    let table = DynVectorTable::open_with(&cf, "snap", 3, true).unwrap();
+    let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+    table.insert(a, &[1.0, 0.0, 0.0]).unwrap();
+    let rtx = cf.begin_read().unwrap();
+    let tx = cf.begin_write().unwrap();
+    {
+        let mut w = table.writer(&tx).unwrap();
+        w.insert(b, &[0.0, 1.0, 0.0]).unwrap();
+        assert_eq!(w.get(b).unwrap(), Some(vec![0.0, 1.0, 0.0]));
+        assert_eq!(w.get(a).unwrap(), Some(vec![1.0, 0.0, 0.0]));
+        assert!(w.remove(a).unwrap());
+        assert_eq!(w.get(a).unwrap(), None);
+    }
+    tx.commit().unwrap();
+    // The snapshot taken before the commit still sees `a` only.
+    let old = table.reader_in(&rtx).unwrap();
+    assert_eq!(old.len().unwrap(), 1);
+    assert_eq!(old.get(a).unwrap(), Some(vec![1.0, 0.0, 0.0]));
+    let hits = old.search(&[0.0, 1.0, 0.0], 5, Metric::Cosine).unwrap();
+    assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![a]);
+    let new = table.reader_in(&cf.begin_read().unwrap()).unwrap();
+    assert_eq!(new.get(b).unwrap(), Some(vec![0.0, 1.0, 0.0]));
+    assert!(!new.contains(a).unwrap());
+}

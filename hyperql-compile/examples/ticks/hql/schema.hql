@@ -1,4 +1,6 @@
--- The tick store: instruments as documents, trades as documents with a time field.
+-- The tick store: instruments as documents (embeddings in a vector table, relations
+-- as edges named by the RELATE and TRAVERSE queries), trades as documents with a
+-- time field.
 CREATE SCHEMA instruments (
   symbol String REQUIRED INDEXED,
   venue String REQUIRED,
@@ -14,4 +16,11 @@ CREATE SCHEMA trades (
   qty Int REQUIRED,
   side String,
   flagged Bool
+);
+
+-- News headlines with a 128-d text embedding, for k-NN by meaning.
+CREATE SCHEMA headlines (
+  symbol String REQUIRED INDEXED,
+  ts Timestamp REQUIRED,
+  embedding Embedding(128)
 );

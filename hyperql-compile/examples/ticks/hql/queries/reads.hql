@@ -45,7 +45,48 @@ SELECT id, symbol, ts, price, qty, side, flagged FROM trades ORDER BY id;
 SELECT symbol, price, qty FROM trades WHERE id = $id;
 
 -- name: similar_instruments
-SELECT id, symbol FROM instruments ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 3;
+SELECT id, symbol FROM instruments ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 20;
 
 -- name: nearest_instruments
-SELECT id FROM instruments WHERE lot >= $min_lot ORDER BY DISTANCE(embedding, $q, 'euclidean') LIMIT 2;
+SELECT id FROM instruments WHERE lot >= $min_lot ORDER BY DISTANCE(embedding, $q, 'euclidean') LIMIT 8;
+
+-- name: most_aligned
+SELECT id, symbol FROM instruments WHERE embedding IS NOT NULL ORDER BY SIMILARITY(embedding, $q, 'dot') DESC LIMIT 10 OFFSET 2;
+
+-- name: nearest_l1
+SELECT id, lot FROM instruments ORDER BY DISTANCE(embedding, $q, 'manhattan') LIMIT $k;
+
+-- name: nearest_l2_page
+SELECT symbol FROM instruments ORDER BY SIMILARITY(embedding, $q, 'euclidean') DESC LIMIT $k OFFSET $skip;
+
+-- name: farthest_cosine
+SELECT id FROM instruments ORDER BY DISTANCE(embedding, $q, 'cosine') DESC LIMIT 5;
+
+-- name: instrument_embedding
+SELECT id, embedding FROM instruments WHERE id = $id;
+
+-- name: similar_headlines
+SELECT id, symbol FROM headlines ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 10;
+
+-- name: correlated
+SELECT a.symbol, b.symbol AS peer, e.weight FROM instruments a
+TRAVERSE (a)-[e:correlated_with]->(b:instruments) WHERE a.id = $id ORDER BY b.id;
+
+-- name: correlated_into
+SELECT a.id, b.id AS source, e.from, e.to FROM instruments a
+TRAVERSE (a)<-[e:correlated_with]-(b:instruments) WHERE e.weight >= $min;
+
+-- name: sector_reach
+SELECT a.id, b.id AS reached FROM instruments a
+TRAVERSE (a)-[:same_sector*1..3]->(b:instruments) WHERE a.lot = 100 AND b.id <> a.id;
+
+-- name: peer_counts
+SELECT a.symbol, COUNT(*) AS n, AVG(e.weight) AS mean_weight FROM instruments a
+TRAVERSE (a)-[e:correlated_with]->(b:instruments) GROUP BY a.symbol ORDER BY a.symbol;
+
+-- name: headlines_by_bucket
+SELECT TIME_BUCKET('15s', ts) AS bucket, COUNT(*) AS n, MIN(symbol) AS first_symbol
+FROM headlines WHERE ts >= $from AND ts < $to GROUP BY bucket ORDER BY bucket;
+
+-- name: headline_minutes
+SELECT id, TIME_BUCKET('1m', ts) AS minute FROM headlines WHERE symbol = $symbol ORDER BY id LIMIT 30;

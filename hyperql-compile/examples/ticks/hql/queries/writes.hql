@@ -12,3 +12,18 @@ UPDATE trades SET flagged = TRUE WHERE qty >= $qty;
 
 -- name: drop_before
 DELETE FROM trades WHERE ts < $ts;
+
+-- name: relot
+UPDATE instruments SET lot = $lot WHERE symbol = $symbol;
+
+-- name: drop_instrument
+DELETE FROM instruments WHERE id = $id;
+
+-- name: add_headline
+INSERT INTO headlines (symbol, ts, embedding) VALUES ($symbol, $ts, $embedding);
+
+-- name: relate_correlated
+RELATE $a -[:correlated_with {weight: $w}]-> $b;
+
+-- name: relate_same_sector
+RELATE $a -[:same_sector]-> $b;

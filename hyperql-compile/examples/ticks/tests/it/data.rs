@@ -26,11 +26,11 @@ pub const SYMBOLS: [&str; 6] = ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF"];
 
 pub struct Instrument {
     pub id: i64,
-    pub symbol: &'static str,
+    pub symbol: String,
     pub venue: &'static str,
     pub sector: Option<&'static str>,
     pub lot: i64,
-    pub embedding: Vec<f32>,
+    pub embedding: Option<Vec<f32>>,
 }
 
 pub struct Trade {
@@ -43,23 +43,34 @@ pub struct Trade {
     pub flagged: Option<bool>,
 }
 
-pub fn instruments() -> Vec<Instrument> {
+/// The six traded symbols, then `extra` more instruments. Embeddings have small
+/// integer components (so dot, L1 and L2 distances are exact in f32 and f64 alike);
+/// every ninth is NULL and every seventh repeats an earlier one (exact ties).
+pub fn instruments(extra: usize) -> Vec<Instrument> {
     let venues = ["XNYS", "XNAS", "XLON"];
     let sectors = [Some("tech"), None, Some("energy")];
-    SYMBOLS
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Instrument {
+    let mut r = Rng::new(11);
+    let mut out: Vec<Instrument> = Vec::new();
+    for i in 0..SYMBOLS.len() + extra {
+        let embedding = if i % 9 == 4 {
+            None
+        } else if i % 7 == 6 {
+            out[r.below(i as u64) as usize].embedding.clone()
+        } else {
+            Some((0..8).map(|_| (r.below(7) - 3) as f32).collect())
+        };
+        out.push(Instrument {
             id: i as i64 + 1,
-            symbol: s,
+            symbol: SYMBOLS
+                .get(i)
+                .map_or_else(|| format!("X{i:03}"), |s| s.to_string()),
             venue: venues[i % 3],
             sector: sectors[i % 3],
             lot: [100, 10, 1][i % 3],
-            embedding: (0..8)
-                .map(|k| ((i * 5 + k * 3) % 7) as f32 - 3.0 + i as f32 * 0.1)
-                .collect(),
-        })
-        .collect()
+            embedding,
+        });
+    }
+    out
 }
 
 pub fn trades(n: usize, seed: u64) -> Vec<Trade> {
@@ -92,11 +103,14 @@ fn doc(pairs: Vec<(&str, Option<Value>)>) -> Document {
 pub fn instrument_doc(i: &Instrument) -> Document {
     doc(vec![
         ("id", Some(Value::Int(i.id))),
-        ("symbol", Some(Value::str(i.symbol))),
+        ("symbol", Some(Value::str(&i.symbol))),
         ("venue", Some(Value::str(i.venue))),
         ("sector", i.sector.map(Value::str)),
         ("lot", Some(Value::Int(i.lot))),
-        ("embedding", Some(Value::Vector(i.embedding.clone().into()))),
+        (
+            "embedding",
+            i.embedding.clone().map(|v| Value::Vector(v.into())),
+        ),
     ])
 }
 
@@ -109,5 +123,38 @@ pub fn trade_doc(t: &Trade) -> Document {
         ("qty", Some(Value::Int(t.qty))),
         ("side", t.side.map(Value::str)),
         ("flagged", t.flagged.map(Value::Bool)),
+    ])
+}
+
+pub struct Headline {
+    pub id: i64,
+    pub symbol: &'static str,
+    pub ts: i64,
+    pub embedding: Option<[f32; 128]>,
+}
+
+/// `n` headlines with 128-d embeddings (three of them NULL).
+pub fn headlines(n: usize) -> Vec<Headline> {
+    let mut r = Rng::new(5);
+    (0..n)
+        .map(|i| Headline {
+            id: i as i64 + 1,
+            symbol: SYMBOLS[i % SYMBOLS.len()],
+            ts: 1_000_000_000 + i as i64 * 1_700_000,
+            embedding: (i % 97 != 3)
+                .then(|| std::array::from_fn(|_| (r.below(2001) as f32 - 1000.0) / 250.0)),
+        })
+        .collect()
+}
+
+pub fn headline_doc(h: &Headline) -> Document {
+    doc(vec![
+        ("id", Some(Value::Int(h.id))),
+        ("symbol", Some(Value::str(h.symbol))),
+        ("ts", Some(Value::Timestamp(h.ts))),
+        (
+            "embedding",
+            h.embedding.map(|v| Value::Vector(v.to_vec().into())),
+        ),
     ])
 }

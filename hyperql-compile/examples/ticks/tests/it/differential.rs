@@ -2,10 +2,10 @@
 //! `MemorySource` holding the same data: the same rows, in the same order where
 //! ORDER BY fixes it (as multisets otherwise).
 
-use crate::data::{self, instrument_doc, trade_doc};
+use crate::data::{self, headline_doc, instrument_doc, trade_doc};
 use hyperql::{Engine, MemorySource, Params, Value};
 use std::collections::BTreeMap;
-use ticks::{Db, NewInstruments, NewTrades};
+use ticks::{Db, NewHeadlines, NewInstruments, NewTrades};
 
 trait ToValue {
     fn to_value(&self) -> Value;
@@ -77,16 +77,16 @@ impl Both {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("hql/schema.hql"),
         )?;
         engine.query_script(&schema, &Params::new())?;
-        let (is, ts) = (data::instruments(), data::trades(trades, 7));
+        let (is, ts) = (data::instruments(120), data::trades(trades, 7));
         let mut tx = db.begin()?;
         for i in &is {
             tx.insert_instruments(NewInstruments {
                 id: Some(i.id),
-                symbol: i.symbol.into(),
+                symbol: i.symbol.clone(),
                 venue: i.venue.into(),
                 sector: i.sector.map(Into::into),
                 lot: i.lot,
-                embedding: Some(i.embedding.clone()),
+                embedding: i.embedding.clone(),
             })?;
         }
         for t in &ts {
@@ -100,8 +100,27 @@ impl Both {
                 flagged: t.flagged,
             })?;
         }
+        let hs = data::headlines(300);
+        for h in &hs {
+            match &h.embedding {
+                // Through the generated INSERT (its vector argument is `&[f32; 128]`).
+                Some(v) if h.id % 2 == 0 => {
+                    let id = tx.add_headline(h.symbol, h.ts, v)?;
+                    assert_eq!(id, h.id);
+                }
+                _ => {
+                    tx.insert_headlines(NewHeadlines {
+                        id: Some(h.id),
+                        symbol: h.symbol.into(),
+                        ts: h.ts,
+                        embedding: h.embedding.map(|v| v.to_vec()),
+                    })?;
+                }
+            }
+        }
         tx.commit()?;
         let src = engine.source();
+        src.insert_many("headlines", None, hs.iter().map(headline_doc));
         src.insert_many("instruments", None, is.iter().map(instrument_doc));
         src.insert_many("trades", None, ts.iter().map(trade_doc));
         Ok(Both {
@@ -151,8 +170,84 @@ fn every_read_query_matches_the_interpreted_engine() -> Result<(), Box<dyn std::
     );
     b.check(
         "nearest_instruments",
-        &[("min_lot", Value::Int(10)), ("q", qv)],
+        &[("min_lot", Value::Int(10)), ("q", qv.clone())],
         rows!(b.db.nearest_instruments(10, &q)?, id),
+    );
+    b.check(
+        "most_aligned",
+        &[("q", qv.clone())],
+        rows!(b.db.most_aligned(&q)?, id, symbol),
+    );
+    let hq: [f32; 128] = std::array::from_fn(|i| ((i * 37) % 17) as f32 / 4.0 - 2.0);
+    b.check(
+        "similar_headlines",
+        &[("q", Value::Vector(hq.to_vec().into()))],
+        rows!(b.db.similar_headlines(&hq)?, id, symbol),
+    );
+    // TIME_BUCKET: bucket starts are Timestamps.
+    let ts = |t: i64| Value::Timestamp(t);
+    for (from, to) in [(0, i64::MAX), (1_100_000_000, 1_300_000_000)] {
+        let got: Vec<Vec<Value>> =
+            b.db.headlines_by_bucket(from, to)?
+                .iter()
+                .map(|r| vec![ts(r.bucket), r.n.to_value(), r.first_symbol.to_value()])
+                .collect();
+        assert!(got.len() > 10);
+        b.check(
+            "headlines_by_bucket",
+            &[("from", ts(from)), ("to", ts(to))],
+            got,
+        );
+    }
+    let got: Vec<Vec<Value>> =
+        b.db.headline_minutes("CCC")?
+            .iter()
+            .map(|r| vec![r.id.to_value(), ts(r.minute)])
+            .collect();
+    b.check("headline_minutes", &[("symbol", s("CCC"))], got);
+    // Integer queries: dot, L1 and L2 distances are exact, so ties are real ties.
+    let qi = [1.0f32, 0.0, -2.0, 3.0, 0.0, 1.0, -1.0, 2.0];
+    let qiv = Value::Vector(qi.to_vec().into());
+    for k in [0i64, 1, 7, 40, 120, 500] {
+        b.check(
+            "nearest_l1",
+            &[("q", qiv.clone()), ("k", Value::Int(k))],
+            rows!(b.db.nearest_l1(&qi, k)?, id, lot),
+        );
+        for skip in [0i64, 3, 13, 200] {
+            b.check(
+                "nearest_l2_page",
+                &[
+                    ("q", qiv.clone()),
+                    ("k", Value::Int(k)),
+                    ("skip", Value::Int(skip)),
+                ],
+                rows!(b.db.nearest_l2_page(&qi, k, skip)?, symbol),
+            );
+        }
+    }
+    b.check(
+        "farthest_cosine",
+        &[("q", qv.clone())],
+        rows!(b.db.farthest_cosine(&q)?, id),
+    );
+    assert!(matches!(
+        b.db.nearest_l1(&qi, -1),
+        Err(ticks::Error::BadLimit(-1))
+    ));
+    let got = b.db.instrument_embedding(2)?;
+    let want = b.interpreted("instrument_embedding", &[("id", Value::Int(2))]);
+    assert_eq!(want.len(), 1);
+    assert_eq!(
+        got.iter()
+            .map(|r| vec![
+                Value::Int(r.id),
+                r.embedding
+                    .clone()
+                    .map_or(Value::Null, |v| Value::Vector(v.into()))
+            ])
+            .collect::<Vec<_>>(),
+        want
     );
     b.check(
         "trade_by_id",
@@ -298,4 +393,192 @@ fn affected(b: &Both, (name, ps): &(&str, Vec<(&str, Value)>)) -> u64 {
         Ok(r) => r.affected.unwrap_or(0),
         Err(e) => panic!("interpreted `{name}` failed: {e}"),
     }
+}
+
+/// The k-NN queries against brute force: every instrument's distance in f64, a stable
+/// sort in id order with NULL vectors first for SIMILARITY DESC and last for
+/// DISTANCE ASC, then OFFSET and LIMIT.
+#[test]
+fn knn_matches_brute_force() -> Result<(), Box<dyn std::error::Error>> {
+    let b = Both::new(10)?;
+    let is = data::instruments(120);
+    let q = [1.0f32, 0.0, -2.0, 3.0, 0.0, 1.0, -1.0, 2.0];
+    let l1 = |v: &[f32]| -> f64 {
+        v.iter()
+            .zip(&q)
+            .map(|(a, b)| (f64::from(*a) - f64::from(*b)).abs())
+            .sum()
+    };
+    let l2 = |v: &[f32]| -> f64 {
+        v.iter()
+            .zip(&q)
+            .map(|(a, b)| (f64::from(*a) - f64::from(*b)).powi(2))
+            .sum::<f64>()
+            .sqrt()
+    };
+    let order = |dist: &dyn Fn(&[f32]) -> f64, nulls_first: bool| -> Vec<i64> {
+        let mut all: Vec<(i64, Option<f64>)> = is
+            .iter()
+            .map(|i| (i.id, i.embedding.as_deref().map(dist)))
+            .collect();
+        all.sort_by(|a, b| match (a.1, b.1) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, _) if nulls_first => std::cmp::Ordering::Less,
+            (None, _) => std::cmp::Ordering::Greater,
+            (_, None) if nulls_first => std::cmp::Ordering::Greater,
+            (_, None) => std::cmp::Ordering::Less,
+        });
+        all.into_iter().map(|(id, _)| id).collect()
+    };
+    let by_l1 = order(&l1, false);
+    let by_l2 = order(&l2, true);
+    let symbol_of = |id: i64| is[(id - 1) as usize].symbol.clone();
+    for k in [0usize, 1, 9, 50, 126, 300] {
+        let got: Vec<i64> =
+            b.db.nearest_l1(&q, k as i64)?
+                .iter()
+                .map(|r| r.id)
+                .collect();
+        assert_eq!(
+            got,
+            by_l1.iter().copied().take(k).collect::<Vec<_>>(),
+            "L1, k {k}"
+        );
+        for skip in [0usize, 5, 120] {
+            let got: Vec<String> =
+                b.db.nearest_l2_page(&q, k as i64, skip as i64)?
+                    .into_iter()
+                    .map(|r| r.symbol)
+                    .collect();
+            let want: Vec<String> = by_l2
+                .iter()
+                .skip(skip)
+                .take(k)
+                .map(|&id| symbol_of(id))
+                .collect();
+            assert_eq!(got, want, "L2, k {k}, offset {skip}");
+        }
+    }
+    // There are NULL vectors and exact ties in the data, or this test proves less.
+    assert!(is.iter().any(|i| i.embedding.is_none()));
+    let dists: Vec<f64> = is
+        .iter()
+        .filter_map(|i| i.embedding.as_deref().map(l1))
+        .collect();
+    let distinct: std::collections::BTreeSet<u64> = dists.iter().map(|d| d.to_bits()).collect();
+    assert!(distinct.len() < dists.len());
+    Ok(())
+}
+
+/// Vectors live in their manifold-vectors table and follow updates and deletes.
+#[test]
+fn vectors_follow_writes() -> Result<(), Box<dyn std::error::Error>> {
+    let b = Both::new(10)?;
+    let q = [1.0f32, 0.0, -2.0, 3.0, 0.0, 1.0, -1.0, 2.0];
+    let mut tx = b.db.begin()?;
+    // An update of another field keeps the vector.
+    assert_eq!(tx.relot(7, "AAA")?, 1);
+    let id = tx.insert_instruments(NewInstruments {
+        id: None,
+        symbol: "NEW".into(),
+        venue: "XNYS".into(),
+        sector: None,
+        lot: 5,
+        embedding: Some(q.to_vec()),
+    })?;
+    let wrong = tx.insert_instruments(NewInstruments {
+        id: None,
+        symbol: "BAD".into(),
+        venue: "XNYS".into(),
+        sector: None,
+        lot: 5,
+        embedding: Some(vec![1.0; 3]),
+    });
+    assert!(matches!(wrong, Err(ticks::Error::Constraint(_))));
+    tx.commit()?;
+    assert_eq!(b.db.nearest_l1(&q, 1)?[0].id, id);
+    assert_eq!(
+        b.db.instrument_embedding(id)?[0].embedding.as_deref(),
+        Some(&q[..])
+    );
+    let aaa = b.db.instrument_embedding(1)?;
+    assert_eq!(aaa[0].embedding, data::instruments(0)[0].embedding);
+    let mut tx = b.db.begin()?;
+    assert_eq!(tx.drop_instrument(id)?, 1);
+    tx.commit()?;
+    assert_ne!(b.db.nearest_l1(&q, 1)?[0].id, id);
+    assert!(b.db.instrument_embedding(id)?.is_empty());
+    Ok(())
+}
+
+/// RELATE through both engines, then every TRAVERSE query: the same rows.
+#[test]
+fn edges_match_the_interpreted_engine() -> Result<(), Box<dyn std::error::Error>> {
+    let b = Both::new(10)?;
+    let n = data::instruments(120).len() as i64;
+    let weights = [0.25, 0.5, 0.75, 1.0];
+    let mut tx = b.db.begin()?;
+    let mut edges = 0;
+    for a in 1..=n {
+        // Two distinct targets per instrument (manifold-graph keeps one edge per
+        // pair and type), some pointing at ids with no document.
+        let targets = [(a * 7) % (n + 4) + 1, a % n + 1];
+        for (k, &t) in targets.iter().enumerate() {
+            if k == 1 && t == targets[0] {
+                continue;
+            }
+            let w = weights[((a + k as i64) % 4) as usize];
+            assert_eq!(tx.relate_correlated(a, w, t)?, 1);
+            let ps = [
+                ("a", Value::Int(a)),
+                ("w", Value::Float(w)),
+                ("b", Value::Int(t)),
+            ];
+            assert_eq!(affected(&b, &("relate_correlated", ps.to_vec())), 1);
+            edges += 1;
+        }
+        if a + 3 <= n {
+            tx.relate_same_sector(a, a + 3)?;
+            let ps = vec![("a", Value::Int(a)), ("b", Value::Int(a + 3))];
+            affected(&b, &("relate_same_sector", ps));
+        }
+        if a % 5 == 0 && a > 3 {
+            tx.relate_same_sector(a, a - 3)?;
+            let ps = vec![("a", Value::Int(a)), ("b", Value::Int(a - 3))];
+            affected(&b, &("relate_same_sector", ps));
+        }
+    }
+    tx.commit()?;
+    assert!(edges > 200);
+    for id in [1i64, 7, 50, 126, 999] {
+        b.check(
+            "correlated",
+            &[("id", Value::Int(id))],
+            rows!(b.db.correlated(id)?, symbol, peer, weight),
+        );
+    }
+    for min in [0.0, 0.5, 1.0] {
+        let got = b.db.correlated_into(min)?;
+        assert!(min > 0.9 || !got.is_empty());
+        b.check(
+            "correlated_into",
+            &[("min", Value::Float(min))],
+            rows!(got, id, source, from, to),
+        );
+    }
+    let reach = b.db.sector_reach()?;
+    assert!(reach.len() > 100);
+    b.check("sector_reach", &[], rows!(reach, id, reached));
+    b.check(
+        "peer_counts",
+        &[],
+        rows!(b.db.peer_counts()?, symbol, n, mean_weight),
+    );
+    // A RELATE is rolled back with its transaction.
+    let mut tx = b.db.begin()?;
+    tx.relate_correlated(1, 0.5, 3)?;
+    tx.abort()?;
+    assert!(!b.db.correlated(1)?.iter().any(|r| r.peer == "CCC"));
+    Ok(())
 }
