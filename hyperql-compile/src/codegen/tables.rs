@@ -253,6 +253,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             db: #rt::manifold::Database,
             cf: #rt::manifold::ColumnFamily,
             migrated: ::std::vec::Vec<#rt::Step>,
+            #[allow(dead_code)]
             vectors: Vectors,
             #[allow(dead_code)]
             edges: #rt::EdgeStore,
