@@ -20,8 +20,57 @@ type Uses = BTreeMap<String, Option<BTreeSet<String>>>;
 /// Restricts every scan to the fields `plan` reads.
 pub(super) fn push_projections(plan: &mut Plan) {
     let mut uses = BTreeMap::new();
+    if only_known_nodes(plan) {
+        // Every node's reads are collected below, so a binding that none of them
+        // reads needs no field (its scan's filters add theirs): `COUNT(*) ... WHERE`.
+        for_each_scan(plan, &mut |binding| {
+            uses.insert(binding.to_string(), Some(BTreeSet::new()));
+        });
+    }
     collect_uses(plan, &mut uses);
     apply_projection(plan, &uses);
+}
+
+/// Whether `plan` has only nodes whose reads [`collect_uses`] records (and no
+/// subquery), so that a binding no node reads is truly unread.
+fn only_known_nodes(plan: &Plan) -> bool {
+    let mut subquery = false;
+    let mut exprs_ok = |e: &BExpr| {
+        e.walk(&mut |x| subquery |= matches!(x, BExpr::Subquery(_)));
+    };
+    let known = match plan {
+        Plan::Scan { .. } | Plan::Empty { .. } | Plan::Unit | Plan::Limit { .. } => true,
+        Plan::Filter { predicate, .. } => {
+            exprs_ok(predicate);
+            true
+        }
+        Plan::Project { exprs, .. } => {
+            exprs.iter().for_each(&mut exprs_ok);
+            true
+        }
+        Plan::Aggregate { group, aggs, .. } => {
+            group
+                .iter()
+                .chain(aggs.iter().filter_map(|a| a.arg.as_ref()))
+                .for_each(&mut exprs_ok);
+            true
+        }
+        Plan::Sort { keys, .. } => {
+            keys.iter().for_each(|k| exprs_ok(&k.expr));
+            true
+        }
+        _ => false,
+    };
+    known && !subquery && plan.children().iter().all(|c| only_known_nodes(c))
+}
+
+fn for_each_scan(plan: &Plan, f: &mut impl FnMut(&str)) {
+    if let Plan::Scan { binding, .. } = plan {
+        f(binding);
+    }
+    for c in plan.children() {
+        for_each_scan(c, f);
+    }
 }
 
 /// Records in `uses` what `e`, over columns `cols`, reads of each binding.

@@ -31,6 +31,7 @@ const QUERIES: &[&str] = &[
     "SELECT name, score FROM users WHERE age > 20 AND city = 'c3' ORDER BY score DESC, name LIMIT 10",
     "SELECT name FROM users WHERE city IN ('c1', 'c2') AND score >= 0.5 ORDER BY name",
     "SELECT COUNT(*) FROM users WHERE extra IS NULL",
+    "SELECT COUNT(*) FROM users WHERE age > 30 AND city = 'c3'",
     "SELECT name, extra FROM users WHERE extra IS NOT NULL ORDER BY name",
     "SELECT name FROM users WHERE profile.level = 2 ORDER BY name",
     "SELECT MAX(age), MIN(score), SUM(age) FROM users",

@@ -113,4 +113,9 @@ fn queries_answer_the_same_with_and_without_the_fast_paths() {
         .explain("SELECT title FROM papers WHERE year > 2020", &p)
         .unwrap();
     assert!(plan.contains("fields=[id, title, year]"), "{plan}");
+    // A count over a filter reads only the filtered fields.
+    let plan = fast
+        .explain("SELECT COUNT(*) FROM papers WHERE year > 2020", &p)
+        .unwrap();
+    assert!(plan.contains("fields=[id, year]"), "{plan}");
 }
