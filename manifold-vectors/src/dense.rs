@@ -173,14 +173,7 @@ impl DynVectorTable {
 
     /// A consistent snapshot for reads, distances and searches.
     pub fn reader(&self) -> Result<DynVectorReader> {
-        let rtx = self.cf.begin_read()?;
-        let main = rtx.open_table(Def::new(&self.name))?;
-        let quant = if self.quantized {
-            Some(rtx.open_table(Def::new(&self.quant_name))?)
-        } else {
-            None
-        };
-        Ok(DynVectorReader::new(main, quant, self.dim))
+        self.reader_in(&self.cf.begin_read()?)
     }
 
     /// A reader over the snapshot of `rtx` (a read transaction of this table's
