@@ -91,6 +91,16 @@ impl Graph {
         id
     }
 
+    /// Starts loading what a distance to `id` reads: its codes when the index is
+    /// quantized, its prepared vector otherwise.
+    #[inline(always)]
+    pub fn prefetch(&self, id: u32) {
+        match &self.quant {
+            Some(q) => crate::kernels::prefetch(q.codes_of(id)),
+            None => crate::kernels::prefetch(self.vector(id)),
+        }
+    }
+
     /// The link slots (count first) of `id` at `layer`; `layer <= levels[id]`.
     #[inline(always)]
     pub fn slots(&self, id: u32, layer: usize) -> &[AtomicU32] {

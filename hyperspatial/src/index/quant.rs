@@ -85,11 +85,17 @@ impl Quantizer {
         }
     }
 
+    /// The codes of node `id`.
+    #[inline(always)]
+    pub fn codes_of(&self, id: u32) -> &[i8] {
+        let s = id as usize * self.stride;
+        &self.codes[s..s + self.stride]
+    }
+
     /// Decodes the vector of node `id` into `out` (`stride` lanes).
     #[inline(always)]
     pub fn decode(&self, id: u32, out: &mut [f32]) {
-        let s = id as usize * self.stride;
-        let codes = &self.codes[s..s + self.stride];
+        let codes = self.codes_of(id);
         for (((o, c), m), k) in out.iter_mut().zip(codes).zip(&self.mid).zip(&self.scale) {
             *o = f32::from(*c).mul_add(*k, *m);
         }

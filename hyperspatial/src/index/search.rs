@@ -40,6 +40,8 @@ pub(crate) struct Scratch {
     pub res: BinaryHeap<Cand>,
     pub query: Vec<f32>,
     pub decoded: Vec<f32>,
+    /// The unvisited neighbours of the node being expanded.
+    batch: Vec<u32>,
 }
 
 thread_local! {
@@ -50,6 +52,7 @@ thread_local! {
         res: BinaryHeap::new(),
         query: Vec::new(),
         decoded: Vec::new(),
+        batch: Vec::new(),
     }) };
 }
 
@@ -65,6 +68,7 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
             res: BinaryHeap::new(),
             query: Vec::new(),
             decoded: Vec::new(),
+            batch: Vec::new(),
         }),
     })
 }
@@ -113,6 +117,9 @@ pub(crate) fn greedy(
         let mut changed = false;
         let slots = g.slots(cur.id, layer);
         let n = (slots[0].load(Ordering::Acquire) as usize).min(slots.len() - 1);
+        for s in &slots[1..=n] {
+            g.prefetch(s.load(Ordering::Relaxed));
+        }
         for s in &slots[1..=n] {
             let id = s.load(Ordering::Relaxed);
             let d = dist(id);
@@ -163,13 +170,23 @@ pub(crate) fn search_layer(
         if c.d > bound {
             break;
         }
+        if let Some(Reverse(next)) = s.cand.peek() {
+            crate::kernels::prefetch(g.slots(next.id, layer));
+        }
+        // Mark and prefetch every unvisited neighbour first, so that their vectors
+        // load in parallel while the first distances are computed.
         let slots = g.slots(c.id, layer);
         let n = (slots[0].load(Ordering::Acquire) as usize).min(slots.len() - 1);
+        s.batch.clear();
         for slot in &slots[1..=n] {
             let id = slot.load(Ordering::Relaxed);
-            if !s.visit(id) {
-                continue;
+            if s.visit(id) {
+                g.prefetch(id);
+                s.batch.push(id);
             }
+        }
+        for i in 0..s.batch.len() {
+            let id = s.batch[i];
             let d = dist(id);
             if d < bound || s.res.len() < ef {
                 s.cand.push(Reverse(Cand { d, id }));
