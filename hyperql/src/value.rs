@@ -104,6 +104,20 @@ impl Value {
         }
     }
 
+    /// The vector's coordinates, borrowed when the value is a vector (an array of
+    /// numbers is converted).
+    pub fn vector_slice(&self) -> Option<std::borrow::Cow<'_, [f32]>> {
+        match self {
+            Value::Vector(v) => Some(std::borrow::Cow::Borrowed(v)),
+            Value::Array(a) => a
+                .iter()
+                .map(|x| x.as_f64().map(|f| f as f32))
+                .collect::<Option<Vec<f32>>>()
+                .map(std::borrow::Cow::Owned),
+            _ => None,
+        }
+    }
+
     /// The value as a float vector: a vector, or an array of numbers.
     pub fn as_vector(&self) -> Option<Vec<f32>> {
         match self {

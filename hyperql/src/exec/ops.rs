@@ -348,12 +348,23 @@ impl<'a> Operator<'a> for Knn {
         }
         self.done = true;
         let k = self.req.k;
-        let mut req = self.req.clone();
-        if !self.prefilter {
-            req.filters.clear();
-        }
-        let must_filter =
-            self.post_filter.is_some() || (!self.prefilter && !self.req.filters.is_empty());
+        // The operator runs once: the request (and its query vector) moves out.
+        let mut req = KnnRequest {
+            collection: self.req.collection.clone(),
+            entity: self.req.entity.clone(),
+            field: self.req.field.clone(),
+            query: std::mem::take(&mut self.req.query),
+            metric: self.req.metric.clone(),
+            k,
+            filters: Vec::new(),
+        };
+        let local_filters = if self.prefilter {
+            req.filters = std::mem::take(&mut self.req.filters);
+            Vec::new()
+        } else {
+            std::mem::take(&mut self.req.filters)
+        };
+        let must_filter = self.post_filter.is_some() || !local_filters.is_empty();
         if must_filter {
             req.k = k.saturating_mul(2).max(k + 8);
         }
@@ -364,7 +375,7 @@ impl<'a> Operator<'a> for Knn {
             let exhausted = hits.len() < req.k;
             let mut out = Vec::new();
             for h in hits {
-                if !self.prefilter && !self.req.filters.iter().all(|p| p.matches(&h.record)) {
+                if !local_filters.iter().all(|p| p.matches(&h.record)) {
                     continue;
                 }
                 let row = vec![Value::Object(h.record)];

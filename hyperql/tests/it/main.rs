@@ -6,6 +6,7 @@ mod docs;
 mod engine;
 mod fixture;
 mod limits;
+mod metrics;
 mod optimizer;
 mod parse_errors;
 mod roundtrip;
