@@ -20,6 +20,13 @@ const K: usize = 10;
 const CLUSTERS: usize = 100;
 /// Noise around a cluster centre, relative to the centre's spread.
 const SPREAD: f64 = 0.5;
+/// Beam widths (`ef_search`) tried for the operating point, narrowest first.
+const WIDTHS: [usize; 9] = [16, 24, 32, 40, 48, 56, 64, 80, 100];
+/// Recall@K the operating point must reach on the tuning queries: above the goal's
+/// 0.95, so that the timed queries (other draws) stay above it.
+const TUNING_RECALL: f64 = 0.96;
+/// Queries the operating point is chosen on (drawn after the timed ones).
+const TUNING_QUERIES: usize = 100;
 
 /// Clustered Gaussian data: points scattered around random centres.
 struct Data {
@@ -79,6 +86,7 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
         .map(|_| data.point(&mut rng))
         .collect();
     let (warm, queries) = queries.split_at(20);
+    let tuning: Vec<Vec<f32>> = (0..TUNING_QUERIES).map(|_| data.point(&mut rng)).collect();
 
     let dir = tempfile::tempdir().map_err(ctx("temp dir"))?;
     let db = Database::open(dir.path()).map_err(ctx("open docs"))?;
@@ -118,6 +126,7 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
     let unit: Vec<f32> = rows.iter().flat_map(|v| normalized(v)).collect();
     let sample = &queries[..scale.recall_queries.min(queries.len())];
     let truth: Vec<Vec<usize>> = sample.par_iter().map(|q| brute_force(&unit, q)).collect();
+    let tuning_truth: Vec<Vec<usize>> = tuning.par_iter().map(|q| brute_force(&unit, q)).collect();
     report.note(format!(
         "k-NN: {n} documents, each a title and a {DIM}-d vector (Gaussian clusters: {CLUSTERS} \
          centres, noise {SPREAD} of their spread), cosine, k = {K}; loaded in batches of {} \
@@ -127,7 +136,11 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
          twice more on each layer, a whole pass at a time: HyperQL, the `DataSource::knn` \
          call its plan makes (the database's index), and a standalone HNSW built in \
          parallel on the same vectors; recall@{K} against brute force on {} of them; \
-         HNSW M = 16, ef_construction 200, ef_search 100 (the database's defaults)",
+         HNSW M = 16, ef_construction 200 (the database's defaults); both searched at \
+         the narrowest beam width of {WIDTHS:?} at which the bare HNSW and the \
+         database's index each reach recall@{K} >= {TUNING_RECALL} on {TUNING_QUERIES} \
+         other queries (the operating point of recall >= 0.95; 100, the default, if none \
+         does)",
         scale.batch,
         queries.len(),
         sample.len()
@@ -171,6 +184,8 @@ pub fn run(report: &mut Report, scale: &Scale) -> Result<(), String> {
             .map(|n| n.key as usize)
             .collect())
     };
+    let width = operating_point(report, &db, &h, &tuning, &tuning_truth, &source, &raw)?;
+    report.add("hyperql", "knn_search_width", width as f64, "ef");
     for q in warm {
         hql(q)?;
     }
@@ -279,6 +294,51 @@ fn goals(report: &mut Report, n: usize, lat: [f64; 5], recalls: [f64; 2]) {
         ),
         p50 <= 70.0,
     );
+}
+
+/// A k-NN search returning the rows found.
+type Searcher<'a> = dyn Fn(&[f32]) -> Result<Vec<usize>, String> + 'a;
+
+/// The narrowest of [`WIDTHS`] at which both the database's index (`source`) and the
+/// bare HNSW (`raw`) reach [`TUNING_RECALL`] on `queries`; both are left set to it.
+fn operating_point(
+    report: &mut Report,
+    db: &Database,
+    h: &Hnsw<Cosine>,
+    queries: &[Vec<f32>],
+    truth: &[Vec<usize>],
+    source: &Searcher<'_>,
+    raw: &Searcher<'_>,
+) -> Result<usize, String> {
+    let mut seen = Vec::new();
+    let mut chosen = None;
+    for w in WIDTHS {
+        h.set_ef_search(w);
+        db.set_vector_search_width("docs", "emb", w)
+            .map_err(ctx("search width"))?;
+        let found: Vec<Vec<usize>> = queries
+            .iter()
+            .map(|q| source(q))
+            .collect::<Result<_, _>>()?;
+        let r_db = recall(&found, truth);
+        let found: Vec<Vec<usize>> = queries.iter().map(|q| raw(q)).collect::<Result<_, _>>()?;
+        let r_raw = recall(&found, truth);
+        seen.push(format!("ef {w}: {r_db:.3} / {r_raw:.3}"));
+        if r_db >= TUNING_RECALL && r_raw >= TUNING_RECALL {
+            chosen = Some(w);
+            break;
+        }
+    }
+    let w = chosen.unwrap_or(100);
+    h.set_ef_search(w);
+    db.set_vector_search_width("docs", "emb", w)
+        .map_err(ctx("search width"))?;
+    report.note(format!(
+        "k-NN operating point: recall@{K} on the tuning queries (database index / bare \
+         HNSW): {}; searched at ef {w}",
+        seen.join(", ")
+    ));
+    Ok(w)
 }
 
 /// A standalone HNSW with the database's parameters over the same vectors, built

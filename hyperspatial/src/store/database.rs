@@ -305,6 +305,44 @@ impl Database {
         Ok(())
     }
 
+    /// Most beam width [`Database::set_vector_search_width`] accepts.
+    pub const MAX_SEARCH_WIDTH: usize = 10_000;
+
+    /// Sets the beam width (HNSW `ef_search`, default 100) of later k-NN searches on
+    /// vector field `collection.field`: wider finds more of the true neighbours and
+    /// costs more time. Searches for `k` neighbours use at least `k`. Holds until the
+    /// database closes (it is not stored); `1..=`[`Database::MAX_SEARCH_WIDTH`].
+    pub fn set_vector_search_width(
+        &self,
+        collection: &str,
+        field: &str,
+        ef: usize,
+    ) -> Result<(), StoreError> {
+        if !(1..=Self::MAX_SEARCH_WIDTH).contains(&ef) {
+            return Err(StoreError::Constraint(format!(
+                "search width {ef} is not in 1..={}",
+                Self::MAX_SEARCH_WIDTH
+            )));
+        }
+        self.vector_index(collection, field)?.set_ef_search(ef);
+        Ok(())
+    }
+
+    /// The beam width of k-NN searches on vector field `collection.field`.
+    pub fn vector_search_width(&self, collection: &str, field: &str) -> Result<usize, StoreError> {
+        Ok(self.vector_index(collection, field)?.ef_search())
+    }
+
+    fn vector_index(
+        &self,
+        collection: &str,
+        field: &str,
+    ) -> Result<Arc<crate::store::vindex::VectorIndex>, StoreError> {
+        self.collection(collection)
+            .and_then(|c| c.index(field))
+            .ok_or_else(|| StoreError::NotFound(format!("no vector field `{collection}.{field}`")))
+    }
+
     /// Configures auto-embedding of text field `source` into vector field `target`
     /// (which must be declared with the embedder's dimension). Needs an embedder
     /// ([`Database::set_embedder`]). Applies to later inserts and updates.

@@ -298,6 +298,16 @@ impl VectorIndex {
         self.ids.len() + self.overflow.read().len() + new
     }
 
+    /// Sets the beam width of later searches of the graph (at least 1).
+    pub(crate) fn set_ef_search(&self, ef: usize) {
+        each!(&self.graph, h => h.set_ef_search(ef));
+    }
+
+    /// The beam width searches use.
+    pub(crate) fn ef_search(&self) -> usize {
+        each!(&self.graph, h => h.ef_search())
+    }
+
     /// The `k` nearest ids (closest first) whose id passes `keep` (every id when
     /// `None`), with distances.
     pub(crate) fn search(

@@ -303,3 +303,61 @@ fn collections_beyond_the_limit_are_refused_and_logs_start_small() {
     let log = dir.path().join("collections/one/shard-000.manifold-wal");
     assert_eq!(std::fs::metadata(log).unwrap().len(), 32 << 20);
 }
+
+#[test]
+fn the_search_width_of_a_vector_field_is_settable_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    let field = VectorField {
+        dim: 8,
+        metric: VectorMetric::Cosine,
+    };
+    db.define_vector_field("docs", "emb", field).unwrap();
+    let data = crate::data::uniform(5, 400, 8);
+    let mut b = db.batch();
+    let ids: Vec<_> = data
+        .iter()
+        .map(|v| {
+            let mut d = Document::default();
+            d.insert("emb".into(), Value::Vector(v.as_slice().into()));
+            b.insert("docs", None, d).unwrap()
+        })
+        .collect();
+    b.commit().unwrap();
+    db.wait_for_indexes();
+    assert_eq!(db.vector_search_width("docs", "emb").unwrap(), 100);
+    for bad in [0, Database::MAX_SEARCH_WIDTH + 1] {
+        let e = db.set_vector_search_width("docs", "emb", bad).unwrap_err();
+        assert!(matches!(e, StoreError::Constraint(_)), "{e}");
+    }
+    for (c, f) in [("docs", "nope"), ("nope", "emb")] {
+        let e = db.set_vector_search_width(c, f, 10).unwrap_err();
+        assert!(matches!(e, StoreError::NotFound(_)), "{e}");
+    }
+    let engine = hyperql::Engine::new(db.clone());
+    let query = "SELECT id FROM docs ORDER BY SIMILARITY(emb, $q, 'cosine') DESC LIMIT 10";
+    let run = |q: &[f32]| -> Vec<String> {
+        let mut p = hyperql::Params::new();
+        p.insert("q".into(), Value::Vector(q.into()));
+        let r = engine.query(query, &p).unwrap();
+        r.rows.iter().map(|row| format!("{:?}", row[0])).collect()
+    };
+    // A width of 1 still searches for the 10 asked for; a width that covers the
+    // whole collection finds exactly the brute-force neighbours.
+    db.set_vector_search_width("docs", "emb", 1).unwrap();
+    assert_eq!(db.vector_search_width("docs", "emb").unwrap(), 1);
+    assert_eq!(run(&data[7]).len(), 10);
+    db.set_vector_search_width("docs", "emb", 1000).unwrap();
+    for q in crate::data::uniform(6, 20, 8) {
+        let truth = crate::data::brute_force(hyperspatial::MetricKind::Cosine, &data, &q, 10);
+        let want: Vec<String> = truth
+            .iter()
+            .map(|&i| format!("{:?}", Value::str(&ids[i as usize].to_string())))
+            .collect();
+        let mut got = run(&q);
+        let mut want = want;
+        got.sort();
+        want.sort();
+        assert_eq!(got, want);
+    }
+}
