@@ -9,65 +9,44 @@ pub const METRICS: &[&str] = &["cosine", "dot", "euclidean", "manhattan", "jacca
 
 /// Distance between two vectors under `metric` (smaller is closer): `1 - cos`,
 /// `-dot`, L2, L1, `1 - Jaccard` (over non-zero coordinates, weighted). `None` for an
-/// unknown metric or vectors of different lengths.
-///
-/// Sums run in f64 over [`LANES`] independent accumulators (so the compiler can
-/// vectorize them), added together at the end.
+/// unknown metric or vectors of different lengths. Sums run in f64.
 pub fn vector_distance(metric: &str, a: &[f32], b: &[f32]) -> Option<f64> {
     if a.len() != b.len() {
         return None;
     }
+    let pairs = a
+        .iter()
+        .zip(b.iter())
+        .map(|(x, y)| (f64::from(*x), f64::from(*y)));
     let m = |name: &str| metric.eq_ignore_ascii_case(name);
     Some(if m("cosine") {
-        let [dot, na, nb] = lane_sums(a, b, |x, y| [x * y, x * x, y * y]);
+        let (mut dot, mut na, mut nb) = (0.0, 0.0, 0.0);
+        for (x, y) in pairs {
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+        }
         if na == 0.0 || nb == 0.0 {
             1.0
         } else {
             1.0 - dot / (na.sqrt() * nb.sqrt())
         }
     } else if m("dot") {
-        -lane_sums(a, b, |x, y| [x * y])[0]
+        -pairs.map(|(x, y)| x * y).sum::<f64>()
     } else if m("euclidean") || m("l2") {
-        lane_sums(a, b, |x, y| [(x - y) * (x - y)])[0].sqrt()
+        pairs.map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
     } else if m("manhattan") || m("l1") {
-        lane_sums(a, b, |x, y| [(x - y).abs()])[0]
+        pairs.map(|(x, y)| (x - y).abs()).sum()
     } else if m("jaccard") {
-        let [min, max] = lane_sums(a, b, |x, y| [x.abs().min(y.abs()), x.abs().max(y.abs())]);
+        let (mut min, mut max) = (0.0, 0.0);
+        for (x, y) in pairs {
+            min += x.abs().min(y.abs());
+            max += x.abs().max(y.abs());
+        }
         if max == 0.0 { 0.0 } else { 1.0 - min / max }
     } else {
         return None;
     })
-}
-
-/// Accumulators per sum in [`vector_distance`].
-const LANES: usize = 8;
-
-/// The `N` sums of `term(a[i], b[i])` over `i`, in f64, each kept in [`LANES`]
-/// partial sums (`a` and `b` have the same length).
-#[inline(always)]
-fn lane_sums<const N: usize>(
-    a: &[f32],
-    b: &[f32],
-    term: impl Fn(f64, f64) -> [f64; N],
-) -> [f64; N] {
-    let mut acc = [[0.0f64; LANES]; N];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for l in 0..LANES {
-            let t = term(f64::from(x[l]), f64::from(y[l]));
-            for (s, v) in acc.iter_mut().zip(t) {
-                s[l] += v;
-            }
-        }
-    }
-    for (l, (x, y)) in ra.iter().zip(rb).enumerate() {
-        let t = term(f64::from(*x), f64::from(*y));
-        for (s, v) in acc.iter_mut().zip(t) {
-            s[l] += v;
-        }
-    }
-    acc.map(|s| s.iter().sum())
 }
 
 /// Similarity (larger is closer) from a distance under `metric`.

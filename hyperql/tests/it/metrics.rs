@@ -1,4 +1,4 @@
-//! `vector_distance` against a plain sequential computation of each metric.
+//! `vector_distance` against a separate computation of each metric, in any letter case.
 
 use hyperql::vector_distance;
 use proptest::prelude::*;
