@@ -5,10 +5,9 @@
 use super::place_components;
 use super::placement::Placement;
 use super::write::{EdgeChange, Slot, WriteBatch};
-use crate::store::StoreError;
+use crate::store::{FastMap, FastSet, StoreError};
 use hyperql::Value;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// At most this many placed neighbours are kept away from when a new neighbour is
@@ -20,14 +19,16 @@ type OwnParts = (Option<Vec<f64>>, Option<Vec<f64>>);
 
 impl WriteBatch {
     /// The new placement of every entity whose position may change.
-    pub(crate) fn place(&mut self) -> Result<HashMap<Uuid, Placement>, StoreError> {
+    pub(crate) fn place(&mut self) -> Result<FastMap<Uuid, Placement>, StoreError> {
         let db = self.db.clone();
         let o = db.options();
         let dim = o.position_dim;
-        let mut out: HashMap<Uuid, Placement> = HashMap::new();
+        let mut out: FastMap<Uuid, Placement> =
+            FastMap::with_capacity_and_hasher(self.order.len(), Default::default());
         // What this batch places anew (the rest of `out` is read for anchoring).
-        let mut changed: HashSet<Uuid> = HashSet::new();
-        let load = |id: Uuid, out: &mut HashMap<Uuid, Placement>| -> Result<(), StoreError> {
+        let mut changed: FastSet<Uuid> =
+            FastSet::with_capacity_and_hasher(self.order.len(), Default::default());
+        let load = |id: Uuid, out: &mut FastMap<Uuid, Placement>| -> Result<(), StoreError> {
             if let std::collections::hash_map::Entry::Vacant(e) = out.entry(id) {
                 e.insert(db.placement(id)?.unwrap_or_default());
             }
@@ -46,10 +47,10 @@ impl WriteBatch {
             .par_iter()
             .map(|(_, p)| -> Result<_, StoreError> {
                 let vectors = p.collection.config.read().vectors.clone();
-                let mut leaves: Vec<(String, Value)> = Vec::new();
+                let mut leaves: Vec<(String, String)> = Vec::with_capacity(p.doc.len());
                 super::paths::visit(&p.doc, &mut |k, v| {
                     if !vectors.contains_key(k) {
-                        leaves.push((k.to_string(), v.clone()));
+                        leaves.push((k.to_string(), v.to_string()));
                     }
                 })?;
                 let emb = vectors
@@ -73,7 +74,7 @@ impl WriteBatch {
             }
         }
         // Neighbours through this batch's new edges, for `siblings`.
-        let mut adjacent: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        let mut adjacent: FastMap<Uuid, Vec<Uuid>> = FastMap::default();
         for e in &self.edges {
             if let EdgeChange::Added { from, to, .. } = e {
                 adjacent.entry(*from).or_default().push(*to);
@@ -127,10 +128,10 @@ impl WriteBatch {
     fn siblings(
         &self,
         anchor: Uuid,
-        adjacent: &HashMap<Uuid, Vec<Uuid>>,
-        fresh: &HashMap<Uuid, Placement>,
+        adjacent: &FastMap<Uuid, Vec<Uuid>>,
+        fresh: &FastMap<Uuid, Placement>,
     ) -> Result<Vec<Vec<f64>>, StoreError> {
-        let mut seen: HashSet<Uuid> = HashSet::new();
+        let mut seen: FastSet<Uuid> = FastSet::default();
         let mut out = Vec::new();
         let mut take = |id: Uuid, out: &mut Vec<Vec<f64>>| -> Result<bool, StoreError> {
             if seen.insert(id) {
@@ -158,7 +159,7 @@ impl WriteBatch {
     }
 }
 
-fn set_graph(out: &mut HashMap<Uuid, Placement>, id: Uuid, g: Option<Vec<f64>>) {
+fn set_graph(out: &mut FastMap<Uuid, Placement>, id: Uuid, g: Option<Vec<f64>>) {
     if let (Some(p), Some(g)) = (out.get_mut(&id), g) {
         p.graph = Some(g);
     }

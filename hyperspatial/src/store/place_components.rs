@@ -7,7 +7,6 @@
 
 use super::placement::Placement;
 use crate::positioning::{self as pos, Components, Weights};
-use hyperql::Value;
 
 fn components(p: &Placement) -> Components {
     Components {
@@ -17,15 +16,12 @@ fn components(p: &Placement) -> Components {
     }
 }
 
-/// The property component of an entity's leaves (`None` without leaves).
-pub(crate) fn property(leaves: &[(String, Value)], dim: usize) -> Option<Vec<f64>> {
-    if leaves.is_empty() {
+/// The property component of an entity's leaves, given as (dotted path, the value's
+/// text as `Value`'s `Display` writes it) (`None` without leaves).
+pub(crate) fn property(texts: &[(String, String)], dim: usize) -> Option<Vec<f64>> {
+    if texts.is_empty() {
         return None;
     }
-    let texts: Vec<(String, String)> = leaves
-        .iter()
-        .map(|(k, v)| (k.clone(), v.to_string()))
-        .collect();
     let fields: Vec<(&str, &str)> = texts
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

@@ -10,9 +10,8 @@ use super::database::{Database, Loc};
 use super::feed::ChangeKind;
 use super::placement::Placement;
 use super::write::{Pending, Slot, WriteBatch, WriteSummary};
-use crate::store::StoreError;
+use crate::store::{FastMap, StoreError};
 use hyperql::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use uuid::Uuid;
@@ -25,7 +24,7 @@ impl WriteBatch {
     /// inserted, updated and deleted.
     pub(super) fn publish(
         mut self,
-        placements: HashMap<Uuid, Placement>,
+        placements: FastMap<Uuid, Placement>,
         mut summary: WriteSummary,
     ) -> Result<WriteSummary, StoreError> {
         let db = self.db.clone();

@@ -12,7 +12,7 @@ use super::placement::Placement;
 use super::shard::{DOCS, EDGE_PROPS, EXTERNAL, META, POS, Shard};
 use super::sindex::{INDEX, sort_key};
 use super::write::{EdgeChange, Pending, Slot, WriteBatch, WriteSummary};
-use crate::store::{StoreError, VectorField};
+use crate::store::{FastMap, StoreError, VectorField};
 use hyperql::{Document, Value};
 use manifold::{TableMut, WriteTransaction};
 use manifold_vectors::DynVectorWriter;
@@ -83,7 +83,7 @@ impl WriteBatch {
     /// database refusing writes until it is reopened (which completes the batch).
     pub(super) fn write(
         self,
-        placements: HashMap<Uuid, Placement>,
+        placements: FastMap<Uuid, Placement>,
         derived: usize,
         indexed: &HashMap<String, Vec<String>>,
     ) -> Result<WriteSummary, StoreError> {
@@ -146,7 +146,7 @@ impl WriteBatch {
 
     /// The batch's work grouped by (collection, shard), in that order; every shard
     /// of a collection whose index the batch drops is included.
-    fn by_shard(&self, placements: &HashMap<Uuid, Placement>) -> Vec<ShardWork> {
+    fn by_shard(&self, placements: &FastMap<Uuid, Placement>) -> Vec<ShardWork> {
         let mut groups: BTreeMap<(Arc<str>, usize), ShardWork> = BTreeMap::new();
         let placed_only = placements.keys().filter(|u| !self.slots.contains_key(u));
         for id in self.order.iter().chain(placed_only) {
@@ -177,7 +177,7 @@ impl WriteBatch {
     fn prepare_shard(
         &self,
         w: &ShardWork,
-        placements: &HashMap<Uuid, Placement>,
+        placements: &FastMap<Uuid, Placement>,
         indexed: &HashMap<String, Vec<String>>,
         number: Option<u64>,
     ) -> Result<Prepared, StoreError> {
@@ -239,7 +239,7 @@ impl WriteBatch {
         w: &ShardWork,
         new_types: Vec<(String, u32)>,
         firsts: Vec<(Uuid, i64, Vec<f64>)>,
-        placements: &HashMap<Uuid, Placement>,
+        placements: &FastMap<Uuid, Placement>,
     ) {
         let shard = &w.collection.shards[w.shard];
         shard.graph.cache_types(new_types);
@@ -269,7 +269,7 @@ impl WriteBatch {
         id: Uuid,
         indexed: &[String],
         vectors: &BTreeMap<String, VectorField>,
-        placements: &HashMap<Uuid, Placement>,
+        placements: &FastMap<Uuid, Placement>,
     ) -> Result<(), StoreError> {
         match self.slots.get(&id) {
             Some(Slot::Live(p)) if p.dirty => {

@@ -12,9 +12,8 @@ use super::placement::Placement;
 use super::shard::Shard;
 use super::write::{Slot, WriteBatch};
 use crate::positioning::Kinematics;
-use crate::store::StoreError;
+use crate::store::{FastMap, StoreError};
 use manifold_timeseries::Record;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Most coordinates a snapshot holds (32 hyperbolic dimensions).
@@ -86,7 +85,7 @@ impl WriteBatch {
         &self,
         shard: &Shard,
         ids: &[Uuid],
-        placements: &HashMap<Uuid, Placement>,
+        placements: &FastMap<Uuid, Placement>,
     ) -> Result<Vec<(Uuid, i64, Vec<f64>)>, StoreError> {
         let mut out = Vec::new();
         for id in ids {

@@ -25,7 +25,7 @@ use super::collection::Collection;
 use super::database::Database;
 use super::edges::StoredEdge;
 use crate::cascade::Change;
-use crate::store::{StoreError, check_name, fields};
+use crate::store::{FastMap, StoreError, check_name, fields};
 use hyperql::{Document, Schema, Value};
 use manifold_graph::Direction;
 use std::collections::HashMap;
@@ -121,7 +121,7 @@ pub struct WriteSummary {
 /// A set of changes applied atomically by [`WriteBatch::commit`].
 pub struct WriteBatch {
     pub(crate) db: Database,
-    pub(crate) slots: HashMap<Uuid, Slot>,
+    pub(crate) slots: FastMap<Uuid, Slot>,
     pub(crate) order: Vec<Uuid>,
     pub(crate) edges: Vec<EdgeChange>,
     pub(crate) schemas: Vec<SchemaOp>,
@@ -133,7 +133,7 @@ pub struct WriteBatch {
     pub(crate) points: Vec<(Arc<Collection>, super::measures::Point)>,
     /// External ids given to entities inserted by this batch (an entry may be stale
     /// after a delete: users check the slot).
-    pub(crate) new_external: HashMap<String, Uuid>,
+    pub(crate) new_external: FastMap<String, Uuid>,
     /// The write sequence number the batch commits as (set under the commit lock).
     pub(crate) seq: u64,
 }
@@ -185,7 +185,7 @@ impl Database {
     pub fn batch(&self) -> WriteBatch {
         WriteBatch {
             db: self.clone(),
-            slots: HashMap::new(),
+            slots: FastMap::default(),
             order: Vec::new(),
             edges: Vec::new(),
             schemas: Vec::new(),
@@ -193,13 +193,21 @@ impl Database {
             now_us: self.batch_time(),
             unindexed: HashMap::new(),
             points: Vec::new(),
-            new_external: HashMap::new(),
+            new_external: FastMap::default(),
             seq: 0,
         }
     }
 }
 
 impl WriteBatch {
+    /// Makes room for `n` more inserted entities (a bulk load knows its batch size).
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.slots.reserve(n);
+        self.order.reserve(n);
+        self.changes.reserve(n);
+        self.new_external.reserve(n);
+    }
+
     /// The state of `id` as this batch sees it, loading it from storage on first use.
     pub(crate) fn slot(&mut self, id: Uuid) -> Result<Option<&mut Slot>, StoreError> {
         if !self.slots.contains_key(&id) {

@@ -6,10 +6,9 @@
 use super::convert::{EdgeRef, Prepared, prepare};
 use super::format::{Format, rows};
 use super::mapping::{Mapping, MappingError};
-use crate::store::{Database, StoreError};
+use crate::store::{Database, FastMap, StoreError};
 use hyperql::{Document, Value};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -172,7 +171,7 @@ struct Run<'a> {
     /// Entities inserted (taken back on failure).
     inserted: Vec<Uuid>,
     /// External ids of this import's rows.
-    keys: HashMap<String, Uuid>,
+    keys: FastMap<String, Uuid>,
     /// Rows that ask for edges.
     edges: Vec<(u64, Uuid, Vec<EdgeRef>)>,
     /// The import's journal (all or nothing, also across a crash), unless it keeps
@@ -202,7 +201,7 @@ pub fn import<R: Read + Send>(
             ..ImportSummary::default()
         },
         inserted: Vec::new(),
-        keys: HashMap::new(),
+        keys: FastMap::default(),
         edges: Vec::new(),
         journal: None,
     };
@@ -338,6 +337,7 @@ impl Run<'_> {
             return Ok(());
         }
         let mut b = self.db.batch();
+        b.reserve(rows.len());
         let mut written = Vec::with_capacity(rows.len());
         for (n, p) in rows {
             match b.insert(

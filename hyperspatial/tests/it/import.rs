@@ -274,3 +274,61 @@ fn large_rows_are_written_in_smaller_batches() {
     assert_eq!((s.accepted, s.rejected), (10_000, 0));
     assert_eq!(count(&db, "docs"), 10_000);
 }
+
+/// Rows without edges are placed by their fields alone: the stored placement does
+/// not depend on how the rows were batched, and its property component is the
+/// fingerprint of the row's leaves (dotted path, value text).
+#[test]
+fn imported_placements_follow_from_the_rows_alone() {
+    let rows: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                "{{\"id\": \"p{i}\", \"name\": \"n{}\", \"age\": {}, \"score\": {}.5, \"home\": {{\"city\": \"c{}\"}}, \"tags\": [\"t{}\"]}}",
+                i % 7,
+                20 + i % 5,
+                i % 3,
+                i % 4,
+                i % 2
+            )
+        })
+        .collect();
+    let text = rows.join("\n");
+    let load = |batch: usize| {
+        let (dir, db) = db();
+        let opts = ImportOptions {
+            batch,
+            ..ImportOptions::default()
+        };
+        let m = Mapping::new("people");
+        let s = import(&db, text.as_bytes(), Format::Jsonl, &m, &opts, &mut |_| {}).unwrap();
+        assert_eq!((s.accepted, s.rejected), (40, 0));
+        (dir, db)
+    };
+    let (_a, one) = load(1);
+    let (_b, many) = load(1000);
+    let dim = one.options().position_dim;
+    for (i, row) in rows.iter().enumerate() {
+        let key = format!("p{i}");
+        let p1 = one.placement(key_of(&one, &key)).unwrap().unwrap();
+        let p2 = many.placement(key_of(&many, &key)).unwrap().unwrap();
+        assert_eq!(p1, p2, "{key}");
+        let json: serde_json::Value = serde_json::from_str(row).unwrap();
+        let Value::Object(doc) = Value::from_json(&json) else {
+            panic!("{row}")
+        };
+        let mut doc = (*doc).clone();
+        doc.shift_remove("id");
+        let texts: Vec<(String, String)> = hyperspatial::flatten(&doc)
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect();
+        let fields: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let expected = hyperspatial::positioning::property_fingerprint(&fields, dim).unwrap();
+        assert_eq!(p1.property.as_deref(), Some(expected.as_slice()), "{key}");
+        assert_eq!(p1.graph, None, "{key}");
+    }
+}
