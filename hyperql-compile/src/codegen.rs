@@ -128,10 +128,7 @@ pub(crate) fn generate(
                 writer,
             }) => {
                 writes.push(tx);
-                inserts
-                    .entry(collection)
-                    .or_insert_with(Vec::new)
-                    .push(writer);
+                inserts.entry(collection).or_default().push(writer);
             }
             Err(what) => errors.push(Unsupported { query: qi, what }),
         }

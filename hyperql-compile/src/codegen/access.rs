@@ -361,8 +361,12 @@ pub(crate) fn bind_doc(
             });
             skips.clear();
         } else {
-            let skip = one(ty.skip(&quote!(dec)));
-            skips.push(quote!(let _ = #skip;));
+            let skip = ty.skip(&quote!(dec));
+            skips.push(if f.required {
+                quote!(#skip;)
+            } else {
+                quote!(if dec.tag()? { #skip; })
+            });
         }
     }
     if last.is_none() {

@@ -109,7 +109,7 @@ pub(crate) fn writer(
             key: ::std::vec::Vec<u8>,
         }
 
-        #[allow(clippy::too_many_arguments)]
+        #[allow(clippy::too_many_arguments, clippy::needless_question_mark)]
         impl #ty<'_> {
             /// Inserts a document given as values (text borrowed); returns its id.
             /// A taken id is an error.
