@@ -4,6 +4,7 @@
 mod access;
 mod expr;
 mod knn;
+mod limit;
 pub(crate) mod migrate;
 mod names;
 mod select;
@@ -12,6 +13,7 @@ mod traverse;
 mod types;
 mod vectors;
 mod write;
+mod writer;
 
 use crate::analyze::Query;
 use crate::schema::Model;
@@ -106,6 +108,7 @@ pub(crate) fn generate(
     let mut writes = Vec::new();
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    let mut inserts: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
     for (qi, q) in queries.iter().enumerate() {
         let mut params = q.params.clone();
         refine(&q.plan, model, &mut params);
@@ -119,14 +122,44 @@ pub(crate) fn generate(
                 reads.push(f);
             }
             Ok(Item::Write(f)) => writes.push(f),
+            Ok(Item::Insert {
+                collection,
+                tx,
+                writer,
+            }) => {
+                writes.push(tx);
+                inserts.entry(collection).or_default().push(writer);
+            }
             Err(what) => errors.push(Unsupported { query: qi, what }),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
+    let mut writer_items = Vec::new();
+    let mut writer_opens = Vec::new();
+    for c in &model.collections {
+        let qs = inserts.get(&c.name).map(Vec::as_slice).unwrap_or_default();
+        let w = writer::writer(c, rt, qs).map_err(|what| {
+            vec![Unsupported {
+                query: usize::MAX,
+                what,
+            }]
+        })?;
+        if let Some((item, open)) = w {
+            writer_items.push(item);
+            writer_opens.push(open);
+        }
+    }
+    let opens = if writer_opens.is_empty() {
+        quote!()
+    } else {
+        quote! { impl Tx<'_> { #(#writer_opens)* } }
+    };
     Ok(quote! {
         #storage
+        #(#writer_items)*
+        #opens
         #(#rows)*
         // Conditions are parenthesized where they are built; some end up where the
         // parentheses are not needed.
@@ -158,6 +191,12 @@ pub(crate) fn generate(
 enum Item {
     Read(TokenStream, TokenStream),
     Write(TokenStream),
+    /// An INSERT into a collection with a writer: its `Tx` method and its writer's.
+    Insert {
+        collection: String,
+        tx: TokenStream,
+        writer: TokenStream,
+    },
 }
 
 fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
@@ -181,12 +220,39 @@ fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
             entity: None,
             docs,
         } => {
-            let (ret, body) = write::insert(x, model, collection, docs)?;
             let doc = format!("`{}`: an INSERT into `{collection}`.", q.name);
-            Ok(Item::Write(quote! {
-                #[doc = #doc]
-                pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<#ret, #rt::Error> { #body }
-            }))
+            let w = model.collection(collection).and_then(writer::writer_names);
+            let Some(w) = w else {
+                let (ret, body) = write::insert(x, model, collection, docs, false)?;
+                return Ok(Item::Write(quote! {
+                    #[doc = #doc]
+                    pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<#ret, #rt::Error> { #body }
+                }));
+            };
+            let (ret, body) = write::insert(x, model, collection, docs, true)?;
+            let open = &w.open;
+            let names: Vec<TokenStream> = q
+                .param_order
+                .iter()
+                .map(|p| x.param_arg(p).map(|(id, _)| quote!(#id)))
+                .collect::<Result<_, _>>()?;
+            let tdoc = format!(
+                "`{}`: an INSERT into `{collection}` (for many, open [`Tx::{open}`] once and call its `{}`).",
+                q.name, q.name
+            );
+            Ok(Item::Insert {
+                collection: collection.clone(),
+                tx: quote! {
+                    #[doc = #tdoc]
+                    pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<#ret, #rt::Error> {
+                        self.#open()?.#fname(#(#names),*)
+                    }
+                },
+                writer: quote! {
+                    #[doc = #doc]
+                    pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<#ret, #rt::Error> { #body }
+                },
+            })
         }
         Plan::Update {
             input,

@@ -6,6 +6,10 @@ use crate::error::Error;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+/// Group keys are hashed with foldhash (fast on short keys, seeded per map), not
+/// std's SipHash: a group lookup per row is the aggregate's hot path.
+type Index = HashMap<Vec<u8>, usize, foldhash::fast::RandomState>;
+
 /// `COUNT(*)` (add `Some(())` per row) or `COUNT(x)` (non-NULL values).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Count(i64);
@@ -125,7 +129,7 @@ impl<T: Clone> MinMax<T> {
 /// Groups keyed by the encoded bytes of their key, in first-seen order.
 #[derive(Debug)]
 pub struct GroupMap<K, A> {
-    index: HashMap<Vec<u8>, usize>,
+    index: Index,
     /// `(key, accumulators)` in first-seen order.
     pub groups: Vec<(K, A)>,
 }
@@ -133,7 +137,7 @@ pub struct GroupMap<K, A> {
 impl<K, A> Default for GroupMap<K, A> {
     fn default() -> Self {
         GroupMap {
-            index: HashMap::new(),
+            index: Index::default(),
             groups: Vec::new(),
         }
     }
@@ -142,12 +146,16 @@ impl<K, A> Default for GroupMap<K, A> {
 impl<K, A> GroupMap<K, A> {
     /// The accumulators of the group whose key encodes to `bytes`, made with `make`
     /// (with its key) when the group is new.
-    pub fn entry(&mut self, bytes: Vec<u8>, make: impl FnOnce() -> (K, A)) -> &mut A {
-        let groups = &mut self.groups;
-        let i = *self.index.entry(bytes).or_insert_with(|| {
-            groups.push(make());
-            groups.len() - 1
-        });
+    pub fn entry(&mut self, bytes: &[u8], make: impl FnOnce() -> (K, A)) -> &mut A {
+        let i = match self.index.get(bytes) {
+            Some(&i) => i,
+            None => {
+                self.groups.push(make());
+                let i = self.groups.len() - 1;
+                self.index.insert(bytes.to_vec(), i);
+                i
+            }
+        };
         &mut self.groups[i].1
     }
 
@@ -155,15 +163,15 @@ impl<K, A> GroupMap<K, A> {
     /// expression overflows).
     pub fn try_entry(
         &mut self,
-        bytes: Vec<u8>,
+        bytes: &[u8],
         make: impl FnOnce() -> Result<(K, A), Error>,
     ) -> Result<&mut A, Error> {
-        let i = match self.index.get(&bytes) {
+        let i = match self.index.get(bytes) {
             Some(&i) => i,
             None => {
                 self.groups.push(make()?);
                 let i = self.groups.len() - 1;
-                self.index.insert(bytes, i);
+                self.index.insert(bytes.to_vec(), i);
                 i
             }
         };

@@ -13,6 +13,10 @@ impl Enc {
     pub fn new() -> Enc {
         Enc(Vec::with_capacity(64))
     }
+    /// Empties the buffer, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
     /// A nullable field's tag.
     pub fn tag(&mut self, present: bool) {
         self.0.push(u8::from(present));
@@ -96,12 +100,30 @@ impl<'a> Dec<'a> {
     }
     /// Text.
     pub fn str(&mut self) -> Result<String, Error> {
+        self.str_ref().map(str::to_owned)
+    }
+    /// Text, borrowed from the record.
+    pub fn str_ref(&mut self) -> Result<&'a str, Error> {
         let n = self.len()?;
         let b = self.take(n)?;
-        String::from_utf8(b.to_vec()).map_err(|e| Error::Corrupt {
+        std::str::from_utf8(b).map_err(|e| Error::Corrupt {
             table: self.table,
             detail: e.to_string(),
         })
+    }
+    /// Skips `n` bytes (a fixed-size field not read).
+    pub fn skip(&mut self, n: usize) -> Result<(), Error> {
+        self.take(n).map(|_| ())
+    }
+    /// Skips a text field.
+    pub fn skip_str(&mut self) -> Result<(), Error> {
+        let n = self.len()?;
+        self.skip(n)
+    }
+    /// Skips a vector field.
+    pub fn skip_vector(&mut self) -> Result<(), Error> {
+        let n = self.len()?;
+        self.skip(n.saturating_mul(4))
     }
     /// A float vector.
     pub fn vector(&mut self) -> Result<Vec<f32>, Error> {
@@ -114,6 +136,14 @@ impl<'a> Dec<'a> {
     fn len(&mut self) -> Result<usize, Error> {
         Ok(u32::from_le_bytes(self.array()?) as usize)
     }
+}
+
+/// The id of a documents table's key (its encoded bytes).
+pub fn doc_id(key: &[u8], table: &'static str) -> Result<i64, Error> {
+    manifold::decode_key::<i64>(key).map_err(|e| Error::Corrupt {
+        table,
+        detail: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -137,6 +167,23 @@ mod tests {
         assert_eq!(d.vector()?, vec![1.0, -2.0]);
         assert!(d.bool()?);
         assert!(matches!(d.i64(), Err(Error::Corrupt { .. })));
+        // The same record read by views and skips.
+        let mut d = Dec::new(&e.0, "t");
+        d.skip(8)?;
+        assert!(d.tag()?);
+        assert_eq!(d.str_ref()?, "héllo");
+        d.skip(8)?;
+        d.skip_vector()?;
+        assert!(d.bool()?);
+        let mut d = Dec::new(&e.0[..12], "t");
+        d.skip(8)?;
+        d.tag()?;
+        assert!(matches!(d.skip_str(), Err(Error::Corrupt { .. })));
+        let bad = [1u8, 0, 0, 0, 0xff];
+        assert!(matches!(
+            Dec::new(&bad, "t").str_ref(),
+            Err(Error::Corrupt { .. })
+        ));
         Ok(())
     }
 }

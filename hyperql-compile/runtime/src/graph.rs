@@ -106,6 +106,9 @@ impl EdgeSnapshot {
         } else {
             Direction::Incoming
         };
+        if max == 1 {
+            return self.one_hop(start, &types, dir, outgoing, min == 0);
+        }
         let mut out = Vec::new();
         let mut stack: Vec<Walk> = vec![(vector_key(start), Vec::new(), None)];
         while let Some((node, path, last)) = stack.pop() {
@@ -139,6 +142,42 @@ impl EdgeSnapshot {
                 stack.push((next, p, Some(t)));
             }
         }
+        Ok(out)
+    }
+
+    /// [`EdgeSnapshot::trails`] of at most one edge (no trail can repeat one): the
+    /// empty trail first when `with_start`, then the edges, last first (the order
+    /// the depth-first walk pops them in).
+    fn one_hop(
+        &self,
+        start: i64,
+        types: &TypeFilter,
+        dir: Direction,
+        outgoing: bool,
+        with_start: bool,
+    ) -> Result<Vec<Trail>, Error> {
+        let mut out = Vec::new();
+        if with_start {
+            out.push(Trail {
+                end: start,
+                from: start,
+                to: start,
+                weight: 0.0,
+                hops: 0,
+            });
+        }
+        let first = out.len();
+        for e in self.reader.edges(vector_key(start), dir, types)? {
+            let next = if outgoing { e.dst } else { e.src };
+            out.push(Trail {
+                end: vector_id(next)?,
+                from: vector_id(e.src)?,
+                to: vector_id(e.dst)?,
+                weight: f64::from(e.props.weight),
+                hops: 1,
+            });
+        }
+        out[first..].reverse();
         Ok(out)
     }
 }

@@ -9,16 +9,19 @@ mod agg;
 mod codec;
 mod error;
 mod graph;
+mod ids;
 mod migrate;
 mod order;
 mod text;
+mod top;
 mod vector;
 mod vectors;
 
 pub use agg::{Avg, Count, GroupMap, MinMax, SumFloat, SumInt};
-pub use codec::{Dec, Enc};
+pub use codec::{Dec, Enc, doc_id};
 pub use error::Error;
 pub use graph::{EdgeSnapshot, EdgeStore, NewEdgeTypes, Trail};
+pub use ids::NextIds;
 pub use manifold;
 pub use manifold_graph;
 pub use manifold_vectors;
@@ -27,6 +30,7 @@ pub use migrate::{
 };
 pub use order::{cmp_f64, cmp_nulls_last, limit_offset};
 pub use text::like;
+pub use top::{TopN, limit_counts};
 pub use vector::{Metric, distance, similarity};
 pub use vectors::{
     TopK, VectorColumn, VectorSnapshot, knn_wanted, similarity_of, vector_id, vector_key,

@@ -7,7 +7,7 @@ use super::tables::{field_ident, names};
 use super::types::RTy;
 use crate::schema::Collection;
 use hyperql::{BExpr, BinaryOp};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 fn conjuncts<'e>(e: &'e BExpr, out: &mut Vec<&'e BExpr>) {
@@ -46,6 +46,41 @@ fn bound(e: &BExpr) -> Option<(&str, BinaryOp, &BExpr)> {
     }
 }
 
+/// How a query reaches its candidate documents.
+pub(crate) enum Path {
+    /// `id = value`: at most one document.
+    Point(TokenStream),
+    /// A range of the secondary index on `field` (`eq`: one value of it).
+    Index {
+        field: String,
+        ty: RTy,
+        eq: bool,
+        table: Ident,
+        lo: TokenStream,
+        hi: TokenStream,
+    },
+    /// Every document, in id order.
+    Scan,
+}
+
+/// In which order [`Path::walk`] yields documents.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// By id, as a scan reads them (an index range sorts its ids first).
+    Id,
+    /// The path's own order: an index range by (value, id), else by id.
+    Native,
+}
+
+/// How each document is bound to `d`: decoded whole (its row struct) or only the
+/// fields a read uses, as views into the stored bytes (the struct [`view_struct`]
+/// defines).
+#[derive(Clone, Copy)]
+pub(crate) enum Decode<'u> {
+    Whole,
+    Fields(&'u [String]),
+}
+
 /// The loop that binds each candidate document of `coll` to `d` and runs `body`
 /// (`continue` skips a document). `docs` is the documents table (read or write),
 /// `open` opens another table of the same transaction.
@@ -56,11 +91,14 @@ pub(crate) fn each_doc(
     open: &dyn Fn(TokenStream) -> TokenStream,
     body: TokenStream,
 ) -> R<(TokenStream, String)> {
-    let rt = &x.rt;
-    let n = names(coll);
-    let row = &n.row;
-    let table = &n.table;
-    let decode = quote!(#[allow(unused_mut)] let mut d = #row::decode(id, bytes.as_slice())?;);
+    let path = choose(x, coll, filter)?;
+    let code = path.walk(&x.rt, coll, open, Order::Id, Decode::Whole, None, body)?;
+    Ok((code, path.describe()))
+}
+
+/// The access path for `filter` over `coll`: a point lookup when it fixes `id`, an
+/// index range when it bounds an `INDEXED` field (equalities first), else a scan.
+pub(crate) fn choose(x: &Exprs<'_>, coll: &Collection, filter: Option<&BExpr>) -> R<Path> {
     let mut parts = Vec::new();
     if let Some(f) = filter {
         conjuncts(f, &mut parts);
@@ -76,14 +114,7 @@ pub(crate) fn each_doc(
         .find(|(f, op, _)| *f == "id" && *op == BinaryOp::Eq)
         && let Some(key) = typed(v, RTy::Int)?
     {
-        let code = quote! {
-            for id in ::std::iter::once(#key) {
-                let ::std::option::Option::Some(bytes) = docs.get(&id)? else { continue };
-                #decode
-                #body
-            }
-        };
-        return Ok((code, "point lookup by id".into()));
+        return Ok(Path::Point(key));
     }
     for want_eq in [true, false] {
         for (fname, op, v) in &bounds {
@@ -129,42 +160,259 @@ pub(crate) fn each_doc(
             {
                 set(*op2, val2);
             }
-            let it = format_ident!("{}_BY_{}", table, fname.to_ascii_uppercase());
-            let open_idx = open(quote!(tables::#it));
             let _ = field_ident(fname)?;
-            let code = quote! {
-                let index = #open_idx;
-                let lo = #lo;
-                let hi = #hi;
-                let mut ids: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
-                for entry in index.range((lo.as_ref(), hi.as_ref()))? {
-                    let ((_, id), ()) = entry?;
-                    ids.push(id);
-                }
-                // Documents in id order, as a scan reads them.
-                ids.sort_unstable();
-                for id in ids {
-                    let ::std::option::Option::Some(bytes) = docs.get(&id)? else { continue };
-                    #decode
-                    #body
-                }
-            };
-            let _ = rt;
-            return Ok((code, format!("index range on `{fname}`")));
+            return Ok(Path::Index {
+                field: fname.to_string(),
+                ty,
+                eq: *op == BinaryOp::Eq,
+                table: format_ident!("{}_BY_{}", names(coll).table, fname.to_ascii_uppercase()),
+                lo,
+                hi,
+            });
         }
     }
-    let code = quote! {
-        for entry in docs.iter()? {
-            let (id, bytes) = entry?;
-            #decode
-            #body
-        }
-    };
-    Ok((code, "full scan".into()))
+    Ok(Path::Scan)
 }
 
+impl Path {
+    /// What the generated function's doc comment says it reads by.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Path::Point(_) => "point lookup by id".into(),
+            Path::Index { field, .. } => format!("index range on `{field}`"),
+            Path::Scan => "full scan".into(),
+        }
+    }
+
+    /// The loop over the documents in `order`, each bound to `d` as `decode` says;
+    /// `label` names the loop, for a `break` that stops it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn walk(
+        &self,
+        rt: &TokenStream,
+        coll: &Collection,
+        open: &dyn Fn(TokenStream) -> TokenStream,
+        order: Order,
+        decode: Decode<'_>,
+        label: Option<&syn::Lifetime>,
+        body: TokenStream,
+    ) -> R<TokenStream> {
+        let bind = bind_doc(rt, coll, decode, &format_ident!("d"), &quote!(id))?;
+        let label = label.map(|l| quote!(#l:));
+        let tname = format!("hql.{}", coll.name);
+        Ok(match self {
+            Path::Point(key) => quote! {
+                #label for id in ::std::iter::once(#key) {
+                    let ::std::option::Option::Some(guard) = docs.get_raw(&id)? else { continue };
+                    let bytes = guard.bytes();
+                    #bind
+                    #body
+                }
+            },
+            Path::Index { table, lo, hi, .. } => {
+                let open_idx = open(quote!(tables::#table));
+                // The bounds live in a block: their names must not hide parameters
+                // the body reads.
+                let head = quote! {
+                    let index = #open_idx;
+                };
+                let range = quote! {
+                    {
+                        let lo = #lo;
+                        let hi = #hi;
+                        index.range((lo.as_ref(), hi.as_ref()))?
+                    }
+                };
+                let each = quote! {
+                    let ::std::option::Option::Some(guard) = docs.get_raw(&id)? else { continue };
+                    let bytes = guard.bytes();
+                    #bind
+                    #body
+                };
+                match order {
+                    Order::Id => quote! {
+                        #head
+                        let mut ids: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
+                        for entry in #range {
+                            let ((_, id), ()) = entry?;
+                            ids.push(id);
+                        }
+                        // Documents in id order, as a scan reads them.
+                        ids.sort_unstable();
+                        #label for id in ids {
+                            #each
+                        }
+                    },
+                    Order::Native => quote! {
+                        #head
+                        #label for entry in #range {
+                            let ((_, id), ()) = entry?;
+                            #each
+                        }
+                    },
+                }
+            }
+            Path::Scan => quote! {
+                #label for entry in docs.iter()?.raw() {
+                    let entry = entry?;
+                    let id = #rt::doc_id(entry.key_bytes(), #tname)?;
+                    let bytes = entry.value_bytes();
+                    #bind
+                    #body
+                }
+            },
+        })
+    }
+
+    /// The order of [`Order::Native`] as fields, then `id`: `Some(field)` for an index
+    /// range on it, `None` for id order. An equality index yields one value of its
+    /// field, so its documents come by id.
+    pub(crate) fn native_field(&self) -> Option<(&str, RTy)> {
+        match self {
+            Path::Index {
+                field,
+                ty,
+                eq: false,
+                ..
+            } => Some((field, *ty)),
+            _ => None,
+        }
+    }
+
+    /// The field an equality index fixes.
+    pub(crate) fn fixed_field(&self) -> Option<&str> {
+        match self {
+            Path::Index {
+                field, eq: true, ..
+            } => Some(field),
+            _ => None,
+        }
+    }
+}
 fn lower(op: BinaryOp) -> bool {
     matches!(op, BinaryOp::Gt | BinaryOp::GtEq)
+}
+
+/// Binds the document in `bytes` (and `id`) to `var`: the row struct decoded whole,
+/// or the struct of [`view_struct`] holding the fields read, decoded in schema
+/// order up to the last of them (those between are skipped, those after never
+/// read).
+pub(crate) fn bind_doc(
+    rt: &TokenStream,
+    coll: &Collection,
+    decode: Decode<'_>,
+    var: &Ident,
+    id: &TokenStream,
+) -> R<TokenStream> {
+    let tname = format!("hql.{}", coll.name);
+    let used = match decode {
+        Decode::Whole => {
+            let row = &names(coll).row;
+            return Ok(quote! {
+                #[allow(unused_mut)]
+                let mut #var = #row::decode(#id, bytes)?;
+            });
+        }
+        Decode::Fields(used) => used,
+    };
+    let sname = view_name(var);
+    let id_init = if id.to_string() == "id" {
+        quote!(id,)
+    } else {
+        quote!(id: #id,)
+    };
+    let last = coll
+        .fields
+        .iter()
+        .rposition(|f| !matches!(RTy::of_field(f.ty), RTy::Vector(_)) && used.contains(&f.name));
+    let mut inits = Vec::new();
+    let mut skips = Vec::new();
+    for (i, f) in coll.fields.iter().enumerate() {
+        let ty = RTy::of_field(f.ty);
+        let id = field_ident(&f.name)?;
+        let wanted = used.contains(&f.name);
+        if let RTy::Vector(_) = ty {
+            // Not in the record: loaded from the vector table when read.
+            if wanted {
+                inits.push(if f.required {
+                    quote!(#id: ::std::vec::Vec::new(),)
+                } else {
+                    quote!(#id: ::std::option::Option::None,)
+                });
+            }
+            continue;
+        }
+        if last.is_none_or(|l| i > l) {
+            continue;
+        }
+        let one = |get: TokenStream| {
+            if f.required {
+                get
+            } else {
+                quote!(if dec.tag()? { ::std::option::Option::Some(#get) } else { ::std::option::Option::None })
+            }
+        };
+        if wanted {
+            let get = one(ty.decode_view(&quote!(dec)));
+            inits.push(if skips.is_empty() {
+                quote!(#id: #get,)
+            } else {
+                quote!(#id: { #(#skips)* #get },)
+            });
+            skips.clear();
+        } else {
+            let skip = ty.skip(&quote!(dec));
+            skips.push(if f.required {
+                quote!(#skip;)
+            } else {
+                quote!(if dec.tag()? { #skip; })
+            });
+        }
+    }
+    if last.is_none() {
+        // No field of the record is read.
+        return Ok(quote! {
+            #[allow(unused_mut)]
+            let mut #var = #sname { #id_init #(#inits)* };
+            let _ = bytes;
+        });
+    }
+    Ok(quote! {
+        #[allow(unused_mut)]
+        let mut #var = {
+            let mut dec = #rt::Dec::new(bytes, #tname);
+            #sname { #id_init #(#inits)* }
+        };
+    })
+}
+
+fn view_name(var: &Ident) -> Ident {
+    format_ident!("{}Fields", super::names::pascal(&var.to_string()))
+}
+
+/// The struct a read binds a document to when it decodes only the fields in `used`
+/// (text borrowed from the stored bytes; vector fields owned, loaded later).
+pub(crate) fn view_struct(coll: &Collection, used: &[String], var: &Ident) -> R<TokenStream> {
+    let sname = view_name(var);
+    let mut fdefs = Vec::new();
+    let mut borrows = false;
+    for f in &coll.fields {
+        if !used.contains(&f.name) {
+            continue;
+        }
+        let ty = RTy::of_field(f.ty);
+        let id = field_ident(&f.name)?;
+        borrows |= ty == RTy::Str;
+        let t = ty.view_ty(!f.required);
+        fdefs.push(quote!(#id: #t,));
+    }
+    let lt = if borrows { quote!(<'a>) } else { quote!() };
+    let doc = format!("The fields of `{}` this query reads.", coll.name);
+    Ok(quote! {
+        #[doc = #doc]
+        #[allow(dead_code)]
+        struct #sname #lt { id: i64, #(#fdefs)* }
+    })
 }
 
 /// The scope of a query over one collection: its document in `d`.
@@ -172,5 +420,15 @@ pub(crate) fn doc_scope(coll: &Collection) -> Vec<Col> {
     vec![Col::Doc {
         var: format_ident!("d"),
         coll: coll.clone(),
+        views: false,
+    }]
+}
+
+/// [`doc_scope`] over the struct of [`view_struct`] (text fields held as `&str`).
+pub(crate) fn view_scope(coll: &Collection) -> Vec<Col> {
+    vec![Col::Doc {
+        var: format_ident!("d"),
+        coll: coll.clone(),
+        views: true,
     }]
 }

@@ -15,8 +15,13 @@ pub(crate) type R<T> = Result<T, String>;
 /// What an input column of the expression's scope holds.
 #[derive(Clone)]
 pub(crate) enum Col {
-    /// A document of `coll`, in the variable `var`.
-    Doc { var: Ident, coll: Collection },
+    /// A document of `coll`, in the variable `var`: its row struct, or with `views`
+    /// a struct of the fields read with text as `&str`.
+    Doc {
+        var: Ident,
+        coll: Collection,
+        views: bool,
+    },
     /// The edge of a TRAVERSE step, a `Trail` in `var` (fields only for one hop).
     Edge {
         var: Ident,
@@ -130,7 +135,7 @@ impl Exprs<'_> {
                 None => Err(format!("column {i}")),
             },
             BExpr::Field(i, path) => match scope.get(*i) {
-                Some(Col::Doc { var, coll }) => field(var, coll, path),
+                Some(Col::Doc { var, coll, views }) => field(var, coll, *views, path),
                 Some(Col::Edge {
                     var,
                     label,
@@ -372,7 +377,7 @@ fn lit(v: &Value) -> R<CExpr> {
 }
 
 /// A field of a document variable.
-fn field(var: &Ident, coll: &Collection, path: &[String]) -> R<CExpr> {
+fn field(var: &Ident, coll: &Collection, views: bool, path: &[String]) -> R<CExpr> {
     let [name] = path else {
         return Err(format!("nested field path `{}`", path.join(".")));
     };
@@ -387,8 +392,13 @@ fn field(var: &Ident, coll: &Collection, path: &[String]) -> R<CExpr> {
     })?;
     let id = super::names::ident(name).ok_or_else(|| format!("field name `{name}`"))?;
     let ty = RTy::of_field(f.ty);
+    let place = quote!(#var.#id);
     Ok(CExpr::new(
-        ty.view(quote!(#var.#id), !f.required),
+        if views && ty == RTy::Str {
+            place
+        } else {
+            ty.view(place, !f.required)
+        },
         ty,
         !f.required,
     ))

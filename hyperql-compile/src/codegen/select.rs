@@ -2,7 +2,7 @@
 //! scan (or index, or point lookup) and WHERE, GROUP BY with aggregates, HAVING, the
 //! select list, DISTINCT, ORDER BY, LIMIT/OFFSET, and the visible columns.
 
-use super::access::{doc_scope, each_doc};
+use super::access::{Decode, Order, choose, view_scope, view_struct};
 use super::expr::{CExpr, Col, Exprs, R};
 use super::names::column_ident;
 use super::types::RTy;
@@ -169,30 +169,75 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
         .traverse
         .map(|s| super::traverse::step(model, s))
         .transpose()?;
+    let (pexprs, pcols) = p.project.ok_or("a SELECT without a select list")?;
+    let knn = if p.aggregate.is_some() || p.distinct || step.is_some() {
+        None
+    } else {
+        super::knn::plan(x, coll, pexprs, p.sort, p.limit)?
+    };
+    // The fields each document column is read for: only those are decoded (a k-NN
+    // query decodes the documents it returns whole).
+    let used = |col: usize| {
+        let mut out = Vec::new();
+        let mut add = |e: &BExpr| {
+            e.walk(&mut |x| {
+                if let BExpr::Field(i, path) = x
+                    && *i == col
+                    && let Some(f) = path.first()
+                    && !out.contains(f)
+                {
+                    out.push(f.clone());
+                }
+            })
+        };
+        p.filter.iter().for_each(|e| add(e));
+        pexprs.iter().for_each(&mut add);
+        if let Some((g, aggs)) = p.aggregate {
+            g.iter().for_each(&mut add);
+            aggs.iter()
+                .filter_map(|a| a.arg.as_ref())
+                .for_each(&mut add);
+        }
+        out
+    };
+    let used_d = used(0);
+    let decode = if knn.is_some() {
+        Decode::Whole
+    } else {
+        Decode::Fields(&used_d)
+    };
+    let mut structs = Vec::new();
+    if knn.is_none() {
+        structs.push(view_struct(coll, &used_d, &format_ident!("d"))?);
+    }
     let scope = match &step {
         Some(s) => s.scope(coll),
-        None => doc_scope(coll),
+        None if knn.is_some() => super::access::doc_scope(coll),
+        None => view_scope(coll),
     };
-    let (pexprs, pcols) = p.project.ok_or("a SELECT without a select list")?;
     let wrap = |inner: TokenStream| -> R<TokenStream> {
         match &step {
             None => Ok(inner),
-            Some(s) => {
-                let mut used = Vec::new();
-                p.filter
-                    .into_iter()
-                    .chain(pexprs.iter())
-                    .for_each(|e| super::traverse::target_fields(e, &mut used));
-                if let Some((g, aggs)) = p.aggregate {
-                    g.iter()
-                        .chain(aggs.iter().filter_map(|a| a.arg.as_ref()))
-                        .for_each(|e| super::traverse::target_fields(e, &mut used));
-                }
-                s.wrap(inner, &used)
-            }
+            Some(s) => s.wrap(&rt, inner, &used(2)),
         }
     };
     let trav_open = step.as_ref().map(|s| s.open()).unwrap_or_default();
+    if let Some(s) = &step {
+        structs.push(s.view_struct(&used(2))?);
+    }
+    let walk = |order: Order, label: Option<&syn::Lifetime>, body: TokenStream| -> R<_> {
+        let path = choose(x, coll, p.filter)?;
+        let code = path.walk(
+            &rt,
+            coll,
+            &|t| quote!(rtx.open_table(#t)?),
+            order,
+            decode,
+            label,
+            body,
+        )?;
+        Ok((code, path.describe()))
+    };
     let where_ = match p.filter {
         Some(f) => {
             let c = x.expr(f, &scope)?;
@@ -203,13 +248,10 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     };
     let r = quote!(r);
     let (mut code, projected, access);
+    // Sort and LIMIT already applied (a walk in ORDER BY order, or a top-k).
+    let mut limited = false;
     match p.aggregate {
         None => {
-            let knn = if p.distinct || step.is_some() {
-                None
-            } else {
-                super::knn::plan(x, coll, pexprs, p.sort, p.limit)?
-            };
             let skip = knn.as_ref().map(|k| k.col);
             let (open, load) = load_vectors(x, coll, &p, skip)?;
             let cs: Vec<CExpr> = pexprs
@@ -232,11 +274,29 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                     load,
                     quote! { rows.push(#tv); },
                 )?,
-                None => {
-                    let inner = wrap(quote! { #where_ rows.push(#tv); })?;
-                    let body = quote! { #load #inner };
-                    each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?
-                }
+                None => match (p.limit, &step, p.distinct) {
+                    (Some((limit, offset)), None, false) => {
+                        let path = choose(x, coll, p.filter)?;
+                        let l = super::limit::Limited {
+                            x,
+                            path: &path,
+                            pexprs,
+                            projected: &cs,
+                            sort: p.sort,
+                            limit,
+                            offset,
+                        };
+                        let (setup, order, label, push, finish) = l.plan(&tv)?;
+                        let (lp, how) =
+                            walk(order, label.as_ref(), quote! { #load #where_ #push })?;
+                        limited = true;
+                        (quote! { #setup #lp #finish }, how)
+                    }
+                    _ => {
+                        let inner = wrap(quote! { #where_ rows.push(#tv); })?;
+                        walk(Order::Id, None, quote! { #load #inner })?
+                    }
+                },
             };
             code = quote! { #open #trav_open let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new(); #lp };
             projected = cs;
@@ -280,14 +340,13 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
             let (open, load) = load_vectors(x, coll, &p, None)?;
             let inner = wrap(quote! {
                 #where_
-                #[allow(unused_mut)]
-                let mut kb = #rt::Enc::new();
+                kb.0.clear();
                 #(#key_enc)*
-                let acc = groups.try_entry(kb.0, || ::std::result::Result::Ok((#ko, #it)))?;
+                let acc = groups.try_entry(&kb.0, || ::std::result::Result::Ok((#ko, #it)))?;
                 #(#adds)*
             })?;
             let body = quote! { #load #inner };
-            let (lp, how) = each_doc(x, coll, p.filter, &|t| quote!(rtx.open_table(#t)?), body)?;
+            let (lp, how) = walk(Order::Id, None, body)?;
             access = how;
             let empty_group = if group.is_empty() {
                 quote! { if groups.groups.is_empty() { groups.groups.push(((), #it)); } }
@@ -327,6 +386,9 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
                 #open
                 #trav_open
                 let mut groups: #rt::GroupMap<#kt, #at> = #rt::GroupMap::default();
+                // The encoded key of each row's group, in one buffer.
+                #[allow(unused_mut)]
+                let mut kb = #rt::Enc::new();
                 #lp
                 #empty_group
                 let mut rows: ::std::vec::Vec<#tt> = ::std::vec::Vec::new();
@@ -364,45 +426,17 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
             });
         });
     }
-    if let Some(keys) = p.sort {
-        let mut cmps = Vec::new();
-        for k in keys {
-            let BExpr::Col(i) = k.expr else {
-                return Err("an ORDER BY on a computed key".into());
-            };
-            let c = projected.get(i).ok_or("an ORDER BY column")?;
-            let slot = syn::Index::from(i);
-            let cmp = if c.nullable {
-                let inner = c.ty.cmp_refs(&rt, quote!(x), quote!(y));
-                quote!(#rt::cmp_nulls_last(a.#slot.as_ref(), b.#slot.as_ref(), |x, y| #inner))
-            } else {
-                if c.ty == RTy::Float {
-                    quote!(#rt::cmp_f64(a.#slot, b.#slot))
-                } else {
-                    quote!(::std::cmp::Ord::cmp(&a.#slot, &b.#slot))
-                }
-            };
-            cmps.push(if k.desc { quote!(#cmp.reverse()) } else { cmp });
-        }
+    if let Some(keys) = p.sort.filter(|_| !limited) {
+        let cmps = super::limit::comparisons(&rt, keys, &projected, &quote!(a), &quote!(b))?;
         code.extend(quote! {
             rows.sort_by(|a, b| ::std::cmp::Ordering::Equal #(.then_with(|| #cmps))*);
         });
     }
-    if let Some((limit, offset)) = p.limit {
-        let arg = |e: Option<&BExpr>| -> R<TokenStream> {
-            match e {
-                None => Ok(quote!(::std::option::Option::None)),
-                Some(e) => {
-                    let c = x.expr(e, &[])?;
-                    if c.ty != RTy::Int {
-                        return Err("a LIMIT or OFFSET that is not an integer".into());
-                    }
-                    let ts = c.ts;
-                    Ok(quote!(::std::option::Option::Some(#ts)))
-                }
-            }
-        };
-        let (l, o) = (arg(limit)?, arg(offset)?);
+    if let Some((limit, offset)) = p.limit.filter(|_| !limited) {
+        let (l, o) = (
+            super::limit::count_arg(x, limit)?,
+            super::limit::count_arg(x, offset)?,
+        );
         code.extend(quote! { let rows = #rt::limit_offset(rows, #l, #o)?; });
     }
     let visible = p.visible.unwrap_or(pcols.len()).min(pcols.len());
@@ -429,7 +463,7 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
     };
     Ok(Read {
         row,
-        body: code,
+        body: quote! { #(#structs)* #code },
         row_ty,
         access,
         table: super::tables::names(coll).table,

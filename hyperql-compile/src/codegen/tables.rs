@@ -204,6 +204,29 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             c.name
         );
         let cname = &c.name;
+        let via_writer = match super::writer::writer_names(c) {
+            Some(w) => {
+                let open = &w.open;
+                let vals: Vec<TokenStream> = c
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let id = field_ident(&f.name)?;
+                        Ok(RTy::of_field(f.ty).view(quote!(new.#id), !f.required))
+                    })
+                    .collect::<Result<_, String>>()?;
+                quote! { self.#open()?.put(new.id, #(#vals),*) }
+            }
+            None => quote! {
+                let id = self.take_id(#cname, new.id)?;
+                if self.tx.open_table(tables::#table)?.contains(&id)? {
+                    return ::std::result::Result::Err(#rt::Error::Constraint(::std::format!("id {} already exists in {}", id, #cname)));
+                }
+                let row = #row { id, #(#from_new)* };
+                self.#put(&row, ::std::option::Option::None)?;
+                ::std::result::Result::Ok(id)
+            },
+        };
         tx_methods.push(quote! {
             #[allow(dead_code, unused_variables)]
             fn #put(&mut self, row: &#row, old: ::std::option::Option<&#row>) -> ::std::result::Result<(), #rt::Error> {
@@ -224,13 +247,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
 
             #[doc = #idoc]
             pub fn #insert(&mut self, new: #new) -> ::std::result::Result<i64, #rt::Error> {
-                let id = self.take_id(#cname, new.id)?;
-                if self.tx.open_table(tables::#table)?.contains(&id)? {
-                    return ::std::result::Result::Err(#rt::Error::Constraint(::std::format!("id {} already exists in {}", id, #cname)));
-                }
-                let row = #row { id, #(#from_new)* };
-                self.#put(&row, ::std::option::Option::None)?;
-                ::std::result::Result::Ok(id)
+                #via_writer
             }
         });
     }
@@ -268,7 +285,12 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             /// Starts a write transaction: every write made through it commits
             /// atomically with [`Tx::commit`]; dropping it rolls back.
             pub fn begin(&self) -> ::std::result::Result<Tx<'_>, #rt::Error> {
-                ::std::result::Result::Ok(Tx { tx: self.cf.begin_write()?, db: self, new_edge_types: ::std::vec::Vec::new() })
+                ::std::result::Result::Ok(Tx {
+                    tx: self.cf.begin_write()?,
+                    db: self,
+                    new_edge_types: ::std::vec::Vec::new(),
+                    next_ids: #rt::NextIds::default(),
+                })
             }
         }
 
@@ -280,11 +302,19 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             /// Edge types created by RELATE, cached once the transaction commits.
             #[allow(dead_code)]
             new_edge_types: #rt::NewEdgeTypes,
+            /// Ids taken, stored when the transaction commits.
+            next_ids: #rt::NextIds,
         }
 
         impl Tx<'_> {
             /// Commits every write of this transaction atomically.
             pub fn commit(self) -> ::std::result::Result<(), #rt::Error> {
+                {
+                    let mut ids = self.tx.open_table(tables::IDS)?;
+                    for (collection, next) in self.next_ids.pending() {
+                        ids.insert(collection, &next)?;
+                    }
+                }
                 self.tx.commit()?;
                 self.db.edges.cache_types(self.new_edge_types);
                 ::std::result::Result::Ok(())
@@ -296,14 +326,12 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
                 ::std::result::Result::Ok(())
             }
 
-            fn take_id(&mut self, collection: &str, given: ::std::option::Option<i64>) -> ::std::result::Result<i64, #rt::Error> {
-                let mut ids = self.tx.open_table(tables::IDS)?;
-                let next = ids.get(collection)?.unwrap_or(1);
-                let id = given.unwrap_or(next);
-                if id >= next {
-                    ids.insert(collection, &id.saturating_add(1))?;
-                }
-                ::std::result::Result::Ok(id)
+            #[allow(dead_code)]
+            fn take_id(&mut self, collection: &'static str, given: ::std::option::Option<i64>) -> ::std::result::Result<i64, #rt::Error> {
+                let tx = &self.tx;
+                self.next_ids.take(collection, given, || {
+                    ::std::result::Result::Ok(tx.open_table(tables::IDS)?.get(collection)?)
+                })
             }
 
             #(#tx_methods)*

@@ -9,6 +9,7 @@
 //! (column 1: `weight`, `from`, `to`, `label` of a one-hop step) and the target
 //! document (column 2).
 
+use super::access::{Decode, bind_doc};
 use super::expr::{Col, Exprs, R};
 use super::names::ident;
 use super::tables::names;
@@ -149,6 +150,7 @@ impl Step<'_> {
             Col::Doc {
                 var: format_ident!("d"),
                 coll: from.clone(),
+                views: true,
             },
             Col::Edge {
                 var: format_ident!("trail"),
@@ -158,6 +160,7 @@ impl Step<'_> {
             Col::Doc {
                 var: format_ident!("node"),
                 coll: self.target.clone(),
+                views: true,
             },
         ]
     }
@@ -171,8 +174,14 @@ impl Step<'_> {
         }
     }
 
-    /// `inner` run once per trail from document `d`, with `trail` and `node` bound.
-    pub(crate) fn wrap(&self, inner: TokenStream, used: &[String]) -> R<TokenStream> {
+    /// `inner` run once per trail from document `d`, with `trail` and `node` (the
+    /// fields of the target in `used`) bound.
+    pub(crate) fn wrap(
+        &self,
+        rt: &TokenStream,
+        inner: TokenStream,
+        used: &[String],
+    ) -> R<TokenStream> {
         for (f, _, _) in super::vectors::fields(self.target) {
             if used.iter().any(|u| u == f) {
                 return Err(format!(
@@ -181,29 +190,29 @@ impl Step<'_> {
                 ));
             }
         }
-        let row = &names(self.target).row;
+        let bind = bind_doc(
+            rt,
+            self.target,
+            Decode::Fields(used),
+            &format_ident!("node"),
+            &quote!(trail.end),
+        )?;
         let (label, outgoing, min, max) = (&self.label, self.outgoing, self.min, self.max);
         Ok(quote! {
             for trail in edges.trails(d.id, #label, #outgoing, #min, #max)? {
-                let ::std::option::Option::Some(bytes) = targets.get(&trail.end)? else { continue };
-                let node = #row::decode(trail.end, bytes.as_slice())?;
+                let ::std::option::Option::Some(guard) = targets.get_raw(&trail.end)? else { continue };
+                let bytes = guard.bytes();
+                #bind
                 let _ = &node;
                 #inner
             }
         })
     }
-}
 
-/// The single-segment field names of the target (column 2) that `e` reads.
-pub(crate) fn target_fields(e: &BExpr, out: &mut Vec<String>) {
-    e.walk(&mut |x| {
-        if let BExpr::Field(2, p) = x
-            && let Some(first) = p.first()
-            && !out.contains(first)
-        {
-            out.push(first.clone());
-        }
-    });
+    /// The struct of the target's fields a query reads.
+    pub(crate) fn view_struct(&self, used: &[String]) -> R<TokenStream> {
+        super::access::view_struct(self.target, used, &format_ident!("node"))
+    }
 }
 
 /// `edge.field` of a one-hop step's edge in `var`.

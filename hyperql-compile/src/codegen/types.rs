@@ -125,6 +125,35 @@ impl RTy {
         }
     }
 
+    /// Reads a value of this type from decoder `d` as a view (text borrowed).
+    pub(crate) fn decode_view(self, d: &TokenStream) -> TokenStream {
+        match self {
+            RTy::Str => quote!(#d.str_ref()?),
+            _ => self.decode(d),
+        }
+    }
+
+    /// Skips a stored value of this type in decoder `d` (an expression of type `()`).
+    pub(crate) fn skip(self, d: &TokenStream) -> TokenStream {
+        match self {
+            RTy::Bool => quote!(#d.skip(1)?),
+            RTy::Int | RTy::Ts | RTy::Float => quote!(#d.skip(8)?),
+            RTy::Str => quote!(#d.skip_str()?),
+            RTy::Vector(_) => quote!(#d.skip_vector()?),
+            RTy::Null => quote!(()),
+        }
+    }
+
+    /// The type of a field in a struct of views ([`RTy::decode_view`]): `&'a str`
+    /// for text, the owned type otherwise.
+    pub(crate) fn view_ty(self, nullable: bool) -> TokenStream {
+        match (self, nullable) {
+            (RTy::Str, false) => quote!(&'a str),
+            (RTy::Str, true) => quote!(::std::option::Option<&'a str>),
+            _ => self.owned(nullable),
+        }
+    }
+
     /// A comparison of two non-null owned-or-view values `a`, `b` of this type,
     /// given as references: an `Ordering`.
     pub(crate) fn cmp_refs(self, rt: &TokenStream, a: TokenStream, b: TokenStream) -> TokenStream {

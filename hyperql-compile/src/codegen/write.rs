@@ -14,6 +14,11 @@ use quote::quote;
 /// The value `c` converted to the stored type of a field (`ty`, nullable unless
 /// `required`).
 fn store(c: &CExpr, ty: RTy, required: bool, what: &str) -> R<TokenStream> {
+    store_as(c, ty, required, what, false)
+}
+
+/// [`store`], as the view a writer's `put` takes (`&str` for text) when `view`.
+fn store_as(c: &CExpr, ty: RTy, required: bool, what: &str, view: bool) -> R<TokenStream> {
     if c.ty == RTy::Null {
         if required {
             return Err(format!("NULL for the REQUIRED field {what}"));
@@ -25,7 +30,7 @@ fn store(c: &CExpr, ty: RTy, required: bool, what: &str) -> R<TokenStream> {
             "a value that may be NULL for the REQUIRED field {what}"
         ));
     }
-    let owned = c.owned();
+    let owned = if view { c.ts.clone() } else { c.owned() };
     let owned = match (c.ty, ty) {
         (a, b) if a == b => owned,
         (RTy::Int, RTy::Float) if c.nullable => quote!(#owned.map(|n: i64| n as f64)),
@@ -47,12 +52,15 @@ fn collection<'m>(model: &'m Model, name: &str) -> R<&'m Collection> {
         .ok_or_else(|| format!("collection `{name}` with no known schema"))
 }
 
-/// The body of an INSERT method (returns the id of one document, or the ids).
+/// The body of an INSERT method (returns the id of one document, or the ids): with
+/// `writer`, of the collection writer's method (values given to its `put`),
+/// otherwise of the `Tx` method (a `New` struct given to the collection's insert).
 pub(crate) fn insert(
     x: &Exprs<'_>,
     model: &Model,
     collection: &str,
     docs: &[BExpr],
+    writer: bool,
 ) -> R<(TokenStream, TokenStream)> {
     let rt = &x.rt;
     let coll = collection_of(model, collection)?;
@@ -65,15 +73,24 @@ pub(crate) fn insert(
         };
         let mut id = quote!(::std::option::Option::None);
         let mut inits = Vec::new();
+        let mut vals = Vec::new();
         for f in &coll.fields {
             let fid = field_ident(&f.name)?;
             let what = format!("`{}.{}`", coll.name, f.name);
+            let ty = RTy::of_field(f.ty);
             let v = match pairs.iter().find(|(k, _)| *k == f.name) {
-                Some((_, e)) => store(&x.expr(e, &[])?, RTy::of_field(f.ty), f.required, &what)?,
+                Some((_, e)) => {
+                    let c = x.expr(e, &[])?;
+                    vals.push(store_as(&c, ty, f.required, &what, true)?);
+                    store(&c, ty, f.required, &what)?
+                }
                 None if f.required => {
                     return Err(format!("an INSERT without the REQUIRED field {what}"));
                 }
-                None => quote!(::std::option::Option::None),
+                None => {
+                    vals.push(quote!(::std::option::Option::None));
+                    quote!(::std::option::Option::None)
+                }
             };
             inits.push(if fid == v.to_string() {
                 quote!(#fid,)
@@ -88,7 +105,11 @@ pub(crate) fn insert(
                 return Err(format!("field `{}.{k}` whose type is not known", coll.name));
             }
         }
-        stmts.push(quote!(self.#ins(#new { id: #id, #(#inits)* })?));
+        stmts.push(if writer {
+            quote!(self.put(#id, #(#vals),*)?)
+        } else {
+            quote!(self.#ins(#new { id: #id, #(#inits)* })?)
+        });
     }
     Ok(if let [one] = stmts.as_slice() {
         (quote!(i64), quote!(::std::result::Result::Ok(#one)))

@@ -90,3 +90,23 @@ FROM headlines WHERE ts >= $from AND ts < $to GROUP BY bucket ORDER BY bucket;
 
 -- name: headline_minutes
 SELECT id, TIME_BUCKET('1m', ts) AS minute FROM headlines WHERE symbol = $symbol ORDER BY id LIMIT 30;
+
+-- ORDER BY ... LIMIT over an index range: in index order (the walk stops early)
+-- or not (a bounded top-k), with ties, OFFSET and conditions beyond the range.
+
+-- name: symbol_range_page
+SELECT id, symbol, qty FROM trades WHERE symbol >= $lo AND symbol < $hi AND qty > $min_qty
+ORDER BY symbol LIMIT $n OFFSET $skip;
+
+-- name: symbol_range_by_qty
+SELECT id, symbol, qty FROM trades WHERE symbol > $lo AND symbol <= $hi AND side IS NOT NULL
+ORDER BY qty DESC, symbol LIMIT $n OFFSET $skip;
+
+-- name: symbol_range_first
+SELECT id, qty FROM trades WHERE symbol >= $lo AND flagged IS NULL LIMIT $n;
+
+-- name: window_latest
+SELECT id, ts, price FROM trades WHERE ts >= $from AND qty < $max_qty ORDER BY ts DESC LIMIT $n OFFSET $skip;
+
+-- name: symbol_ids_page
+SELECT id, price FROM trades WHERE symbol = $symbol AND qty >= $min_qty ORDER BY id LIMIT $n OFFSET $skip;

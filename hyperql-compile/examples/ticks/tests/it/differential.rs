@@ -349,6 +349,91 @@ fn every_read_query_matches_the_interpreted_engine() -> Result<(), Box<dyn std::
     Ok(())
 }
 
+/// ORDER BY ... LIMIT over an index range, in index order (`symbol_range_page`,
+/// `symbol_ids_page`: the walk stops early) and not (`symbol_range_by_qty`,
+/// `window_latest`, and `symbol_range_first` without ORDER BY, by id: a bounded
+/// top-k): symbols tie on hundreds of rows, quantities on a few, every query has a
+/// condition beyond its range, and the pages run past the end.
+#[test]
+fn limited_ranges_match_the_interpreted_engine() -> Result<(), Box<dyn std::error::Error>> {
+    let b = Both::new(2000)?;
+    let s = |x: &str| Value::str(x);
+    let i = Value::Int;
+    for (lo, hi) in [("AAA", "ZZZ"), ("BBB", "DDD"), ("CCC", "CCC"), ("E", "EEF")] {
+        for n in [0i64, 1, 5, 37, 400, 5000] {
+            for skip in [0i64, 1, 13, 300, 5000] {
+                let ps = [
+                    ("lo", s(lo)),
+                    ("hi", s(hi)),
+                    ("min_qty", i(250)),
+                    ("n", i(n)),
+                    ("skip", i(skip)),
+                ];
+                b.check(
+                    "symbol_range_page",
+                    &ps,
+                    rows!(
+                        b.db.symbol_range_page(lo, hi, 250, n, skip)?,
+                        id,
+                        symbol,
+                        qty
+                    ),
+                );
+                let ps = [("lo", s(lo)), ("hi", s(hi)), ("n", i(n)), ("skip", i(skip))];
+                b.check(
+                    "symbol_range_by_qty",
+                    &ps,
+                    rows!(b.db.symbol_range_by_qty(lo, hi, n, skip)?, id, symbol, qty),
+                );
+                let ps = [
+                    ("from", i(1_300_000)),
+                    ("max_qty", i(700)),
+                    ("n", i(n)),
+                    ("skip", i(skip)),
+                ];
+                b.check(
+                    "window_latest",
+                    &ps,
+                    rows!(b.db.window_latest(1_300_000, 700, n, skip)?, id, ts, price),
+                );
+                let ps = [
+                    ("symbol", s(lo)),
+                    ("min_qty", i(500)),
+                    ("n", i(n)),
+                    ("skip", i(skip)),
+                ];
+                b.check(
+                    "symbol_ids_page",
+                    &ps,
+                    rows!(b.db.symbol_ids_page(lo, 500, n, skip)?, id, price),
+                );
+            }
+            let ps = [("lo", s(hi)), ("n", i(n))];
+            b.check(
+                "symbol_range_first",
+                &ps,
+                rows!(b.db.symbol_range_first(hi, n)?, id, qty),
+            );
+        }
+    }
+    // The index order is not the id order, or the top-k by id proves less.
+    let first = b.db.symbol_range_first("BBB", 40)?;
+    assert_eq!(first.len(), 40);
+    assert!(first.windows(2).all(|w| w[0].id < w[1].id));
+    assert!(b.db.symbol_range_page("AAA", "ZZZ", 0, 3, 0)?[0].symbol == "AAA");
+    for bad in [-1i64, i64::MIN] {
+        assert!(matches!(
+            b.db.symbol_range_page("AAA", "ZZZ", 0, bad, 0),
+            Err(ticks::Error::BadLimit(_))
+        ));
+        assert!(matches!(
+            b.db.symbol_range_by_qty("AAA", "ZZZ", 5, bad),
+            Err(ticks::Error::BadLimit(_))
+        ));
+    }
+    Ok(())
+}
+
 #[test]
 fn writes_match_the_interpreted_engine() -> Result<(), Box<dyn std::error::Error>> {
     let b = Both::new(300)?;
