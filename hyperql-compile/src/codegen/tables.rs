@@ -190,6 +190,9 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
                     e.0
                 }
 
+                // Whole-row decoding, for the queries that read every field (a query
+                // set may have none: reads decode only the fields they use).
+                #[allow(dead_code)]
                 fn decode(id: i64, bytes: &[u8]) -> ::std::result::Result<Self, #rt::Error> {
                     let mut d = #rt::Dec::new(bytes, #tname);
                     ::std::result::Result::Ok(#row { id, #(#dec)* })
