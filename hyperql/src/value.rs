@@ -120,11 +120,7 @@ impl Value {
 
     /// The value as a float vector: a vector, or an array of numbers.
     pub fn as_vector(&self) -> Option<Vec<f32>> {
-        match self {
-            Value::Vector(v) => Some(v.to_vec()),
-            Value::Array(a) => a.iter().map(|x| x.as_f64().map(|f| f as f32)).collect(),
-            _ => None,
-        }
+        self.vector_slice().map(std::borrow::Cow::into_owned)
     }
 
     /// The name of this value's type, for messages.

@@ -105,25 +105,18 @@ fn writer_inserts_continue_ids_and_read_back() -> Result<(), Error> {
     };
     let single = tx.add_trade("DDD", 40, 4.0, 6, "bid")?;
     assert_eq!((one, ids.0, ids.1, single), (1, 2, 3, 4));
-    let dup = tx.insert_trades(ticks::NewTrades {
-        id: Some(2),
+    let eee = |id: i64| ticks::NewTrades {
+        id: Some(id),
         symbol: "EEE".into(),
         ts: 50,
         price: 5.0,
         qty: 7,
         side: None,
         flagged: Some(true),
-    });
+    };
+    let dup = tx.insert_trades(eee(2));
     assert!(matches!(dup, Err(Error::Constraint(_))));
-    let given = tx.insert_trades(ticks::NewTrades {
-        id: Some(10),
-        symbol: "EEE".into(),
-        ts: 50,
-        price: 5.0,
-        qty: 7,
-        side: None,
-        flagged: Some(true),
-    })?;
+    let given = tx.insert_trades(eee(10))?;
     assert_eq!(given, 10);
     tx.commit()?;
     let all = db.all_trades()?;
