@@ -12,6 +12,6 @@ pub use expr::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
 pub use stmt::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
     EdgePattern, FieldDef, From, Ident, Insert, InsertSource, Join, JoinKind, NodePattern,
-    OrderItem, PathPattern, Quantifier, Relate, Script, Select, SelectItem, Statement,
+    OrderItem, PathPattern, Quantifier, Relate, Relayout, Script, Select, SelectItem, Statement,
     StatementKind, Subscribe, TableRef, TypeName, Update,
 };

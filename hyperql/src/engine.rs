@@ -10,7 +10,7 @@ use crate::exec::{self, Budget, EvalCtx, ExecCtx, Row, Stats, eval};
 use crate::optimizer;
 use crate::plan::{BExpr, Plan, plan_statement};
 use crate::request::{Interrupt, RequestCtx};
-use crate::source::{DataSource, Schema};
+use crate::source::{DataSource, RelayoutRequest, Schema};
 use crate::types::Type;
 use crate::value::{Document, Value};
 use serde::Serialize;
@@ -374,6 +374,23 @@ impl<S: DataSource> Engine<S> {
             }
             Plan::DropSchema { name, if_exists } => self.drop_schema(name, *if_exists)?,
             Plan::DescribeSchema { schema, detailed } => describe_schema(schema, *detailed),
+            Plan::Relayout {
+                collection,
+                options,
+            } => {
+                let mut req = RelayoutRequest {
+                    collection: collection.clone(),
+                    options: Vec::with_capacity(options.len()),
+                };
+                for (k, v) in options {
+                    req.options.push((k.clone(), eval(v, &[], &ctx.eval)?));
+                }
+                let report = self.source.relayout(&req).map_err(ExecError::from)?;
+                report
+                    .into_iter()
+                    .map(|(k, v)| vec![Value::str(&k), v])
+                    .collect()
+            }
             read => {
                 let mut op = exec::build(read, &ctx)?;
                 exec::collect(&mut op, &mut ctx)?

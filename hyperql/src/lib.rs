@@ -49,9 +49,9 @@ pub use plan::{
 pub use request::{Interrupt, Interrupted, RequestCtx};
 pub use source::{
     Capabilities, CmpOp, DataSource, EdgeRecord, FieldSchema, KnnRequest, MemorySource,
-    NearRequest, Predicate, Record, RecordStream, ScalarFunction, ScanRequest, ScanResponse,
-    Schema, Scored, SourceError, TimeRangeRequest, TimeSeries, Transaction, TraverseRequest,
-    VectorIndex,
+    NearRequest, Predicate, Record, RecordStream, RelayoutRequest, ScalarFunction, ScanRequest,
+    ScanResponse, Schema, Scored, SourceError, TimeRangeRequest, TimeSeries, Transaction,
+    TraverseRequest, VectorIndex,
 };
 pub use span::Span;
 pub use types::Type;

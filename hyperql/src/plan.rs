@@ -341,6 +341,14 @@ pub enum Plan {
         /// Properties.
         props: Vec<(String, BExpr)>,
     },
+    /// `RELAYOUT`: the source lays out a collection's positions again and reports
+    /// what it did, one `(measure, value)` row per figure.
+    Relayout {
+        /// Collection.
+        collection: String,
+        /// Options, in the order written.
+        options: Vec<(String, BExpr)>,
+    },
     /// `CREATE SCHEMA`.
     CreateSchema {
         /// The schema.
@@ -442,6 +450,10 @@ impl Plan {
                 .map(|n| Column::value(*n, Type::Any))
                 .collect(),
             Plan::Explain { .. } => vec![Column::value("plan", Type::String)],
+            Plan::Relayout { .. } => vec![
+                Column::value("measure", Type::String),
+                Column::value("value", Type::Any),
+            ],
         }
     }
 

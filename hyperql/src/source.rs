@@ -208,6 +208,16 @@ pub struct EdgeRecord {
     pub props: Arc<Document>,
 }
 
+/// `relayout`: lay out the positions of a collection's entities again.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RelayoutRequest {
+    /// Collection.
+    pub collection: String,
+    /// Options as written (`RELAYOUT c WITH (name = value, ..)`), evaluated; what
+    /// they mean is the source's.
+    pub options: Vec<(String, Value)>,
+}
+
 /// `time_range`: records of a time series in `[start, end)`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TimeRangeRequest {
@@ -405,6 +415,13 @@ pub trait DataSource: Send + Sync {
     fn traverse(&self, req: &TraverseRequest) -> Result<Vec<EdgeRecord>, SourceError> {
         let _ = req;
         Err(SourceError::Unsupported("traverse"))
+    }
+
+    /// Lays out the positions of a collection's entities again (`RELAYOUT`) and
+    /// reports what it did as `(measure, value)` pairs. By default unsupported.
+    fn relayout(&self, req: &RelayoutRequest) -> Result<Vec<(String, Value)>, SourceError> {
+        let _ = req;
+        Err(SourceError::Unsupported("RELAYOUT"))
     }
 
     /// A time range of a time series; by default a scan with the range as filters.

@@ -24,8 +24,8 @@ mod txn;
 use crate::store::{Database, StoreError, VectorMetric, fields};
 use hyperql::{
     Capabilities, CmpOp, DataSource, EdgeRecord, KnnRequest, NearRequest, Predicate, Record,
-    ScalarFunction, ScanRequest, ScanResponse, Schema, Scored, SourceError, TimeRangeRequest,
-    TimeSeries, Transaction, TraverseRequest, Value, VectorIndex,
+    RelayoutRequest, ScalarFunction, ScanRequest, ScanResponse, Schema, Scored, SourceError,
+    TimeRangeRequest, TimeSeries, Transaction, TraverseRequest, Value, VectorIndex,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -246,6 +246,12 @@ impl DataSource for Database {
             records: Box::new(records),
             unapplied: Vec::new(),
         })
+    }
+
+    fn relayout(&self, req: &RelayoutRequest) -> Result<Vec<(String, Value)>, SourceError> {
+        let opts = crate::store::relayout_options(&req.options)?;
+        let r = self.relayout_collection(&req.collection, &opts, &mut |_| {})?;
+        Ok(r.measures())
     }
 
     fn time_range(&self, req: &TimeRangeRequest) -> Result<ScanResponse<'_>, SourceError> {

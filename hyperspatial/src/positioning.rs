@@ -52,7 +52,9 @@ mod sphere;
 mod tree;
 pub mod wordnet;
 
-pub use combine::{Components, Weights, combined_distance, combined_point};
+pub use combine::{
+    Components, PositionMix, Weights, combined_distance, combined_point, combined_point_with,
+};
 pub use embedding::{EmbeddingMap, EmbeddingOptions, embedding_to_hyperbolic};
 pub use error::PositioningError;
 pub use hierarchy::Hierarchy;

@@ -57,7 +57,7 @@ pub(crate) use hashing::{FastMap, FastSet};
 pub use measures::TimeSeriesConfig;
 pub use paths::{MAX_DEPTH, PathError, flatten, matches as path_matches, unflatten};
 pub use placement::Placement;
-pub use relayout::RelayoutReport;
+pub use relayout::{RelayoutOptions, RelayoutPhase, RelayoutReport, relayout_options};
 pub use scan::Scan;
 pub use trajectory::TrajectorySnapshot;
 pub use vindex::VectorMetric;

@@ -679,6 +679,17 @@ impl Display for Statement {
                 d.name,
                 if d.detailed { " DETAILED" } else { "" }
             ),
+            StatementKind::Relayout(r) => {
+                write!(f, "RELAYOUT {}", r.collection)?;
+                for (n, (k, v)) in r.options.iter().enumerate() {
+                    let sep = if n == 0 { " WITH (" } else { ", " };
+                    write!(f, "{sep}{k} = {v}")?;
+                }
+                if !r.options.is_empty() {
+                    f.write_str(")")?;
+                }
+                Ok(())
+            }
             StatementKind::Subscribe(s) => {
                 write!(f, "SUBSCRIBE {}", s.target)?;
                 if let Some(w) = &s.selection {

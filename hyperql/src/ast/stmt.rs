@@ -63,6 +63,8 @@ pub enum StatementKind {
     DescribeSchema(DescribeSchema),
     /// `SUBSCRIBE collection [WHERE ..]`.
     Subscribe(Subscribe),
+    /// `RELAYOUT collection [WITH (option = value, ..)]`.
+    Relayout(Relayout),
 }
 
 /// `SELECT [DISTINCT] items [FROM ..] [TRAVERSE ..] [WHERE ..] [GROUP BY ..] [HAVING ..]
@@ -377,6 +379,16 @@ pub struct DropSchema {
     pub if_exists: bool,
     /// Collection name.
     pub name: Ident,
+}
+
+/// `RELAYOUT collection [WITH (name = expr, ..)]`: lay out the positions of a
+/// collection's entities again (what the options mean is the source's).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relayout {
+    /// Collection name.
+    pub collection: Ident,
+    /// Options in the order written.
+    pub options: Vec<(Ident, Expr)>,
 }
 
 /// `DESCRIBE SCHEMA name [DETAILED]`.

@@ -5,13 +5,12 @@ use super::query::{select, table_name, table_ref};
 use super::*;
 use crate::ast::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
-    FieldDef, Insert, InsertSource, Relate, StatementKind, Subscribe, TypeName, Update,
+    FieldDef, Insert, InsertSource, Relate, Relayout, StatementKind, Subscribe, TypeName, Update,
 };
 use winnow::Parser;
 use winnow::combinator::separated;
 
-const STATEMENT_STARTS: &str =
-    "SELECT, EXPLAIN, INSERT, UPDATE, DELETE, RELATE, CREATE, ALTER, DROP, DESCRIBE or SUBSCRIBE";
+const STATEMENT_STARTS: &str = "SELECT, EXPLAIN, INSERT, UPDATE, DELETE, RELATE, CREATE, ALTER, DROP, DESCRIBE, SUBSCRIBE or RELAYOUT";
 
 /// `statement`.
 pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
@@ -36,6 +35,7 @@ pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
         "DROP" => StatementKind::DropSchema(drop_schema(i)?),
         "DESCRIBE" => StatementKind::DescribeSchema(describe_schema(i)?),
         "SUBSCRIBE" => StatementKind::Subscribe(subscribe(i)?),
+        "RELAYOUT" => StatementKind::Relayout(relayout(i)?),
         _ => return Err(cut(i, STATEMENT_STARTS)),
     };
     Ok(Statement {
@@ -331,6 +331,29 @@ fn describe_schema(i: &mut In<'_>) -> PResult<DescribeSchema> {
     Ok(DescribeSchema {
         name,
         detailed: eat_kw(i, "DETAILED").is_some(),
+    })
+}
+
+/// `relayout = RELAYOUT ident [WITH '(' ident '=' expr {',' ident '=' expr} ')']`.
+fn relayout(i: &mut In<'_>) -> PResult<Relayout> {
+    expect_kw(i, "RELAYOUT")?;
+    let collection = ident(i)?;
+    let mut options = Vec::new();
+    if eat_kw(i, "WITH").is_some() {
+        expect_punct(i, "(")?;
+        loop {
+            let name = ident(i)?;
+            expect_punct(i, "=")?;
+            options.push((name, expr(i)?));
+            if eat_punct(i, ",").is_none() {
+                break;
+            }
+        }
+        expect_punct(i, ")")?;
+    }
+    Ok(Relayout {
+        collection,
+        options,
     })
 }
 

@@ -166,6 +166,7 @@ impl Builder<'_> {
                 if_exists: d.if_exists,
             }),
             StatementKind::DescribeSchema(d) => self.describe_schema(d),
+            StatementKind::Relayout(r) => self.relayout(r),
         }
     }
 }

@@ -227,6 +227,7 @@ impl Plan {
             Plan::CreateSchema { schema, .. } => format!("CreateSchema {}", schema.name),
             Plan::AlterSchema { schema } => format!("AlterSchema {}", schema.name),
             Plan::DropSchema { name, .. } => format!("DropSchema {name}"),
+            Plan::Relayout { collection, .. } => format!("Relayout {collection}"),
             Plan::DescribeSchema { schema, .. } => format!("DescribeSchema {}", schema.name),
             Plan::Subscribe { .. } => "Subscribe".to_string(),
             Plan::Explain { .. } => "Explain".to_string(),

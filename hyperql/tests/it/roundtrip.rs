@@ -367,6 +367,8 @@ fn statement() -> impl Strategy<Value = Statement> {
         1 => (any::<bool>(), ident()).prop_map(|(if_exists, name)| StatementKind::DropSchema(DropSchema { if_exists, name })),
         1 => (ident(), any::<bool>()).prop_map(|(name, detailed)| StatementKind::DescribeSchema(DescribeSchema { name, detailed })),
         1 => (table_ref(), prop::option::of(expr())).prop_map(|(target, selection)| StatementKind::Subscribe(Subscribe { target, selection })),
+        1 => (ident(), prop::collection::vec((ident(), expr()), 0..3))
+            .prop_map(|(collection, options)| StatementKind::Relayout(Relayout { collection, options })),
     ];
     kind.prop_map(|kind| Statement {
         kind,

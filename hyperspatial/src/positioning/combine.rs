@@ -26,6 +26,21 @@ impl Default for Weights {
     }
 }
 
+/// How an entity's single position (the indexed point, what `position` means) is made
+/// from its components.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PositionMix {
+    /// The graph component when the entity has one, else the weighted mean of the
+    /// others (the default): an entity with edges sits where its hierarchy puts it,
+    /// so `NEAR` and `DISTANCE FROM` keep the ranks of the layout, and fields (an id,
+    /// a list of parents) cannot scatter it.
+    #[default]
+    GraphFirst,
+    /// The weighted Frechet mean of every component present.
+    Weighted,
+}
+
 /// An entity's positions, one per component it has (hyperboloid points).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Components {
@@ -112,7 +127,26 @@ pub fn combined_distance(
 /// Errors: no component with positive weight, components of different dimensions
 /// or off the hyperboloid, negative or non-finite weights.
 pub fn combined_point(c: &Components, w: &Weights) -> Result<Vec<f64>, PositioningError> {
+    combined_point_with(c, w, PositionMix::Weighted)
+}
+
+/// The entity's single position by `mix` ([`combined_point`] for
+/// [`PositionMix::Weighted`]).
+///
+/// Errors: as [`combined_point`].
+pub fn combined_point_with(
+    c: &Components,
+    w: &Weights,
+    mix: PositionMix,
+) -> Result<Vec<f64>, PositioningError> {
     let ws = weights_of(w)?;
+    if mix == PositionMix::GraphFirst
+        && let Some(g) = &c.graph
+        && ws[0] > 0.0
+    {
+        checked(g)?;
+        return Ok(g.clone());
+    }
     let mut pts: Vec<Vec<f64>> = Vec::new();
     let mut wts: Vec<f64> = Vec::new();
     for (wi, (_, x)) in ws.iter().zip(c.slots()) {

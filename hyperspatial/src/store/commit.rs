@@ -79,7 +79,8 @@ impl WriteBatch {
         self.auto_embed()?;
         self.check_changed(&changes)?;
         let derived = self.derive(&cascades, &changes.recompute)?;
-        let placements = self.place()?;
+        let mut placements = self.place()?;
+        self.apply_relaid(&mut placements)?;
         let indexed = self.indexed_fields(&changes);
         let points = std::mem::take(&mut self.points);
         let summary = self.write(placements, derived, &indexed)?;

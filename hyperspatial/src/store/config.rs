@@ -1,6 +1,6 @@
 //! Options of a database.
 
-use crate::positioning::Weights;
+use crate::positioning::{PositionMix, Weights};
 
 /// How a database is opened.
 #[derive(Clone, Debug)]
@@ -16,6 +16,9 @@ pub struct Options {
     pub position_dim: usize,
     /// Weights of the position components in the combined distance and point.
     pub weights: Weights,
+    /// How the combined position is made from the components. Default
+    /// [`PositionMix::GraphFirst`]: the graph component of an entity with edges.
+    pub position_mix: PositionMix,
     /// manifold settings of every shard file. By default manifold's balanced
     /// settings with two 16 MiB log segments preallocated per shard (the log grows by
     /// a segment when it needs one; 16 MiB is also the largest batch one shard takes).
@@ -41,6 +44,7 @@ impl Default for Options {
             property_cache: 100_000,
             position_dim: 16,
             weights: Weights::default(),
+            position_mix: PositionMix::default(),
             manifold: shard_config(),
             trajectories: true,
             max_collections: 1000,

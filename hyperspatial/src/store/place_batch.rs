@@ -118,7 +118,7 @@ impl WriteBatch {
         // Entities only read (anchors of new neighbours) keep their stored placement.
         out.retain(|id, _| changed.contains(id));
         out.par_iter_mut()
-            .for_each(|(_, p)| place_components::combine(p, &o.weights, dim));
+            .for_each(|(_, p)| place_components::combine(p, o));
         Ok(out)
     }
 

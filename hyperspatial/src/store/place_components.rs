@@ -47,10 +47,11 @@ pub(crate) fn root(id: uuid::Uuid, dim: usize) -> Option<Vec<f64>> {
     pos::place_isolated(a ^ b, dim, &pos::PlaceOptions::default()).ok()
 }
 
-/// Recomputes the combined point from the present components (the origin when
-/// there are none).
-pub(crate) fn combine(p: &mut Placement, w: &Weights, dim: usize) {
-    p.combined = pos::combined_point(&components(p), w)
+/// Recomputes the combined point from the present components by the options'
+/// weights and mix (the origin when there are none).
+pub(crate) fn combine(p: &mut Placement, o: &crate::store::Options) {
+    let dim = o.position_dim;
+    p.combined = pos::combined_point_with(&components(p), &o.weights, o.position_mix)
         .unwrap_or_else(|_| crate::Hyperboloid::default().origin(dim + 1));
 }
 

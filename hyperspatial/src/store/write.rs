@@ -136,6 +136,9 @@ pub struct WriteBatch {
     pub(crate) new_external: FastMap<String, Uuid>,
     /// The write sequence number the batch commits as (set under the commit lock).
     pub(crate) seq: u64,
+    /// New graph components from a re-layout (`None`: the entity has no graph
+    /// component any more), applied at commit to the entities that still exist.
+    pub(crate) relaid: FastMap<Uuid, Option<Vec<f64>>>,
 }
 
 /// Microseconds since the Unix epoch.
@@ -195,6 +198,7 @@ impl Database {
             points: Vec::new(),
             new_external: FastMap::default(),
             seq: 0,
+            relaid: FastMap::default(),
         }
     }
 }
@@ -621,5 +625,6 @@ impl WriteBatch {
             && self.schemas.is_empty()
             && self.edges.is_empty()
             && self.points.is_empty()
+            && self.relaid.is_empty()
     }
 }

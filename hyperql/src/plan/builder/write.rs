@@ -180,4 +180,16 @@ impl Builder<'_> {
             props,
         })
     }
+
+    /// `RELAYOUT`: option values are row-free expressions (literals, `$params`).
+    pub(super) fn relayout(&mut self, r: &ast::Relayout) -> R<Plan> {
+        let mut options = Vec::with_capacity(r.options.len());
+        for (k, v) in &r.options {
+            options.push((k.name.clone(), self.expr(v, &[], Mode::Row("RELAYOUT"))?.0));
+        }
+        Ok(Plan::Relayout {
+            collection: r.collection.name.clone(),
+            options,
+        })
+    }
 }

@@ -34,6 +34,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Load the bundled demo data set (if not loaded) and run the showcase queries.
     Demo(DemoArgs),
+    /// Lay out a collection's positions again from its edges (online).
+    Relayout(RelayoutArgs),
 }
 
 /// Which embedder `EMBED()` and auto-embedding use.
@@ -273,6 +275,27 @@ pub struct ExportArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Where to export from.
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+/// `hyperspatial relayout`.
+#[derive(Debug, Args)]
+pub struct RelayoutArgs {
+    /// The collection to lay out.
+    #[arg(value_name = "COLLECTION")]
+    pub collection: String,
+    /// An option of HyperQL's `RELAYOUT .. WITH (..)`, as `name=value` (value in
+    /// JSON, else taken as text), e.g. `construction=sarkar`, `refine_epochs=20`.
+    #[arg(long = "option", short = 'o', value_name = "NAME=VALUE")]
+    pub options: Vec<String>,
+    /// Measure the reconstruction (MAP, mean rank) of the new positions.
+    #[arg(long)]
+    pub evaluate: bool,
+    /// No progress display.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Where the collection is.
     #[command(flatten)]
     pub conn: ConnArgs,
 }

@@ -1,5 +1,5 @@
 //! The `hyperspatial` binary: `serve` (the HTTP/WebSocket server of
-//! `hyperspatial-server`), `query`, `shell`, `import`, `export` and `demo` (see
+//! `hyperspatial-server`), `query`, `shell`, `import`, `export`, `demo` and `relayout` (see
 //! [`args`]).
 //!
 //! Client commands run against the embedded database in `--data` or a server at
@@ -12,6 +12,7 @@ mod demo;
 mod format;
 mod open;
 mod query;
+mod relayout;
 mod serve;
 mod shell;
 mod transfer;
@@ -46,6 +47,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Import(a) => transfer::import(a),
         Command::Export(a) => transfer::export(a),
         Command::Demo(a) => demo::run(a),
+        Command::Relayout(a) => relayout::run(a),
     }
 }
 

@@ -13,7 +13,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::time::Duration;
 
-fn bar(quiet: bool, len: Option<u64>, what: &str) -> ProgressBar {
+pub(super) fn bar(quiet: bool, len: Option<u64>, what: &str) -> ProgressBar {
     let pb = match len {
         Some(n) => ProgressBar::new(n).with_style(
             ProgressStyle::with_template(
@@ -153,7 +153,7 @@ pub(super) fn import(a: &ImportArgs) -> Result<(), CliError> {
     }
 }
 
-fn client(conn: &ConnArgs) -> Result<reqwest::blocking::Client, CliError> {
+pub(super) fn client(conn: &ConnArgs) -> Result<reqwest::blocking::Client, CliError> {
     let mut b = reqwest::blocking::Client::builder().timeout(None::<Duration>);
     if let Some(t) = conn.token.as_deref().filter(|t| !t.is_empty()) {
         let mut h = reqwest::header::HeaderMap::new();

@@ -12,6 +12,7 @@ mod server {
     mod http;
     mod limits;
     mod load;
+    mod relayout;
     mod soak;
     mod streams;
     mod transfer;

@@ -5,6 +5,7 @@
 //! | --- | --- |
 //! | `POST /query` | runs HyperQL (see `query`) |
 //! | `GET /collections`, `GET /collections/{name}` | collections, counts, settings, schemas |
+//! | `POST /collections/{name}/relayout` | lays out the positions again (see `relayout`) |
 //! | `GET /schemas/{name}` | a collection's schema |
 //! | `GET /health` | `{"status": "ok"}`, without a token |
 //! | `GET /metrics` | store and server counters |
@@ -40,6 +41,7 @@ mod error;
 mod guard;
 mod metrics;
 mod query;
+mod relayout;
 mod server;
 mod state;
 mod streams;

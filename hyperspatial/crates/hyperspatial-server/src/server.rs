@@ -17,7 +17,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::ServerConfig;
-use crate::{auth, catalog, error, guard, metrics, query, streams, subscribe, transfer};
+use crate::{auth, catalog, error, guard, metrics, query, relayout, streams, subscribe, transfer};
 
 /// Errors of [`Server::run`].
 #[derive(Debug, thiserror::Error)]
@@ -72,9 +72,13 @@ fn app(
         .route("/import/{collection}", post(transfer::import_handler))
         .route("/export/{collection}", get(transfer::export_handler))
         .layer(RequestBodyLimitLayer::new(config.max_import));
+    let maintenance = Router::new()
+        .route("/collections/{name}/relayout", post(relayout::handle))
+        .layer(RequestBodyLimitLayer::new(config.max_body));
     Router::new()
         .merge(requests)
         .merge(transfers)
+        .merge(maintenance)
         .fallback(no_route)
         .layer(DefaultBodyLimit::disable())
         .layer(from_fn_with_state(state.clone(), guard::protect))
