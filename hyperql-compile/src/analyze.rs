@@ -6,6 +6,31 @@ use crate::input::{SourceFile, Unit};
 use crate::schema::Model;
 use hyperql::{Engine, MemorySource, Params, Plan, Type};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// `EMBED(text)` as the planner sees it: a text in, a vector out. The compiler never
+/// calls it; generated code calls the `Db`'s embedder.
+struct EmbedSignature;
+
+impl hyperql::ScalarFunction for EmbedSignature {
+    fn name(&self) -> &str {
+        "EMBED"
+    }
+    fn arg_types(&self) -> Vec<Type> {
+        vec![Type::String]
+    }
+    fn return_type(&self) -> Type {
+        Type::Vector(None)
+    }
+    fn call(&self, _: &[hyperql::Value]) -> Result<hyperql::Value, hyperql::SourceError> {
+        Err(hyperql::SourceError::Backend(
+            "EMBED runs in generated code, not in the compiler".into(),
+        ))
+    }
+    fn deterministic(&self) -> bool {
+        true
+    }
+}
 
 /// One planned query.
 #[derive(Debug)]
@@ -26,7 +51,7 @@ pub(crate) struct Query {
 
 /// Plans the queries of `units` against `model`.
 pub(crate) fn plan_all(files: &[SourceFile], units: &[Unit], model: &Model) -> Diag<Vec<Query>> {
-    let engine = Engine::new(MemorySource::new());
+    let engine = Engine::new(MemorySource::new().with_function(Arc::new(EmbedSignature)));
     for c in &model.collections {
         if let Err(e) = engine.query(&c.ddl(), &Params::new()) {
             // The model was checked; a failure here is the compiler's bug, reported.

@@ -2,6 +2,7 @@
 //! formatted with `prettyplease`.
 
 mod access;
+mod embed;
 mod expr;
 mod knn;
 mod limit;
@@ -109,14 +110,18 @@ pub(crate) fn generate(
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut inserts: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    let mut embeds = false;
     for (qi, q) in queries.iter().enumerate() {
         let mut params = q.params.clone();
         refine(&q.plan, model, &mut params);
         let x = Exprs {
             rt: rt.clone(),
             params: &params,
+            embeds: std::cell::Cell::new(false),
         };
-        match query(&x, model, q) {
+        let item = query(&x, model, q);
+        embeds |= x.embeds.get();
+        match item {
             Ok(Item::Read(row, f)) => {
                 rows.push(row);
                 reads.push(f);
@@ -156,8 +161,10 @@ pub(crate) fn generate(
     } else {
         quote! { impl Tx<'_> { #(#writer_opens)* } }
     };
+    let embed_api = if embeds { embed::api(rt) } else { quote!() };
     Ok(quote! {
         #storage
+        #embed_api
         #(#writer_items)*
         #opens
         #(#rows)*

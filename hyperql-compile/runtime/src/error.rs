@@ -32,6 +32,10 @@ pub enum Error {
     /// A rule that depends on what is stored (a duplicate id).
     #[error("constraint violated: {0}")]
     Constraint(String),
+    /// `EMBED(...)` failed: no embedder was set, the embedder failed, or its vector
+    /// has another length than the field it is compared with or stored in.
+    #[error("EMBED: {0}")]
+    Embed(String),
     /// The database was written by a schema version this code does not know.
     #[error(
         "schema version {found} in the database; this code knows versions 1 to {known} (move the file to version {known} with `Db::migrate_to` of code that knows version {found})"

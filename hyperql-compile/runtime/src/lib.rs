@@ -2,11 +2,14 @@
 //! ordering and aggregate helpers the generated functions call, and their error type.
 //!
 //! What it is not: a query engine. Nothing here parses or plans; generated code calls
-//! these helpers with typed Rust values. It depends on manifold and manifold-vectors only (never on
-//! hyperql or hyperspatial), and re-exports it so that generated code names one crate.
+//! these helpers with typed Rust values. It depends on manifold, manifold-vectors and
+//! manifold-graph (never on hyperql or hyperspatial), and re-exports them so that
+//! generated code names one crate; with the `embed` feature also on tessera-bridge,
+//! for `EMBED(...)`.
 
 mod agg;
 mod codec;
+mod embed;
 mod error;
 mod graph;
 mod ids;
@@ -19,6 +22,9 @@ mod vectors;
 
 pub use agg::{Avg, Count, GroupMap, MinMax, SumFloat, SumInt};
 pub use codec::{Dec, Enc, doc_id};
+pub use embed::EmbedSlot;
+#[cfg(feature = "embed")]
+pub use embed::Embedder;
 pub use error::Error;
 pub use graph::{EdgeSnapshot, EdgeStore, NewEdgeTypes, Trail};
 pub use ids::NextIds;

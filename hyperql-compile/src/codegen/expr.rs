@@ -80,6 +80,8 @@ impl CExpr {
 pub(crate) struct Exprs<'a> {
     pub rt: TokenStream,
     pub params: &'a BTreeMap<String, Type>,
+    /// Set when the query calls `EMBED(...)` (the `Db` then gets its embedder API).
+    pub embeds: std::cell::Cell<bool>,
 }
 
 fn param_ident(name: &str) -> R<Ident> {
@@ -208,6 +210,10 @@ impl Exprs<'_> {
             }
             BExpr::Builtin(Builtin::TimeBucket, args) => self.time_bucket(args, scope),
             BExpr::Builtin(f, _) => Err(format!("function {}", f.name())),
+            BExpr::External(f, _) if super::embed::is_embed(e) => Err(format!(
+                "{}(...) other than as the query vector of a k-NN (`ORDER BY SIMILARITY(v, EMBED($text)) DESC LIMIT k`) or the value of a vector field in an INSERT",
+                f.0.name()
+            )),
             BExpr::External(f, _) => Err(format!("function {}", f.0.name())),
             BExpr::SimilarTo(..) => Err("SIMILAR TO".into()),
             BExpr::Near(..) => Err("NEAR ... WITHIN".into()),

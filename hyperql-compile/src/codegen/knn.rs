@@ -1,7 +1,7 @@
 //! Exact k-NN: `ORDER BY SIMILARITY(v, $q[, metric]) DESC LIMIT k` or `ORDER BY
 //! DISTANCE(v, $q[, metric]) LIMIT k` (one sort key, optionally with OFFSET) over a
 //! vector field reads the field's manifold-vectors table instead of sorting every
-//! document.
+//! document. The query vector is a parameter or `EMBED(text)` (see `embed`).
 //!
 //! Without WHERE it is manifold-vectors' exact top-k (`search`, its SIMD kernels on
 //! the stored bytes); with WHERE every document the access path yields is checked
@@ -77,18 +77,25 @@ pub(crate) fn plan(
         return Ok(None);
     };
     let (field, q) = match (args.first(), args.get(1)) {
-        (Some(BExpr::Field(0, p)), Some(q @ BExpr::Param(_)))
-        | (Some(q @ BExpr::Param(_)), Some(BExpr::Field(0, p)))
+        (Some(BExpr::Field(0, p)), Some(q @ (BExpr::Param(_) | BExpr::External(..))))
+        | (Some(q @ (BExpr::Param(_) | BExpr::External(..))), Some(BExpr::Field(0, p)))
             if p.len() == 1 =>
         {
             (p[0].clone(), q)
         }
         _ => return Ok(None),
     };
-    if !fields(coll).iter().any(|(f, _, _)| *f == field) {
+    let Some((_, dimension, _)) = fields(coll).into_iter().find(|(f, _, _)| *f == field) else {
         return Ok(None);
-    }
-    let q = x.expr(q, &[])?;
+    };
+    let q = match x.embed(q, dimension)? {
+        Some(v) => CExpr {
+            ts: quote!(&#v),
+            ty: RTy::Vector(Some(dimension)),
+            nullable: false,
+        },
+        None => x.expr(q, &[])?,
+    };
     if !matches!(q.ty, RTy::Vector(_)) || q.nullable {
         return Ok(None);
     }

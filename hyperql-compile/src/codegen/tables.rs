@@ -277,6 +277,9 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             vectors: Vectors,
             #[allow(dead_code)]
             edges: #rt::EdgeStore,
+            /// The embedder of `EMBED(...)` (none until set).
+            #[allow(dead_code)]
+            embedder: #rt::EmbedSlot,
         }
 
         impl Db {

@@ -80,9 +80,24 @@ pub(crate) fn insert(
             let ty = RTy::of_field(f.ty);
             let v = match pairs.iter().find(|(k, _)| *k == f.name) {
                 Some((_, e)) => {
-                    let c = x.expr(e, &[])?;
-                    vals.push(store_as(&c, ty, f.required, &what, true)?);
-                    store(&c, ty, f.required, &what)?
+                    let embedded = match ty {
+                        RTy::Vector(Some(n)) => x.embed(e, n)?,
+                        _ => None,
+                    };
+                    if let Some(v) = embedded {
+                        // A collection with vectors has no writer: only the `New`
+                        // struct's owned value is used.
+                        vals.push(quote!(::std::option::Option::None));
+                        if f.required {
+                            v
+                        } else {
+                            quote!(::std::option::Option::Some(#v))
+                        }
+                    } else {
+                        let c = x.expr(e, &[])?;
+                        vals.push(store_as(&c, ty, f.required, &what, true)?);
+                        store(&c, ty, f.required, &what)?
+                    }
                 }
                 None if f.required => {
                     return Err(format!("an INSERT without the REQUIRED field {what}"));

@@ -43,6 +43,10 @@ fn errors_name_the_place_and_the_construct() {
             "q.hql:1:1: query `q` uses function LOWER, which hyperql-compile does not compile, found `SELECT LOWER(name) AS l FROM users`",
         ),
         (
+            "SELECT EMBED(name) AS v FROM users;",
+            "q.hql:1:1: query `q` uses EMBED(...) other than as the query vector of a k-NN (`ORDER BY SIMILARITY(v, EMBED($text)) DESC LIMIT k`) or the value of a vector field in an INSERT, which hyperql-compile does not compile, found `SELECT EMBED(name) AS v FROM users`",
+        ),
+        (
             "INSERT INTO users (name) VALUES ($n);",
             "q.hql:1:1: query `q` uses an INSERT without the REQUIRED field `users.score`, which hyperql-compile does not compile, found `INSERT INTO users (name) VALUES ($n)`",
         ),

@@ -48,6 +48,25 @@ fn exact_knn_by_similarity() {
 }
 
 #[test]
+fn knn_and_insert_with_embed() {
+    let (_d, path) = folder(&[
+        (
+            "schema.hql",
+            "CREATE SCHEMA docs (title String REQUIRED, embedding Embedding(4));",
+        ),
+        (
+            "embed.hql",
+            "-- name: about\nSELECT id, title FROM docs ORDER BY SIMILARITY(embedding, EMBED($text), 'cosine') DESC LIMIT 5;\n\
+             -- name: add\nINSERT INTO docs (title, embedding) VALUES ($title, EMBED($title));\n",
+        ),
+    ]);
+    match hyperql_compile::compile_paths(&[path], "::hyperql_compile_runtime") {
+        Ok(o) => insta::assert_snapshot!(o.code),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
 fn traverse_and_relate() {
     insta::assert_snapshot!(generate(
         "-- name: link\nRELATE $a -[:KNOWS {weight: $w}]-> $b;\n\

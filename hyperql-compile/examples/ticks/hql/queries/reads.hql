@@ -68,6 +68,12 @@ SELECT id, embedding FROM instruments WHERE id = $id;
 -- name: similar_headlines
 SELECT id, symbol FROM headlines ORDER BY SIMILARITY(embedding, $q, 'cosine') DESC LIMIT 10;
 
+-- name: headlines_about
+SELECT id, symbol FROM headlines ORDER BY SIMILARITY(embedding, EMBED($text), 'cosine') DESC LIMIT 10;
+
+-- name: headlines_near_text
+SELECT id FROM headlines WHERE symbol = $symbol ORDER BY DISTANCE(EMBED('rate cut surprise lifts bank shares'), embedding, 'euclidean') LIMIT 5 OFFSET 1;
+
 -- name: correlated
 SELECT a.symbol, b.symbol AS peer, e.weight FROM instruments a
 TRAVERSE (a)-[e:correlated_with]->(b:instruments) WHERE a.id = $id ORDER BY b.id;

@@ -22,6 +22,9 @@ DELETE FROM instruments WHERE id = $id;
 -- name: add_headline
 INSERT INTO headlines (symbol, ts, embedding) VALUES ($symbol, $ts, $embedding);
 
+-- name: add_headline_text
+INSERT INTO headlines (symbol, ts, embedding) VALUES ($symbol, $ts, EMBED($text));
+
 -- name: relate_correlated
 RELATE $a -[:correlated_with {weight: $w}]-> $b;
 
