@@ -43,6 +43,9 @@ impl From<StoreError> for SourceError {
             StoreError::Conflict(m) => SourceError::Conflict(m),
             StoreError::Interrupted(i) => SourceError::Interrupted(i),
             StoreError::Invalid(m) => SourceError::Invalid(m),
+            e @ StoreError::Positioning(crate::positioning::PositioningError::InvalidOption {
+                ..
+            }) => SourceError::Invalid(e.to_string()),
             e @ (StoreError::Path(_)
             | StoreError::InvalidName { .. }
             | StoreError::Schema(_)

@@ -85,6 +85,12 @@ fn source_status(e: &SourceError) -> StatusCode {
     }
 }
 
+impl From<SourceError> for ApiError {
+    fn from(e: SourceError) -> Self {
+        ApiError::new(source_status(&e), e.to_string())
+    }
+}
+
 impl From<hyperspatial::ChangeFilterError> for ApiError {
     fn from(e: hyperspatial::ChangeFilterError) -> Self {
         use hyperspatial::ChangeFilterError as E;

@@ -26,18 +26,9 @@ pub(crate) async fn handle(
     let opts =
         hyperspatial::relayout_options(&pairs).map_err(|e| ApiError::bad_request(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
-        let report = s
-            .db
-            .relayout_collection(&name, &opts, &mut |_| {})
-            .map_err(|e| match e {
-                hyperspatial::StoreError::UnknownCollection(_) => {
-                    ApiError::not_found(e.to_string())
-                }
-                hyperspatial::StoreError::Invalid(_) | hyperspatial::StoreError::Positioning(_) => {
-                    ApiError::bad_request(e.to_string())
-                }
-                _ => ApiError::internal(e.to_string()),
-            })?;
+        let report =
+            s.db.relayout_collection(&name, &opts, &mut |_| {})
+                .map_err(|e| ApiError::from(hyperql::SourceError::from(e)))?;
         serde_json::to_value(report)
             .map(Json)
             .map_err(|e| ApiError::internal(format!("cannot encode the report: {e}")))

@@ -25,6 +25,21 @@ fn tree_jsonl() -> String {
     rows.join("\n") + "\n"
 }
 
+/// `hyperspatial relayout mammals -q ARGS --url SERVER`.
+async fn cli(s: &TestServer, args: &[&str]) -> std::process::Output {
+    let mut all: Vec<String> = ["relayout", "mammals", "-q"].map(String::from).to_vec();
+    all.extend(args.iter().map(|a| a.to_string()));
+    all.extend(["--url".to_string(), s.url("")]);
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_hyperspatial"))
+            .args(&all)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn relayout_over_http_hyperql_and_the_command_line() {
     let s = TestServer::start().await;
@@ -91,25 +106,7 @@ async fn relayout_over_http_hyperql_and_the_command_line() {
     let map = rows.iter().find(|row| row[0] == "map").unwrap()[1].as_f64();
     assert!(map.is_some_and(|m| m > 0.0), "{r}");
 
-    let bin = env!("CARGO_BIN_EXE_hyperspatial");
-    let url = s.url("");
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(bin)
-            .args([
-                "relayout",
-                "mammals",
-                "--evaluate",
-                "-q",
-                "-o",
-                "max_radius=10",
-                "--url",
-                &url,
-            ])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = cli(&s, &["--evaluate", "-o", "max_radius=10"]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -117,23 +114,7 @@ async fn relayout_over_http_hyperql_and_the_command_line() {
     );
     let report: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["map"].as_f64().unwrap() > 0.95, "{report}");
-    let url = s.url("");
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(bin)
-            .args([
-                "relayout",
-                "mammals",
-                "-q",
-                "-o",
-                "construction=spiral",
-                "--url",
-                &url,
-            ])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = cli(&s, &["-o", "construction=spiral"]).await;
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("'cones' or 'sarkar'"));
 }
