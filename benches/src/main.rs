@@ -18,6 +18,7 @@ mod timeseries;
 mod vectors;
 mod versions;
 mod wordnet;
+mod wordnet_import;
 
 use clap::Parser;
 

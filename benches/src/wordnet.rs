@@ -88,6 +88,15 @@ impl Set {
         })
     }
 
+    fn tree(&self) -> crate::wordnet_import::Tree<'_> {
+        crate::wordnet_import::Tree {
+            name: self.name,
+            n: self.n,
+            edges: &self.edges,
+            closure: &self.closure,
+        }
+    }
+
     fn pairs(&self) -> usize {
         self.closure.iter().map(Vec::len).sum()
     }
@@ -164,6 +173,16 @@ pub fn run(quick: bool) -> Result<Report, String> {
             &mammals,
             &sarkar_rsgd(10, 100, 0.3, 256),
         )?;
+    }
+    report.note(
+        "`hyperspatial-import`: the rows imported as JSONL in random order (edge column parents:hyponym:in), positions read back with SELECT _key, position; `placed`: the writes' incremental placements, `refined`: after the background refinement (run on the bench thread, timed), `grow`: 90% imported and refined, then 10% more imported (placements alone) and evaluated on all",
+    );
+    let import_dims: &[usize] = if quick { &[10] } else { &[10, 16] };
+    for &dim in import_dims {
+        crate::wordnet_import::measure(&mut report, &mammals.tree(), dim)?;
+        if !quick {
+            crate::wordnet_import::measure(&mut report, &all.tree(), dim)?;
+        }
     }
     let dims: &[usize] = if quick { &[10] } else { &[2, 5, 10] };
     for &dim in dims {

@@ -11,7 +11,9 @@
 //!   length; reconstructs the edges), optionally refined by Riemannian SGD with the
 //!   loss of Nickel and Kiela ([`Refinement`], [`refine_layout`]). [`Hierarchy`]
 //!   validates a graph (cycles and self-loops dropped) and gives its closure;
-//!   [`place_child`] and [`place_isolated`] place new nodes incrementally.
+//!   [`place_child`] and [`place_isolated`] place new nodes incrementally;
+//!   [`place_in_cone`] and [`place_parent`] do so keeping the cone construction's
+//!   guarantees (what the database does on insert).
 //! - Embedding: [`embedding_to_hyperbolic`] and [`EmbeddingMap`], a fixed
 //!   neighbourhood-preserving map of Euclidean embeddings.
 //! - Properties: [`property_fingerprint`], signed feature hashing of
@@ -36,6 +38,7 @@
 //! ~12, the default `max_radius`.
 
 mod combine;
+mod cone_place;
 mod cones;
 mod directions;
 mod embedding;
@@ -55,6 +58,7 @@ pub mod wordnet;
 pub use combine::{
     Components, PositionMix, Weights, combined_distance, combined_point, combined_point_with,
 };
+pub use cone_place::{ConePlacement, place_in_cone, place_parent, place_subtree_root};
 pub use embedding::{EmbeddingMap, EmbeddingOptions, embedding_to_hyperbolic};
 pub use error::PositioningError;
 pub use hierarchy::Hierarchy;

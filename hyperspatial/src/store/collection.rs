@@ -48,6 +48,10 @@ pub struct CollectionConfig {
     /// Set when the collection is a time series (see `measures`).
     #[serde(default)]
     pub time_series: Option<super::measures::TimeSeriesConfig>,
+    /// The options of the last explicit re-layout (`RELAYOUT .. WITH (..)`), which
+    /// the background refinement runs; empty: the defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub layout: BTreeMap<String, serde_json::Value>,
 }
 
 pub(crate) struct Collection {
@@ -62,6 +66,8 @@ pub(crate) struct Collection {
     pub(crate) count: std::sync::atomic::AtomicUsize,
     /// Columns of hot fields for scans (see `columns`).
     pub(crate) columns: super::columns::ColumnSlot,
+    /// Edge changes, for the background refinement (see `refiner`).
+    pub(crate) graph: Arc<super::refiner::GraphState>,
 }
 
 const CONFIG_KEY: &str = "collection";
@@ -96,6 +102,7 @@ impl Collection {
                     vectors: BTreeMap::new(),
                     auto_embed: Vec::new(),
                     time_series: None,
+                    layout: BTreeMap::new(),
                 };
                 first.system_put(CONFIG, CONFIG_KEY, Some(&config_bytes(&c)?))?;
                 c
@@ -127,6 +134,7 @@ impl Collection {
             positions,
             count: std::sync::atomic::AtomicUsize::new(0),
             columns: Default::default(),
+            graph: Default::default(),
         };
         Ok(c)
     }

@@ -83,12 +83,58 @@ impl WriteBatch {
         self.apply_relaid(&mut placements)?;
         let indexed = self.indexed_fields(&changes);
         let points = std::mem::take(&mut self.points);
+        let graph_changes = self.graph_changes();
         let summary = self.write(placements, derived, &indexed)?;
+        for (c, n) in &graph_changes {
+            c.graph.changed(*n);
+        }
+        if !graph_changes.is_empty() {
+            db.inner.refiner.notify();
+        }
         append_points(points)?;
         changes.publish(&db)?;
         *db.inner.cascades.write() = cascades;
         db.inner.commits.fetch_add(1, Ordering::Relaxed);
         Ok(summary)
+    }
+
+    /// Edge changes per collection (of both ends), for the background refinement.
+    fn graph_changes(&self) -> Vec<(Arc<Collection>, u64)> {
+        let mut out: Vec<(Arc<Collection>, u64)> = Vec::new();
+        let mut count = |c: Option<Arc<Collection>>| {
+            if let Some(c) = c {
+                match out.iter_mut().find(|(o, _)| Arc::ptr_eq(o, &c)) {
+                    Some((_, n)) => *n += 1,
+                    None => out.push((c, 1)),
+                }
+            }
+        };
+        for e in &self.edges {
+            let (from, to) = match e {
+                super::write::EdgeChange::Added { from, to, .. }
+                | super::write::EdgeChange::Removed { from, to, .. } => (*from, *to),
+            };
+            let a = self.edge_end_collection(from);
+            let b = self.edge_end_collection(to);
+            let same = matches!((&a, &b), (Some(x), Some(y)) if Arc::ptr_eq(x, y));
+            count(a);
+            if !same {
+                count(b);
+            }
+        }
+        out
+    }
+
+    /// The collection `id` is in after the batch (`None`: deleted or unknown).
+    fn edge_end_collection(&self, id: Uuid) -> Option<Arc<Collection>> {
+        match self.slots.get(&id) {
+            Some(Slot::Live(p)) => Some(p.collection.clone()),
+            Some(Slot::Deleted { .. }) => None,
+            None => self
+                .db
+                .loc(id)
+                .and_then(|l| self.db.collection(&l.collection)),
+        }
     }
 
     /// Applies schema operations to `cascades` and returns what they change.

@@ -1,5 +1,6 @@
 //! Options of a database.
 
+use super::refiner::AutoRefine;
 use crate::positioning::{PositionMix, Weights};
 
 /// How a database is opened.
@@ -34,6 +35,10 @@ pub struct Options {
     /// filters and aggregates skip the stored records. 0 turns the cache off.
     /// Default 256 MiB.
     pub column_cache: usize,
+    /// Background refinement of graph positions: collections whose edges changed are
+    /// laid out again once they are quiet (see [`AutoRefine`]). `None` keeps the
+    /// incremental placements until an explicit re-layout. Default on.
+    pub refine: Option<AutoRefine>,
 }
 
 impl Default for Options {
@@ -49,6 +54,7 @@ impl Default for Options {
             trajectories: true,
             max_collections: 1000,
             column_cache: 256 << 20,
+            refine: Some(AutoRefine::default()),
         }
     }
 }

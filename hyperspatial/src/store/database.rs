@@ -85,6 +85,8 @@ pub(crate) struct Inner {
     pub(crate) create_lock: Mutex<()>,
     /// Links staged index entries in the background.
     pub(crate) indexer: super::indexer::Indexer,
+    /// Lays collections out again in the background (see `refiner`).
+    pub(crate) refiner: super::refiner::Refiner,
 }
 
 /// A hyperspatial database: a directory of collections.
@@ -139,10 +141,14 @@ impl Database {
             create_lock: Mutex::new(()),
             feed: super::feed::Feed::default(),
             indexer: super::indexer::Indexer::start(),
+            refiner: super::refiner::Refiner::default(),
         };
         let db = Database {
             inner: Arc::new(inner),
         };
+        if let Some(r) = db.inner.options.refine {
+            db.inner.refiner.start(Arc::downgrade(&db.inner), r);
+        }
         let mut names: Vec<String> = std::fs::read_dir(&root)?
             .filter_map(|e| e.ok())
             .filter(|e| e.path().is_dir())

@@ -71,11 +71,21 @@ fn read_edges(
 }
 
 impl Database {
-    /// Up to `limit` committed neighbours of `id` (either direction, any label),
-    /// read from the adjacency alone (no edge properties): outgoing first.
-    pub(crate) fn neighbour_ids(&self, id: Uuid, limit: usize) -> Result<Vec<Uuid>, StoreError> {
+    /// Up to `limit` committed neighbours of `id` through edges in direction `dir`
+    /// (`Outgoing`: the heads of its edges; `Incoming`: the tails; `Both`: both), any
+    /// label, from the adjacency alone.
+    pub(crate) fn directed_ids(
+        &self,
+        id: Uuid,
+        dir: Direction,
+        limit: usize,
+    ) -> Result<Vec<Uuid>, StoreError> {
         let mut out = Vec::new();
-        if let Some(loc) = self.loc(id)
+        if limit == 0 {
+            return Ok(out);
+        }
+        if matches!(dir, Direction::Outgoing | Direction::Both)
+            && let Some(loc) = self.loc(id)
             && let Some(c) = self.collection(&loc.collection)
         {
             let r = c.shards[loc.shard as usize].graph.reader()?;
@@ -86,17 +96,19 @@ impl Database {
                 }
             }
         }
-        let cols: Vec<_> = self.inner.collections.read().values().cloned().collect();
-        for c in cols {
-            for s in &c.shards {
-                for e in s
-                    .graph
-                    .reader()?
-                    .edges(id, Direction::Incoming, &TypeFilter::All)?
-                {
-                    out.push(e.src);
-                    if out.len() >= limit {
-                        return Ok(out);
+        if matches!(dir, Direction::Incoming | Direction::Both) {
+            let cols: Vec<_> = self.inner.collections.read().values().cloned().collect();
+            for c in cols {
+                for s in &c.shards {
+                    for e in s
+                        .graph
+                        .reader()?
+                        .edges(id, Direction::Incoming, &TypeFilter::All)?
+                    {
+                        out.push(e.src);
+                        if out.len() >= limit {
+                            return Ok(out);
+                        }
                     }
                 }
             }

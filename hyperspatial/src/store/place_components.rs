@@ -1,6 +1,7 @@
 //! The components of one entity's [`Placement`]: glue between the store and
 //! [`positioning`](crate::positioning) that turns an entity's data (its fields, a
-//! named vector, a placed neighbour) into a property, embedding or graph component,
+//! named vector) into a property or embedding component (graph components: see
+//! `place_graph`),
 //! combines the components into the indexed point, and measures
 //! [`Placement::combined_distance`] between two placements. Placing a whole batch is in
 //! `place_batch`; the stored record is in `placement`.
@@ -32,19 +33,6 @@ pub(crate) fn property(texts: &[(String, String)], dim: usize) -> Option<Vec<f64
 /// The embedding component of a vector.
 pub(crate) fn embedding(v: &[f32], dim: usize) -> Option<Vec<f64>> {
     pos::embedding_to_hyperbolic(v, dim).ok()
-}
-
-/// A graph component next to an already placed neighbour `anchor`, away from the
-/// anchor's other placed neighbours `siblings`.
-pub(crate) fn near(anchor: &[f64], siblings: &[Vec<f64>]) -> Option<Vec<f64>> {
-    let sib: Vec<&[f64]> = siblings.iter().map(Vec::as_slice).collect();
-    pos::place_child(&[anchor], &sib, &pos::PlaceOptions::default()).ok()
-}
-
-/// A graph component for a node with no placed neighbour.
-pub(crate) fn root(id: uuid::Uuid, dim: usize) -> Option<Vec<f64>> {
-    let (a, b) = id.as_u64_pair();
-    pos::place_isolated(a ^ b, dim, &pos::PlaceOptions::default()).ok()
 }
 
 /// Recomputes the combined point from the present components by the options'

@@ -20,6 +20,20 @@ pub struct Placement {
 }
 
 impl Placement {
+    /// The value `position` reads as: the combined point's hyperboloid coordinates as
+    /// an array of f64 floats (full precision: points far from the origin need it to
+    /// keep their neighbours apart), `None` when there is none.
+    pub fn position_value(&self) -> Option<hyperql::Value> {
+        (!self.combined.is_empty()).then(|| {
+            hyperql::Value::Array(std::sync::Arc::new(
+                self.combined
+                    .iter()
+                    .map(|&x| hyperql::Value::Float(x))
+                    .collect(),
+            ))
+        })
+    }
+
     /// Encodes: flags, coordinate count, then the present components and the combined
     /// point as little-endian f64.
     pub fn encode(&self) -> Vec<u8> {

@@ -278,9 +278,8 @@ pub(crate) fn finish(
     for (k, v) in doc {
         out.insert(k, v);
     }
-    if let Some(p) = placement.filter(|p| !p.combined.is_empty()) {
-        let xs: Vec<f32> = p.combined.iter().map(|&x| x as f32).collect();
-        out.insert(fields::POSITION.to_string(), Value::Vector(Arc::from(xs)));
+    if let Some(v) = placement.and_then(Placement::position_value) {
+        out.insert(fields::POSITION.to_string(), v);
     }
     out
 }

@@ -35,6 +35,10 @@ pub struct RelayoutOptions {
     /// Measure the reconstruction (MAP and mean rank of every entity's ancestors among
     /// the collection's other entities) on the positions published.
     pub evaluate: bool,
+    /// The `key = value` pairs these options were read from ([`relayout_options`]);
+    /// a re-layout of a collection keeps them (without `evaluate`) as the layout its
+    /// background refinement runs.
+    pub pairs: Vec<(String, hyperql::Value)>,
 }
 
 /// Where a re-layout is (for progress reports).
@@ -99,8 +103,16 @@ impl RelayoutReport {
     }
 }
 
+/// The layout of `g` (no points for no entities).
+pub(crate) fn compute(g: &Graph, layout: &GraphLayout) -> Result<Vec<Vec<f64>>, StoreError> {
+    if g.ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(layout_graph(g.ids.len(), &g.edges, layout)?)
+}
+
 /// The entities and edges a re-layout reads.
-struct Graph {
+pub(crate) struct Graph {
     ids: Vec<Uuid>,
     edges: Vec<(u32, u32)>,
 }
@@ -112,7 +124,7 @@ impl Database {
     pub fn relayout(&self, opts: &GraphLayout) -> Result<RelayoutReport, StoreError> {
         let o = RelayoutOptions {
             layout: opts.clone(),
-            evaluate: false,
+            ..RelayoutOptions::default()
         };
         self.relayout_scope(None, &o, &mut |_| {})
     }
@@ -141,7 +153,17 @@ impl Database {
         progress: &mut dyn FnMut(RelayoutPhase),
     ) -> Result<RelayoutReport, StoreError> {
         let started = std::time::Instant::now();
+        let state = collection
+            .and_then(|c| self.collection(c))
+            .map(|c| c.graph.clone());
+        let _running = state.as_ref().map(|s| s.running.lock());
+        if let (Some(c), Some(_)) = (collection, &state) {
+            self.remember_layout(c, &opts.pairs)?;
+        }
         progress(RelayoutPhase::Reading);
+        if let Some(s) = &state {
+            s.begin();
+        }
         let g = self.relayout_graph(collection)?;
         progress(RelayoutPhase::Layout {
             entities: g.ids.len(),
@@ -150,29 +172,13 @@ impl Database {
         let mut layout = opts.layout.clone();
         layout.dim = self.options().position_dim;
         let layout_started = std::time::Instant::now();
-        let points = if g.ids.is_empty() {
-            Vec::new()
-        } else {
-            layout_graph(g.ids.len(), &g.edges, &layout)?
-        };
+        let points = compute(&g, &layout)?;
         let layout_millis = layout_started.elapsed().as_millis() as u64;
-        let mut has_edge = vec![false; g.ids.len()];
-        for &(a, b) in &g.edges {
-            has_edge[a as usize] = true;
-            has_edge[b as usize] = true;
-        }
-        let radius = points
-            .iter()
-            .zip(&has_edge)
-            .filter(|(_, e)| **e)
-            .map(|(x, _)| x[0].max(1.0).acosh())
-            .fold(0.0, f64::max);
         progress(RelayoutPhase::Publishing);
-        let mut batch = self.batch();
-        for (i, (id, x)) in g.ids.iter().zip(points).enumerate() {
-            batch.relaid.insert(*id, has_edge[i].then_some(x));
+        let radius = self.publish_layout(&g, points)?;
+        if let Some(s) = &state {
+            s.ran(started.elapsed());
         }
-        batch.commit()?;
         let (map, mean_rank) = if opts.evaluate && !g.edges.is_empty() {
             progress(RelayoutPhase::Evaluating);
             self.evaluate_layout(&g)?
@@ -191,9 +197,109 @@ impl Database {
         })
     }
 
+    /// Publishes the graph components `points` of `g`'s entities in one batch (see
+    /// the module docs); entities without an edge in `g` lose their graph
+    /// component. Returns the largest radius of a new graph component.
+    pub(crate) fn publish_layout(
+        &self,
+        g: &Graph,
+        points: Vec<Vec<f64>>,
+    ) -> Result<f64, StoreError> {
+        let mut has_edge = vec![false; g.ids.len()];
+        for &(a, b) in &g.edges {
+            has_edge[a as usize] = true;
+            has_edge[b as usize] = true;
+        }
+        let radius = points
+            .iter()
+            .zip(&has_edge)
+            .filter(|(_, e)| **e)
+            .map(|(x, _)| x[0].max(1.0).acosh())
+            .fold(0.0, f64::max);
+        let mut batch = self.batch();
+        for (i, (id, x)) in g.ids.iter().zip(points).enumerate() {
+            batch.relaid.insert(*id, has_edge[i].then_some(x));
+        }
+        batch.commit()?;
+        Ok(radius)
+    }
+
+    /// Keeps the options of an explicit re-layout of `collection` (without
+    /// `evaluate`), for the background refinement to use.
+    fn remember_layout(
+        &self,
+        collection: &str,
+        pairs: &[(String, hyperql::Value)],
+    ) -> Result<(), StoreError> {
+        let Some(c) = self.collection(collection) else {
+            return Ok(());
+        };
+        let kept: std::collections::BTreeMap<String, serde_json::Value> = pairs
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("evaluate"))
+            .map(|(k, v)| (k.to_ascii_lowercase(), serde_json::json!(v)))
+            .collect();
+        let mut cfg = c.config.read().clone();
+        if cfg.layout != kept {
+            cfg.layout = kept;
+            c.save_config(&cfg)?;
+        }
+        Ok(())
+    }
+
+    /// The layout the background refinement of `collection` runs: the options of
+    /// its last explicit re-layout, else the defaults, at the database's position
+    /// dimension.
+    pub(crate) fn refine_layout(&self, collection: &str) -> Result<GraphLayout, StoreError> {
+        let pairs: Vec<(String, hyperql::Value)> = self
+            .collection(collection)
+            .map(|c| {
+                c.config
+                    .read()
+                    .layout
+                    .iter()
+                    .map(|(k, v)| (k.clone(), hyperql::Value::from_json(v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut layout = relayout_options(&pairs)?.layout;
+        layout.dim = self.options().position_dim;
+        Ok(layout)
+    }
+
+    /// Runs the pending background refinements now, on this thread, until no
+    /// collection has edge changes that no layout has read: afterwards every
+    /// entity's graph component comes from a layout of all of its collection's
+    /// edges (unless writes go on meanwhile). Returns how many layouts ran.
+    ///
+    /// Errors: storage errors, a remembered layout that is no longer valid.
+    pub fn wait_for_positions(&self) -> Result<usize, StoreError> {
+        let mut ran = 0;
+        loop {
+            let pending = super::refiner::pending_collections(self);
+            if pending.is_empty() {
+                return Ok(ran);
+            }
+            for c in pending {
+                let started = std::time::Instant::now();
+                let _running = c.graph.running.lock();
+                if c.graph.pending() == 0 {
+                    continue;
+                }
+                let layout = self.refine_layout(&c.name)?;
+                c.graph.begin();
+                let g = self.relayout_graph(Some(&c.name))?;
+                let points = compute(&g, &layout)?;
+                self.publish_layout(&g, points)?;
+                c.graph.ran(started.elapsed());
+                ran += 1;
+            }
+        }
+    }
+
     /// The entities in scope (sorted, so a layout depends only on the data and the
     /// options) and the active edges between them.
-    fn relayout_graph(&self, collection: Option<&str>) -> Result<Graph, StoreError> {
+    pub(crate) fn relayout_graph(&self, collection: Option<&str>) -> Result<Graph, StoreError> {
         let mut ids: Vec<Uuid> = self
             .inner
             .locs
@@ -285,7 +391,10 @@ impl WriteBatch {
 /// Errors: an unknown key, a value of the wrong type.
 pub fn relayout_options(pairs: &[(String, hyperql::Value)]) -> Result<RelayoutOptions, StoreError> {
     use hyperql::Value;
-    let mut o = RelayoutOptions::default();
+    let mut o = RelayoutOptions {
+        pairs: pairs.to_vec(),
+        ..RelayoutOptions::default()
+    };
     let bad =
         |k: &str, want: &str| StoreError::Invalid(format!("relayout option `{k}` must be {want}"));
     let num = |k: &str, v: &Value| -> Result<f64, StoreError> {

@@ -414,12 +414,11 @@ impl Pages {
                     range.raw(),
                     |item, bytes| match Placement::decode(bytes) {
                         _ if item.dropped => {}
-                        Ok(p) if !p.combined.is_empty() => {
-                            let xs: Vec<f32> = p.combined.iter().map(|&x| x as f32).collect();
-                            item.doc
-                                .insert(fields::POSITION.to_string(), Value::Vector(Arc::from(xs)));
+                        Ok(p) => {
+                            if let Some(v) = p.position_value() {
+                                item.doc.insert(fields::POSITION.to_string(), v);
+                            }
                         }
-                        Ok(_) => {}
                         Err(_) => item.damaged = true,
                     },
                 )?;
