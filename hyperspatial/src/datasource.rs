@@ -314,10 +314,10 @@ impl DataSource for Database {
             if filtered { Some(&keep) } else { None };
         let hits = if req.field == fields::POSITION {
             let point: Vec<f64> = req.query.iter().map(|&x| f64::from(x)).collect();
-            let ball = crate::store::to_ball(&point).ok_or_else(|| {
+            let lanes = crate::store::position_lanes(&point).ok_or_else(|| {
                 SourceError::Constraint("the position is not a point of the hyperboloid".into())
             })?;
-            c.positions.search(&ball, req.k, None, keep)?
+            c.positions.search(&lanes, req.k, None, keep)?
         } else {
             let idx = c.index(&req.field).ok_or(SourceError::Unsupported(
                 "k-NN on a field without a vector index",
@@ -354,7 +354,7 @@ impl DataSource for Database {
             .collection(&req.collection)
             .ok_or_else(|| SourceError::UnknownCollection(req.collection.clone()))?;
         let point: Vec<f64> = req.anchor.iter().map(|&x| f64::from(x)).collect();
-        let ball = crate::store::to_ball(&point).ok_or_else(|| {
+        let lanes = crate::store::position_lanes(&point).ok_or_else(|| {
             SourceError::Constraint("the anchor is not a point of the hyperboloid".into())
         })?;
         let keep = |id: Uuid| -> bool {
@@ -364,7 +364,9 @@ impl DataSource for Database {
         let total = c.positions.len();
         let mut k = req.limit.unwrap_or(64).clamp(1, total.max(1));
         let hits = loop {
-            let hits = c.positions.search(&ball, k, Some(k.max(64)), Some(&keep))?;
+            let hits = c
+                .positions
+                .search(&lanes, k, Some(k.max(64)), Some(&keep))?;
             let past = hits.last().is_some_and(|h| f64::from(h.1) > req.radius);
             if past || hits.len() < k || k >= total || req.limit.is_some_and(|l| hits.len() >= l) {
                 break hits;

@@ -8,9 +8,14 @@
 //!
 //! Precision (measured with points at hyperbolic radius r from the origin and a
 //! second point at distance t from the first; see `tests/it/geometry.rs`):
-//! - f64: distances accurate to ~1e-12 relative up to radius ~30; nearly equal
-//!   points stay accurate because distances come from coordinate differences
-//!   (`arcosh(1 + t)` through `ln_1p`), never from `arcosh` of a rounded product.
+//! - f64: distances accurate to ~1e-12 relative up to radius ~30 for points at
+//!   about the same radius; nearly equal points stay accurate because distances
+//!   come from coordinate differences (`arcosh(1 + t)` through `ln_1p`), never
+//!   from `arcosh` of a rounded product. Between points at different radii the
+//!   Minkowski form of the difference cancels like `e^(2r)`: max absolute error
+//!   4e-4 at r = 15, 1.8 at r = 20 for a parent and a child one unit further out
+//!   (`tests/it/farout.rs`). f64 Poincare coordinates with `1 - |p|^2 = 2 / (1 +
+//!   x0)` stay accurate (7.5e-4 at r = 30): the position index uses them.
 //! - f32 hyperboloid kernel: the coordinates grow like `e^r / 2`, so the Minkowski
 //!   form of a difference carries an absolute error ~`e^(2r) 2^-26`. Max absolute
 //!   error on distances: 1e-5 at r = 3 (t = 1), 5e-4 at r = 4, 2.6e-3 at r = 5,
@@ -18,7 +23,8 @@
 //! - f32 Poincare kernel: errors grow like `e^r 2^-24` only: max absolute error
 //!   1e-5 at r = 6, 8e-5 at r = 8, 6e-4 at r = 10, 5e-3 at r = 12, 0.13 at r = 15;
 //!   past r ~ 16 `1 - |p|` underflows f32 and points cannot be represented.
-//!   This is why the index stores hyperboloid points as their Poincare images.
+//!   This is why indexes store hyperboloid points as their Poincare images (the
+//!   position index at f64 precision, see `index::Poincare64`).
 
 mod convert;
 mod hyperboloid;

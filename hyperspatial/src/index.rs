@@ -4,6 +4,7 @@
 //! link slots), link lists are atomics written under striped locks, and each
 //! thread reuses a generation-stamped visited set. See `graph.rs` for invariants.
 
+mod ball64;
 mod graph;
 mod hnsw;
 mod link;
@@ -13,6 +14,7 @@ mod search;
 mod snapshot;
 mod store;
 
+pub use ball64::Poincare64;
 pub use hnsw::Hnsw;
 pub use metric::{Cosine, Dot, L2, Lorentz, Metric, MetricKind, Poincare};
 pub use store::SNAPSHOT_TABLE;

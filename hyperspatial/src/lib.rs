@@ -81,7 +81,7 @@ pub use geometry::{
 };
 pub use index::{
     Cosine, Dot, Hnsw, HnswParams, IndexError, L2, Lorentz, Metric, MetricKind, Neighbour,
-    Poincare, SNAPSHOT_TABLE,
+    Poincare, Poincare64, SNAPSHOT_TABLE,
 };
 pub use kernels::{dot as dot_f32, l2sq as l2sq_f32, minkowski_dot as minkowski_dot_f32};
 pub use schema::{SchemaViolation, type_accepts, validate as validate_document};

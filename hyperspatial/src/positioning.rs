@@ -34,8 +34,10 @@
 //! hierarchies (nouns: 0.73 after 20 epochs, about a minute on 2 cores; mammals:
 //! 0.96 after 100 epochs, a second). f64 hyperboloid coordinates keep nearby
 //! points distinguishable to radius ~30 (distances here go through Poincare
-//! coordinates, accurate that far); the f32 Poincare images of an index only to
-//! ~12, the default `max_radius`.
+//! coordinates, accurate that far), and so does the position index (f64 Poincare
+//! images). The default `max_radius` stays 12 for HyperQL: its `position` values
+//! are f32 hyperboloid coordinates, which name a point to ~5e-3 at radius 12 and
+//! not at all past ~20 (anchors of `NEAR` and `DISTANCE FROM` are such values).
 
 mod combine;
 mod cone_place;

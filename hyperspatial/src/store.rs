@@ -64,6 +64,7 @@ pub use relayout::{RelayoutOptions, RelayoutPhase, RelayoutReport, relayout_opti
 pub use scan::Scan;
 pub use trajectory::TrajectorySnapshot;
 pub use vindex::VectorMetric;
+pub(crate) use vindex::position_lanes;
 pub use write::{EdgeChange, WriteBatch, WriteSummary};
 
 /// Reserved field names in records.

@@ -291,8 +291,12 @@ impl<M: Metric> Hnsw<M> {
     }
 
     /// Enables i8 scalar quantization, trained on the vectors stored now: searches
-    /// then walk the graph on 1-byte codes and re-rank with exact distances.
+    /// then walk the graph on 1-byte codes and re-rank with exact distances. Does
+    /// nothing for a metric that refuses quantization ([`Metric::quantizable`]).
     pub fn enable_quantization(&self) {
+        if !self.metric.quantizable() {
+            return;
+        }
         let mut w = self.graph.write();
         let q = Quantizer::train(w.stride, &w.vectors);
         w.quant = Some(q);

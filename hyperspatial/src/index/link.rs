@@ -125,18 +125,26 @@ impl<M: Metric> Hnsw<M> {
     /// The HNSW heuristic: walk candidates by increasing distance and keep one only
     /// if it is closer to the base than to every neighbour kept so far, which
     /// spreads the links over directions instead of one dense cluster.
+    /// With [`Metric::prune_alpha`] a candidate is dropped only if a kept neighbour
+    /// is nearer to it by that factor, in true distance.
     pub(crate) fn select(&self, g: &Graph, sorted: &[Cand], m: usize) -> Vec<Cand> {
         let mut out: Vec<Cand> = Vec::with_capacity(m);
+        let alpha = self.metric.prune_alpha();
         for &c in sorted {
             if out.len() >= m {
                 break;
             }
             let vc = g.vector(c.id);
             let ac = g.aux[c.id as usize];
+            let to_base = alpha.map(|_| self.metric.distance(c.d));
             let good = out.iter().all(|s| {
-                self.metric
-                    .build_surrogate(vc, ac, g.vector(s.id), g.aux[s.id as usize])
-                    >= c.d
+                let d = self
+                    .metric
+                    .build_surrogate(vc, ac, g.vector(s.id), g.aux[s.id as usize]);
+                match (alpha, to_base) {
+                    (Some(a), Some(b)) => a * self.metric.distance(d) > b,
+                    _ => d >= c.d,
+                }
             });
             if good {
                 out.push(c);

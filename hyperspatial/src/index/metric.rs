@@ -26,6 +26,12 @@ pub enum MetricKind {
         /// The `c` of curvature `-c`.
         c: f32,
     },
+    /// Poincare ball of curvature `-c` with f64 coordinates in f32 lanes (see
+    /// [`Poincare64`](super::Poincare64)).
+    Poincare64 {
+        /// The `c` of curvature `-c`.
+        c: f32,
+    },
 }
 
 /// A distance the HNSW index can rank by.
@@ -46,6 +52,17 @@ pub trait Metric: Clone + Send + Sync + 'static {
     #[inline(always)]
     fn build_surrogate(&self, a: &[f32], a_aux: f32, b: &[f32], b_aux: f32) -> f32 {
         self.surrogate(a, a_aux, b, b_aux)
+    }
+    /// Whether prepared vectors may be scalar-quantized (false when their lanes are
+    /// not coordinates that tolerate rounding).
+    fn quantizable(&self) -> bool {
+        true
+    }
+    /// `Some(alpha)` relaxes the neighbour-selection heuristic as Vamana does: a
+    /// candidate is dropped only if a kept neighbour is nearer to it by a factor
+    /// `alpha` in true distance (not merely nearer). `None` keeps the HNSW rule.
+    fn prune_alpha(&self) -> Option<f32> {
+        None
     }
 }
 

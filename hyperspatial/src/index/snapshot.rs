@@ -48,6 +48,7 @@ fn kind_to_tag(k: MetricKind) -> (u8, f32) {
         MetricKind::Dot => (2, 0.0),
         MetricKind::Lorentz { c } => (3, c),
         MetricKind::Poincare { c } => (4, c),
+        MetricKind::Poincare64 { c } => (5, c),
     }
 }
 
@@ -58,6 +59,7 @@ fn tag_to_kind(tag: u8, c: f32) -> Option<MetricKind> {
         2 => MetricKind::Dot,
         3 => MetricKind::Lorentz { c },
         4 => MetricKind::Poincare { c },
+        5 => MetricKind::Poincare64 { c },
         _ => return None,
     })
 }
@@ -164,6 +166,9 @@ impl<M: Metric> Hnsw<M> {
             g.set_entry(snap.entry, snap.max_level as usize);
         }
         if let Some((mid, scale, codes)) = snap.quant {
+            if !metric.quantizable() {
+                return Err(corrupt("quantized codes for a metric that refuses them"));
+            }
             if codes.len() != n * g.stride {
                 return Err(corrupt("quantized codes"));
             }

@@ -108,9 +108,10 @@ pub struct GraphLayout {
     /// The construction. Default [`Construction::Cones`].
     pub construction: Construction,
     /// Every point stays within this hyperbolic radius of the origin, in the
-    /// construction and the refinement. Default 12: the f32 Poincare images of an
-    /// index stay accurate to about 12; f64 hyperboloid coordinates keep nearby
-    /// points apart to about 30 (past ~36 nothing can be represented).
+    /// construction and the refinement. Default 12: HyperQL's `position` values
+    /// (f32 hyperboloid coordinates) name a point to ~5e-3 there; the stored f64
+    /// points and the position index keep nearby points apart to about 30 (past ~36
+    /// nothing can be represented).
     pub max_radius: f64,
     /// Refinement by Riemannian SGD after the construction; `None` (the default)
     /// keeps the construction.

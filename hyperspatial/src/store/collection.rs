@@ -5,7 +5,7 @@
 //! shard `hash(id) % shards`.
 
 use super::shard::{CONFIG, SCHEMA, Shard};
-use super::vindex::{IndexKind, VectorIndex, VectorMetric};
+use super::vindex::{IndexKind, VectorIndex, VectorMetric, position_lanes};
 use crate::store::StoreError;
 use hyperql::{FieldSchema, Schema, Type};
 use parking_lot::RwLock;
@@ -214,8 +214,8 @@ impl Collection {
             for e in t.iter()? {
                 let (id, bytes) = e?;
                 let p = super::placement::Placement::decode(&bytes)?;
-                if let Some(ball) = to_ball(&p.combined) {
-                    points.push((id, ball));
+                if let Some(lanes) = position_lanes(&p.combined) {
+                    points.push((id, lanes));
                 }
             }
         }
@@ -230,8 +230,9 @@ impl Collection {
     }
 }
 
-/// The Poincare-ball image (f32) of hyperboloid coordinates (curvature -1), as the position index
-/// stores it; `None` for an empty or invalid point.
+/// The Poincare-ball image (f32) of hyperboloid coordinates (curvature -1); `None`
+/// for an empty or invalid point. f32 images collapse nearby points past radius
+/// ~16: the position index stores f64 images instead (see `index::Poincare64`).
 pub fn to_ball(x: &[f64]) -> Option<Vec<f32>> {
     if x.len() < 2 || !x.iter().all(|v| v.is_finite()) {
         return None;

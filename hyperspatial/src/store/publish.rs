@@ -5,10 +5,10 @@
 //! The cache epoch moves first, so no read that started before this commit can
 //! cache what it read (see `Cache::put_if`).
 
-use super::collection::to_ball;
 use super::database::{Database, Loc};
 use super::feed::ChangeKind;
 use super::placement::Placement;
+use super::vindex::position_lanes;
 use super::write::{Pending, Slot, WriteBatch, WriteSummary};
 use crate::store::{FastMap, StoreError};
 use hyperql::Value;
@@ -73,8 +73,8 @@ impl WriteBatch {
             let Some((c, _)) = self.home(id) else {
                 continue;
             };
-            if let Some(ball) = to_ball(&p.combined) {
-                c.positions.stage(id, &ball);
+            if let Some(lanes) = position_lanes(&p.combined) {
+                c.positions.stage(id, &lanes);
                 db.index_later(&c.positions);
             }
         }

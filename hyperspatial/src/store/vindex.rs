@@ -12,7 +12,7 @@
 //! in the graph: the second is kept in a small overflow list that every search scans
 //! exactly, so no entity is ever missing from results.
 
-use crate::index::{Cosine, Dot, Hnsw, HnswParams, IndexError, L2, Metric, Neighbour, Poincare};
+use crate::index::{Cosine, Dot, Hnsw, HnswParams, IndexError, L2, Metric, Neighbour, Poincare64};
 use crate::store::StoreError;
 use dashmap::DashMap;
 use manifold::ColumnFamily;
@@ -58,7 +58,7 @@ enum Graph {
     Cosine(Hnsw<Cosine>),
     L2(Hnsw<L2>),
     Dot(Hnsw<Dot>),
-    Poincare(Hnsw<Poincare>),
+    Position(Hnsw<Poincare64>),
 }
 
 macro_rules! each {
@@ -67,7 +67,7 @@ macro_rules! each {
             Graph::Cosine($h) => $body,
             Graph::L2($h) => $body,
             Graph::Dot($h) => $body,
-            Graph::Poincare($h) => $body,
+            Graph::Position($h) => $body,
         }
     };
 }
@@ -106,8 +106,25 @@ fn new_graph(kind: IndexKind, dim: usize) -> Result<Graph, IndexError> {
         IndexKind::Vector(VectorMetric::Cosine) => Graph::Cosine(Hnsw::new(Cosine, dim, p)?),
         IndexKind::Vector(VectorMetric::Euclidean) => Graph::L2(Hnsw::new(L2, dim, p)?),
         IndexKind::Vector(VectorMetric::Dot) => Graph::Dot(Hnsw::new(Dot, dim, p)?),
-        IndexKind::Position => Graph::Poincare(Hnsw::new(Poincare::new(1.0)?, dim, p)?),
+        IndexKind::Position => {
+            Graph::Position(Hnsw::new(Poincare64::default(), Poincare64::lanes(dim), p)?)
+        }
     })
+}
+
+/// The dimension of the graph of an index of `kind` over `dim` coordinates.
+fn graph_dim(kind: IndexKind, dim: usize) -> usize {
+    match kind {
+        IndexKind::Vector(_) => dim,
+        IndexKind::Position => Poincare64::lanes(dim),
+    }
+}
+
+/// The lanes the position index stores for hyperboloid coordinates `x` (curvature
+/// -1): the Poincare image at f64 precision (see `index::Poincare64`); `None` for an
+/// empty or invalid point.
+pub(crate) fn position_lanes(x: &[f64]) -> Option<Vec<f32>> {
+    Poincare64::default().encode_hyperboloid(x).ok()
 }
 
 fn load_graph(kind: IndexKind, cf: &ColumnFamily, name: &str) -> Result<Option<Graph>, IndexError> {
@@ -115,7 +132,9 @@ fn load_graph(kind: IndexKind, cf: &ColumnFamily, name: &str) -> Result<Option<G
         IndexKind::Vector(VectorMetric::Cosine) => Hnsw::load_from(cf, name)?.map(Graph::Cosine),
         IndexKind::Vector(VectorMetric::Euclidean) => Hnsw::load_from(cf, name)?.map(Graph::L2),
         IndexKind::Vector(VectorMetric::Dot) => Hnsw::load_from(cf, name)?.map(Graph::Dot),
-        IndexKind::Position => Hnsw::load_from(cf, name)?.map(Graph::Poincare),
+        // A snapshot of another metric (such as the f32 Poincare images older
+        // versions stored) is refused here, and the index is rebuilt.
+        IndexKind::Position => Hnsw::load_from(cf, name)?.map(Graph::Position),
     })
 }
 
@@ -124,7 +143,8 @@ fn load_graph(kind: IndexKind, cf: &ColumnFamily, name: &str) -> Result<Option<G
 pub(crate) enum IndexKind {
     /// A vector field under a metric.
     Vector(VectorMetric),
-    /// Positions, stored as their Poincare-ball images.
+    /// Positions (`dim` ball coordinates), stored as their Poincare-ball images at
+    /// f64 precision ([`position_lanes`]).
     Position,
 }
 
@@ -157,7 +177,7 @@ impl VectorIndex {
         stored: Vec<(Uuid, Vec<f32>)>,
     ) -> Result<Self, StoreError> {
         let graph = match load_graph(kind, cf, name) {
-            Ok(Some(g)) if each!(&g, h => h.dim()) == dim => g,
+            Ok(Some(g)) if each!(&g, h => h.dim()) == graph_dim(kind, dim) => g,
             _ => new_graph(kind, dim)?,
         };
         let idx = Self::with_graph(graph);

@@ -110,6 +110,16 @@ pub fn distance(kind: MetricKind, a: &[f32], b: &[f32]) -> f64 {
             let h = Hyperboloid::new(f64::from(c)).unwrap();
             hyperspatial::poincare_distance(&h, &a, &b).unwrap()
         }
+        MetricKind::Poincare64 { c } => {
+            let lanes = |v: &[f64]| -> Vec<f32> { v.iter().map(|x| *x as f32).collect() };
+            let ((p, wp), (q, wq)) = (
+                hyperspatial::Poincare64::decode(&lanes(&a)).unwrap(),
+                hyperspatial::Poincare64::decode(&lanes(&b)).unwrap(),
+            );
+            let s: f64 = p.iter().zip(&q).map(|(x, y)| (x - y) * (x - y)).sum();
+            let t = 2.0 * f64::from(c) * s * wp * wq;
+            (t + (t * (t + 2.0)).sqrt()).ln_1p() / f64::from(c).sqrt()
+        }
     }
 }
 
