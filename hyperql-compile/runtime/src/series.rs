@@ -99,9 +99,9 @@ impl SeriesStore {
         Ok(())
     }
 
-    /// The ids of the documents of `collection` whose time lies in `(lo, hi)`, as `tx`
-    /// sees them: of one series when `series` is given, else of every series of the
-    /// collection; by series name, then time.
+    /// `(time, id)` of the documents of `collection` whose time lies in `(lo, hi)`, as
+    /// `tx` sees them: of one series when `series` is given, else of every series of
+    /// the collection; by series name, then time.
     pub fn ids<'t>(
         &self,
         tx: impl Into<TxRef<'t>>,
@@ -109,7 +109,7 @@ impl SeriesStore {
         series: Option<&str>,
         lo: Bound<i64>,
         hi: Bound<i64>,
-    ) -> Result<Vec<i64>, Error> {
+    ) -> Result<Vec<(i64, i64)>, Error> {
         let tx = tx.into();
         let names = match series {
             Some(s) => vec![series_name(collection, s)],
@@ -118,7 +118,7 @@ impl SeriesStore {
         let mut out = Vec::new();
         for name in names {
             let points: Vec<(i64, DocId)> = self.ts.range_in(tx, &name, (lo, hi))?;
-            out.extend(points.into_iter().map(|(_, DocId(id))| id));
+            out.extend(points.into_iter().map(|(t, DocId(id))| (t, id)));
         }
         Ok(out)
     }
@@ -156,8 +156,14 @@ mod tests {
             s.put(&tx, coll, series, t, id).unwrap();
         }
         let all = |tx: &WriteTransaction, lo, hi| s.ids(tx, "trades", None, lo, hi).unwrap();
-        assert_eq!(all(&tx, Bound::Unbounded, Bound::Unbounded), [5, 3, 2, 1]);
-        assert_eq!(all(&tx, Bound::Excluded(3), Bound::Included(9)), [2, 1]);
+        assert_eq!(
+            all(&tx, Bound::Unbounded, Bound::Unbounded),
+            [(-7, 5), (3, 3), (9, 2), (5, 1)]
+        );
+        assert_eq!(
+            all(&tx, Bound::Excluded(3), Bound::Included(9)),
+            [(9, 2), (5, 1)]
+        );
         tx.commit().unwrap();
         let rtx = cf.begin_read().unwrap();
         let a = s
@@ -169,11 +175,11 @@ mod tests {
                 Bound::Excluded(9),
             )
             .unwrap();
-        assert_eq!(a, [3]);
+        assert_eq!(a, [(3, 3)]);
         assert_eq!(
             s.ids(&rtx, "trades2", None, Bound::Unbounded, Bound::Unbounded)
                 .unwrap(),
-            [4]
+            [(4, 4)]
         );
     }
 
@@ -191,6 +197,6 @@ mod tests {
         s.remove(&tx, "t", "A", 10).unwrap();
         s.put(&tx, "t", "A", 10, 3).unwrap();
         let ids = s.ids(&tx, "t", None, Bound::Unbounded, Bound::Unbounded);
-        assert_eq!(ids.unwrap(), [3, 2]);
+        assert_eq!(ids.unwrap(), [(10, 3), (10, 2)]);
     }
 }

@@ -94,6 +94,22 @@ pub(crate) fn writer(
             });
         }
     }
+    // A time-series collection's point, added before the document (a refused point
+    // writes nothing of it).
+    let point = match &c.time_series {
+        Some(spec) => {
+            let time = field_ident(&spec.time)?;
+            let series = match &spec.series {
+                Some(sf) => {
+                    let sf = field_ident(sf)?;
+                    quote!(#sf)
+                }
+                None => quote!(""),
+            };
+            quote! { self.series.put(self.tx, #cname, #series, #time, id)?; }
+        }
+        None => quote!(),
+    };
     let doc = format!(
         "Inserts into `{cname}` with its tables open (from [`Tx::{open}`]): many inserts in one transaction open them once."
     );
@@ -103,6 +119,8 @@ pub(crate) fn writer(
         pub struct #ty<'t> {
             tx: &'t #rt::manifold::WriteTransaction,
             next_ids: &'t mut #rt::NextIds,
+            #[allow(dead_code)]
+            series: &'t #rt::SeriesStore,
             docs: #rt::manifold::TableMut<'t, i64, [u8]>,
             #(#idx_fields)*
             record: #rt::Enc,
@@ -121,6 +139,7 @@ pub(crate) fn writer(
                 if self.docs.contains(&id)? {
                     return ::std::result::Result::Err(#rt::Error::Constraint(::std::format!("id {} already exists in {}", id, #cname)));
                 }
+                #point
                 self.record.clear();
                 #(#enc)*
                 self.docs.insert(&id, self.record.0.as_slice())?;
@@ -134,11 +153,12 @@ pub(crate) fn writer(
     let method = quote! {
         #[doc = #odoc]
         pub fn #open(&mut self) -> ::std::result::Result<#ty<'_>, #rt::Error> {
-            let Tx { tx, next_ids, .. } = self;
+            let Tx { tx, next_ids, db, .. } = self;
             let tx: &#rt::manifold::WriteTransaction = tx;
             ::std::result::Result::Ok(#ty {
                 tx,
                 next_ids,
+                series: &db.series,
                 docs: tx.open_table(tables::#table)?,
                 #(#idx_opens)*
                 record: #rt::Enc::new(),
