@@ -96,6 +96,13 @@ pub(crate) fn writer(
     }
     // A time-series collection's point, added before the document (a refused point
     // writes nothing of it).
+    let (series_field, series_init) = match &c.time_series {
+        Some(_) => (
+            quote!(series: &'t #rt::SeriesStore,),
+            quote!(series: &db.series,),
+        ),
+        None => (quote!(), quote!()),
+    };
     let point = match &c.time_series {
         Some(spec) => {
             let time = field_ident(&spec.time)?;
@@ -119,8 +126,7 @@ pub(crate) fn writer(
         pub struct #ty<'t> {
             tx: &'t #rt::manifold::WriteTransaction,
             next_ids: &'t mut #rt::NextIds,
-            #[allow(dead_code)]
-            series: &'t #rt::SeriesStore,
+            #series_field
             docs: #rt::manifold::TableMut<'t, i64, [u8]>,
             #(#idx_fields)*
             record: #rt::Enc,
@@ -153,12 +159,13 @@ pub(crate) fn writer(
     let method = quote! {
         #[doc = #odoc]
         pub fn #open(&mut self) -> ::std::result::Result<#ty<'_>, #rt::Error> {
+            #[allow(unused_variables)]
             let Tx { tx, next_ids, db, .. } = self;
             let tx: &#rt::manifold::WriteTransaction = tx;
             ::std::result::Result::Ok(#ty {
                 tx,
                 next_ids,
-                series: &db.series,
+                #series_init
                 docs: tx.open_table(tables::#table)?,
                 #(#idx_opens)*
                 record: #rt::Enc::new(),
