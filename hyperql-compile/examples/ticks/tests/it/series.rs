@@ -217,7 +217,9 @@ fn time_buckets_equal_a_brute_force_over_the_points() -> Result<(), Box<dyn std:
             continue;
         }
         assert_eq!(tx.move_trade(ts, id)?, 1);
-        points.get_mut(&id).map(|p| p.ts = ts);
+        if let Some(p) = points.get_mut(&id) {
+            p.ts = ts;
+        }
     }
     let bbb = points.values().filter(|p| p.symbol == "BBB").count() as u64;
     assert_eq!(tx.reprice(2.0, "BBB")?, bbb);
