@@ -37,7 +37,7 @@ pub use migrate::{
     META_TABLE, Step, StepFn, migrate_to, rewrite_docs, set_version, stored_version,
 };
 pub use order::{cmp_f64, cmp_nulls_last, limit_offset};
-pub use series::SeriesStore;
+pub use series::{PendingPoints, SeriesStore};
 pub use text::like;
 pub use top::{TopN, limit_counts};
 pub use vector::{Metric, distance, similarity};

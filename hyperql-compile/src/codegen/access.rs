@@ -65,11 +65,16 @@ impl At {
         }
     }
 
-    /// The transaction and the `Db`.
-    fn tx_db(self) -> (TokenStream, TokenStream) {
+    /// The transaction, the `Db`, and what writes the transaction's pending points
+    /// before it reads them.
+    fn tx_db(self) -> (TokenStream, TokenStream, TokenStream) {
         match self {
-            At::Read => (quote!(&rtx), quote!(self)),
-            At::Write => (quote!(&self.tx), quote!(self.db)),
+            At::Read => (quote!(&rtx), quote!(self), quote!()),
+            At::Write => (
+                quote!(&self.tx),
+                quote!(self.db),
+                quote!(self.db.series.flush(&self.tx, &mut self.pending_points)?;),
+            ),
         }
     }
 }
@@ -330,7 +335,7 @@ impl Path {
                 hi,
                 ..
             } => {
-                let (tx, db) = at.tx_db();
+                let (tx, db, flush) = at.tx_db();
                 let series = match series {
                     Some(v) => {
                         quote!(::std::option::Option::Some(::std::convert::AsRef::<str>::as_ref(&#v)))
@@ -346,6 +351,7 @@ impl Path {
                     Order::Id => quote! { ids.sort_unstable_by_key(|&(_, id)| id); },
                 };
                 quote! {
+                    #flush
                     #[allow(unused_mut)]
                     let mut ids = {
                         let lo = #lo;

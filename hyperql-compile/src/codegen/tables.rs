@@ -83,15 +83,15 @@ fn points(c: &Collection) -> Result<(TokenStream, TokenStream), String> {
                 ::std::option::Option::None => true,
             };
             if moved {
-                self.db.series.put(&self.tx, #cname, #new_s, row.#time, row.id)?;
+                self.db.series.put(&mut self.pending_points, #cname, #new_s, row.#time, row.id)?;
                 if let ::std::option::Option::Some(old) = old {
-                    self.db.series.remove(&self.tx, #cname, #old_s, old.#time)?;
+                    self.db.series.remove(&self.tx, &mut self.pending_points, #cname, #old_s, old.#time)?;
                 }
             }
         },
         {
             let s = series(quote!(row))?;
-            quote! { self.db.series.remove(&self.tx, #cname, #s, row.#time)?; }
+            quote! { self.db.series.remove(&self.tx, &mut self.pending_points, #cname, #s, row.#time)?; }
         },
     ))
 }
@@ -342,6 +342,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
                     db: self,
                     new_edge_types: ::std::vec::Vec::new(),
                     next_ids: #rt::NextIds::default(),
+                    pending_points: #rt::PendingPoints::default(),
                 })
             }
         }
@@ -356,11 +357,16 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             new_edge_types: #rt::NewEdgeTypes,
             /// Ids taken, stored when the transaction commits.
             next_ids: #rt::NextIds,
+            /// Points of time-series documents not written yet (written in one batch
+            /// before the transaction reads or removes points, and when it commits).
+            #[allow(dead_code)]
+            pending_points: #rt::PendingPoints,
         }
 
         impl Tx<'_> {
             /// Commits every write of this transaction atomically.
-            pub fn commit(self) -> ::std::result::Result<(), #rt::Error> {
+            pub fn commit(mut self) -> ::std::result::Result<(), #rt::Error> {
+                self.db.series.flush(&self.tx, &mut self.pending_points)?;
                 {
                     let mut ids = self.tx.open_table(tables::IDS)?;
                     for (collection, next) in self.next_ids.pending() {

@@ -98,8 +98,8 @@ pub(crate) fn writer(
     // writes nothing of it).
     let (series_field, series_init) = match &c.time_series {
         Some(_) => (
-            quote!(series: &'t #rt::SeriesStore,),
-            quote!(series: &db.series,),
+            quote!(series: &'t #rt::SeriesStore, pending: &'t mut #rt::PendingPoints,),
+            quote!(series: &db.series, pending: pending_points,),
         ),
         None => (quote!(), quote!()),
     };
@@ -113,7 +113,7 @@ pub(crate) fn writer(
                 }
                 None => quote!(""),
             };
-            quote! { self.series.put(self.tx, #cname, #series, #time, id)?; }
+            quote! { self.series.put(self.pending, #cname, #series, #time, id)?; }
         }
         None => quote!(),
     };
@@ -160,7 +160,7 @@ pub(crate) fn writer(
         #[doc = #odoc]
         pub fn #open(&mut self) -> ::std::result::Result<#ty<'_>, #rt::Error> {
             #[allow(unused_variables)]
-            let Tx { tx, next_ids, db, .. } = self;
+            let Tx { tx, next_ids, db, pending_points, .. } = self;
             let tx: &#rt::manifold::WriteTransaction = tx;
             ::std::result::Result::Ok(#ty {
                 tx,

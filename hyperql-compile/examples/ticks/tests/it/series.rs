@@ -253,12 +253,18 @@ fn a_second_trade_at_the_same_time_of_a_symbol_is_refused() -> Result<(), Box<dy
     let b = tx.add_trade("BBB", 10, 2.0, 2, "buy")?;
     let c = tx.add_trade("AAA", 20, 3.0, 3, "buy")?;
     tx.commit()?;
+    // Against a stored point: refused when the new points are written (here at commit,
+    // which then writes nothing); against a new point of the same transaction: at once.
     let mut tx = db.begin()?;
-    assert!(matches!(
-        tx.add_trade("AAA", 10, 9.0, 9, "sell"),
-        Err(Error::Constraint(_))
-    ));
+    tx.add_trade("CCC", 10, 1.0, 1, "buy")?;
+    tx.add_trade("AAA", 10, 9.0, 9, "sell")?;
+    assert!(matches!(tx.commit(), Err(Error::Constraint(_))));
+    let mut tx = db.begin()?;
+    tx.add_trade("CCC", 50, 1.0, 1, "buy")?;
+    let twice = tx.add_trade("CCC", 50, 1.0, 1, "buy");
+    assert!(matches!(twice, Err(Error::Constraint(_))));
     drop(tx);
+    assert!(db.trades_at(50)?.is_empty());
     let mut tx = db.begin()?;
     assert!(matches!(tx.move_trade(10, c), Err(Error::Constraint(_))));
     drop(tx);
