@@ -31,5 +31,5 @@ mod versions;
 pub use builder::{Builder, write_crate};
 pub use compile::{Output, compile_paths, compile_versioned};
 pub use error::{Diagnostic, Diagnostics, Error};
-pub use schema::{Collection, Field, FieldType, Model};
+pub use schema::{Collection, Field, FieldType, Model, TimeSeriesSpec};
 pub use versions::{Rename, Version, Versions, load as load_versions};

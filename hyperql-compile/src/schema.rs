@@ -64,6 +64,16 @@ pub struct Field {
     pub indexed: bool,
 }
 
+/// `WITH TIME SERIES (time [, SERIES series])`: every document is also a point on
+/// manifold-timeseries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimeSeriesSpec {
+    /// The time field (a REQUIRED Int or Timestamp).
+    pub time: String,
+    /// The field whose value names a document's series (a REQUIRED String), if any.
+    pub series: Option<String>,
+}
+
 /// One collection: documents keyed by an `i64` id.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Collection {
@@ -73,6 +83,9 @@ pub struct Collection {
     pub fields: Vec<Field>,
     /// Declared with `CREATE SCHEMA` (false: inferred from the queries).
     pub declared: bool,
+    /// Declared a time series.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_series: Option<TimeSeriesSpec>,
 }
 
 impl Collection {
@@ -186,10 +199,20 @@ pub(crate) fn build(files: &[SourceFile], units: &[Unit]) -> Diag<Model> {
                         indexed: fd.indexed,
                     });
                 }
+                let time_series = cs.time_series.as_ref().and_then(|t| {
+                    match time_series_spec(&fields, t) {
+                        Ok(spec) => Some(spec),
+                        Err((span, msg)) => {
+                            errors.push(here(span, msg));
+                            None
+                        }
+                    }
+                });
                 model.collections.push(Collection {
                     name: cs.name.name.clone(),
                     fields,
                     declared: true,
+                    time_series,
                 });
             }
             StatementKind::AlterSchema(_)
@@ -207,6 +230,52 @@ pub(crate) fn build(files: &[SourceFile], units: &[Unit]) -> Diag<Model> {
     } else {
         Err(errors)
     }
+}
+
+/// The time-series marker of a collection with `fields`: the time field a REQUIRED
+/// Int or Timestamp, the series field a REQUIRED String (the interpreted engine's
+/// rules).
+fn time_series_spec(
+    fields: &[Field],
+    t: &hyperql::TimeSeriesClause,
+) -> Result<TimeSeriesSpec, (hyperql::Span, String)> {
+    let check =
+        |id: &hyperql::Ident, role: &str, ok: &dyn Fn(FieldType) -> bool, want: &str| match fields
+            .iter()
+            .find(|f| f.name == id.name)
+        {
+            None => Err((
+                id.span,
+                format!(
+                    "the {role} field `{}` is not a field of the schema",
+                    id.name
+                ),
+            )),
+            Some(f) if !ok(f.ty) || !f.required => Err((
+                id.span,
+                format!("the {role} field `{}` must be a REQUIRED {want}", id.name),
+            )),
+            Some(_) => Ok(()),
+        };
+    check(
+        &t.time,
+        "time",
+        &|ty| matches!(ty, FieldType::Int | FieldType::Timestamp),
+        "Timestamp or Int",
+    )?;
+    if let Some(s) = &t.series {
+        if s.name == t.time.name {
+            return Err((
+                s.span,
+                "the series field must differ from the time field".into(),
+            ));
+        }
+        check(s, "series", &|ty| ty == FieldType::String, "String")?;
+    }
+    Ok(TimeSeriesSpec {
+        time: t.time.name.clone(),
+        series: t.series.as_ref().map(|s| s.name.clone()),
+    })
 }
 
 /// A field type seen in a query, and where.
@@ -373,6 +442,7 @@ fn infer(files: &[SourceFile], units: &[Unit], model: &mut Model, errors: &mut V
             name: coll,
             fields: fields.into_iter().map(|(f, _, _)| f).collect(),
             declared: false,
+            time_series: None,
         });
     }
 }

@@ -153,6 +153,7 @@ fn from_file(path: &Path, file: VersionFile) -> Result<Version, Error> {
             name: c.name,
             fields,
             declared: true,
+            time_series: None,
         });
     }
     collections.sort_by(|a, b| a.name.cmp(&b.name));

@@ -13,5 +13,5 @@ pub use stmt::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
     EdgePattern, FieldDef, From, Ident, Insert, InsertSource, Join, JoinKind, NodePattern,
     OrderItem, PathPattern, Quantifier, Relate, Relayout, Script, Select, SelectItem, Statement,
-    StatementKind, Subscribe, TableRef, TypeName, Update,
+    StatementKind, Subscribe, TableRef, TimeSeriesClause, TypeName, Update,
 };

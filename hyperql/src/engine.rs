@@ -365,7 +365,8 @@ impl<S: DataSource> Engine<S> {
             Plan::CreateSchema {
                 schema,
                 if_not_exists,
-            } => self.create_schema(schema, *if_not_exists)?,
+                time_series,
+            } => self.create_schema(schema, *if_not_exists, time_series.as_ref())?,
             Plan::AlterSchema { schema } => {
                 let mut tx = self.source.begin().map_err(ExecError::from)?;
                 tx.put_schema(schema.clone()).map_err(ExecError::from)?;

@@ -50,8 +50,8 @@ pub use request::{Interrupt, Interrupted, RequestCtx};
 pub use source::{
     Capabilities, CmpOp, DataSource, EdgeRecord, FieldSchema, KnnRequest, MemorySource,
     NearRequest, Predicate, Record, RecordStream, RelayoutRequest, ScalarFunction, ScanRequest,
-    ScanResponse, Schema, Scored, SourceError, TimeRangeRequest, TimeSeries, Transaction,
-    TraverseRequest, VectorIndex,
+    ScanResponse, Schema, Scored, SourceError, TimeRangeRequest, TimeSeries, TimeSeriesDecl,
+    Transaction, TraverseRequest, VectorIndex,
 };
 pub use span::Span;
 pub use types::Type;

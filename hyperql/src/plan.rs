@@ -355,6 +355,8 @@ pub enum Plan {
         schema: Schema,
         /// `IF NOT EXISTS`.
         if_not_exists: bool,
+        /// `WITH TIME SERIES (..)`, its fields checked against the schema.
+        time_series: Option<crate::source::TimeSeriesDecl>,
     },
     /// `ALTER SCHEMA` (the new schema, computed at plan time).
     AlterSchema {

@@ -107,6 +107,19 @@ pub struct TimeSeries {
     pub time_field: String,
 }
 
+/// A collection declared a time series by `CREATE SCHEMA .. WITH TIME SERIES (time
+/// [, SERIES series])`: its documents are points of the series named by the `series`
+/// field's value (one series without it), ordered by the `time` field.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimeSeriesDecl {
+    /// Collection.
+    pub collection: String,
+    /// Its time field (Timestamp or Int, REQUIRED).
+    pub time_field: String,
+    /// The field naming each point's series (String, REQUIRED), if any.
+    pub series_field: Option<String>,
+}
+
 /// `scan`: read a collection.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ScanRequest {
@@ -422,6 +435,16 @@ pub trait DataSource: Send + Sync {
     fn relayout(&self, req: &RelayoutRequest) -> Result<Vec<(String, Value)>, SourceError> {
         let _ = req;
         Err(SourceError::Unsupported("RELAYOUT"))
+    }
+
+    /// Declares a collection a time series (`CREATE SCHEMA .. WITH TIME SERIES`),
+    /// before its schema is stored; a source that cannot store one refuses, and the
+    /// schema is not created. By default unsupported.
+    fn declare_time_series(&self, decl: &TimeSeriesDecl) -> Result<(), SourceError> {
+        let _ = decl;
+        Err(SourceError::Unsupported(
+            "time-series collections (CREATE SCHEMA .. WITH TIME SERIES)",
+        ))
     }
 
     /// A time range of a time series; by default a scan with the range as filters.

@@ -8,7 +8,9 @@
 //!   timestamps and XORed values (bit-exact for every `f64`, NaN payloads included).
 //! - **Values** are `f64`, or any fixed-size [`Record`] (say three 17-d `f32` arrays),
 //!   compressed lane by lane.
-//! - **Writes** come in batches over many series, one transaction each. Points may
+//! - **Writes** come in batches over many series, one transaction each, or inside a
+//!   transaction the caller owns ([`TimeSeries::append_named_in`]), to commit with its
+//!   other tables. Points may
 //!   arrive out of order within a window behind the series' latest point
 //!   ([`Config::out_of_order_window`]); a point with the timestamp of an existing one
 //!   replaces it (last write wins).
@@ -43,6 +45,7 @@ mod bits;
 mod codec;
 mod config;
 mod error;
+mod in_tx;
 mod points;
 mod retention;
 mod series;
@@ -54,6 +57,7 @@ mod write;
 pub use aggregate::{Aggregate, Granularity};
 pub use config::{Config, Retention, TimeUnit};
 pub use error::{Error, Result};
+pub use in_tx::TxRef;
 pub use retention::{RetentionReport, RetentionTask};
 pub use series::Series;
 pub use store::{SeriesStats, TimeSeries, WriteBatch};

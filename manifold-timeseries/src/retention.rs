@@ -45,16 +45,7 @@ impl TimeSeries {
         }
         let tx = self.cf.begin_write()?;
         let meta = load_checked(&tx.open_table(META)?, series)?;
-        let removed = {
-            let mut chunks = tx.open_table(CHUNKS)?;
-            let removed = cut_raw(&mut chunks, &self.config, series.id, &meta, start, end)?;
-            if meta.kind == ValueKind::F64 {
-                for g in Granularity::ALL {
-                    fix_rollups(&tx, &chunks, &self.config, g, series.id, &meta, start, end)?;
-                }
-            }
-            removed
-        };
+        let removed = delete_in(&tx, &self.config, series.id, &meta, start, end)?;
         tx.commit()?;
         Ok(removed)
     }
@@ -216,6 +207,26 @@ impl Drop for RetentionTask {
     fn drop(&mut self) {
         self.halt();
     }
+}
+
+/// Removes the raw points of series `id` in `[start, end)` in `tx` and keeps its
+/// rollups in step; returns how many points were removed.
+pub(crate) fn delete_in(
+    tx: &WriteTransaction,
+    config: &Config,
+    id: u32,
+    meta: &SeriesMeta,
+    start: i64,
+    end: i64,
+) -> Result<u64> {
+    let mut chunks = tx.open_table(CHUNKS)?;
+    let removed = cut_raw(&mut chunks, config, id, meta, start, end)?;
+    if meta.kind == ValueKind::F64 {
+        for g in Granularity::ALL {
+            fix_rollups(tx, &chunks, config, g, id, meta, start, end)?;
+        }
+    }
+    Ok(removed)
 }
 
 /// Removes raw points in `[start, end)`; returns how many.

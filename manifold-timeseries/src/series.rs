@@ -62,7 +62,7 @@ fn handle<V>(id: u32, name: &str) -> Series<V> {
     }
 }
 
-fn check_kind(name: &str, stored: &ValueKind, requested: &ValueKind) -> Result<()> {
+pub(crate) fn check_kind(name: &str, stored: &ValueKind, requested: &ValueKind) -> Result<()> {
     if stored != requested {
         return Err(Error::WrongValueType {
             name: name.to_string(),

@@ -6,11 +6,11 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::points::{Points, corrupt, read_raw, series_bounds};
 use crate::series::{self, Series, load_checked};
-use crate::tables::{CHUNKS, MAX_TS, META, MIN_TS, NAMES, SETTINGS, SeriesMeta, rollup_table};
+use crate::tables::{CHUNKS, MAX_TS, META, MIN_TS, NAMES, SETTINGS, rollup_table};
 use crate::value::SeriesValue;
 use crate::write::{fold, write_series};
 use manifold::{ColumnFamily, Database, Durability};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
@@ -206,34 +206,7 @@ impl TimeSeries {
         }
         let mut tx = self.cf.begin_write()?;
         tx.set_durability(durability);
-        {
-            let mut names = tx.open_table(NAMES)?;
-            let mut metas = tx.open_table(META)?;
-            let size = V::kind().0.size();
-            let mut by_series: BTreeMap<u32, (SeriesMeta, Points)> = BTreeMap::new();
-            let mut ids: HashMap<&str, u32> = HashMap::new();
-            let mut buf = Vec::with_capacity(size);
-            for (name, ts, v) in points {
-                let id = match ids.get(name) {
-                    Some(id) => *id,
-                    None => {
-                        let (id, meta, _) = series::intern::<V>(&mut names, &mut metas, name)?;
-                        by_series.insert(id, (meta, Points::new(size)));
-                        ids.insert(name, id);
-                        id
-                    }
-                };
-                buf.clear();
-                v.encode_to(&mut buf);
-                if let Some((_, pts)) = by_series.get_mut(&id) {
-                    pts.push(*ts, &buf);
-                }
-            }
-            drop(names);
-            for (id, (meta, pts)) in by_series {
-                write_series(&tx, &self.config, id, &meta, pts)?;
-            }
-        }
+        self.append_named_in(&tx, points)?;
         tx.commit()?;
         Ok(())
     }

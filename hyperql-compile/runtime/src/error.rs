@@ -14,6 +14,10 @@ pub enum Error {
     /// The graph of edges refused a write (a non-finite weight) or failed.
     #[error("graph error: {0}")]
     Graph(#[from] manifold_graph::GraphError),
+    /// The time-series store refused a point (a timestamp outside its range, a series
+    /// name too long) or failed.
+    #[error("time series error: {0}")]
+    Series(#[from] manifold_timeseries::Error),
     /// A stored record does not decode: the file is damaged or was written by
     /// another schema.
     #[error("corrupt record in {table}: {detail}")]

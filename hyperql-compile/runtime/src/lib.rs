@@ -2,10 +2,10 @@
 //! ordering and aggregate helpers the generated functions call, and their error type.
 //!
 //! What it is not: a query engine. Nothing here parses or plans; generated code calls
-//! these helpers with typed Rust values. It depends on manifold, manifold-vectors and
-//! manifold-graph (never on hyperql or hyperspatial), and re-exports them so that
-//! generated code names one crate; with the `embed` feature also on tessera-bridge,
-//! for `EMBED(...)`.
+//! these helpers with typed Rust values. It depends on manifold, manifold-vectors,
+//! manifold-graph and manifold-timeseries (never on hyperql or hyperspatial), and
+//! re-exports them so that generated code names one crate; with the `embed` feature
+//! also on tessera-bridge, for `EMBED(...)`.
 
 mod agg;
 mod codec;
@@ -15,6 +15,7 @@ mod graph;
 mod ids;
 mod migrate;
 mod order;
+mod series;
 mod text;
 mod top;
 mod vector;
@@ -30,11 +31,13 @@ pub use graph::{EdgeSnapshot, EdgeStore, NewEdgeTypes, Trail};
 pub use ids::NextIds;
 pub use manifold;
 pub use manifold_graph;
+pub use manifold_timeseries;
 pub use manifold_vectors;
 pub use migrate::{
     META_TABLE, Step, StepFn, migrate_to, rewrite_docs, set_version, stored_version,
 };
 pub use order::{cmp_f64, cmp_nulls_last, limit_offset};
+pub use series::{PendingPoints, SeriesStore};
 pub use text::like;
 pub use top::{TopN, limit_counts};
 pub use vector::{Metric, distance, similarity};

@@ -1,6 +1,8 @@
-//! How a query reads its collection: a point lookup when `WHERE` fixes `id`, a range
-//! of a secondary index when it bounds an `INDEXED` field, else a full scan. The
-//! whole `WHERE` is checked on every document read, so the access path only narrows.
+//! How a query reads its collection: a point lookup when `WHERE` fixes `id`, a time
+//! range read from manifold-timeseries when it bounds the time field of a time-series
+//! collection, a range of a secondary index when it bounds an `INDEXED` field, else a
+//! full scan. The whole `WHERE` is checked on every document read, so the access path
+//! only narrows.
 
 use super::expr::{Col, Exprs, R};
 use super::tables::{field_ident, names};
@@ -46,10 +48,55 @@ fn bound(e: &BExpr) -> Option<(&str, BinaryOp, &BExpr)> {
     }
 }
 
+/// The transaction a walk reads in: a read function's snapshot (`rtx`, on `Db`) or
+/// the write transaction of `Tx` (UPDATE and DELETE targets).
+#[derive(Clone, Copy)]
+pub(crate) enum At {
+    Read,
+    Write,
+}
+
+impl At {
+    /// Code opening table `t` in the transaction.
+    pub(crate) fn open(self, t: TokenStream) -> TokenStream {
+        match self {
+            At::Read => quote!(rtx.open_table(#t)?),
+            At::Write => quote!(self.tx.open_table(#t)?),
+        }
+    }
+
+    /// The transaction, the `Db`, and what writes the transaction's pending points
+    /// before it reads them.
+    fn tx_db(self) -> (TokenStream, TokenStream, TokenStream) {
+        match self {
+            At::Read => (quote!(&rtx), quote!(self), quote!()),
+            At::Write => (
+                quote!(&self.tx),
+                quote!(self.db),
+                quote!(self.db.series.flush(&self.tx, &mut self.pending_points)?;),
+            ),
+        }
+    }
+}
+
 /// How a query reaches its candidate documents.
 pub(crate) enum Path {
     /// `id = value`: at most one document.
     Point(TokenStream),
+    /// A time range of a time-series collection, read from manifold-timeseries (of the
+    /// one series an equality on the series field fixes, else of every series).
+    Series {
+        collection: String,
+        time: String,
+        ty: RTy,
+        /// The series field's value, when fixed.
+        series: Option<TokenStream>,
+        /// Reads one series (fixed, or the collection has no series field), whose points
+        /// come in time order.
+        one: bool,
+        lo: TokenStream,
+        hi: TokenStream,
+    },
     /// A range of the secondary index on `field` (`eq`: one value of it).
     Index {
         field: String,
@@ -82,17 +129,17 @@ pub(crate) enum Decode<'u> {
 }
 
 /// The loop that binds each candidate document of `coll` to `d` and runs `body`
-/// (`continue` skips a document). `docs` is the documents table (read or write),
-/// `open` opens another table of the same transaction.
+/// (`continue` skips a document). `docs` is the documents table (read or write) of
+/// the transaction `at`.
 pub(crate) fn each_doc(
     x: &Exprs<'_>,
     coll: &Collection,
     filter: Option<&BExpr>,
-    open: &dyn Fn(TokenStream) -> TokenStream,
+    at: At,
     body: TokenStream,
 ) -> R<(TokenStream, String)> {
     let path = choose(x, coll, filter)?;
-    let code = path.walk(&x.rt, coll, open, Order::Id, Decode::Whole, None, body)?;
+    let code = path.walk(&x.rt, coll, at, Order::Id, Decode::Whole, None, body)?;
     Ok((code, path.describe()))
 }
 
@@ -115,6 +162,9 @@ pub(crate) fn choose(x: &Exprs<'_>, coll: &Collection, filter: Option<&BExpr>) -
         && let Some(key) = typed(v, RTy::Int)?
     {
         return Ok(Path::Point(key));
+    }
+    if let Some(path) = time_range(coll, &bounds, &typed)? {
+        return Ok(path);
     }
     for want_eq in [true, false] {
         for (fname, op, v) in &bounds {
@@ -174,11 +224,79 @@ pub(crate) fn choose(x: &Exprs<'_>, coll: &Collection, filter: Option<&BExpr>) -
     Ok(Path::Scan)
 }
 
+/// The time range of a time-series collection that `bounds` give on its time field
+/// (an equality is a range of one instant; of several bounds the first lower and the
+/// first upper one), with the series an equality on the series field fixes.
+#[allow(clippy::type_complexity)]
+fn time_range(
+    coll: &Collection,
+    bounds: &[(&str, BinaryOp, &BExpr)],
+    typed: &dyn Fn(&BExpr, RTy) -> R<Option<TokenStream>>,
+) -> R<Option<Path>> {
+    let Some(spec) = &coll.time_series else {
+        return Ok(None);
+    };
+    let Some(field) = coll.field(&spec.time) else {
+        return Ok(None);
+    };
+    let ty = RTy::of_field(field.ty);
+    let (mut lo, mut hi) = (None, None);
+    for (f, op, v) in bounds {
+        if *f != spec.time {
+            continue;
+        }
+        let Some(val) = typed(v, ty)? else { continue };
+        let inc = |val: &TokenStream| quote!(::std::ops::Bound::Included(#val));
+        let exc = |val: &TokenStream| quote!(::std::ops::Bound::Excluded(#val));
+        match op {
+            BinaryOp::Eq => {
+                lo = lo.or_else(|| Some(inc(&val)));
+                hi = hi.or_else(|| Some(inc(&val)));
+            }
+            BinaryOp::Gt => lo = lo.or_else(|| Some(exc(&val))),
+            BinaryOp::GtEq => lo = lo.or_else(|| Some(inc(&val))),
+            BinaryOp::Lt => hi = hi.or_else(|| Some(exc(&val))),
+            _ => hi = hi.or_else(|| Some(inc(&val))),
+        }
+    }
+    if lo.is_none() && hi.is_none() {
+        return Ok(None);
+    }
+    let unbounded = quote!(::std::ops::Bound::Unbounded);
+    let mut series = None;
+    if let Some(sf) = &spec.series {
+        for (f, op, v) in bounds {
+            if *f == sf.as_str() && *op == BinaryOp::Eq && series.is_none() {
+                series = typed(v, RTy::Str)?;
+            }
+        }
+    }
+    Ok(Some(Path::Series {
+        collection: coll.name.clone(),
+        time: spec.time.clone(),
+        ty,
+        one: series.is_some() || spec.series.is_none(),
+        series,
+        lo: lo.unwrap_or_else(|| unbounded.clone()),
+        hi: hi.unwrap_or(unbounded),
+    }))
+}
+
 impl Path {
     /// What the generated function's doc comment says it reads by.
     pub(crate) fn describe(&self) -> String {
         match self {
             Path::Point(_) => "point lookup by id".into(),
+            Path::Series {
+                time, series, one, ..
+            } => format!(
+                "time range on `{time}` from manifold-timeseries, {}",
+                match (series, one) {
+                    (Some(_), _) => "of one series",
+                    (None, true) => "of the collection's series",
+                    (None, false) => "of every series",
+                }
+            ),
             Path::Index { field, .. } => format!("index range on `{field}`"),
             Path::Scan => "full scan".into(),
         }
@@ -191,7 +309,7 @@ impl Path {
         &self,
         rt: &TokenStream,
         coll: &Collection,
-        open: &dyn Fn(TokenStream) -> TokenStream,
+        at: At,
         order: Order,
         decode: Decode<'_>,
         label: Option<&syn::Lifetime>,
@@ -209,8 +327,48 @@ impl Path {
                     #body
                 }
             },
+            Path::Series {
+                collection,
+                series,
+                one,
+                lo,
+                hi,
+                ..
+            } => {
+                let (tx, db, flush) = at.tx_db();
+                let series = match series {
+                    Some(v) => {
+                        quote!(::std::option::Option::Some(::std::convert::AsRef::<str>::as_ref(&#v)))
+                    }
+                    None => quote!(::std::option::Option::None),
+                };
+                // The path's own order is (time, id): one series is read in time
+                // order (one point per time), several are merged by sorting. Id order
+                // is a scan's.
+                let sort = match order {
+                    Order::Native if *one => quote!(),
+                    Order::Native => quote! { ids.sort_unstable(); },
+                    Order::Id => quote! { ids.sort_unstable_by_key(|&(_, id)| id); },
+                };
+                quote! {
+                    #flush
+                    #[allow(unused_mut)]
+                    let mut ids = {
+                        let lo = #lo;
+                        let hi = #hi;
+                        #db.series.ids(#tx, #collection, #series, lo, hi)?
+                    };
+                    #sort
+                    #label for (_, id) in ids {
+                        let ::std::option::Option::Some(guard) = docs.get_raw(&id)? else { continue };
+                        let bytes = guard.bytes();
+                        #bind
+                        #body
+                    }
+                }
+            }
             Path::Index { table, lo, hi, .. } => {
-                let open_idx = open(quote!(tables::#table));
+                let open_idx = at.open(quote!(tables::#table));
                 // The bounds live in a block: their names must not hide parameters
                 // the body reads.
                 let head = quote! {
@@ -269,6 +427,7 @@ impl Path {
     /// field, so its documents come by id.
     pub(crate) fn native_field(&self) -> Option<(&str, RTy)> {
         match self {
+            Path::Series { time, ty, .. } => Some((time, *ty)),
             Path::Index {
                 field,
                 ty,

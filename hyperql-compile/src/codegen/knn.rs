@@ -204,7 +204,7 @@ impl Knn {
                     #where_
                     top.offer(d.id, knn_vectors.distance(d.id, #rt::Metric::#m, query)?);
                 };
-                let (lp, _) = each_doc(x, coll, filter, &|t| quote!(rtx.open_table(#t)?), body)?;
+                let (lp, _) = each_doc(x, coll, filter, super::access::At::Read, body)?;
                 quote! {
                     let mut top = #rt::TopK::new(wanted, #nulls_first);
                     #lp

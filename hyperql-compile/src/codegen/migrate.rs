@@ -24,7 +24,8 @@ pub(crate) fn generate(history: &[Version], rt: &TokenStream) -> Result<TokenStr
                     let cf = db.column_family_or_create("hyperql")?;
                     let vectors = Vectors::open(&cf)?;
                     let edges = #rt::EdgeStore::open(&cf)?;
-                    ::std::result::Result::Ok(Db { db, cf, migrated: ::std::vec::Vec::new(), vectors, edges, embedder: #rt::EmbedSlot::default() })
+                    let series = #rt::SeriesStore::open(&cf)?;
+                    ::std::result::Result::Ok(Db { db, cf, migrated: ::std::vec::Vec::new(), vectors, edges, series, embedder: #rt::EmbedSlot::default() })
                 }
 
                 /// The migration steps applied when the database was opened (none: no
@@ -124,7 +125,8 @@ pub(crate) fn generate(history: &[Version], rt: &TokenStream) -> Result<TokenStr
                 let migrated = Self::move_to(&cf, versions::LATEST, hooks)?;
                 let vectors = Vectors::open(&cf)?;
                 let edges = #rt::EdgeStore::open(&cf)?;
-                ::std::result::Result::Ok(Db { db, cf, migrated, vectors, edges, embedder: #rt::EmbedSlot::default() })
+                let series = #rt::SeriesStore::open(&cf)?;
+                ::std::result::Result::Ok(Db { db, cf, migrated, vectors, edges, series, embedder: #rt::EmbedSlot::default() })
             }
 
             /// Moves the data of the file at `path` to `version` (up or down, one

@@ -230,7 +230,7 @@ pub(crate) fn read(x: &Exprs<'_>, model: &Model, plan: &Plan, row_ty: Ident) -> 
         let code = path.walk(
             &rt,
             coll,
-            &|t| quote!(rtx.open_table(#t)?),
+            super::access::At::Read,
             order,
             decode,
             label,

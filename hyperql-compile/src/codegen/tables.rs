@@ -56,6 +56,46 @@ pub(crate) fn field_ident(name: &str) -> Result<Ident, String> {
     ident(name).ok_or_else(|| format!("field name `{name}` (not a Rust identifier)"))
 }
 
+/// The upkeep of a time-series collection's points in its `put` and `del`: a
+/// document's point is at its time field in the series of its series field. `put`
+/// adds the new point before it drops the old one (when the time or the series
+/// changed), so a refused point leaves the old one; nothing for other collections.
+fn points(c: &Collection) -> Result<(TokenStream, TokenStream), String> {
+    let Some(spec) = &c.time_series else {
+        return Ok((quote!(), quote!()));
+    };
+    let time = field_ident(&spec.time)?;
+    let series = |r: TokenStream| -> Result<TokenStream, String> {
+        Ok(match &spec.series {
+            Some(s) => {
+                let s = field_ident(s)?;
+                quote!(#r.#s.as_str())
+            }
+            None => quote!(""),
+        })
+    };
+    let (new_s, old_s) = (series(quote!(row))?, series(quote!(old))?);
+    let cname = &c.name;
+    Ok((
+        quote! {
+            let moved = match old {
+                ::std::option::Option::Some(old) => (#old_s, old.#time) != (#new_s, row.#time),
+                ::std::option::Option::None => true,
+            };
+            if moved {
+                self.db.series.put(&mut self.pending_points, #cname, #new_s, row.#time, row.id)?;
+                if let ::std::option::Option::Some(old) = old {
+                    self.db.series.remove(&self.tx, &mut self.pending_points, #cname, #old_s, old.#time)?;
+                }
+            }
+        },
+        {
+            let s = series(quote!(row))?;
+            quote! { self.db.series.remove(&self.tx, &mut self.pending_points, #cname, #s, row.#time)?; }
+        },
+    ))
+}
+
 /// Everything of the storage side.
 pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, String> {
     let mut items = Vec::new();
@@ -202,6 +242,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
         let (put, del, insert) = (&n.put, &n.del, &n.insert);
         let vec_put = super::vectors::put(c)?;
         let vec_del = super::vectors::del(c);
+        let (pt_put, pt_del) = points(c)?;
         let idoc = format!(
             "Inserts a document into `{}`; returns its id. A taken id is an error.",
             c.name
@@ -234,6 +275,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             #[allow(dead_code, unused_variables)]
             fn #put(&mut self, row: &#row, old: ::std::option::Option<&#row>) -> ::std::result::Result<(), #rt::Error> {
                 #(#dims)*
+                #pt_put
                 self.tx.open_table(tables::#table)?.insert(&row.id, row.encode().as_slice())?;
                 #(#idx_put)*
                 #(#vec_put)*
@@ -243,6 +285,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             #[allow(dead_code)]
             fn #del(&mut self, row: &#row) -> ::std::result::Result<(), #rt::Error> {
                 self.tx.open_table(tables::#table)?.remove(&row.id)?;
+                #pt_del
                 #(#idx_del)*
                 #(#vec_del)*
                 ::std::result::Result::Ok(())
@@ -277,6 +320,9 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             vectors: Vectors,
             #[allow(dead_code)]
             edges: #rt::EdgeStore,
+            /// The points of the time-series collections.
+            #[allow(dead_code)]
+            series: #rt::SeriesStore,
             /// The embedder of `EMBED(...)` (none until set).
             #[allow(dead_code)]
             embedder: #rt::EmbedSlot,
@@ -296,6 +342,7 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
                     db: self,
                     new_edge_types: ::std::vec::Vec::new(),
                     next_ids: #rt::NextIds::default(),
+                    pending_points: #rt::PendingPoints::default(),
                 })
             }
         }
@@ -310,11 +357,16 @@ pub(crate) fn storage(model: &Model, rt: &TokenStream) -> Result<TokenStream, St
             new_edge_types: #rt::NewEdgeTypes,
             /// Ids taken, stored when the transaction commits.
             next_ids: #rt::NextIds,
+            /// Points of time-series documents not written yet (written in one batch
+            /// before the transaction reads or removes points, and when it commits).
+            #[allow(dead_code)]
+            pending_points: #rt::PendingPoints,
         }
 
         impl Tx<'_> {
             /// Commits every write of this transaction atomically.
-            pub fn commit(self) -> ::std::result::Result<(), #rt::Error> {
+            pub fn commit(mut self) -> ::std::result::Result<(), #rt::Error> {
+                self.db.series.flush(&self.tx, &mut self.pending_points)?;
                 {
                     let mut ids = self.tx.open_table(tables::IDS)?;
                     for (collection, next) in self.next_ids.pending() {

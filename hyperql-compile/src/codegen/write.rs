@@ -186,7 +186,7 @@ fn collect(
         x,
         coll,
         filter,
-        &|t| quote!(self.tx.open_table(#t)?),
+        super::access::At::Write,
         quote! { #load #where_ targets.push(d); },
     )?;
     Ok(quote! {

@@ -94,6 +94,29 @@ pub(crate) fn writer(
             });
         }
     }
+    // A time-series collection's point, added before the document (a refused point
+    // writes nothing of it).
+    let (series_field, series_init) = match &c.time_series {
+        Some(_) => (
+            quote!(series: &'t #rt::SeriesStore, pending: &'t mut #rt::PendingPoints,),
+            quote!(series: &db.series, pending: pending_points,),
+        ),
+        None => (quote!(), quote!()),
+    };
+    let point = match &c.time_series {
+        Some(spec) => {
+            let time = field_ident(&spec.time)?;
+            let series = match &spec.series {
+                Some(sf) => {
+                    let sf = field_ident(sf)?;
+                    quote!(#sf)
+                }
+                None => quote!(""),
+            };
+            quote! { self.series.put(self.pending, #cname, #series, #time, id)?; }
+        }
+        None => quote!(),
+    };
     let doc = format!(
         "Inserts into `{cname}` with its tables open (from [`Tx::{open}`]): many inserts in one transaction open them once."
     );
@@ -103,6 +126,7 @@ pub(crate) fn writer(
         pub struct #ty<'t> {
             tx: &'t #rt::manifold::WriteTransaction,
             next_ids: &'t mut #rt::NextIds,
+            #series_field
             docs: #rt::manifold::TableMut<'t, i64, [u8]>,
             #(#idx_fields)*
             record: #rt::Enc,
@@ -121,6 +145,7 @@ pub(crate) fn writer(
                 if self.docs.contains(&id)? {
                     return ::std::result::Result::Err(#rt::Error::Constraint(::std::format!("id {} already exists in {}", id, #cname)));
                 }
+                #point
                 self.record.clear();
                 #(#enc)*
                 self.docs.insert(&id, self.record.0.as_slice())?;
@@ -134,11 +159,13 @@ pub(crate) fn writer(
     let method = quote! {
         #[doc = #odoc]
         pub fn #open(&mut self) -> ::std::result::Result<#ty<'_>, #rt::Error> {
-            let Tx { tx, next_ids, .. } = self;
+            #[allow(unused_variables)]
+            let Tx { tx, next_ids, db, pending_points, .. } = self;
             let tx: &#rt::manifold::WriteTransaction = tx;
             ::std::result::Result::Ok(#ty {
                 tx,
                 next_ids,
+                #series_init
                 docs: tx.open_table(tables::#table)?,
                 #(#idx_opens)*
                 record: #rt::Enc::new(),

@@ -107,3 +107,24 @@ fn unsupported_types_are_named() {
         "schema.hql:1:20: type `Object` is not supported by hyperql-compile; expected String, Int, Float, Bool, Timestamp or Embedding(n), found `Object`"
     );
 }
+
+#[test]
+fn time_series_fields_are_checked() {
+    let cases = [
+        (
+            "CREATE SCHEMA t (s String REQUIRED, at Float REQUIRED) WITH TIME SERIES (at);",
+            "schema.hql:1:74: the time field `at` must be a REQUIRED Timestamp or Int, found `at`",
+        ),
+        (
+            "CREATE SCHEMA t (s String, at Int REQUIRED) WITH TIME SERIES (at, SERIES s);",
+            "schema.hql:1:74: the series field `s` must be a REQUIRED String, found `s`",
+        ),
+        (
+            "CREATE SCHEMA t (at Int REQUIRED) WITH TIME SERIES (stamp);",
+            "schema.hql:1:53: the time field `stamp` is not a field of the schema, found `stamp`",
+        ),
+    ];
+    for (schema, want) in cases {
+        assert_eq!(compile_err(&[("schema.hql", schema)]), want, "{schema}");
+    }
+}

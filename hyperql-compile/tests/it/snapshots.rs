@@ -74,3 +74,24 @@ fn traverse_and_relate() {
          -- name: reach\nSELECT a.name, COUNT(*) AS n FROM users a TRAVERSE (a)<-[:KNOWS*1..2]-(b:users) GROUP BY a.name;\n"
     ));
 }
+
+#[test]
+fn time_range_and_time_bucket_on_a_time_series() {
+    let (_d, path) = folder(&[
+        (
+            "schema.hql",
+            "CREATE SCHEMA ticks (sym String REQUIRED, at Timestamp REQUIRED, px Float REQUIRED) WITH TIME SERIES (at, SERIES sym);",
+        ),
+        (
+            "ticks.hql",
+            "-- name: window\nSELECT id, sym, px FROM ticks WHERE at >= $from AND at < $to ORDER BY at LIMIT $n;\n\
+             -- name: minutes\nSELECT TIME_BUCKET('1m', at) AS minute, COUNT(*) AS n, AVG(px) AS mean FROM ticks WHERE sym = $sym AND at > $from GROUP BY minute;\n\
+             -- name: add\nINSERT INTO ticks (sym, at, px) VALUES ($sym, $at, $px);\n\
+             -- name: drop_before\nDELETE FROM ticks WHERE at < $at;\n",
+        ),
+    ]);
+    match hyperql_compile::compile_paths(&[path], "::hyperql_compile_runtime") {
+        Ok(o) => insta::assert_snapshot!(o.code),
+        Err(e) => panic!("{e}"),
+    }
+}

@@ -226,3 +226,17 @@ fn vector_fields_are_kept_out_of_document_steps() {
         }
     }
 }
+
+#[test]
+fn a_time_series_collection_with_a_history_is_refused() {
+    let (_d, root) = folder(&[(
+        "schema.hql",
+        "CREATE SCHEMA ticks (at Timestamp REQUIRED, px Float) WITH TIME SERIES (at);\n",
+    )]);
+    let (schema, versions) = (root.join("schema.hql"), root.join("versions"));
+    assert_eq!(
+        err_text(compile(&schema, &versions, true), &root),
+        "versions: `ticks` is a time-series collection; a schema history with time-series collections is not compiled yet (migrations do not move points)"
+    );
+    assert!(!versions.exists());
+}

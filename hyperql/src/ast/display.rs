@@ -661,6 +661,13 @@ impl Display for Statement {
                 if let Some(x) = &c.extensibility {
                     write!(f, " WITH EXTENSIBILITY {x}")?;
                 }
+                if let Some(t) = &c.time_series {
+                    write!(f, " WITH TIME SERIES ({}", t.time)?;
+                    if let Some(s) = &t.series {
+                        write!(f, ", SERIES {s}")?;
+                    }
+                    f.write_str(")")?;
+                }
                 Ok(())
             }
             StatementKind::AlterSchema(a) => match &a.action {

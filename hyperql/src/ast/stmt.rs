@@ -341,7 +341,8 @@ pub struct FieldDef {
     pub span: Span,
 }
 
-/// `CREATE SCHEMA [IF NOT EXISTS] name (fields) [WITH EXTENSIBILITY kind]`.
+/// `CREATE SCHEMA [IF NOT EXISTS] name (fields) [WITH EXTENSIBILITY kind]
+/// [WITH TIME SERIES (time [, SERIES series])]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateSchema {
     /// `IF NOT EXISTS`.
@@ -352,6 +353,19 @@ pub struct CreateSchema {
     pub fields: Vec<FieldDef>,
     /// `Closed`, `Open`, ... as written.
     pub extensibility: Option<Ident>,
+    /// `WITH TIME SERIES (..)`: the collection is a time series.
+    pub time_series: Option<TimeSeriesClause>,
+}
+
+/// `WITH TIME SERIES (time [, SERIES series])` of a `CREATE SCHEMA`: the collection's
+/// documents are points in time, ordered by the `time` field, grouped into one series
+/// per value of the `series` field (one series without it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeSeriesClause {
+    /// The time field.
+    pub time: Ident,
+    /// The field whose value names a point's series.
+    pub series: Option<Ident>,
 }
 
 /// `ALTER SCHEMA name action`.

@@ -127,11 +127,13 @@ impl<S: DataSource> Engine<S> {
         }
     }
 
-    /// CREATE SCHEMA: one row, whether the schema was created.
+    /// CREATE SCHEMA: one row, whether the schema was created. A time-series
+    /// declaration goes to the source first: a source that refuses it creates nothing.
     pub(super) fn create_schema(
         &self,
         schema: &Schema,
         if_not_exists: bool,
+        time_series: Option<&crate::source::TimeSeriesDecl>,
     ) -> Result<Vec<Vec<Value>>, Error> {
         let exists = self.source.schema(&schema.name).is_some_and(|s| s.declared);
         if exists && !if_not_exists {
@@ -142,6 +144,11 @@ impl<S: DataSource> Engine<S> {
             .into());
         }
         if !exists {
+            if let Some(decl) = time_series {
+                self.source
+                    .declare_time_series(decl)
+                    .map_err(ExecError::from)?;
+            }
             let mut tx = self.source.begin().map_err(ExecError::from)?;
             tx.put_schema(schema.clone()).map_err(ExecError::from)?;
             tx.commit().map_err(ExecError::from)?;

@@ -5,7 +5,8 @@ use super::query::{select, table_name, table_ref};
 use super::*;
 use crate::ast::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
-    FieldDef, Insert, InsertSource, Relate, Relayout, StatementKind, Subscribe, TypeName, Update,
+    FieldDef, Insert, InsertSource, Relate, Relayout, StatementKind, Subscribe, TimeSeriesClause,
+    TypeName, Update,
 };
 use winnow::Parser;
 use winnow::combinator::separated;
@@ -261,7 +262,8 @@ fn field_def(i: &mut In<'_>) -> PResult<FieldDef> {
 }
 
 /// `create_schema = CREATE SCHEMA [IF NOT EXISTS] ident ( field_def, ... )
-/// [WITH EXTENSIBILITY ident]`.
+/// [WITH EXTENSIBILITY ident] [WITH TIME SERIES ( ident [, SERIES ident] )]`
+/// (the two `WITH` clauses in either order, each at most once).
 fn create_schema(i: &mut In<'_>) -> PResult<CreateSchema> {
     expect_kw(i, "CREATE")?;
     expect_kw(i, "SCHEMA")?;
@@ -276,18 +278,40 @@ fn create_schema(i: &mut In<'_>) -> PResult<CreateSchema> {
     expect_punct(i, "(")?;
     let fields = separated(1.., field_def, comma).parse_next(i)?;
     expect_punct(i, ")")?;
-    let extensibility = if eat_kw(i, "WITH").is_some() {
-        expect_kw(i, "EXTENSIBILITY")?;
-        Some(any_ident(i)?)
-    } else {
-        None
-    };
+    let (mut extensibility, mut time_series) = (None, None);
+    while eat_kw(i, "WITH").is_some() {
+        if time_series.is_none() && eat_kw(i, "TIME").is_some() {
+            time_series = Some(time_series_clause(i)?);
+        } else if extensibility.is_none() {
+            expect_kw(i, "EXTENSIBILITY")?;
+            extensibility = Some(any_ident(i)?);
+        } else {
+            expect_kw(i, "TIME")?;
+            time_series = Some(time_series_clause(i)?);
+        }
+    }
     Ok(CreateSchema {
         if_not_exists,
         name,
         fields,
         extensibility,
+        time_series,
     })
+}
+
+/// `time_series_clause = SERIES ( ident [, SERIES ident] )`, after `WITH TIME`.
+fn time_series_clause(i: &mut In<'_>) -> PResult<TimeSeriesClause> {
+    expect_kw(i, "SERIES")?;
+    expect_punct(i, "(")?;
+    let time = ident(i)?;
+    let series = if eat_punct(i, ",").is_some() {
+        expect_kw(i, "SERIES")?;
+        Some(ident(i)?)
+    } else {
+        None
+    };
+    expect_punct(i, ")")?;
+    Ok(TimeSeriesClause { time, series })
 }
 
 /// `alter_schema = ALTER SCHEMA ident (ADD FIELD field_def | DROP FIELD ident)`.

@@ -521,6 +521,13 @@ impl DataSource for MemorySource {
         self.functions.clone()
     }
 
+    /// Marks the collection a time series ordered by its time field (the series
+    /// field only groups points in storage; in memory a time range is read alike).
+    fn declare_time_series(&self, decl: &TimeSeriesDecl) -> Result<(), SourceError> {
+        self.create_time_series(&decl.collection, &decl.time_field);
+        Ok(())
+    }
+
     fn begin(&self) -> Result<Box<dyn Transaction + '_>, SourceError> {
         Ok(Box::new(MemTransaction {
             source: self,

@@ -70,3 +70,33 @@ plan
 '  HashAggregate group=[products.category] aggs=[COUNT(*)]'
 '    Scan products filter=[price > 10]'
 
+
+query: CREATE SCHEMA quotes (sym String REQUIRED, at Timestamp REQUIRED, px Float) WITH TIME SERIES (at, SERIES sym)
+ok
+TRUE
+
+query: INSERT INTO quotes (sym, at, px) VALUES ('A', NOW() - INTERVAL '2 hours', 1.5), ('B', NOW() - INTERVAL '1 hour', 2.5), ('A', NOW() - INTERVAL '3 days', 9.5)
+affected 3
+
+query: EXPLAIN SELECT sym, px FROM quotes WHERE at > NOW() - INTERVAL '1 day'
+plan
+'Project quotes.sym AS sym, quotes.px AS px'
+'  Scan quotes filter=[at > <ts>] time_range=at'
+
+query: SELECT sym, px FROM quotes WHERE at > NOW() - INTERVAL '1 day' ORDER BY px
+sym | px
+'A' | 1.5000
+'B' | 2.5000
+
+query: CREATE SCHEMA bad_time (sym String REQUIRED, at String REQUIRED) WITH TIME SERIES (at)
+error: semantic errors: / line 1, column 84: the time field `at` must be a REQUIRED Timestamp or Int, found `at`
+
+query: CREATE SCHEMA bad_series (sym String, at Timestamp REQUIRED) WITH TIME SERIES (at, SERIES sym)
+error: semantic errors: / line 1, column 91: the series field `sym` must be a REQUIRED String, found `sym`
+
+query: CREATE SCHEMA no_field (at Timestamp REQUIRED) WITH TIME SERIES (stamp)
+error: semantic errors: / line 1, column 66: the time field `stamp` is not a field of the schema, found `stamp`
+
+query: CREATE SCHEMA twice (at Int REQUIRED) WITH TIME SERIES (at) WITH EXTENSIBILITY Open
+ok
+TRUE

@@ -361,8 +361,11 @@ fn statement() -> impl Strategy<Value = Statement> {
         1 => (table_ref(), prop::option::of(expr())).prop_map(|(target, selection)| StatementKind::Delete(Delete { target, selection })),
         1 => (expr(), ident(), prop::collection::vec(("[a-z]{1,3}", expr()), 0..2), any::<bool>(), expr())
             .prop_map(|(from, label, props, incoming, to)| StatementKind::Relate(Relate { from, label, props, direction: if incoming { Direction::In } else { Direction::Out }, to })),
-        1 => (any::<bool>(), ident(), prop::collection::vec(field_def(), 1..3), prop::option::of(ident()))
-            .prop_map(|(if_not_exists, name, fields, extensibility)| StatementKind::CreateSchema(CreateSchema { if_not_exists, name, fields, extensibility })),
+        1 => (any::<bool>(), ident(), prop::collection::vec(field_def(), 1..3), prop::option::of(ident()), prop::option::of((ident(), prop::option::of(ident()))))
+            .prop_map(|(if_not_exists, name, fields, extensibility, ts)| StatementKind::CreateSchema(CreateSchema {
+                if_not_exists, name, fields, extensibility,
+                time_series: ts.map(|(time, series)| TimeSeriesClause { time, series }),
+            })),
         1 => (ident(), field_def()).prop_map(|(name, f)| StatementKind::AlterSchema(AlterSchema { name, action: AlterAction::AddField(Box::new(f)) })),
         1 => (any::<bool>(), ident()).prop_map(|(if_exists, name)| StatementKind::DropSchema(DropSchema { if_exists, name })),
         1 => (ident(), any::<bool>()).prop_map(|(name, detailed)| StatementKind::DescribeSchema(DescribeSchema { name, detailed })),
@@ -406,5 +409,37 @@ proptest! {
         let printed = script.to_string();
         let again = parse(&printed).map_err(|e| TestCaseError::fail(format!("{printed}\n{e}")))?;
         prop_assert_eq!(script, again);
+    }
+}
+
+#[test]
+fn the_time_series_clause_prints_canonically_in_either_order() {
+    for (src, canonical) in [
+        (
+            "create schema t (s String REQUIRED, ts Timestamp REQUIRED) with time series (ts, series s)",
+            "CREATE SCHEMA t (s String REQUIRED, ts Timestamp REQUIRED) WITH TIME SERIES (ts, SERIES s)",
+        ),
+        (
+            "CREATE SCHEMA t (ts Int REQUIRED) WITH TIME SERIES (ts) WITH EXTENSIBILITY Open",
+            "CREATE SCHEMA t (ts Int REQUIRED) WITH EXTENSIBILITY Open WITH TIME SERIES (ts)",
+        ),
+    ] {
+        let stmt = parse_statement(src).unwrap();
+        assert_eq!(stmt.to_string(), canonical);
+        assert_eq!(parse_statement(canonical).unwrap(), stmt);
+        let StatementKind::CreateSchema(c) = &stmt.kind else {
+            panic!("not a CREATE SCHEMA: {stmt}")
+        };
+        assert_eq!(
+            c.time_series.as_ref().map(|t| t.time.name.as_str()),
+            Some("ts")
+        );
+    }
+    for bad in [
+        "CREATE SCHEMA t (ts Int) WITH TIME SERIES ts",
+        "CREATE SCHEMA t (ts Int) WITH TIME SERIES (ts, s)",
+        "CREATE SCHEMA t (ts Int) WITH TIME SERIES (ts) WITH TIME SERIES (ts)",
+    ] {
+        assert!(parse_statement(bad).is_err(), "{bad}");
     }
 }

@@ -1,5 +1,6 @@
 //! Schema changes over stored data: dropping a field of a closed schema removes its
-//! values, a schema that stored data does not fit is refused.
+//! values, a schema that stored data does not fit is refused, a time-series schema
+//! (not stored by hyperspatial yet) is refused.
 
 use crate::q;
 use hyperql::{Engine, Params, Value};
@@ -37,4 +38,19 @@ fn alter_drop_field_on_closed_schema_removes_values() {
             .is_err()
     );
     assert!(db.schema_of("loose").is_none());
+}
+
+#[test]
+fn a_time_series_schema_is_refused_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    let e = Engine::new(db.clone());
+    let err = e
+        .query(
+            "CREATE SCHEMA ticks (sym String REQUIRED, at Timestamp REQUIRED) WITH TIME SERIES (at, SERIES sym)",
+            &Params::new(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("WITH TIME SERIES"), "{err}");
+    assert!(db.schema_of("ticks").is_none());
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] functions
 
 mod codec;
+mod in_tx;
 mod isolation;
 mod oracle;
 mod ordering;

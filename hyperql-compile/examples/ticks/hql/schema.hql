@@ -1,6 +1,6 @@
 -- The tick store: instruments as documents (embeddings in a vector table, relations
--- as edges named by the RELATE and TRAVERSE queries), trades as documents with a
--- time field.
+-- as edges named by the RELATE and TRAVERSE queries), trades as a time series (a
+-- series per symbol on manifold-timeseries; the documents keep every field).
 CREATE SCHEMA instruments (
   symbol String REQUIRED INDEXED,
   venue String REQUIRED,
@@ -11,12 +11,12 @@ CREATE SCHEMA instruments (
 
 CREATE SCHEMA trades (
   symbol String REQUIRED INDEXED,
-  ts Int REQUIRED INDEXED,
+  ts Timestamp REQUIRED INDEXED,
   price Float REQUIRED,
   qty Int REQUIRED,
   side String,
   flagged Bool
-);
+) WITH TIME SERIES (ts, SERIES symbol);
 
 -- News headlines with a 128-d text embedding, for k-NN by meaning.
 CREATE SCHEMA headlines (

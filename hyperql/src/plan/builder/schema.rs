@@ -13,6 +13,50 @@ fn is_cascade_aggregate(name: &str) -> bool {
             .any(|n| n.eq_ignore_ascii_case(name))
 }
 
+/// The time-series declaration of `schema`: its time field a REQUIRED Timestamp or
+/// Int, its series field a REQUIRED String.
+fn time_series_decl(
+    schema: &Schema,
+    t: &ast::TimeSeriesClause,
+) -> R<crate::source::TimeSeriesDecl> {
+    let check = |id: &ast::Ident, role: &str, ok: &dyn Fn(&Type) -> bool, want: &str| -> R<()> {
+        match schema.field(&id.name) {
+            None => err(
+                id.span,
+                format!(
+                    "the {role} field `{}` is not a field of the schema",
+                    id.name
+                ),
+            ),
+            Some(f) if !ok(&f.ty) || !f.required => err(
+                id.span,
+                format!("the {role} field `{}` must be a REQUIRED {want}", id.name),
+            ),
+            Some(_) => Ok(()),
+        }
+    };
+    check(
+        &t.time,
+        "time",
+        &|ty| matches!(ty, Type::Timestamp | Type::Int),
+        "Timestamp or Int",
+    )?;
+    if let Some(s) = &t.series {
+        if s.name == t.time.name {
+            return err(
+                s.span,
+                "the series field must differ from the time field".to_string(),
+            );
+        }
+        check(s, "series", &|ty| matches!(ty, Type::String), "String")?;
+    }
+    Ok(crate::source::TimeSeriesDecl {
+        collection: schema.name.clone(),
+        time_field: t.time.name.clone(),
+        series_field: t.series.as_ref().map(|s| s.name.clone()),
+    })
+}
+
 impl Builder<'_> {
     /// `CREATE SCHEMA name (fields) [CLOSED | OPEN]`: closed unless it says otherwise.
     pub(super) fn create_schema(&mut self, c: &ast::CreateSchema) -> R<Plan> {
@@ -30,9 +74,15 @@ impl Builder<'_> {
             closed,
             declared: true,
         };
+        let time_series = c
+            .time_series
+            .as_ref()
+            .map(|t| time_series_decl(&schema, t))
+            .transpose()?;
         Ok(Plan::CreateSchema {
             schema,
             if_not_exists: c.if_not_exists,
+            time_series,
         })
     }
 

@@ -90,6 +90,25 @@ TRAVERSE (a)-[:same_sector*1..3]->(b:instruments) WHERE a.lot = 100 AND b.id <> 
 SELECT a.symbol, COUNT(*) AS n, AVG(e.weight) AS mean_weight FROM instruments a
 TRAVERSE (a)-[e:correlated_with]->(b:instruments) GROUP BY a.symbol ORDER BY a.symbol;
 
+-- Time ranges of the trades series (read from manifold-timeseries), aggregated per
+-- bucket, for every symbol or one.
+
+-- name: trade_buckets
+SELECT symbol, TIME_BUCKET('250ms', ts) AS bucket, COUNT(*) AS n, SUM(qty) AS volume,
+  AVG(price) AS avg_price, MIN(price) AS low, MAX(price) AS high
+FROM trades WHERE ts >= $from AND ts < $to GROUP BY symbol, bucket ORDER BY symbol, bucket;
+
+-- name: symbol_buckets
+SELECT TIME_BUCKET('100ms', ts) AS bucket, COUNT(*) AS n, SUM(price) AS notional, MAX(qty) AS biggest
+FROM trades WHERE symbol = $symbol AND ts > $from AND ts <= $to GROUP BY bucket;
+
+-- name: symbol_window
+SELECT id, ts, price, side FROM trades WHERE symbol = $symbol AND ts >= $from AND ts < $to
+ORDER BY ts LIMIT $n OFFSET $skip;
+
+-- name: trades_at
+SELECT id, symbol FROM trades WHERE ts = $ts;
+
 -- name: headlines_by_bucket
 SELECT TIME_BUCKET('15s', ts) AS bucket, COUNT(*) AS n, MIN(symbol) AS first_symbol
 FROM headlines WHERE ts >= $from AND ts < $to GROUP BY bucket ORDER BY bucket;

@@ -30,3 +30,6 @@ RELATE $a -[:correlated_with {weight: $w}]-> $b;
 
 -- name: relate_same_sector
 RELATE $a -[:same_sector]-> $b;
+
+-- name: move_trade
+UPDATE trades SET ts = $ts WHERE id = $id;

@@ -118,7 +118,7 @@ pub fn trade_doc(t: &Trade) -> Document {
     doc(vec![
         ("id", Some(Value::Int(t.id))),
         ("symbol", Some(Value::str(t.symbol))),
-        ("ts", Some(Value::Int(t.ts))),
+        ("ts", Some(Value::Timestamp(t.ts))),
         ("price", Some(Value::Float(t.price))),
         ("qty", Some(Value::Int(t.qty))),
         ("side", t.side.map(Value::str)),

@@ -7,7 +7,7 @@ use hyperql::{Engine, MemorySource, Params, Value};
 use std::collections::BTreeMap;
 use ticks::{Db, NewHeadlines, NewInstruments, NewTrades};
 
-trait ToValue {
+pub(crate) trait ToValue {
     fn to_value(&self) -> Value;
 }
 impl ToValue for i64 {
@@ -41,6 +41,7 @@ macro_rules! rows {
         $rows.iter().map(|r| vec![$(r.$f.to_value()),+]).collect::<Vec<Vec<Value>>>()
     };
 }
+pub(crate) use rows;
 
 /// The text of each named query of the example's query files.
 fn query_texts() -> BTreeMap<String, String> {
@@ -57,8 +58,8 @@ fn query_texts() -> BTreeMap<String, String> {
     out
 }
 
-struct Both {
-    db: Db,
+pub(crate) struct Both {
+    pub(crate) db: Db,
     engine: Engine<MemorySource>,
     texts: BTreeMap<String, String>,
     _dir: tempfile::TempDir,
@@ -69,7 +70,7 @@ fn params(ps: &[(&str, Value)]) -> Params {
 }
 
 impl Both {
-    fn new(trades: usize) -> Result<Both, Box<dyn std::error::Error>> {
+    pub(crate) fn new(trades: usize) -> Result<Both, Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let db = Db::open(dir.path().join("ticks.manifold"))?;
         let engine = Engine::new(MemorySource::new());
@@ -140,9 +141,23 @@ impl Both {
         }
     }
 
-    fn check(&self, name: &str, ps: &[(&str, Value)], compiled: Vec<Vec<Value>>) {
-        let mut want = self.interpreted(name, ps);
-        let mut got = compiled;
+    /// Compares the compiled rows with the engine's. A compiled row holds a Timestamp
+    /// as its `i64` microseconds, so the engine's Timestamps are compared as Ints.
+    pub(crate) fn check(&self, name: &str, ps: &[(&str, Value)], compiled: Vec<Vec<Value>>) {
+        let as_int = |rows: Vec<Vec<Value>>| -> Vec<Vec<Value>> {
+            rows.into_iter()
+                .map(|r| {
+                    r.into_iter()
+                        .map(|v| match v {
+                            Value::Timestamp(t) => Value::Int(t),
+                            v => v,
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let mut want = as_int(self.interpreted(name, ps));
+        let mut got = as_int(compiled);
         let ordered = self.texts[name].contains("ORDER BY");
         if !ordered {
             let key = |r: &Vec<Value>| format!("{r:?}");
@@ -270,8 +285,8 @@ fn every_read_query_matches_the_interpreted_engine() -> Result<(), Box<dyn std::
         rows!(b.db.instrument_by_symbol("DDD")?, id, venue),
     );
     let w = [
-        ("from", Value::Int(1_200_000)),
-        ("to", Value::Int(1_400_000)),
+        ("from", Value::Timestamp(1_200_000)),
+        ("to", Value::Timestamp(1_400_000)),
         ("n", Value::Int(37)),
     ];
     b.check(
@@ -386,7 +401,7 @@ fn limited_ranges_match_the_interpreted_engine() -> Result<(), Box<dyn std::erro
                     rows!(b.db.symbol_range_by_qty(lo, hi, n, skip)?, id, symbol, qty),
                 );
                 let ps = [
-                    ("from", i(1_300_000)),
+                    ("from", Value::Timestamp(1_300_000)),
                     ("max_qty", i(700)),
                     ("n", i(n)),
                     ("skip", i(skip)),
@@ -443,7 +458,7 @@ fn writes_match_the_interpreted_engine() -> Result<(), Box<dyn std::error::Error
             vec![("factor", Value::Float(1.5)), ("symbol", Value::str("CCC"))],
         ),
         ("flag_large", vec![("qty", Value::Int(800))]),
-        ("drop_before", vec![("ts", Value::Int(1_050_000))]),
+        ("drop_before", vec![("ts", Value::Timestamp(1_050_000))]),
     ];
     let mut tx = b.db.begin()?;
     assert_eq!(tx.reprice(1.5, "CCC")?, affected(&b, &steps[0]));
