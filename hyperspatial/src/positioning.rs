@@ -35,9 +35,13 @@
 //! 0.96 after 100 epochs, a second). f64 hyperboloid coordinates keep nearby
 //! points distinguishable to radius ~30 (distances here go through Poincare
 //! coordinates, accurate that far), and so does the position index (f64 Poincare
-//! images). The default `max_radius` stays 12 for HyperQL: its `position` values
-//! are f32 hyperboloid coordinates, which name a point to ~5e-3 at radius 12 and
-//! not at all past ~20 (anchors of `NEAR` and `DISTANCE FROM` are such values).
+//! images), and `position` reads back as f64 coordinates. So the default
+//! `max_radius` is 30: the cone construction takes the radius the hierarchy needs
+//! and squeezes only past 30 (the refinement keeps its own limit,
+//! [`MAX_REFINE_RADIUS`]). A point given back to HyperQL as an anchor (a parameter or
+//! literal of `NEAR`, `DISTANCE FROM`, `HYPERBOLIC_DISTANCE`) is still converted to
+//! f32, which names a point to ~5e-3 at radius 12 and not at all past ~20: anchor
+//! far-out queries by entity instead.
 
 mod combine;
 mod cone_place;

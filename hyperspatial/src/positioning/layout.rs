@@ -108,10 +108,11 @@ pub struct GraphLayout {
     /// The construction. Default [`Construction::Cones`].
     pub construction: Construction,
     /// Every point stays within this hyperbolic radius of the origin, in the
-    /// construction and the refinement. Default 12: HyperQL's `position` values
-    /// (f32 hyperboloid coordinates) name a point to ~5e-3 there; the stored f64
-    /// points and the position index keep nearby points apart to about 30 (past ~36
-    /// nothing can be represented).
+    /// construction and the refinement. Default 30: the stored f64 points, the
+    /// position index and `position` read through HyperQL keep nearby points apart
+    /// to about 30 (past ~36 nothing can be represented); the cone construction only
+    /// squeezes a hierarchy that needs more. With a refinement at most
+    /// [`MAX_REFINE_RADIUS`].
     pub max_radius: f64,
     /// Refinement by Riemannian SGD after the construction; `None` (the default)
     /// keeps the construction.
@@ -129,7 +130,7 @@ impl Default for GraphLayout {
         GraphLayout {
             dim: 16,
             construction: Construction::default(),
-            max_radius: 12.0,
+            max_radius: 30.0,
             refine: None,
             seed: 0x9E37_79B9,
             threads: 0,

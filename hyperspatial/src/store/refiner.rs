@@ -78,11 +78,17 @@ impl GraphState {
             .saturating_sub(self.laid_out.load(SeqCst))
     }
 
-    /// Marks the changes counted so far as read by a layout about to run. A layout
-    /// that then fails is not retried until new changes arrive (so one that cannot
+    /// The changes counted so far, which a layout about to read the graph will hold:
+    /// pass it to [`GraphState::finish`] once the layout is published (or failed: a
+    /// layout that fails is not retried until new changes arrive, so one that cannot
     /// succeed does not run in a loop).
-    pub(crate) fn begin(&self) {
-        self.laid_out.store(self.changes.load(SeqCst), SeqCst);
+    pub(crate) fn begin(&self) -> u64 {
+        self.changes.load(SeqCst)
+    }
+
+    /// A layout that began at `mark` is published (or failed).
+    pub(crate) fn finish(&self, mark: u64) {
+        self.laid_out.fetch_max(mark, SeqCst);
     }
 
     /// Records a finished refinement that took `took`.
@@ -195,21 +201,29 @@ fn refine_detached(db: &Weak<Inner>, name: &str) -> Option<()> {
     };
     let _running = state.running.try_lock()?;
     let started = Instant::now();
-    let (graph, layout) = {
+    let ((graph, layout), mark) = {
         let d = Database {
             inner: db.upgrade()?,
         };
-        let layout = d.refine_layout(name).ok()?;
-        state.begin();
-        (d.relayout_graph(Some(name)).ok()?, layout)
+        let mark = state.begin();
+        let read = d
+            .refine_layout(name)
+            .and_then(|layout| Ok((d.relayout_graph(Some(name))?, layout)));
+        match read {
+            Ok(r) => (r, mark),
+            Err(_) => {
+                state.finish(mark);
+                return None;
+            }
+        }
     };
-    let points = super::relayout::compute(&graph, &layout);
-    if let Ok(points) = points {
+    if let Ok(points) = super::relayout::compute(&graph, &layout) {
         let d = Database {
             inner: db.upgrade()?,
         };
         let _ = d.publish_layout(&graph, points);
     }
+    state.finish(mark);
     state.ran(started.elapsed());
     Some(())
 }

@@ -19,7 +19,8 @@ use super::database::Database;
 use super::write::WriteBatch;
 use super::{FastMap, StoreError};
 use crate::positioning::{
-    Construction, GraphLayout, Hierarchy, Refinement, layout_graph, reconstruction,
+    Construction, GraphLayout, Hierarchy, MAX_REFINE_RADIUS, Refinement, layout_graph,
+    reconstruction,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -161,9 +162,7 @@ impl Database {
             self.remember_layout(c, &opts.pairs)?;
         }
         progress(RelayoutPhase::Reading);
-        if let Some(s) = &state {
-            s.begin();
-        }
+        let mark = state.as_ref().map(|s| s.begin());
         let g = self.relayout_graph(collection)?;
         progress(RelayoutPhase::Layout {
             entities: g.ids.len(),
@@ -176,7 +175,8 @@ impl Database {
         let layout_millis = layout_started.elapsed().as_millis() as u64;
         progress(RelayoutPhase::Publishing);
         let radius = self.publish_layout(&g, points)?;
-        if let Some(s) = &state {
+        if let (Some(s), Some(mark)) = (&state, mark) {
+            s.finish(mark);
             s.ran(started.elapsed());
         }
         let (map, mean_rank) = if opts.evaluate && !g.edges.is_empty() {
@@ -267,6 +267,18 @@ impl Database {
         Ok(layout)
     }
 
+    /// Edge changes that no layout has read yet, over every collection (0: every
+    /// graph position comes from a layout of all edges, or the refinement is off and
+    /// nothing changed since the last one).
+    pub fn pending_positions(&self) -> u64 {
+        self.inner
+            .collections
+            .read()
+            .values()
+            .map(|c| c.graph.pending())
+            .sum()
+    }
+
     /// Runs the pending background refinements now, on this thread, until no
     /// collection has edge changes that no layout has read: afterwards every
     /// entity's graph component comes from a layout of all of its collection's
@@ -286,12 +298,16 @@ impl Database {
                 if c.graph.pending() == 0 {
                     continue;
                 }
-                let layout = self.refine_layout(&c.name)?;
-                c.graph.begin();
-                let g = self.relayout_graph(Some(&c.name))?;
-                let points = compute(&g, &layout)?;
-                self.publish_layout(&g, points)?;
+                let mark = c.graph.begin();
+                let done = (|| {
+                    let layout = self.refine_layout(&c.name)?;
+                    let g = self.relayout_graph(Some(&c.name))?;
+                    let points = compute(&g, &layout)?;
+                    self.publish_layout(&g, points)
+                })();
+                c.graph.finish(mark);
                 c.graph.ran(started.elapsed());
+                done?;
                 ran += 1;
             }
         }
@@ -418,6 +434,10 @@ pub fn relayout_options(pairs: &[(String, hyperql::Value)]) -> Result<RelayoutOp
             o.layout.refine = (n > 0)
                 .then(Refinement::default)
                 .map(|r| Refinement { epochs: n, ..r });
+            if n > 0 {
+                // The refinement's own limit, unless `max_radius` is given.
+                o.layout.max_radius = o.layout.max_radius.min(MAX_REFINE_RADIUS);
+            }
         }
         if k.eq_ignore_ascii_case("construction") {
             o.layout.construction = match v {

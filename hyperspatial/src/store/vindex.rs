@@ -277,7 +277,15 @@ impl VectorIndex {
             }
         }
         let linked: Vec<(Uuid, u64)> = chunk.iter().map(|(id, n, _)| (*id, *n)).collect();
-        self.unstage(&linked)
+        let left = self.unstage(&linked);
+        if left == 0 {
+            // Replaced and deleted entries stay in the graph as tombstones; once they
+            // pass the index's rebuild threshold (a re-layout replaces every
+            // position), the graph is rebuilt from the live entries, so searches do
+            // not wander among stale points.
+            each!(&self.graph, h => h.maintain());
+        }
+        left
     }
 
     /// Removes the staged entries whose version is the one linked (an entry staged

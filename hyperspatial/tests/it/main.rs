@@ -18,6 +18,7 @@ mod import;
 mod index;
 mod interrupt;
 mod isolation;
+mod placement;
 mod positioning;
 mod power_loss;
 mod relayout;

@@ -37,7 +37,7 @@ fn nested_documents_round_trip_and_survive_reopen() {
             .get_path(&["profile".into(), "bio".into()])
             .clone();
         assert_eq!(bio, Value::str("math"));
-        assert!(matches!(r.get("position"), Some(Value::Vector(v)) if v.len() == 17));
+        assert!(matches!(r.get("position"), Some(Value::Array(v)) if v.len() == 17));
     }
     let db = Database::open(dir.path()).unwrap();
     let r = db.get_entity(id).unwrap().unwrap();

@@ -47,7 +47,7 @@ fn far_tree(db: &Database, levels: usize) -> Vec<(String, Vec<f64>)> {
             max_radius: 30.0,
             ..GraphLayout::default()
         },
-        evaluate: false,
+        ..RelayoutOptions::default()
     };
     db.relayout_collection("t", &opts, &mut |_| {}).unwrap();
     db.wait_for_indexes();
