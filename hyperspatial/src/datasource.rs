@@ -317,7 +317,11 @@ impl DataSource for Database {
             let lanes = crate::store::position_lanes(&point).ok_or_else(|| {
                 SourceError::Constraint("the position is not a point of the hyperboloid".into())
             })?;
-            c.positions.search(&lanes, req.k, None, keep)?
+            // Exact up to NEAR_EXACT positions (far-out hierarchies are hard on the
+            // graph search), the HNSW beyond.
+            let total = c.positions.len();
+            let width = (total <= NEAR_EXACT).then_some(usize::MAX);
+            c.positions.search(&lanes, req.k, width, keep)?
         } else {
             let idx = c.index(&req.field).ok_or(SourceError::Unsupported(
                 "k-NN on a field without a vector index",
@@ -366,7 +370,9 @@ impl DataSource for Database {
         let hits = loop {
             let hits = c
                 .positions
-                .search(&lanes, k, Some(k.max(64)), Some(&keep))?;
+                // A range query must miss nothing inside its radius: an exact scan
+                // up to NEAR_EXACT entries, a wide beam beyond.
+                .search(&lanes, k, Some(near_width(k, total)), Some(&keep))?;
             let past = hits.last().is_some_and(|h| f64::from(h.1) > req.radius);
             if past || hits.len() < k || k >= total || req.limit.is_some_and(|l| hits.len() >= l) {
                 break hits;
@@ -437,5 +443,19 @@ impl DataSource for Database {
 
     fn begin(&self) -> Result<Box<dyn Transaction + '_>, SourceError> {
         Ok(Box::new(txn::Tx(self.batch())))
+    }
+}
+
+/// Position indexes up to this size answer `NEAR .. WITHIN` and k-NN by position by
+/// an exact scan.
+const NEAR_EXACT: usize = 50_000;
+
+/// The beam width of a `NEAR` search for `k` of `total` entries (`total` or more: the
+/// exact scan).
+fn near_width(k: usize, total: usize) -> usize {
+    if total <= NEAR_EXACT {
+        usize::MAX
+    } else {
+        (4 * k).max(256)
     }
 }

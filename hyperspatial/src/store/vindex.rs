@@ -354,6 +354,13 @@ impl VectorIndex {
         let keep_all = keep.is_none();
         let keep = |id: &Uuid| keep.is_none_or(|keep| keep(*id));
         let hits: Vec<Neighbour> = match ef {
+            // A beam as wide as the index: the exact scan.
+            Some(ef) if ef >= self.len() => each!(&self.graph, h => h
+                .search_exact(query, h.len())?
+                .into_iter()
+                .filter(|n| filter(n.key))
+                .take(k)
+                .collect()),
             // Nothing to filter: the plain search (no id look-up per candidate).
             None if staged.is_empty() && keep_all => each!(&self.graph, h => h.search(query, k)?),
             Some(ef) => each!(&self.graph, h => {
