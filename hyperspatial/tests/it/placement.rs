@@ -198,12 +198,30 @@ fn writers_beside_the_refinement_lose_nothing() {
     db.wait_for_positions().unwrap();
     // Every entity is there, with a graph position on the hyperboloid.
     assert_eq!(db.count(Some("t")), threads * per);
-    let h = hyperspatial::Hyperboloid::default();
     for t in 0..threads {
         for i in 0..per {
             let id = db.resolve(&Value::str(&format!("w{t}-{i}"))).unwrap();
             let g = db.placement(id).unwrap().unwrap().graph.unwrap();
-            assert!(h.distance(&g, &g).unwrap().abs() < 1e-6);
+            // <g, g>_L = -1, relative to the size of the coordinates.
+            let spatial: f64 = g[1..].iter().map(|x| x * x).sum();
+            let lorentz = spatial - g[0] * g[0];
+            assert!(
+                (lorentz + 1.0).abs() <= 1e-9 * g[0] * g[0],
+                "w{t}-{i}: <g, g> = {lorentz}"
+            );
         }
+    }
+    // Each writer's chain is one path: its ends ranked like the hierarchy says (the
+    // tail nearer its parent than the writer's root is).
+    let g = |k: &str| {
+        let id = db.resolve(&Value::str(k)).unwrap();
+        db.placement(id).unwrap().unwrap().graph.unwrap()
+    };
+    let h = hyperspatial::Hyperboloid::default();
+    for t in 0..threads {
+        let last = g(&format!("w{t}-{}", per - 1));
+        let parent = g(&format!("w{t}-{}", per - 2));
+        let root = g(&format!("w{t}-0"));
+        assert!(h.distance(&last, &parent).unwrap() < h.distance(&last, &root).unwrap());
     }
 }
