@@ -16,14 +16,30 @@
 use crate::error::Error;
 use manifold::{ColumnFamily, WriteTransaction};
 use manifold_timeseries::{Config, Record, TimeSeries, TimeUnit, TxRef};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 
-/// Points a write transaction has added and not yet written (see the module docs).
+/// Points a write transaction has added and not yet written (see the module docs),
+/// grouped by series: a point of a series already pending costs no allocation.
 #[derive(Debug, Default)]
 pub struct PendingPoints {
-    points: Vec<(String, i64, i64)>,
-    seen: HashSet<(String, i64)>,
+    /// Position in `series` of each series name.
+    at: HashMap<String, usize>,
+    /// Per series: its name, its `(time, id)` points in arrival order, and their times.
+    series: Vec<(String, Vec<(i64, i64)>, HashSet<i64>)>,
+    /// Scratch for building a series name.
+    name: String,
+}
+
+impl PendingPoints {
+    fn is_empty(&self) -> bool {
+        self.series.iter().all(|s| s.1.is_empty())
+    }
+
+    fn clear(&mut self) {
+        self.at.clear();
+        self.series.clear();
+    }
 }
 
 /// The value of a point: the id of its document.
@@ -59,10 +75,16 @@ pub struct SeriesStore {
 /// The series of `collection` whose series field is `series`.
 fn series_name(collection: &str, series: &str) -> String {
     let mut name = String::with_capacity(collection.len() + 1 + series.len());
-    name.push_str(collection);
-    name.push(':');
-    name.push_str(series);
+    name_into(&mut name, collection, series);
     name
+}
+
+/// Writes the series name of `collection` and `series` into `out`.
+fn name_into(out: &mut String, collection: &str, series: &str) {
+    out.clear();
+    out.push_str(collection);
+    out.push(':');
+    out.push_str(series);
 }
 
 impl SeriesStore {
@@ -91,28 +113,43 @@ impl SeriesStore {
         t: i64,
         id: i64,
     ) -> Result<(), Error> {
-        let name = series_name(collection, series);
-        if !pending.seen.insert((name.clone(), t)) {
+        let PendingPoints {
+            at,
+            series: all,
+            name,
+        } = pending;
+        name_into(name, collection, series);
+        let i = match at.get(name.as_str()) {
+            Some(i) => *i,
+            None => {
+                all.push((name.clone(), Vec::new(), HashSet::new()));
+                at.insert(name.clone(), all.len() - 1);
+                all.len() - 1
+            }
+        };
+        let (_, points, times) = &mut all[i];
+        if !times.insert(t) {
             return Err(taken(collection, series, t));
         }
-        pending.points.push((name, t, id));
+        points.push((t, id));
         Ok(())
     }
 
     /// Writes the points of `pending` in `tx`, in one batch, after checking that no
     /// stored point of another document has their series and time.
     pub fn flush(&self, tx: &WriteTransaction, pending: &mut PendingPoints) -> Result<(), Error> {
-        if pending.points.is_empty() {
+        if pending.is_empty() {
             return Ok(());
         }
-        let mut by_series: BTreeMap<&str, Vec<(i64, i64)>> = BTreeMap::new();
-        for (name, t, id) in &pending.points {
-            by_series.entry(name).or_default().push((*t, *id));
-        }
-        for (name, points) in &by_series {
-            let lo = points.iter().map(|p| p.0).min().unwrap_or(i64::MIN);
-            let hi = points.iter().map(|p| p.0).max().unwrap_or(i64::MAX);
+        for (name, points, _) in &pending.series {
+            let Some(lo) = points.iter().map(|p| p.0).min() else {
+                continue;
+            };
+            let hi = points.iter().map(|p| p.0).max().unwrap_or(lo);
             let stored: Vec<(i64, DocId)> = self.ts.range_in(TxRef::Write(tx), name, lo..=hi)?;
+            if stored.is_empty() {
+                continue;
+            }
             let stored: BTreeMap<i64, i64> = stored.into_iter().map(|(t, d)| (t, d.0)).collect();
             for (t, id) in points {
                 if let Some(other) = stored.get(t)
@@ -124,13 +161,16 @@ impl SeriesStore {
             }
         }
         let batch: Vec<(&str, i64, DocId)> = pending
-            .points
+            .series
             .iter()
-            .map(|(name, t, id)| (name.as_str(), *t, DocId(*id)))
+            .flat_map(|(name, points, _)| {
+                points
+                    .iter()
+                    .map(move |(t, id)| (name.as_str(), *t, DocId(*id)))
+            })
             .collect();
         self.ts.append_named_in(tx, &batch)?;
-        pending.points.clear();
-        pending.seen.clear();
+        pending.clear();
         Ok(())
     }
 

@@ -226,7 +226,9 @@ pub(crate) fn choose(x: &Exprs<'_>, coll: &Collection, filter: Option<&BExpr>) -
 
 /// The time range of a time-series collection that `bounds` give on its time field
 /// (an equality is a range of one instant; of several bounds the first lower and the
-/// first upper one), with the series an equality on the series field fixes.
+/// first upper one), with the series an equality on the series field fixes. `None`
+/// when the range spans every series and the time field is `INDEXED`: the index
+/// serves it.
 #[allow(clippy::type_complexity)]
 fn time_range(
     coll: &Collection,
@@ -270,6 +272,11 @@ fn time_range(
                 series = typed(v, RTy::Str)?;
             }
         }
+    }
+    // Of every series, an index on the time field is read in (time, id) order as the
+    // range goes, where the series would be read whole and sorted.
+    if series.is_none() && spec.series.is_some() && field.indexed {
+        return Ok(None);
     }
     Ok(Some(Path::Series {
         collection: coll.name.clone(),

@@ -136,13 +136,20 @@ pub(crate) fn writer(
         #[allow(clippy::too_many_arguments, clippy::needless_question_mark)]
         impl #ty<'_> {
             /// Inserts a document given as values (text borrowed); returns its id.
-            /// A taken id is an error.
+            /// A taken id is an error. An id the counter assigns is free without a
+            /// lookup: the counter starts past the stored counter (or, without one,
+            /// past the largest stored id) and moves past every id taken.
             fn put(&mut self, id: ::std::option::Option<i64>, #(#params),*) -> ::std::result::Result<i64, #rt::Error> {
                 let tx = self.tx;
+                let given = id.is_some();
+                let docs = &self.docs;
                 let id = self.next_ids.take(#cname, id, || {
-                    ::std::result::Result::Ok(tx.open_table(tables::IDS)?.get(#cname)?)
+                    ::std::result::Result::Ok(match tx.open_table(tables::IDS)?.get(#cname)? {
+                        ::std::option::Option::Some(next) => ::std::option::Option::Some(next),
+                        ::std::option::Option::None => docs.last()?.map(|(last, _)| last.saturating_add(1)),
+                    })
                 })?;
-                if self.docs.contains(&id)? {
+                if given && self.docs.contains(&id)? {
                     return ::std::result::Result::Err(#rt::Error::Constraint(::std::format!("id {} already exists in {}", id, #cname)));
                 }
                 #point
