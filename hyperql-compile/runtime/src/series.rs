@@ -26,10 +26,14 @@ pub struct PendingPoints {
     /// Position in `series` of each series name.
     at: HashMap<String, usize>,
     /// Per series: its name, its `(time, id)` points in arrival order, and their times.
-    series: Vec<(String, Vec<(i64, i64)>, HashSet<i64>)>,
+    series: Vec<Pending>,
     /// Scratch for building a series name.
     name: String,
 }
+
+/// The pending points of one series: its name, `(time, id)` in arrival order, and
+/// their times.
+type Pending = (String, Vec<(i64, i64)>, HashSet<i64>);
 
 impl PendingPoints {
     fn is_empty(&self) -> bool {
