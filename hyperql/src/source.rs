@@ -118,6 +118,8 @@ pub struct TimeSeriesDecl {
     pub time_field: String,
     /// The field naming each point's series (String, REQUIRED), if any.
     pub series_field: Option<String>,
+    /// Every field of the schema, in order (the time and series fields included).
+    pub fields: Vec<FieldSchema>,
 }
 
 /// `scan`: read a collection.

@@ -7,6 +7,10 @@
 //! "indexed"}], "declared"}]}` where `ty` is `"String"`, `"Int"`, `"Float"`,
 //! `"Bool"`, `"Timestamp"` or `{"Vector": n}`. A declared collection becomes a closed
 //! schema (compiled code stores no other fields), an inferred one an open schema.
+//! A collection's `time_series` key (`{"time", "series"}`) is not applied: the
+//! collection is loaded as documents with its schema, since hyperspatial's own time
+//! series hold Float value fields only (`CREATE SCHEMA ... WITH TIME SERIES` over
+//! hyperspatial declares one where the fields allow it).
 
 use crate::store::{Database, StoreError};
 use hyperql::{FieldSchema, Schema, Type};

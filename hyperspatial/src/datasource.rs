@@ -25,7 +25,7 @@ use crate::store::{Database, StoreError, VectorMetric, fields};
 use hyperql::{
     Capabilities, CmpOp, DataSource, EdgeRecord, KnnRequest, NearRequest, Predicate, Record,
     RelayoutRequest, ScalarFunction, ScanRequest, ScanResponse, Schema, Scored, SourceError,
-    TimeRangeRequest, TimeSeries, Transaction, TraverseRequest, Value, VectorIndex,
+    TimeRangeRequest, TimeSeries, TimeSeriesDecl, Transaction, TraverseRequest, Value, VectorIndex,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -249,6 +249,18 @@ impl DataSource for Database {
             records: Box::new(records),
             unapplied: Vec::new(),
         })
+    }
+
+    /// Makes the collection a time series of its Float fields (see
+    /// [`TimeSeriesConfig::of_schema`](crate::store::TimeSeriesConfig::of_schema)).
+    fn declare_time_series(&self, decl: &TimeSeriesDecl) -> Result<(), SourceError> {
+        let cfg = crate::store::TimeSeriesConfig::of_schema(
+            &decl.collection,
+            &decl.fields,
+            &decl.time_field,
+            decl.series_field.as_deref(),
+        )?;
+        Ok(self.define_time_series(&decl.collection, cfg)?)
     }
 
     fn relayout(&self, req: &RelayoutRequest) -> Result<Vec<(String, Value)>, SourceError> {

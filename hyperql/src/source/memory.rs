@@ -7,6 +7,9 @@ use indexmap::IndexMap;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
+use time_slots::TimeSlots;
+
+mod time_slots;
 
 /// An in-memory data source. Cheap to share behind `&`; writes go through
 /// transactions that apply atomically on commit.
@@ -35,6 +38,8 @@ struct Collection {
     observed: IndexMap<String, Type>,
     vector_indexes: Vec<(String, String)>,
     time_field: Option<String>,
+    /// Declared `WITH TIME SERIES`: one document per instant of each series.
+    slots: Option<TimeSlots>,
 }
 
 fn type_of(v: &Value) -> Type {
@@ -92,7 +97,9 @@ impl MemorySource {
             .push((field.to_string(), metric.to_ascii_lowercase()));
     }
 
-    /// Marks `collection` as a time series ordered by `time_field`.
+    /// Marks `collection` as a time series ordered by `time_field` (a capability
+    /// only: unlike `CREATE SCHEMA ... WITH TIME SERIES`, it keeps no
+    /// one-point-per-instant rule).
     pub fn create_time_series(&self, collection: &str, time_field: &str) {
         let mut st = self.state.write().unwrap_or_else(|e| e.into_inner());
         st.collections
@@ -170,6 +177,14 @@ impl State {
                 })
                 .or_insert(t);
         }
+        let old = c
+            .by_id
+            .get(&id)
+            .and_then(|&i| c.rows[i].as_ref())
+            .map(|(_, d)| d.clone());
+        if let Some(slots) = &mut c.slots {
+            slots.moved(&id, old.as_deref(), Some(&doc));
+        }
         let entry = Some((entity.map(Arc::from), Arc::new(doc)));
         match c.by_id.get(&id) {
             Some(&i) => c.rows[i] = entry,
@@ -209,6 +224,9 @@ impl State {
         let Some(i) = c.by_id.remove(id) else {
             return false;
         };
+        if let (Some(slots), Some((_, old))) = (&mut c.slots, &c.rows[i]) {
+            slots.moved(id, Some(old), None);
+        }
         c.rows[i] = None;
         for adj in [self.out_adj.remove(id), self.in_adj.remove(id)]
             .into_iter()
@@ -521,10 +539,24 @@ impl DataSource for MemorySource {
         self.functions.clone()
     }
 
-    /// Marks the collection a time series ordered by its time field (the series
-    /// field only groups points in storage; in memory a time range is read alike).
+    /// Marks the collection a time series ordered by its time field, with at most
+    /// one document per instant of each series (the series field's value); stored
+    /// documents that break the rule make the declaration fail.
     fn declare_time_series(&self, decl: &TimeSeriesDecl) -> Result<(), SourceError> {
-        self.create_time_series(&decl.collection, &decl.time_field);
+        let mut st = self.state.write().unwrap_or_else(|e| e.into_inner());
+        let c = st.collections.entry(decl.collection.clone()).or_default();
+        let rows = c
+            .by_id
+            .iter()
+            .filter_map(|(id, &i)| c.rows[i].as_ref().map(|(_, d)| (id, &**d)));
+        let slots = TimeSlots::build(
+            &decl.collection,
+            &decl.time_field,
+            decl.series_field.as_deref(),
+            rows,
+        )?;
+        c.time_field = Some(decl.time_field.clone());
+        c.slots = Some(slots);
         Ok(())
     }
 
@@ -674,6 +706,7 @@ impl Transaction for MemTransaction<'_> {
                 return Err(SourceError::NotFound(id.to_string()));
             }
         }
+        time_slots::check(&st, &self.ops)?;
         for op in self.ops {
             match op {
                 Op::Insert(c, e, d) => {

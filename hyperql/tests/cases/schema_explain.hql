@@ -70,7 +70,6 @@ plan
 '  HashAggregate group=[products.category] aggs=[COUNT(*)]'
 '    Scan products filter=[price > 10]'
 
-
 query: CREATE SCHEMA quotes (sym String REQUIRED, at Timestamp REQUIRED, px Float) WITH TIME SERIES (at, SERIES sym)
 ok
 TRUE
@@ -88,6 +87,38 @@ sym | px
 'A' | 1.5000
 'B' | 2.5000
 
+query: CREATE SCHEMA ticks (sym String REQUIRED, at Int REQUIRED, px Float) WITH TIME SERIES (at, SERIES sym)
+ok
+TRUE
+
+query: INSERT INTO ticks (id, sym, at, px) VALUES (1, 'A', 10, 1.0), (2, 'B', 10, 2.0), (3, 'A', 20, 3.0)
+affected 3
+
+query: INSERT INTO ticks (id, sym, at, px) VALUES (4, 'A', 10, 4.0)
+error: source error: constraint violated: a document of ticks is already at time 10 of series `A`
+
+query: INSERT INTO ticks (id, sym, at, px) VALUES (5, 'C', 30, 5.0), (6, 'C', 30, 6.0)
+error: source error: constraint violated: a document of ticks is already at time 30 of series `C`
+
+query: UPDATE ticks SET at = 20 WHERE id = 1
+error: source error: constraint violated: a document of ticks is already at time 20 of series `A`
+
+query: UPDATE ticks SET at = 20, sym = 'B' WHERE id = 1
+affected 1
+
+query: DELETE FROM ticks WHERE id = 3
+affected 1
+
+query: INSERT INTO ticks (id, sym, at, px) VALUES (7, 'A', 20, 7.0), (8, 'A', 10, 8.0)
+affected 2
+
+query: SELECT id, sym, at FROM ticks ORDER BY id
+id | sym | at
+1 | 'B' | 20
+2 | 'B' | 10
+7 | 'A' | 20
+8 | 'A' | 10
+
 query: CREATE SCHEMA bad_time (sym String REQUIRED, at String REQUIRED) WITH TIME SERIES (at)
 error: semantic errors: / line 1, column 84: the time field `at` must be a REQUIRED Timestamp or Int, found `at`
 
@@ -100,3 +131,4 @@ error: semantic errors: / line 1, column 66: the time field `stamp` is not a fie
 query: CREATE SCHEMA twice (at Int REQUIRED) WITH TIME SERIES (at) WITH EXTENSIBILITY Open
 ok
 TRUE
+

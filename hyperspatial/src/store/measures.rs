@@ -14,7 +14,7 @@
 
 use super::database::Database;
 use crate::store::{StoreError, check_name};
-use hyperql::{Document, Record, Value};
+use hyperql::{Document, FieldSchema, Record, Type, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -31,6 +31,37 @@ pub struct TimeSeriesConfig {
 }
 
 const SEP: char = '\u{1f}';
+
+impl TimeSeriesConfig {
+    /// The configuration of a schema declared `WITH TIME SERIES (time [, SERIES
+    /// series])` with `fields`: every field but the time and series fields is a value
+    /// field, and must be a `Float` (values are stored, and read back, as floats).
+    pub fn of_schema(
+        collection: &str,
+        fields: &[FieldSchema],
+        time: &str,
+        series: Option<&str>,
+    ) -> Result<TimeSeriesConfig, StoreError> {
+        let mut value_fields = Vec::new();
+        for f in fields {
+            if f.name == time || Some(f.name.as_str()) == series {
+                continue;
+            }
+            if f.ty != Type::Float {
+                return Err(StoreError::Invalid(format!(
+                    "`{collection}.{}` is {}: the value fields of a time series are Float (hyperspatial stores numeric series only)",
+                    f.name, f.ty
+                )));
+            }
+            value_fields.push(f.name.clone());
+        }
+        Ok(TimeSeriesConfig {
+            time_field: time.to_string(),
+            series_field: series.map(str::to_string),
+            value_fields,
+        })
+    }
+}
 
 impl Database {
     /// Makes `collection` (created if new, and holding no entities) a time series.

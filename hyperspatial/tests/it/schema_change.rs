@@ -1,6 +1,6 @@
 //! Schema changes over stored data: dropping a field of a closed schema removes its
 //! values, a schema that stored data does not fit is refused, a time-series schema
-//! (not stored by hyperspatial yet) is refused.
+//! makes its Float fields series.
 
 use crate::q;
 use hyperql::{Engine, Params, Value};
@@ -41,16 +41,46 @@ fn alter_drop_field_on_closed_schema_removes_values() {
 }
 
 #[test]
-fn a_time_series_schema_is_refused_and_creates_nothing() {
+fn a_time_series_schema_stores_its_float_fields_as_series() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(dir.path()).unwrap();
     let e = Engine::new(db.clone());
-    let err = e
-        .query(
-            "CREATE SCHEMA ticks (sym String REQUIRED, at Timestamp REQUIRED) WITH TIME SERIES (at, SERIES sym)",
-            &Params::new(),
-        )
+    let q = |text: &str| e.query(text, &Params::new());
+    // A value field that is not a Float: refused, and nothing is created.
+    let err = q("CREATE SCHEMA bad (sym String REQUIRED, at Timestamp REQUIRED, side String) WITH TIME SERIES (at, SERIES sym)")
         .unwrap_err();
-    assert!(err.to_string().contains("WITH TIME SERIES"), "{err}");
-    assert!(db.schema_of("ticks").is_none());
+    assert!(err.to_string().contains("`bad.side` is String"), "{err}");
+    assert!(db.schema_of("bad").is_none());
+    assert!(db.time_series_of("bad").is_none());
+    q("CREATE SCHEMA ticks (sym String REQUIRED, at Timestamp REQUIRED, px Float, size Float) WITH TIME SERIES (at, SERIES sym)")
+        .unwrap();
+    let cfg = db.time_series_of("ticks").unwrap();
+    assert_eq!(
+        (cfg.time_field.as_str(), cfg.series_field.as_deref()),
+        ("at", Some("sym"))
+    );
+    assert_eq!(cfg.value_fields, ["px", "size"]);
+    assert!(db.schema_of("ticks").is_some());
+    let mut ps = Params::new();
+    for (k, t) in [("t1", 10), ("t2", 20), ("t3", 30)] {
+        ps.insert(k.to_string(), Value::Timestamp(t));
+    }
+    e.query(
+        "INSERT INTO ticks (sym, at, px, size) VALUES ('A', $t1, 1.5, 2.0), ('B', $t2, 2.5, 1.0), ('A', $t3, 3.5, 4.0)",
+        &ps,
+    )
+    .unwrap();
+    let r = e
+        .query("SELECT sym, px FROM ticks WHERE at >= $t2 ORDER BY px", &ps)
+        .unwrap();
+    assert_eq!(
+        r.rows,
+        vec![
+            vec![Value::str("B"), Value::Float(2.5)],
+            vec![Value::str("A"), Value::Float(3.5)]
+        ]
+    );
+    // The schema's types are kept: a String value is refused.
+    let bad = q("INSERT INTO ticks (sym, at, px) VALUES ('A', NOW(), 'high')");
+    assert!(bad.is_err(), "{bad:?}");
 }

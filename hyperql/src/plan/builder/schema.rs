@@ -54,6 +54,7 @@ fn time_series_decl(
         collection: schema.name.clone(),
         time_field: t.time.name.clone(),
         series_field: t.series.as_ref().map(|s| s.name.clone()),
+        fields: schema.fields.clone(),
     })
 }
 

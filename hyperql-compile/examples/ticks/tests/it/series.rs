@@ -285,3 +285,39 @@ fn a_second_trade_at_the_same_time_of_a_symbol_is_refused() -> Result<(), Box<dy
     assert_eq!(at(10)?, [d]);
     Ok(())
 }
+
+#[test]
+fn the_interpreted_engine_refuses_the_same_second_trade() -> Result<(), Box<dyn std::error::Error>>
+{
+    use hyperql::{Engine, MemorySource, Params};
+    let engine = Engine::new(MemorySource::new());
+    let schema = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("hql/schema.hql"),
+    )?;
+    engine.query_script(&schema, &Params::new())?;
+    // One statement (one transaction) inserting the trades `(symbol, ts)`.
+    let insert = |trades: &[(&str, i64)]| {
+        let mut ps = Params::new();
+        let mut rows = Vec::new();
+        for (k, (sym, ts)) in trades.iter().enumerate() {
+            ps.insert(format!("s{k}"), Value::str(sym));
+            ps.insert(format!("t{k}"), Value::Timestamp(*ts));
+            rows.push(format!("($s{k}, $t{k}, 1.0, 1, 'buy')"));
+        }
+        let q = format!(
+            "INSERT INTO trades (symbol, ts, price, qty, side) VALUES {}",
+            rows.join(", ")
+        );
+        engine.query(&q, &ps)
+    };
+    insert(&[("AAA", 10), ("BBB", 10), ("AAA", 20)])?;
+    // As compiled: refused against a stored point and within one statement; nothing
+    // of a refused statement is written.
+    let stored = insert(&[("CCC", 10), ("AAA", 10)]);
+    assert!(stored.is_err(), "{stored:?}");
+    let twice = insert(&[("CCC", 50), ("CCC", 50)]);
+    assert!(twice.is_err(), "{twice:?}");
+    let n = engine.query("SELECT COUNT(*) AS n FROM trades", &Params::new())?;
+    assert_eq!(n.rows, vec![vec![Value::Int(3)]]);
+    Ok(())
+}
