@@ -93,11 +93,17 @@ impl Placer<'_> {
         Ok(self.out.get(&id).and_then(|p| p.graph.clone()))
     }
 
-    fn set(&mut self, id: Uuid, g: Option<Vec<f64>>) {
-        if let (Some(p), Some(g)) = (self.out.get_mut(&id), g) {
+    /// Gives `id` the graph component `g` (nothing when `None`), loading its stored
+    /// placement first when the batch has not read it yet (a stored member of a
+    /// moved subtree), so the rest of the batch and the commit see the new point.
+    fn set(&mut self, id: Uuid, g: Option<Vec<f64>>) -> Result<(), StoreError> {
+        let Some(g) = g else { return Ok(()) };
+        self.graph(id)?;
+        if let Some(p) = self.out.get_mut(&id) {
             p.graph = Some(g);
             self.changed.insert(id);
         }
+        Ok(())
     }
 
     /// Neighbours of `id` through edges in direction `dir`: this batch's, then
@@ -155,14 +161,14 @@ impl Placer<'_> {
                     Some(r) => self.child_of(a, r, b)?,
                     None => None,
                 };
-                self.set(a, root);
-                self.set(b, child);
+                self.set(a, root)?;
+                self.set(b, child)?;
             }
             (Some(ga), None) => {
                 let g = self.child_of(a, &ga, b)?;
-                self.set(b, g);
+                self.set(b, g)?;
             }
-            (None, Some(gb)) => self.set(a, pos::place_parent(&gb, &self.opts).ok()),
+            (None, Some(gb)) => self.set(a, pos::place_parent(&gb, &self.opts).ok())?,
             (Some(ga), Some(_)) => {
                 let other_parent = self
                     .linked(b, Direction::Incoming, 2)?
@@ -202,7 +208,7 @@ impl Placer<'_> {
         let sib = self.siblings(a, b)?;
         let sib: Vec<&[f64]> = sib.iter().map(Vec::as_slice).collect();
         let g = pos::place_subtree_root(ga, &sib, key(b), &self.opts).ok();
-        self.set(b, g);
+        self.set(b, g)?;
         // Each node re-placed in its new parent's cone, in the order they were
         // reached, away from the siblings re-placed before it.
         let mut placed: FastMap<Uuid, Vec<Vec<f64>>> = FastMap::default();
@@ -214,7 +220,7 @@ impl Placer<'_> {
             if let Some(g) = &g {
                 placed.entry(u).or_default().push(g.clone());
             }
-            self.set(v, g);
+            self.set(v, g)?;
         }
         Ok(())
     }
