@@ -177,13 +177,9 @@ impl State {
                 })
                 .or_insert(t);
         }
-        let old = c
-            .by_id
-            .get(&id)
-            .and_then(|&i| c.rows[i].as_ref())
-            .map(|(_, d)| d.clone());
         if let Some(slots) = &mut c.slots {
-            slots.moved(&id, old.as_deref(), Some(&doc));
+            let old = c.by_id.get(&id).and_then(|&i| c.rows[i].as_ref());
+            slots.moved(&id, old.map(|(_, d)| &**d), Some(&doc));
         }
         let entry = Some((entity.map(Arc::from), Arc::new(doc)));
         match c.by_id.get(&id) {

@@ -128,6 +128,18 @@ fn map_of_nodes(db: &Database, c: &str, nodes: &[usize], edges: &[(u32, u32)]) -
     reconstruction(&pos, &closure).unwrap().map
 }
 
+/// Options whose background refinement runs once edges are quiet for `quiet`, with
+/// no spacing between runs.
+fn refining(quiet: Duration) -> Options {
+    Options {
+        refine: Some(AutoRefine {
+            quiet,
+            spacing: 0.0,
+        }),
+        ..Options::default()
+    }
+}
+
 fn no_refine() -> Options {
     Options {
         refine: None,
@@ -192,14 +204,7 @@ fn the_background_refinement_runs_once_edges_are_quiet() {
     let n = 300;
     let edges = random_tree(n, 11);
     let dir = tempfile::tempdir().unwrap();
-    let opts = Options {
-        refine: Some(AutoRefine {
-            quiet: Duration::from_millis(50),
-            spacing: 0.0,
-        }),
-        ..Options::default()
-    };
-    let db = Database::open_with(dir.path(), opts).unwrap();
+    let db = Database::open_with(dir.path(), refining(Duration::from_millis(50))).unwrap();
     let ids = insert(&db, "t", n, &edges, &shuffled(n, 5), 10);
     // The refinement publishes a layout of every edge: nothing is left pending, and
     // the positions are the ones an explicit layout of the same graph gives.
@@ -219,14 +224,7 @@ fn the_background_refinement_runs_once_edges_are_quiet() {
 #[test]
 fn writers_beside_the_refinement_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = Options {
-        refine: Some(AutoRefine {
-            quiet: Duration::from_millis(1),
-            spacing: 0.0,
-        }),
-        ..Options::default()
-    };
-    let db = Database::open_with(dir.path(), opts).unwrap();
+    let db = Database::open_with(dir.path(), refining(Duration::from_millis(1))).unwrap();
     let threads = 4;
     let per = 150;
     std::thread::scope(|s| {
