@@ -47,18 +47,7 @@ pub fn compile_versioned(
     let model = build(&files, &units).map_err(Diagnostics)?;
     let queries = plan_all(&files, &units, &model).map_err(Diagnostics)?;
     let (history, recorded) = match versions {
-        Some(cfg) => {
-            if let Some(c) = model.collections.iter().find(|c| c.time_series.is_some()) {
-                return Err(Error::Versions {
-                    path: cfg.dir.clone(),
-                    message: format!(
-                        "`{}` is a time-series collection; a schema history with time-series collections is not compiled yet (migrations do not move points)",
-                        c.name
-                    ),
-                });
-            }
-            resolve(cfg, &files, &model)?
-        }
+        Some(cfg) => resolve(cfg, &files, &model)?,
         None => (Vec::new(), None),
     };
     let rt: proc_macro2::TokenStream = syn::parse_str::<syn::Path>(crate_path)

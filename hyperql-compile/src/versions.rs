@@ -6,7 +6,7 @@
 
 use crate::error::Error;
 use crate::input::SourceFile;
-use crate::schema::{Collection, Field, FieldType, Model};
+use crate::schema::{Collection, Field, FieldType, Model, TimeSeriesSpec};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -60,6 +60,17 @@ struct FileField {
 struct FileCollection {
     name: String,
     fields: Vec<FileField>,
+    /// `WITH TIME SERIES`: the time field and the series field, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time_series: Option<FileTimeSeries>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTimeSeries {
+    time: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    series: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -109,6 +120,10 @@ fn to_file(model: &Model, number: u64, renamed: Vec<Rename>) -> VersionFile {
                     indexed: f.indexed,
                 })
                 .collect(),
+            time_series: c.time_series.as_ref().map(|t| FileTimeSeries {
+                time: t.time.clone(),
+                series: t.series.clone(),
+            }),
         })
         .collect();
     collections.sort_by(|a, b| a.name.cmp(&b.name));
@@ -149,11 +164,15 @@ fn from_file(path: &Path, file: VersionFile) -> Result<Version, Error> {
                 indexed: f.indexed,
             });
         }
+        let time_series = match c.time_series {
+            Some(t) => Some(file_time_series(path, &c.name, &fields, t)?),
+            None => None,
+        };
         collections.push(Collection {
             name: c.name,
             fields,
             declared: true,
-            time_series: None,
+            time_series,
         });
     }
     collections.sort_by(|a, b| a.name.cmp(&b.name));
@@ -161,6 +180,48 @@ fn from_file(path: &Path, file: VersionFile) -> Result<Version, Error> {
         number: file.version,
         model: Model { collections },
         renamed: file.renamed,
+    })
+}
+
+/// A version file's `time_series` entry, checked as the schema checks `WITH TIME
+/// SERIES`: the time field a REQUIRED Int or Timestamp, the series field a REQUIRED
+/// String other than the time field.
+fn file_time_series(
+    path: &Path,
+    collection: &str,
+    fields: &[Field],
+    t: FileTimeSeries,
+) -> Result<TimeSeriesSpec, Error> {
+    let check = |name: &str, role: &str, ok: &dyn Fn(FieldType) -> bool, want: &str| match fields
+        .iter()
+        .find(|f| f.name == name)
+    {
+        Some(f) if ok(f.ty) && f.required => Ok(()),
+        _ => Err(bad(
+            path,
+            format!(
+                "the {role} field `{collection}.{name}` must be a REQUIRED {want} field of the collection"
+            ),
+        )),
+    };
+    check(
+        &t.time,
+        "time",
+        &|ty| matches!(ty, FieldType::Int | FieldType::Timestamp),
+        "Int or Timestamp",
+    )?;
+    if let Some(s) = &t.series {
+        if *s == t.time {
+            return Err(bad(
+                path,
+                format!("the series field of `{collection}` must differ from its time field"),
+            ));
+        }
+        check(s, "series", &|ty| ty == FieldType::String, "String")?;
+    }
+    Ok(TimeSeriesSpec {
+        time: t.time,
+        series: t.series,
     })
 }
 
@@ -397,6 +458,25 @@ pub(crate) fn describe(a: &Model, b: &Model, renamed: &[Rename]) -> Vec<String> 
                 let what = if f.indexed { "now" } else { "no longer" };
                 out.push(format!("field `{}.{}` {what} INDEXED", c.name, f.name));
             }
+        }
+        // The declaration in the source version's field names.
+        let before = c.time_series.as_ref().map(|t| TimeSeriesSpec {
+            time: rn(&t.time).unwrap_or(&t.time).to_string(),
+            series: t.series.as_ref().map(|s| rn(s).unwrap_or(s).to_string()),
+        });
+        if old.time_series != before {
+            out.push(match &c.time_series {
+                None => format!("`{}` is no longer a time series", c.name),
+                Some(t) => format!(
+                    "`{}` is now a time series on `{}`{}",
+                    c.name,
+                    t.time,
+                    t.series
+                        .as_ref()
+                        .map(|s| format!(" by `{s}`"))
+                        .unwrap_or_default()
+                ),
+            });
         }
         for o in &old.fields {
             let renamed_away = renamed

@@ -3,6 +3,7 @@
 //! version, one write transaction per step.
 
 use crate::error::Error;
+use crate::series::SeriesStore;
 use manifold::{ColumnFamily, TableDefinition, WriteTransaction};
 
 /// The metadata table: `schema_version` holds the version of the stored data.
@@ -22,7 +23,8 @@ pub struct Step {
 }
 
 /// A generated step: its versions, its name and its body, which runs inside the
-/// step's write transaction with the user's migration hooks `M`.
+/// step's write transaction with the family's time-series points (which it rebuilds
+/// when a time-series collection changes) and the user's migration hooks `M`.
 pub struct StepFn<M: ?Sized> {
     /// The version before the step.
     pub from: u64,
@@ -31,7 +33,7 @@ pub struct StepFn<M: ?Sized> {
     /// The function's name.
     pub name: &'static str,
     /// The body.
-    pub run: fn(&WriteTransaction, &M) -> Result<(), Error>,
+    pub run: fn(&WriteTransaction, &SeriesStore, &M) -> Result<(), Error>,
 }
 
 /// The version stored in the family, if any.
@@ -85,6 +87,12 @@ pub fn migrate_to<M: ?Sized>(
         });
     }
     let mut applied = Vec::new();
+    if at == target {
+        return Ok(applied);
+    }
+    // Opened before the first step: opening writes the store's settings in a write
+    // transaction of its own.
+    let series = SeriesStore::open(cf)?;
     while at != target {
         let step = if at < target {
             upgrades.iter().find(|s| s.from == at)
@@ -98,7 +106,7 @@ pub fn migrate_to<M: ?Sized>(
             });
         };
         let tx = cf.begin_write()?;
-        (step.run)(&tx, hooks)?;
+        (step.run)(&tx, &series, hooks)?;
         set_version(&tx, step.to)?;
         tx.commit()?;
         applied.push(Step {
@@ -143,13 +151,13 @@ mod tests {
                 from: 1,
                 to: 2,
                 name: "upgrade_v1_to_v2",
-                run: |tx, _| mark(tx, 2),
+                run: |tx, _, _| mark(tx, 2),
             },
             StepFn {
                 from: 2,
                 to: 3,
                 name: "upgrade_v2_to_v3",
-                run: |tx, _| {
+                run: |tx, _, _| {
                     mark(tx, 3)?;
                     Err(Error::Migration {
                         step: "upgrade_v2_to_v3",
@@ -162,7 +170,7 @@ mod tests {
             from: 2,
             to: 1,
             name: "downgrade_v2_to_v1",
-            run: |tx, _| mark(tx, 1),
+            run: |tx, _, _| mark(tx, 1),
         }];
         (up, down)
     }

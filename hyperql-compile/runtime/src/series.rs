@@ -194,6 +194,18 @@ impl SeriesStore {
         Ok(())
     }
 
+    /// Removes every point of `collection`, in `tx` (a migration rebuilds them from
+    /// the documents).
+    pub fn clear(&self, tx: &WriteTransaction, collection: &str) -> Result<(), Error> {
+        let names = self
+            .ts
+            .series_names_in(TxRef::Write(tx), &series_name(collection, ""))?;
+        for name in names {
+            self.ts.delete_range_in::<DocId>(tx, &name, ..)?;
+        }
+        Ok(())
+    }
+
     /// `(time, id)` of the documents of `collection` whose time lies in `(lo, hi)`, as
     /// `tx` sees them: of one series when `series` is given, else of every series of
     /// the collection; by series name, then time.
@@ -299,5 +311,28 @@ mod tests {
         s.flush(&tx, &mut p).unwrap();
         let ids = s.ids(&tx, "t", None, Bound::Unbounded, Bound::Unbounded);
         assert_eq!(ids.unwrap(), [(10, 3), (10, 2)]);
+    }
+
+    #[test]
+    fn clear_removes_every_point_of_one_collection_only() {
+        let (_d, _db, cf, s) = store();
+        let tx = cf.begin_write().unwrap();
+        let mut p = PendingPoints::default();
+        for (coll, series, t, id) in [
+            ("t", "A", -(1 << 62), 1),
+            ("t", "B", 1 << 62, 2),
+            ("t", "", 0, 3),
+            ("t2", "A", 5, 4),
+        ] {
+            s.put(&mut p, coll, series, t, id).unwrap();
+        }
+        s.flush(&tx, &mut p).unwrap();
+        s.clear(&tx, "t").unwrap();
+        let all = |c| {
+            s.ids(&tx, c, None, Bound::Unbounded, Bound::Unbounded)
+                .unwrap()
+        };
+        assert_eq!(all("t"), []);
+        assert_eq!(all("t2"), [(5, 4)]);
     }
 }

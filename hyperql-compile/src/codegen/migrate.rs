@@ -272,6 +272,20 @@ fn version_module(v: &Version, rt: &TokenStream) -> Result<TokenStream, String> 
                 }
             });
         }
+        let (insert_args, insert_point) = match &c.time_series {
+            None => (quote!(), quote!()),
+            Some(_) => {
+                let (t, s) = point_of(c, quote!(self))?;
+                (
+                    quote!(, series: &#rt::SeriesStore),
+                    quote! {
+                        let mut pending = #rt::PendingPoints::default();
+                        series.put(&mut pending, #cname, #s, #t, self.id)?;
+                        series.flush(tx, &mut pending)?;
+                    },
+                )
+            }
+        };
         let doc = format!(
             "A document of `{}` as version {} stores it.",
             c.name, v.number
@@ -309,9 +323,10 @@ fn version_module(v: &Version, rt: &TokenStream) -> Result<TokenStream, String> 
                     ::std::result::Result::Ok(())
                 }
 
-                /// Stores this document (record, index entries, id counter) as this
-                /// version does: for tests that write data of an old version.
-                pub fn insert(&self, tx: &#rt::manifold::WriteTransaction) -> ::std::result::Result<(), #rt::Error> {
+                /// Stores this document (record, index entries, id counter and, in a
+                /// time series, its point) as this version does: for tests that write
+                /// data of an old version.
+                pub fn insert(&self, tx: &#rt::manifold::WriteTransaction #insert_args) -> ::std::result::Result<(), #rt::Error> {
                     tx.open_table(Self::TABLE)?.insert(&self.id, self.encode().as_slice())?;
                     self.index(tx)?;
                     const IDS: #rt::manifold::TableDefinition<'static, str, i64> = #rt::manifold::TableDefinition::new("hql.ids");
@@ -319,6 +334,7 @@ fn version_module(v: &Version, rt: &TokenStream) -> Result<TokenStream, String> 
                     if ids.get(#cname)?.unwrap_or(1) <= self.id {
                         ids.insert(#cname, &self.id.saturating_add(1))?;
                     }
+                    #insert_point
                     ::std::result::Result::Ok(())
                 }
 
@@ -396,6 +412,23 @@ fn mapping<'a>(
     if why.is_empty() { Ok(out) } else { Err(why) }
 }
 
+/// The time and the series name (`""` without a series field) of the point of
+/// document `r` of the time-series collection `c`.
+fn point_of(c: &Collection, r: TokenStream) -> Result<(TokenStream, TokenStream), String> {
+    let Some(spec) = &c.time_series else {
+        return Err(format!("`{}` is not a time series", c.name));
+    };
+    let t = field_ident(&spec.time)?;
+    let s = match &spec.series {
+        Some(s) => {
+            let s = field_ident(s)?;
+            quote!(#r.#s.as_str())
+        }
+        None => quote!(""),
+    };
+    Ok((quote!(#r.#t), s))
+}
+
 struct StepCode {
     hooks: Vec<TokenStream>,
     function: TokenStream,
@@ -420,7 +453,12 @@ fn step(
         let tname = format!("hql.{}", c.name);
         let idx: Vec<String> = indexed(c).map(|f| index_name(c, &f.name)).collect();
         let cname = &c.name;
+        let points = match c.time_series {
+            Some(_) => quote!(series.clear(tx, #cname)?;),
+            None => quote!(),
+        };
         body.push(quote! {
+            #points
             tx.delete_table(#tname)?;
             #(tx.delete_table(#idx)?;)*
             {
@@ -439,7 +477,7 @@ fn step(
             .filter(|r| r.collection == cb.name)
             .cloned()
             .collect();
-        if ca.fields == cb.fields && rn.is_empty() {
+        if ca.fields == cb.fields && rn.is_empty() && ca.time_series == cb.time_series {
             continue;
         }
         let ty = format_ident!("{}", pascal(&cb.name));
@@ -503,14 +541,38 @@ fn step(
             }
         };
         let old_idx: Vec<String> = indexed(ca).map(|f| index_name(ca, &f.name)).collect();
+        // The points of a time series are rebuilt from the rewritten documents: the
+        // time or series field may have been renamed, converted or declared anew.
+        let (clear, put, flush) = match (&ca.time_series, &cb.time_series) {
+            (None, None) => (quote!(), quote!(), quote!()),
+            (_, spec) => {
+                let cname = &cb.name;
+                let clear = quote!(series.clear(tx, #cname)?;);
+                match spec {
+                    None => (clear, quote!(), quote!()),
+                    Some(_) => {
+                        let (t, s) = point_of(cb, quote!(new))?;
+                        let fail = quote!(|e| #rt::Error::Migration { step: #name, reason: ::std::string::ToString::to_string(&e) });
+                        (
+                            quote!(#clear let mut pending = #rt::PendingPoints::default();),
+                            quote!(series.put(&mut pending, #cname, #s, #t, new.id).map_err(#fail)?;),
+                            quote!(series.flush(tx, &mut pending).map_err(#fail)?;),
+                        )
+                    }
+                }
+            }
+        };
         body.push(quote! {
             #(tx.delete_table(#old_idx)?;)*
+            #clear
             #rt::rewrite_docs(tx, super::versions::#va::#ty::TABLE, |id, bytes| {
                 let old = super::versions::#va::#ty::decode(id, bytes)?;
                 let new = #convert;
                 new.index(tx)?;
+                #put
                 ::std::result::Result::Ok(new.encode())
             })?;
+            #flush
         });
     }
     if summary.is_empty() {
@@ -528,7 +590,7 @@ fn step(
         function: quote! {
             #[doc = #doc]
             #[allow(unused_variables, clippy::redundant_field_names)]
-            pub fn #id(tx: &#rt::manifold::WriteTransaction, hooks: &dyn super::Migrations) -> ::std::result::Result<(), #rt::Error> {
+            pub fn #id(tx: &#rt::manifold::WriteTransaction, series: &#rt::SeriesStore, hooks: &dyn super::Migrations) -> ::std::result::Result<(), #rt::Error> {
                 #(#body)*
                 ::std::result::Result::Ok(())
             }
@@ -562,17 +624,28 @@ pub(crate) fn test_skeletons(history: &[Version], crate_name: &str) -> Option<St
                  let path = dir.path().join(\"db.manifold\");\n    \
                  Db::migrate_to(&path, {f}, &DefaultMigrations)?;\n    {{\n        \
                  let db = hyperql_compile_runtime::manifold::Database::open(&path)?;\n        \
-                 let cf = db.column_family_or_create(\"hyperql\")?;\n        \
+                 let cf = db.column_family_or_create(\"hyperql\")?;\n{series}        \
                  let tx = cf.begin_write()?;\n",
-                f = from.number
+                f = from.number,
+                series = if from
+                    .model
+                    .collections
+                    .iter()
+                    .any(|c| c.time_series.is_some())
+                {
+                    "        let series = hyperql_compile_runtime::SeriesStore::open(&cf)?;\n"
+                } else {
+                    ""
+                }
             ));
             for c in &from.model.collections {
                 out.push_str(&format!(
                     "        let docs: Vec<versions::v{f}::{t}> = todo!(\"documents of `{c}` as version {f} stores them\");\n        \
-                     for d in &docs {{\n            d.insert(&tx)?;\n        }}\n",
+                     for d in &docs {{\n            d.insert(&tx{s})?;\n        }}\n",
                     f = from.number,
                     t = pascal(&c.name),
-                    c = c.name
+                    c = c.name,
+                    s = if c.time_series.is_some() { ", &series" } else { "" }
                 ));
             }
             out.push_str(&format!(

@@ -117,6 +117,15 @@ pub(crate) fn writer(
         }
         None => quote!(),
     };
+    // The scratch for index keys, only with an index to write.
+    let (key_field, key_init) = if idx_puts.is_empty() {
+        (quote!(), quote!())
+    } else {
+        (
+            quote!(key: ::std::vec::Vec<u8>,),
+            quote!(key: ::std::vec::Vec::new(),),
+        )
+    };
     let doc = format!(
         "Inserts into `{cname}` with its tables open (from [`Tx::{open}`]): many inserts in one transaction open them once."
     );
@@ -130,7 +139,7 @@ pub(crate) fn writer(
             docs: #rt::manifold::TableMut<'t, i64, [u8]>,
             #(#idx_fields)*
             record: #rt::Enc,
-            key: ::std::vec::Vec<u8>,
+            #key_field
         }
 
         #[allow(clippy::too_many_arguments, clippy::needless_question_mark)]
@@ -176,7 +185,7 @@ pub(crate) fn writer(
                 docs: tx.open_table(tables::#table)?,
                 #(#idx_opens)*
                 record: #rt::Enc::new(),
-                key: ::std::vec::Vec::new(),
+                #key_init
             })
         }
     };

@@ -227,16 +227,106 @@ fn vector_fields_are_kept_out_of_document_steps() {
     }
 }
 
+const TS1: &str = "CREATE SCHEMA ticks (sym String REQUIRED, at Timestamp REQUIRED, px Float) WITH TIME SERIES (at);\n";
+const TS2: &str = "CREATE SCHEMA ticks (sym String REQUIRED, at Timestamp REQUIRED, px Float) WITH TIME SERIES (at, SERIES sym);\n";
+
+/// A recorded version keeps a collection's `WITH TIME SERIES`, and a change of it is
+/// a schema change that must be recorded.
 #[test]
-fn a_time_series_collection_with_a_history_is_refused() {
-    let (_d, root) = folder(&[(
-        "schema.hql",
-        "CREATE SCHEMA ticks (at Timestamp REQUIRED, px Float) WITH TIME SERIES (at);\n",
-    )]);
+fn a_time_series_declaration_is_part_of_a_version() {
+    let (_d, root) = folder(&[("schema.hql", TS1)]);
     let (schema, versions) = (root.join("schema.hql"), root.join("versions"));
-    assert_eq!(
-        err_text(compile(&schema, &versions, true), &root),
-        "versions: `ticks` is a time-series collection; a schema history with time-series collections is not compiled yet (migrations do not move points)"
+    compile(&schema, &versions, true).unwrap_or_else(|e| panic!("{e}"));
+    let v1 = std::fs::read_to_string(versions.join("v1.json")).unwrap_or_default();
+    assert!(
+        v1.contains("\"time_series\": {\n        \"time\": \"at\"\n      }"),
+        "{v1}"
     );
-    assert!(!versions.exists());
+    std::fs::write(&schema, TS2).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        err_text(compile(&schema, &versions, false), &root),
+        "versions: the schema differs from the newest recorded version (v1): `ticks` is now a time series on `at` by `sym`; record it as v2 with `hyperql-compile <inputs> --versions versions --record-version` and commit the new file"
+    );
+    let out = compile(&schema, &versions, true).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.history.len(), 2);
+    // The step rebuilds the points by the new series field.
+    let code = out.code.replace(char::is_whitespace, "");
+    assert!(
+        code.contains("series.clear(tx,\"ticks\")?;"),
+        "{}",
+        out.code
+    );
+    assert!(
+        code.contains("series.put(&mutpending,\"ticks\",new.sym.as_str(),new.at,new.id)"),
+        "{}",
+        out.code
+    );
+    let v2 = std::fs::read_to_string(versions.join("v2.json")).unwrap_or_default();
+    assert!(v2.contains("\"series\": \"sym\""), "{v2}");
+    std::fs::write(
+        &schema,
+        "CREATE SCHEMA ticks (sym String REQUIRED, at Timestamp REQUIRED, px Float);\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let e = err_text(compile(&schema, &versions, false), &root);
+    assert!(e.contains("`ticks` is no longer a time series"), "{e}");
+}
+
+/// Each bad `time_series` entry of a version file and the error it gives.
+#[test]
+fn bad_time_series_entries() {
+    let file = |fields: &str, ts: &str| {
+        format!(
+            "{{\"version\": 1, \"collections\": [{{\"name\": \"ticks\", \"fields\": [{fields}], \"time_series\": {ts}}}]}}"
+        )
+    };
+    let fields = "{\"name\": \"sym\", \"ty\": \"String\", \"required\": true}, {\"name\": \"at\", \"ty\": \"Timestamp\", \"required\": true}, {\"name\": \"px\", \"ty\": \"Float\"}";
+    let cases = [
+        (
+            file(fields, "{\"time\": \"px\"}"),
+            "versions/v1.json: the time field `ticks.px` must be a REQUIRED Int or Timestamp field of the collection",
+        ),
+        (
+            file(fields, "{\"time\": \"when\"}"),
+            "versions/v1.json: the time field `ticks.when` must be a REQUIRED Int or Timestamp field of the collection",
+        ),
+        (
+            file(
+                &fields.replace("\"Timestamp\", \"required\": true", "\"Timestamp\""),
+                "{\"time\": \"at\"}",
+            ),
+            "versions/v1.json: the time field `ticks.at` must be a REQUIRED Int or Timestamp field of the collection",
+        ),
+        (
+            file(fields, "{\"time\": \"at\", \"series\": \"at\"}"),
+            "versions/v1.json: the series field of `ticks` must differ from its time field",
+        ),
+        (
+            file(fields, "{\"time\": \"at\", \"series\": \"px\"}"),
+            "versions/v1.json: the series field `ticks.px` must be a REQUIRED String field of the collection",
+        ),
+    ];
+    for (text, want) in cases {
+        let (_d, root) = folder(&[("schema.hql", TS1), ("versions/v1.json", &text)]);
+        let got = err_text(
+            compile(&root.join("schema.hql"), &root.join("versions"), false),
+            &root,
+        );
+        assert_eq!(got, want);
+    }
+    let (_d, root) = folder(&[
+        ("schema.hql", TS1),
+        (
+            "versions/v1.json",
+            &file(fields, "{\"time\": \"at\", \"every\": 5}"),
+        ),
+    ]);
+    let got = err_text(
+        compile(&root.join("schema.hql"), &root.join("versions"), false),
+        &root,
+    );
+    assert!(
+        got.starts_with("versions/v1.json: ") && got.contains("unknown field `every`"),
+        "{got}"
+    );
 }
