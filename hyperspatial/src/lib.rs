@@ -87,9 +87,9 @@ pub use kernels::{dot as dot_f32, l2sq as l2sq_f32, minkowski_dot as minkowski_d
 pub use schema::{SchemaViolation, type_accepts, validate as validate_document};
 pub use store::{
     AutoEmbed, AutoRefine, CacheStats, ChangeEvent, ChangeKind, CodecError, CollectionConfig,
-    Database, EdgeChange, EntityMeta, MAX_DEPTH, Options, PathError, Placement, RelayoutOptions,
-    RelayoutPhase, RelayoutReport, Scan, StoreError, StoreStats, StoredEdge, Subscription,
-    TimeSeriesConfig, TrajectorySnapshot, VectorField, VectorMetric, WriteBatch, WriteSummary,
-    decode_value, encode_value, fields, flatten, is_reserved, path_matches, relayout_options,
-    to_ball, unflatten,
+    DEFAULT_IGNORE, Database, EdgeChange, EffectivePositions, EntityMeta, MAX_DEPTH, Options,
+    PathError, Placement, PositionSettings, RelayoutOptions, RelayoutPhase, RelayoutReport, Scan,
+    StoreError, StoreStats, StoredEdge, Subscription, TimeSeriesConfig, TrajectorySnapshot,
+    VectorField, VectorMetric, WriteBatch, WriteSummary, decode_value, encode_value, fields,
+    flatten, is_reserved, path_matches, relayout_options, to_ball, unflatten,
 };

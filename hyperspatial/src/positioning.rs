@@ -56,7 +56,7 @@ mod layout;
 mod lorentz;
 mod property;
 mod reconstruction;
-mod sgd;
+pub(crate) mod sgd;
 mod sphere;
 mod tree;
 pub mod wordnet;

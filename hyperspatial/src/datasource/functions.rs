@@ -61,7 +61,14 @@ impl ScalarFunction for CombinedDistance {
         let (Some(a), Some(b)) = (place(args.first())?, place(args.get(1))?) else {
             return Ok(Value::Null);
         };
-        Ok(Value::Float(a.combined_distance(&b, &db.options().weights)))
+        // The weights of the first entity's collection.
+        let weights = args
+            .first()
+            .and_then(|v| db.resolve(v))
+            .and_then(|id| db.collection_of(id))
+            .and_then(|c| db.position_settings(&c).ok())
+            .map_or(db.options().weights, |s| s.weights);
+        Ok(Value::Float(a.combined_distance(&b, &weights)))
     }
 }
 

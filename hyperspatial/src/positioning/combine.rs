@@ -6,7 +6,8 @@ use super::lorentz::{dist, mdot, on_hyperboloid};
 use crate::Hyperboloid;
 
 /// Weights of the three components. Only ratios matter.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Weights {
     /// Weight of the graph position.
     pub graph: f64,

@@ -52,6 +52,14 @@ pub struct CollectionConfig {
     /// the background refinement runs; empty: the defaults.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub layout: BTreeMap<String, serde_json::Value>,
+    /// How positions are made from their components (see `position_settings`);
+    /// default: the database's options and the default ignore list.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub positions: super::position_settings::PositionSettings,
+}
+
+fn is_default(p: &super::position_settings::PositionSettings) -> bool {
+    *p == Default::default()
 }
 
 pub(crate) struct Collection {
@@ -103,6 +111,7 @@ impl Collection {
                     auto_embed: Vec::new(),
                     time_series: None,
                     layout: BTreeMap::new(),
+                    positions: Default::default(),
                 };
                 first.system_put(CONFIG, CONFIG_KEY, Some(&config_bytes(&c)?))?;
                 c

@@ -81,6 +81,7 @@ impl WriteBatch {
         let derived = self.derive(&cascades, &changes.recompute)?;
         let mut placements = self.place()?;
         self.apply_relaid(&mut placements)?;
+        self.apply_replaced(&mut placements)?;
         let indexed = self.indexed_fields(&changes);
         let points = std::mem::take(&mut self.points);
         let graph_changes = self.graph_changes();

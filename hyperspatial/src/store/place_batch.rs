@@ -2,16 +2,14 @@
 //! embedding components from what the batch wrote, graph components for new edges
 //! (see `place_graph`), and the combined points.
 
-use super::place_components;
+use super::EffectivePositions;
+use super::place_components::{self, OwnParts};
 use super::placement::Placement;
 use super::write::{Slot, WriteBatch};
 use crate::store::{FastMap, FastSet, StoreError};
-use hyperql::Value;
 use rayon::prelude::*;
+use std::sync::Arc;
 use uuid::Uuid;
-
-/// The property and embedding components of one entity.
-type OwnParts = (Option<Vec<f64>>, Option<Vec<f64>>);
 
 impl WriteBatch {
     /// The new placement of every entity whose position may change.
@@ -41,24 +39,9 @@ impl WriteBatch {
         // Property and embedding components depend on the entity alone.
         let components: Vec<OwnParts> = dirty
             .par_iter()
-            .map(|(_, p)| -> Result<_, StoreError> {
-                let vectors = p.collection.config.read().vectors.clone();
-                let mut leaves: Vec<(String, String)> = Vec::with_capacity(p.doc.len());
-                super::paths::visit(&p.doc, &mut |k, v| {
-                    if !vectors.contains_key(k) {
-                        leaves.push((k.to_string(), v.to_string()));
-                    }
-                })?;
-                let emb = vectors
-                    .keys()
-                    .find_map(|k| match super::paths::get_path(&p.doc, k) {
-                        Some(Value::Vector(v)) => Some(v.clone()),
-                        _ => None,
-                    });
-                Ok((
-                    place_components::property(&leaves, dim),
-                    emb.and_then(|v| place_components::embedding(&v, dim)),
-                ))
+            .map(|(_, p)| -> Result<OwnParts, StoreError> {
+                let settings = p.collection.positions(o);
+                place_components::own_parts(&p.doc, &p.collection, &settings, dim)
             })
             .collect::<Result<_, _>>()?;
         for ((id, _), (property, embedding)) in dirty.iter().zip(components) {
@@ -72,8 +55,42 @@ impl WriteBatch {
         self.place_graph(&mut out, &mut changed)?;
         // Entities only read (anchors of new neighbours) keep their stored placement.
         out.retain(|id, _| changed.contains(id));
-        out.par_iter_mut()
-            .for_each(|(_, p)| place_components::combine(p, o));
+        let settings = self.settings_of(out.keys().copied());
+        out.par_iter_mut().for_each(|(id, p)| {
+            if let Some(s) = settings.get(id) {
+                place_components::combine(p, s, dim);
+            }
+        });
         Ok(out)
+    }
+}
+
+impl WriteBatch {
+    /// The position settings in effect for each of `ids`, by the collection each is
+    /// in after the batch (ids in no collection are left out).
+    pub(crate) fn settings_of(
+        &self,
+        ids: impl Iterator<Item = Uuid>,
+    ) -> FastMap<Uuid, Arc<EffectivePositions>> {
+        let o = self.db.options();
+        let mut by_name: FastMap<Arc<str>, Arc<EffectivePositions>> = FastMap::default();
+        let mut out = FastMap::default();
+        for id in ids {
+            let c = match self.slots.get(&id) {
+                Some(Slot::Live(p)) => Some(p.collection.clone()),
+                Some(_) => None,
+                None => self
+                    .db
+                    .loc(id)
+                    .and_then(|l| self.db.collection(&l.collection)),
+            };
+            let Some(c) = c else { continue };
+            let s = by_name
+                .entry(c.name.clone())
+                .or_insert_with(|| Arc::new(c.positions(o)))
+                .clone();
+            out.insert(id, s);
+        }
+        out
     }
 }

@@ -6,8 +6,11 @@
 //! [`Placement::combined_distance`] between two placements. Placing a whole batch is in
 //! `place_batch`; the stored record is in `placement`.
 
+use super::collection::Collection;
 use super::placement::Placement;
+use super::{EffectivePositions, StoreError};
 use crate::positioning::{self as pos, Components, Weights};
+use hyperql::{Document, Value};
 
 fn components(p: &Placement) -> Components {
     Components {
@@ -35,11 +38,38 @@ pub(crate) fn embedding(v: &[f32], dim: usize) -> Option<Vec<f64>> {
     pos::embedding_to_hyperbolic(v, dim).ok()
 }
 
-/// Recomputes the combined point from the present components by the options'
+/// The property and embedding components of one entity.
+pub(crate) type OwnParts = (Option<Vec<f64>>, Option<Vec<f64>>);
+
+/// The property and embedding components of document `doc` of collection `c`: the
+/// fingerprint of its leaves that are neither vector fields nor ignored by
+/// `settings`, and the first vector field's embedding.
+pub(crate) fn own_parts(
+    doc: &Document,
+    c: &Collection,
+    settings: &EffectivePositions,
+    dim: usize,
+) -> Result<OwnParts, StoreError> {
+    let vectors = c.config.read().vectors.clone();
+    let mut leaves: Vec<(String, String)> = Vec::with_capacity(doc.len());
+    super::paths::visit(doc, &mut |k, v| {
+        if !vectors.contains_key(k) && !settings.ignores(k) {
+            leaves.push((k.to_string(), v.to_string()));
+        }
+    })?;
+    let emb = vectors
+        .keys()
+        .find_map(|k| match super::paths::get_path(doc, k) {
+            Some(Value::Vector(v)) => Some(v.clone()),
+            _ => None,
+        });
+    Ok((property(&leaves, dim), emb.and_then(|v| embedding(&v, dim))))
+}
+
+/// Recomputes the combined point from the present components by the collection's
 /// weights and mix (the origin when there are none).
-pub(crate) fn combine(p: &mut Placement, o: &crate::store::Options) {
-    let dim = o.position_dim;
-    p.combined = pos::combined_point_with(&components(p), &o.weights, o.position_mix)
+pub(crate) fn combine(p: &mut Placement, settings: &EffectivePositions, dim: usize) {
+    p.combined = pos::combined_point_with(&components(p), &settings.weights, settings.mix)
         .unwrap_or_else(|_| crate::Hyperboloid::default().origin(dim + 1));
 }
 

@@ -379,8 +379,10 @@ impl WriteBatch {
         if self.relaid.is_empty() {
             return Ok(());
         }
-        let o = self.db.options();
-        for (id, graph) in std::mem::take(&mut self.relaid) {
+        let dim = self.db.options().position_dim;
+        let relaid = std::mem::take(&mut self.relaid);
+        let settings = self.settings_of(relaid.keys().copied());
+        for (id, graph) in relaid {
             if self.db.loc(id).is_none() || self.deletes(&id) {
                 continue;
             }
@@ -391,11 +393,21 @@ impl WriteBatch {
                 }
             };
             p.graph = graph;
-            super::place_components::combine(p, o);
+            if let Some(s) = settings.get(&id) {
+                super::place_components::combine(p, s, dim);
+            }
         }
         Ok(())
     }
 }
+
+/// Most refinement epochs one re-layout may ask for: each is a pass over every
+/// related pair, so the bound keeps one request's work within a few minutes on a
+/// million edges.
+pub(crate) const MAX_REFINE_EPOCHS: usize = 2_000;
+
+/// Most negatives per related pair (the sampler's own limit).
+const MAX_NEGATIVES: usize = crate::positioning::sgd::MAX_NEGATIVES;
 
 /// Reads re-layout options from `key = value` pairs (HyperQL's `RELAYOUT .. WITH
 /// (..)`, the HTTP endpoint's JSON object, the command line), starting from the
@@ -431,6 +443,9 @@ pub fn relayout_options(pairs: &[(String, hyperql::Value)]) -> Result<RelayoutOp
     for (k, v) in pairs {
         if k.eq_ignore_ascii_case("refine_epochs") {
             let n = count(k, v)?;
+            if n > MAX_REFINE_EPOCHS {
+                return Err(bad(k, &format!("at most {MAX_REFINE_EPOCHS}")));
+            }
             o.layout.refine = (n > 0)
                 .then(Refinement::default)
                 .map(|r| Refinement { epochs: n, ..r });
@@ -476,11 +491,17 @@ pub fn relayout_options(pairs: &[(String, hyperql::Value)]) -> Result<RelayoutOp
             ("learning_rate", _) => {
                 if let Some(r) = &mut o.layout.refine {
                     r.learning_rate = num(k, v)?;
+                    if r.learning_rate <= 0.0 {
+                        return Err(bad(k, "a positive number"));
+                    }
                 }
             }
             ("negatives", _) => {
                 if let Some(r) = &mut o.layout.refine {
                     r.negatives = count(k, v)?;
+                    if r.negatives > MAX_NEGATIVES {
+                        return Err(bad(k, &format!("at most {MAX_NEGATIVES}")));
+                    }
                 }
             }
             ("seed", _) => o.layout.seed = count(k, v)? as u64,

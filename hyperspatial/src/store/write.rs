@@ -139,6 +139,9 @@ pub struct WriteBatch {
     /// New graph components from a re-layout (`None`: the entity has no graph
     /// component any more), applied at commit to the entities that still exist.
     pub(crate) relaid: FastMap<Uuid, Option<Vec<f64>>>,
+    /// Entities placed again from their stored documents (new position settings),
+    /// at commit (see `position_settings`).
+    pub(crate) replaced: Vec<Uuid>,
 }
 
 /// Microseconds since the Unix epoch.
@@ -199,6 +202,7 @@ impl Database {
             new_external: FastMap::default(),
             seq: 0,
             relaid: FastMap::default(),
+            replaced: Vec::new(),
         }
     }
 }
@@ -626,5 +630,6 @@ impl WriteBatch {
             && self.edges.is_empty()
             && self.points.is_empty()
             && self.relaid.is_empty()
+            && self.replaced.is_empty()
     }
 }

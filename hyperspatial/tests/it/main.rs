@@ -19,6 +19,7 @@ mod index;
 mod interrupt;
 mod isolation;
 mod placement;
+mod position_settings;
 mod positioning;
 mod power_loss;
 mod relayout;

@@ -158,6 +158,18 @@ fn relayout_refuses_bad_options_and_unknown_collections() {
             "construction = 'sarkar'",
         ),
         ("RELAYOUT t WITH (negatives = 5)", "refine_epochs > 0"),
+        (
+            "RELAYOUT t WITH (refine_epochs = 2001)",
+            "`refine_epochs` must be at most 2000",
+        ),
+        (
+            "RELAYOUT t WITH (refine_epochs = 5, negatives = 128)",
+            "`negatives` must be at most 127",
+        ),
+        (
+            "RELAYOUT t WITH (refine_epochs = 5, learning_rate = 0)",
+            "`learning_rate` must be a positive number",
+        ),
         ("RELAYOUT t WITH (evaluate = 1)", "true or false"),
         ("RELAYOUT nowhere", "unknown collection `nowhere`"),
     ] {

@@ -36,6 +36,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Lay out a collection's positions again from its edges (online).
     Relayout(RelayoutArgs),
+    /// Show or change a collection's position settings (mix, weights, ignored fields).
+    Positions(PositionsArgs),
 }
 
 /// Which embedder `EMBED()` and auto-embedding use.
@@ -295,6 +297,23 @@ pub struct RelayoutArgs {
     /// No progress display.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Where the collection is.
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+/// `hyperspatial positions`.
+#[derive(Debug, Args)]
+pub struct PositionsArgs {
+    /// The collection.
+    #[arg(value_name = "COLLECTION")]
+    pub collection: String,
+    /// New settings as a JSON object (`{"mix": "weighted", "weights": {"graph": 0.6,
+    /// "embedding": 0.3, "property": 0.1}, "ignore": ["id", "*_id"]}`, each key
+    /// optional): stored, and every entity of the collection placed again. Without
+    /// it, the settings in effect are printed.
+    #[arg(long, value_name = "JSON")]
+    pub set: Option<String>,
     /// Where the collection is.
     #[command(flatten)]
     pub conn: ConnArgs,

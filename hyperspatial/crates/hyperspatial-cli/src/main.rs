@@ -11,6 +11,7 @@ mod backend;
 mod demo;
 mod format;
 mod open;
+mod positions;
 mod query;
 mod relayout;
 mod serve;
@@ -48,6 +49,7 @@ fn run(cli: &Cli) -> Result<(), CliError> {
         Command::Export(a) => transfer::export(a),
         Command::Demo(a) => demo::run(a),
         Command::Relayout(a) => relayout::run(a),
+        Command::Positions(a) => positions::run(a),
     }
 }
 

@@ -6,6 +6,7 @@
 //! | `POST /query` | runs HyperQL (see `query`) |
 //! | `GET /collections`, `GET /collections/{name}` | collections, counts, settings, schemas |
 //! | `POST /collections/{name}/relayout` | lays out the positions again (see `relayout`) |
+//! | `GET`, `PUT /collections/{name}/positions` | position settings (see `positions`) |
 //! | `GET /schemas/{name}` | a collection's schema |
 //! | `GET /health` | `{"status": "ok"}`, without a token |
 //! | `GET /metrics` | store and server counters |
@@ -40,6 +41,7 @@ mod config;
 mod error;
 mod guard;
 mod metrics;
+mod positions;
 mod query;
 mod relayout;
 mod server;

@@ -17,7 +17,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::ServerConfig;
-use crate::{auth, catalog, error, guard, metrics, query, relayout, streams, subscribe, transfer};
+use crate::{
+    auth, catalog, error, guard, metrics, positions, query, relayout, streams, subscribe, transfer,
+};
 
 /// Errors of [`Server::run`].
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +76,10 @@ fn app(
         .layer(RequestBodyLimitLayer::new(config.max_import));
     let maintenance = Router::new()
         .route("/collections/{name}/relayout", post(relayout::handle))
+        .route(
+            "/collections/{name}/positions",
+            get(positions::get).put(positions::put),
+        )
         .layer(RequestBodyLimitLayer::new(config.max_body));
     Router::new()
         .merge(requests)
