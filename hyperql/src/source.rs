@@ -187,8 +187,8 @@ pub struct NearRequest {
     pub entity: Option<String>,
     /// Position field.
     pub field: String,
-    /// The anchor point.
-    pub anchor: Vec<f32>,
+    /// The anchor point, in f64 (see [`Value::as_point`](crate::Value::as_point)).
+    pub anchor: Vec<f64>,
     /// Largest distance.
     pub radius: f64,
     /// Return at most this many, closest first (`None`: all within the radius).

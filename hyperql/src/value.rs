@@ -123,6 +123,16 @@ impl Value {
         self.vector_slice().map(std::borrow::Cow::into_owned)
     }
 
+    /// The value as a point in f64: an array of numbers keeps every digit (a
+    /// position far from the origin needs them), a vector is widened from f32.
+    pub fn as_point(&self) -> Option<Vec<f64>> {
+        match self {
+            Value::Vector(v) => Some(v.iter().map(|&x| f64::from(x)).collect()),
+            Value::Array(a) => a.iter().map(Value::as_f64).collect(),
+            _ => None,
+        }
+    }
+
     /// The name of this value's type, for messages.
     pub fn type_name(&self) -> &'static str {
         match self {

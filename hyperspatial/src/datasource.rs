@@ -369,8 +369,7 @@ impl DataSource for Database {
         let c = self
             .collection(&req.collection)
             .ok_or_else(|| SourceError::UnknownCollection(req.collection.clone()))?;
-        let point: Vec<f64> = req.anchor.iter().map(|&x| f64::from(x)).collect();
-        let lanes = crate::store::position_lanes(&point).ok_or_else(|| {
+        let lanes = crate::store::position_lanes(&req.anchor).ok_or_else(|| {
             SourceError::Constraint("the anchor is not a point of the hyperboloid".into())
         })?;
         let keep = |id: Uuid| -> bool {

@@ -194,7 +194,7 @@ pub(crate) fn binary(op: BinaryOp, a: &Value, b: &Value) -> R {
 /// The geometric point of an anchor: a point as is, or the `field` of the entity with
 /// that id.
 fn anchor_point(anchor: &Value, path: Option<&[String]>, ctx: &EvalCtx<'_>) -> R {
-    if anchor.as_vector().is_some() || anchor.is_null() {
+    if anchor.as_point().is_some() || anchor.is_null() {
         return Ok(anchor.clone());
     }
     let Some(path) = path else {

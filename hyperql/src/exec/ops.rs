@@ -413,7 +413,7 @@ impl<'a> Operator<'a> for GeoNear {
         }
         self.done = true;
         let mut anchor = eval(&self.anchor, &[], &ctx.eval)?;
-        if anchor.as_vector().is_none() && !anchor.is_null() {
+        if anchor.as_point().is_none() && !anchor.is_null() {
             let found = ctx.eval.source.get(None, std::slice::from_ref(&anchor))?;
             anchor = found
                 .first()
@@ -421,7 +421,7 @@ impl<'a> Operator<'a> for GeoNear {
                 .unwrap_or(Value::Null);
         }
         let (Some(point), Some(radius)) = (
-            anchor.as_vector(),
+            anchor.as_point(),
             eval(&self.radius, &[], &ctx.eval)?.as_f64(),
         ) else {
             return Ok(None);

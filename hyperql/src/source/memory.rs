@@ -472,7 +472,9 @@ impl DataSource for MemorySource {
             .collections
             .get(&req.collection)
             .ok_or_else(|| SourceError::UnknownCollection(req.collection.clone()))?;
-        let anchor = Value::Vector(req.anchor.clone().into());
+        let anchor = Value::Array(std::sync::Arc::new(
+            req.anchor.iter().map(|&x| Value::Float(x)).collect(),
+        ));
         let mut hits = Vec::new();
         for (e, d) in c.rows.iter().flatten() {
             if req

@@ -18,14 +18,13 @@ impl ScalarFunction for HyperbolicDistance {
         Type::Float
     }
     fn call(&self, args: &[Value]) -> Result<Value, SourceError> {
+        // f64 points: an array of floats (a `position` as read) keeps every digit.
         let (Some(a), Some(b)) = (
-            args.first().and_then(Value::as_vector),
-            args.get(1).and_then(Value::as_vector),
+            args.first().and_then(Value::as_point),
+            args.get(1).and_then(Value::as_point),
         ) else {
             return Ok(Value::Null);
         };
-        let a: Vec<f64> = a.iter().map(|&x| f64::from(x)).collect();
-        let b: Vec<f64> = b.iter().map(|&x| f64::from(x)).collect();
         let h = crate::Hyperboloid::default();
         h.distance(&a, &b)
             .map(Value::Float)

@@ -214,3 +214,63 @@ fn near_and_knn_on_far_out_positions_equal_brute_force() {
     }
     assert!(checked >= 10, "{checked} NEAR queries checked");
 }
+
+/// An anchor given as an array of f64 floats (a `position` read back through
+/// HyperQL) keeps every digit: `NEAR` from a far-out node's exact position finds the
+/// node itself at distance 0 and the same neighbours as the brute force from that
+/// point.
+#[test]
+fn near_from_an_exact_f64_anchor_equals_brute_force_far_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    let nodes = far_tree(&db, LEVELS);
+    let engine = Engine::new(db.clone());
+    let near = |x: &[f64], within: f64| -> BTreeSet<String> {
+        let mut p = Params::new();
+        let point = x.iter().map(|&v| Value::Float(v)).collect();
+        p.insert("a".into(), Value::Array(std::sync::Arc::new(point)));
+        p.insert("r".into(), Value::Float(within));
+        let r = engine
+            .query("SELECT _key FROM t WHERE position NEAR $a WITHIN $r", &p)
+            .unwrap();
+        r.rows
+            .iter()
+            .map(|row| match &row[0] {
+                Value::String(s) => s.to_string(),
+                v => panic!("{v:?}"),
+            })
+            .collect()
+    };
+    let mut checked = 0;
+    for (key, x) in nodes.iter().filter(|(_, x)| radius(x) >= 25.0).step_by(53) {
+        let all = truth(&nodes, x);
+        assert_eq!(near(x, 1e-6), BTreeSet::from([key.clone()]), "{key} itself");
+        let mut p = Params::new();
+        let point = x.iter().map(|&v| Value::Float(v)).collect();
+        p.insert("a".into(), Value::Array(std::sync::Arc::new(point)));
+        p.insert("k".into(), Value::str(key));
+        let d = engine
+            .query(
+                "SELECT HYPERBOLIC_DISTANCE(position, $a), position DISTANCE FROM $a FROM t WHERE _key = $k",
+                &p,
+            )
+            .unwrap();
+        for v in &d.rows[0] {
+            assert!(
+                matches!(v, Value::Float(d) if d.abs() < 1e-6),
+                "{key}: {v:?}"
+            );
+        }
+        let ra = radius(x);
+        let tol = |d: f64| tolerance(ra.max(30.0), d);
+        let Some(j) =
+            (9..all.len() - 1).find(|&j| all[j + 1].0 - all[j].0 > 2.0 * tol(all[j + 1].0))
+        else {
+            continue;
+        };
+        let want: BTreeSet<String> = all[..=j].iter().map(|t| t.1.clone()).collect();
+        assert_eq!(near(x, (all[j].0 + all[j + 1].0) / 2.0), want, "{key}");
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} anchors checked");
+}
