@@ -40,6 +40,9 @@ pub struct Refinement {
     pub max_step: f64,
     /// The pairs to pull together.
     pub target: RefineTarget,
+    /// Stop after the first epoch that ends past this much time (the layout refined
+    /// so far is kept; at least one epoch runs); `None`: every epoch runs.
+    pub time_limit: Option<std::time::Duration>,
 }
 
 impl Default for Refinement {
@@ -53,6 +56,7 @@ impl Default for Refinement {
             target: RefineTarget::Closure {
                 max_pairs: 50_000_000,
             },
+            time_limit: None,
         }
     }
 }
@@ -375,6 +379,9 @@ fn refine_flat(
         seed: opts.seed,
         max_step: r.max_step,
         max_radius: opts.max_radius,
+        deadline: r
+            .time_limit
+            .and_then(|t| std::time::Instant::now().checked_add(t)),
     };
     refine(pos, s, &lists, &params);
     Ok(())

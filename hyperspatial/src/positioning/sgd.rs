@@ -30,6 +30,8 @@ pub(crate) struct SgdParams {
     pub max_step: f64,
     /// Points are pulled back inside this hyperbolic radius after each step.
     pub max_radius: f64,
+    /// No epoch starts after this instant (the first always runs).
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// The related nodes of every node: the positives `(u, v)` for `v` in `of(u)`, and
@@ -125,6 +127,9 @@ pub(crate) fn refine<R: Relation>(pos: &mut [f64], s: usize, relation: &R, p: &S
     let mut pool_pos: Vec<f64> = vec![0.0; pool_len * s];
     let mut bounds: Vec<usize> = Vec::new();
     for epoch in p.first_epoch..p.first_epoch + p.epochs {
+        if epoch > p.first_epoch && p.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            break;
+        }
         let mut epoch_rng = SplitMix64::stream(p.seed, epoch as u64);
         shuffle(&mut order, &mut epoch_rng);
         bounds.clear();

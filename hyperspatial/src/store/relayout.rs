@@ -413,7 +413,8 @@ const MAX_NEGATIVES: usize = crate::positioning::sgd::MAX_NEGATIVES;
 /// (..)`, the HTTP endpoint's JSON object, the command line), starting from the
 /// defaults: `construction` (`'cones'` or `'sarkar'`), `scale` and `min_step`
 /// (cones), `edge_length`, `max_edge_length` and `separation` (sarkar), `max_radius`,
-/// `refine_epochs` (0: no refinement), `learning_rate`, `negatives`, `seed`,
+/// `refine_epochs` (0: no refinement), `learning_rate`, `negatives`, `time_limit_ms`
+/// (the refinement stops after the epoch that ends past it), `seed`,
 /// `evaluate`.
 ///
 /// Errors: an unknown key, a value of the wrong type.
@@ -485,7 +486,7 @@ pub fn relayout_options(pairs: &[(String, hyperql::Value)]) -> Result<RelayoutOp
                 *separation = Some(num(k, v)?);
             }
             ("max_radius", _) => o.layout.max_radius = num(k, v)?,
-            ("learning_rate" | "negatives", _) if o.layout.refine.is_none() => {
+            ("learning_rate" | "negatives" | "time_limit_ms", _) if o.layout.refine.is_none() => {
                 return Err(bad(k, "used with refine_epochs > 0"));
             }
             ("learning_rate", _) => {
@@ -494,6 +495,11 @@ pub fn relayout_options(pairs: &[(String, hyperql::Value)]) -> Result<RelayoutOp
                     if r.learning_rate <= 0.0 {
                         return Err(bad(k, "a positive number"));
                     }
+                }
+            }
+            ("time_limit_ms", _) => {
+                if let Some(r) = &mut o.layout.refine {
+                    r.time_limit = Some(std::time::Duration::from_millis(count(k, v)? as u64));
                 }
             }
             ("negatives", _) => {
@@ -517,7 +523,7 @@ pub fn relayout_options(pairs: &[(String, hyperql::Value)]) -> Result<RelayoutOp
             }
             _ => {
                 return Err(StoreError::Invalid(format!(
-                    "unknown relayout option `{k}`; expected construction, scale, min_step, edge_length, max_edge_length, separation, max_radius, refine_epochs, learning_rate, negatives, seed or evaluate"
+                    "unknown relayout option `{k}`; expected construction, scale, min_step, edge_length, max_edge_length, separation, max_radius, refine_epochs, learning_rate, negatives, time_limit_ms, seed or evaluate"
                 )));
             }
         }

@@ -159,6 +159,14 @@ fn relayout_refuses_bad_options_and_unknown_collections() {
         ),
         ("RELAYOUT t WITH (negatives = 5)", "refine_epochs > 0"),
         (
+            "RELAYOUT t WITH (time_limit_ms = 10)",
+            "`time_limit_ms` must be used with refine_epochs > 0",
+        ),
+        (
+            "RELAYOUT t WITH (refine_epochs = 5, time_limit_ms = -1)",
+            "`time_limit_ms` must be a non-negative integer",
+        ),
+        (
             "RELAYOUT t WITH (refine_epochs = 2001)",
             "`refine_epochs` must be at most 2000",
         ),

@@ -195,3 +195,25 @@ fn edges_target_refines_without_the_closure() {
     let r = reconstruction(&pos, &adjacency(300, &edges)).unwrap();
     assert!(r.map > 0.8, "{r:?}");
 }
+
+/// A refinement whose time limit has passed when its first epoch ends stops there:
+/// the layout is the one of a single epoch, whatever the epochs asked for.
+#[test]
+fn a_time_limit_stops_the_refinement_after_the_epoch_that_reaches_it() {
+    let (n, edges) = (300, random_tree(300, 7));
+    let with = |epochs: usize, time_limit: Option<std::time::Duration>| GraphLayout {
+        refine: Some(Refinement {
+            epochs,
+            time_limit,
+            ..Refinement::default()
+        }),
+        max_radius: 16.0,
+        threads: 2,
+        ..GraphLayout::default()
+    };
+    let one = layout_graph(n, &edges, &with(1, None)).unwrap();
+    let limited = layout_graph(n, &edges, &with(2_000, Some(std::time::Duration::ZERO))).unwrap();
+    assert_eq!(limited, one);
+    let two = layout_graph(n, &edges, &with(2, None)).unwrap();
+    assert_ne!(two, one);
+}
