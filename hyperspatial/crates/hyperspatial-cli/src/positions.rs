@@ -5,9 +5,9 @@
 use super::CliError;
 use super::args::PositionsArgs;
 use super::open::open_database;
-use super::transfer::client;
+use super::transfer::{answer_json, client};
 use hyperspatial::PositionSettings;
-use serde_json::{Value as Json, json};
+use serde_json::json;
 
 /// Runs the command.
 pub(super) fn run(a: &PositionsArgs) -> Result<(), CliError> {
@@ -31,18 +31,7 @@ pub(super) fn run(a: &PositionsArgs) -> Result<(), CliError> {
                 Some(s) => http.put(&path).json(s),
                 None => http.get(&path),
             };
-            let res = req
-                .send()
-                .map_err(|e| CliError(format!("cannot reach {url}: {e}")))?;
-            let status = res.status();
-            let json: Json = res
-                .json()
-                .map_err(|e| CliError(format!("reading the answer: {e}")))?;
-            if !status.is_success() {
-                let msg = json["error"].as_str().unwrap_or("request failed");
-                return Err(CliError(format!("{} {msg}", status.as_u16())));
-            }
-            json
+            answer_json(req.send(), url, "request failed")?
         }
         None => {
             let (db, _) = open_database(&a.conn.data)?;

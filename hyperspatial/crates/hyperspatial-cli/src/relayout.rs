@@ -5,7 +5,7 @@
 use super::CliError;
 use super::args::RelayoutArgs;
 use super::open::open_database;
-use super::transfer::{bar, client};
+use super::transfer::{answer_json, bar, client};
 use hyperspatial::RelayoutPhase;
 use serde_json::{Map, Value as Json};
 
@@ -30,17 +30,8 @@ pub(super) fn run(a: &RelayoutArgs) -> Result<(), CliError> {
             let res = client(&a.conn)?
                 .post(format!("{url}/collections/{}/relayout", a.collection))
                 .json(&Json::Object(options))
-                .send()
-                .map_err(|e| CliError(format!("cannot reach {url}: {e}")))?;
-            let status = res.status();
-            let json: Json = res
-                .json()
-                .map_err(|e| CliError(format!("reading the answer: {e}")))?;
-            if !status.is_success() {
-                let msg = json["error"].as_str().unwrap_or("relayout failed");
-                return Err(CliError(format!("{} {msg}", status.as_u16())));
-            }
-            json
+                .send();
+            answer_json(res, url, "relayout failed")?
         }
         None => {
             let pairs: Vec<(String, hyperql::Value)> = options

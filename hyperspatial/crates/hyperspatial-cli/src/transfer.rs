@@ -285,3 +285,22 @@ pub(super) fn export(a: &ExportArgs) -> Result<(), CliError> {
     }
     Ok(())
 }
+
+/// The JSON answer of a server request: its body, or the server's `error` message
+/// (`fallback` when it has none) with the status.
+pub(super) fn answer_json(
+    res: reqwest::Result<reqwest::blocking::Response>,
+    url: &str,
+    fallback: &str,
+) -> Result<serde_json::Value, CliError> {
+    let res = res.map_err(|e| CliError(format!("cannot reach {url}: {e}")))?;
+    let status = res.status();
+    let json: serde_json::Value = res
+        .json()
+        .map_err(|e| CliError(format!("reading the answer: {e}")))?;
+    if !status.is_success() {
+        let msg = json["error"].as_str().unwrap_or(fallback);
+        return Err(CliError(format!("{} {msg}", status.as_u16())));
+    }
+    Ok(json)
+}
