@@ -79,16 +79,6 @@ pub enum Error {
         /// Why it is refused.
         reason: &'static str,
     },
-    /// A transaction spans more than the log allows in one record.
-    #[error(
-        "transaction needs a {size}-byte log record; the maximum is {max} (raise the log segment size)"
-    )]
-    RecordTooLarge {
-        /// Record size.
-        size: usize,
-        /// Largest record the log takes.
-        max: usize,
-    },
     /// A write transaction was used with a column family it was not opened on.
     #[error("column family `{0}` is not part of this transaction")]
     NotInTransaction(String),

@@ -193,8 +193,10 @@ impl WriteTransaction {
             return Ok(());
         }
         let log = &shared.log;
-        if record.encoded_len() > log.max_payload() {
-            return commit_external(&shared, parts, record.encoded_len());
+        // One family's large transaction is committed by the family itself instead of
+        // being copied into the log; across families it is one record in fragments.
+        if parts.len() == 1 && record.encoded_len() > log.max_payload() {
+            return commit_external(&shared, parts);
         }
         let seq = log.append(&record.encode())?;
         // Start the log sync now, so that the device flushes while redb commits.
@@ -220,16 +222,10 @@ impl WriteTransaction {
     }
 }
 
-/// A transaction too large for one log record commits through redb's own durable commit,
-/// leaving a marker in the log that keeps sequence numbers in order. Atomic for one
-/// family only, so a multi-family transaction this large is refused.
-fn commit_external(shared: &Shared, mut parts: Vec<Part>, size: usize) -> Result<()> {
-    if parts.len() != 1 {
-        return Err(Error::RecordTooLarge {
-            size,
-            max: shared.log.max_payload(),
-        });
-    }
+/// A one-family transaction too large for one log frame commits through redb's own
+/// durable commit, leaving a marker in the log that keeps sequence numbers in order
+/// (atomic because redb's commit is).
+fn commit_external(shared: &Shared, mut parts: Vec<Part>) -> Result<()> {
     let Some(part) = parts.pop() else {
         return Ok(());
     };

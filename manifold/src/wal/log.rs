@@ -11,6 +11,11 @@
 //!   of the segment never pass for frames of the current one;
 //! - a frame is written in full (one `pwrite`, under the append lock) before the next
 //!   sequence number is handed out, so "written up to N" is a prefix;
+//! - the fragments of a record longer than a segment take consecutive sequence numbers
+//!   under one hold of the append lock, and `written` and `last_seq` move past them only
+//!   at the last one: a checkpoint watermark or a family's applied number is always the
+//!   end of a whole record, so replay starts at the first fragment of a record, and a
+//!   segment holding fragments is reused only once the whole record is checkpointed;
 //! - a segment is overwritten only when every record in it is at or below the
 //!   checkpoint watermark (durably reflected in every family);
 //! - a commit is acknowledged only after an `fdatasync` that started after its frame was
@@ -26,6 +31,12 @@ use crate::storage::io::{FileIo, write_zeros};
 use parking_lot::{Condvar, Mutex};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Largest payload of one frame (its length field has 31 bits).
+const MAX_FRAME_PAYLOAD: usize = (segment::MORE - 1) as usize;
+/// A fragment of a long record starts in the current segment only if at least this
+/// much of it fits there.
+const MIN_FRAGMENT: usize = 4096;
 
 #[derive(Debug, Clone)]
 struct Segment {
@@ -153,7 +164,7 @@ impl Log {
             let offset = i as u64 * segment_size;
             file.read_at(offset, &mut buf)
                 .map_err(Error::io("reading the log"))?;
-            let (first_seq, last_seq) = match segment::scan(&buf, |_, _| Ok(()))? {
+            let (first_seq, last_seq) = match segment::scan(&buf, |_| Ok(()))? {
                 Some(s) => {
                     epoch = epoch.max(s.header.epoch);
                     let bound = s.header.first_seq + segment::capacity(segment_size) - 1;
@@ -220,6 +231,9 @@ impl Log {
         let mut expect = segs[first].first_seq;
         let mut buf = vec![0u8; self.segment_size as usize];
         let mut followed = 0;
+        // The fragments read so far of a record that continues (see `segment::MORE`).
+        let mut pending: Vec<u8> = Vec::new();
+        let mut pending_frames = 0u64;
         for seg in &segs[first..] {
             if seg.first_seq != expect {
                 break;
@@ -228,23 +242,36 @@ impl Log {
             self.file
                 .read_at(seg.offset, &mut buf)
                 .map_err(Error::io("reading the log"))?;
-            let scanned = segment::scan(&buf, |seq, payload| {
-                if seq >= start {
-                    out.replayed += 1;
-                    f(seq, payload)?;
+            let scanned = segment::scan(&buf, |frame| {
+                if frame.seq < start {
+                    return Ok(());
                 }
-                Ok(())
+                if frame.more {
+                    pending.extend_from_slice(frame.payload);
+                    pending_frames += 1;
+                    return Ok(());
+                }
+                out.replayed += 1;
+                if pending_frames == 0 {
+                    return f(frame.seq, frame.payload);
+                }
+                pending.extend_from_slice(frame.payload);
+                let record = std::mem::take(&mut pending);
+                pending_frames = 0;
+                f(frame.seq, &record)
             })?;
             if let Some(s) = scanned {
                 expect = s.last_seq + 1;
                 out.chain_end = s.last_seq;
             }
         }
-        out.discarded = segs[first + followed..]
-            .iter()
-            .filter(|s| s.first_seq > out.chain_end)
-            .map(|s| s.last_seq + 1 - s.first_seq)
-            .sum();
+        // A record whose last fragment is not in the chain never committed.
+        out.discarded = pending_frames
+            + segs[first + followed..]
+                .iter()
+                .filter(|s| s.first_seq > out.chain_end)
+                .map(|s| s.last_seq + 1 - s.first_seq)
+                .sum::<u64>();
         Ok(out)
     }
 
@@ -265,41 +292,65 @@ impl Log {
         next_seq
     }
 
-    /// Largest payload one record may carry.
+    /// Largest payload one frame may carry; a longer record is written as fragments.
     pub(crate) fn max_payload(&self) -> usize {
-        self.segment_size as usize - HEADER - FRAME_HEADER
+        (self.segment_size as usize - HEADER - FRAME_HEADER).min(MAX_FRAME_PAYLOAD)
     }
 
-    /// Appends a record and returns its sequence number. The bytes are written (to the
-    /// operating system) but not yet durable: see [`Log::wait_durable`].
+    /// Appends a record and returns its sequence number (the last one, for a record
+    /// written as fragments). The bytes are written (to the operating system) but not
+    /// yet durable: see [`Log::wait_durable`].
+    ///
+    /// A record that fits in one segment is one frame, in a fresh segment if the
+    /// current one lacks room. A longer one is split into consecutive fragments that
+    /// fill the current segment and as many fresh ones as needed, all under one hold of
+    /// the append lock: no other record comes between them, and the last sequence
+    /// number (hence what a checkpoint or a family records as applied) only ever falls
+    /// on the end of a whole record.
     pub(crate) fn append(&self, payload: &[u8]) -> Result<u64> {
         self.check_poison()?;
-        if payload.len() > self.max_payload() {
-            return Err(Error::RecordTooLarge {
-                size: payload.len(),
-                max: self.max_payload(),
-            });
-        }
-        let frame = (FRAME_HEADER + payload.len()) as u64;
+        let max = self.max_payload();
         let mut guard = self.state.lock();
         let st = &mut *guard;
-        let seq = st.next_seq;
-        if st.current.is_none() || st.pos + frame > self.segment_size {
-            self.start_segment(st, seq)?;
+        let mut rest = payload;
+        let whole = rest.len() <= max;
+        loop {
+            let seq = st.next_seq;
+            let room = match st.current {
+                Some(_) => self
+                    .segment_size
+                    .saturating_sub(st.pos + FRAME_HEADER as u64),
+                None => 0,
+            } as usize;
+            let fits = if whole {
+                room >= rest.len()
+            } else {
+                room >= rest.len().min(MIN_FRAGMENT)
+            };
+            if !fits {
+                self.start_segment(st, seq)?;
+            }
+            let room = (self.segment_size - st.pos) as usize - FRAME_HEADER;
+            let take = rest.len().min(room).min(max);
+            let (chunk, tail) = rest.split_at(take);
+            let more = !tail.is_empty();
+            st.buf.clear();
+            segment::encode_frame(&mut st.buf, st.salt, seq, chunk, more);
+            let idx = st.current.unwrap_or(0);
+            let at = st.segments[idx].offset + st.pos;
+            if let Err(e) = self.file.write_at(at, &st.buf) {
+                return Err(self.fail("appending to the log", e));
+            }
+            st.pos += st.buf.len() as u64;
+            st.segments[idx].last_seq = seq;
+            st.next_seq += 1;
+            st.bytes_since_checkpoint += st.buf.len() as u64;
+            if !more {
+                self.written.store(seq, Ordering::Release);
+                return Ok(seq);
+            }
+            rest = tail;
         }
-        st.buf.clear();
-        segment::encode_frame(&mut st.buf, st.salt, seq, payload);
-        let idx = st.current.unwrap_or(0);
-        let at = st.segments[idx].offset + st.pos;
-        if let Err(e) = self.file.write_at(at, &st.buf) {
-            return Err(self.fail("appending to the log", e));
-        }
-        st.pos += st.buf.len() as u64;
-        st.segments[idx].last_seq = seq;
-        st.next_seq += 1;
-        st.bytes_since_checkpoint += st.buf.len() as u64;
-        self.written.store(seq, Ordering::Release);
-        Ok(seq)
     }
 
     /// Picks a segment and starts it at `seq`: writes its header with a fresh salt and

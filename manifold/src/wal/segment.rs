@@ -6,9 +6,15 @@
 //! ```text
 //! header (32 bytes): magic "MWL2" u32 | crc32(bytes 8..32) u32 | first_seq u64
 //!                    | epoch u64 | salt u64
-//! frame:             payload length u32 | crc32(salt, length, seq, payload) u32
+//! frame:             flags+length u32 | crc32(salt, flags+length, seq, payload) u32
 //!                    | seq u64 | payload
 //! ```
+//!
+//! - The top bit of a frame's length word ([`MORE`]) says that the record continues in
+//!   the frame with the next sequence number: a record larger than a segment is written
+//!   as consecutive fragments (every one but the last flagged), possibly across
+//!   segments, and replayed only when its last fragment is in the chain. The low 31
+//!   bits are the payload length.
 //!
 //! - `epoch` numbers the log's incarnations: each open of the database that writes to the
 //!   log uses one above every epoch found in it. Headers are synced before any frame of
@@ -32,6 +38,8 @@ pub(crate) const HEADER: usize = 32;
 const LEGACY_HEADER: usize = 16;
 /// Bytes of a frame header.
 pub(crate) const FRAME_HEADER: usize = 16;
+/// Flag in a frame's length word: the record goes on in the next frame.
+pub(crate) const MORE: u32 = 1 << 31;
 
 /// A parsed segment header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,9 +120,10 @@ pub(crate) fn frame_crc(salt: Option<u64>, len: u32, seq: u64, payload: &[u8]) -
     h.finalize()
 }
 
-/// Appends a frame to `out`.
-pub(crate) fn encode_frame(out: &mut Vec<u8>, salt: u64, seq: u64, payload: &[u8]) {
-    let len = payload.len() as u32;
+/// Appends a frame to `out`; `more` when the record continues in the next frame.
+/// `payload` is shorter than 2^31 bytes.
+pub(crate) fn encode_frame(out: &mut Vec<u8>, salt: u64, seq: u64, payload: &[u8], more: bool) {
+    let len = payload.len() as u32 | if more { MORE } else { 0 };
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(&frame_crc(Some(salt), len, seq, payload).to_le_bytes());
     out.extend_from_slice(&seq.to_le_bytes());
@@ -139,11 +148,20 @@ pub(crate) struct Scanned {
     pub last_seq: u64,
 }
 
+/// One intact frame found by [`scan`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame<'a> {
+    pub seq: u64,
+    pub payload: &'a [u8],
+    /// The record continues in the next frame.
+    pub more: bool,
+}
+
 /// Walks the frames of one segment image while they are intact and consecutive.
 /// `None` when the segment header is not valid.
 pub(crate) fn scan(
     buf: &[u8],
-    mut f: impl FnMut(u64, &[u8]) -> Result<()>,
+    mut f: impl FnMut(Frame<'_>) -> Result<()>,
 ) -> Result<Option<Scanned>> {
     let Some(header) = Header::parse(buf) else {
         return Ok(None);
@@ -151,7 +169,8 @@ pub(crate) fn scan(
     let mut pos = header.len;
     let mut expect = header.first_seq;
     while pos + FRAME_HEADER <= buf.len() {
-        let len = u32::from_le_bytes([buf[pos], buf[pos + 1], buf[pos + 2], buf[pos + 3]]);
+        let word = u32::from_le_bytes([buf[pos], buf[pos + 1], buf[pos + 2], buf[pos + 3]]);
+        let (len, more) = (word & !MORE, word & MORE != 0);
         let crc = u32::from_le_bytes([buf[pos + 4], buf[pos + 5], buf[pos + 6], buf[pos + 7]]);
         let Some(seq) = u64_at(buf, pos + 8) else {
             break;
@@ -161,10 +180,10 @@ pub(crate) fn scan(
             break;
         }
         let payload = &buf[pos + FRAME_HEADER..end];
-        if frame_crc(header.salt, len, seq, payload) != crc {
+        if frame_crc(header.salt, word, seq, payload) != crc {
             break;
         }
-        f(seq, payload)?;
+        f(Frame { seq, payload, more })?;
         expect += 1;
         pos = end;
     }
@@ -193,17 +212,17 @@ mod tests {
     fn frames_of_another_use_of_the_segment_fail_their_checksum() {
         let mut old = Vec::new();
         Header::new(5, 1, salt(1, 0)).encode(&mut old);
-        encode_frame(&mut old, salt(1, 0), 5, b"old five");
-        encode_frame(&mut old, salt(1, 0), 6, b"old six");
+        encode_frame(&mut old, salt(1, 0), 5, b"old five", false);
+        encode_frame(&mut old, salt(1, 0), 6, b"old six", false);
         // The same segment started again at 5 in a later incarnation, one frame written.
         let mut new = Vec::new();
         Header::new(5, 2, salt(2, 0)).encode(&mut new);
-        encode_frame(&mut new, salt(2, 0), 5, b"new five");
+        encode_frame(&mut new, salt(2, 0), 5, b"new five", false);
         let mut image = old.clone();
         image[..new.len()].copy_from_slice(&new);
         let mut seen = Vec::new();
-        let s = scan(&image, |seq, p| {
-            seen.push((seq, p.to_vec()));
+        let s = scan(&image, |fr| {
+            seen.push((fr.seq, fr.payload.to_vec()));
             Ok(())
         })
         .unwrap()
@@ -224,8 +243,33 @@ mod tests {
         buf.extend_from_slice(&3u64.to_le_bytes());
         buf.extend_from_slice(payload);
         buf.resize(4096, 0);
-        let s = scan(&buf, |_, _| Ok(())).unwrap().unwrap();
+        let s = scan(&buf, |_| Ok(())).unwrap().unwrap();
         assert_eq!((s.header.first_seq, s.last_seq, s.header.epoch), (3, 3, 0));
+    }
+
+    #[test]
+    fn the_continuation_flag_is_read_back_and_checksummed() {
+        let mut buf = Vec::new();
+        Header::new(7, 1, salt(1, 0)).encode(&mut buf);
+        encode_frame(&mut buf, salt(1, 0), 7, b"first half", true);
+        encode_frame(&mut buf, salt(1, 0), 8, b"second half", false);
+        let mut seen = Vec::new();
+        scan(&buf, |fr| {
+            seen.push((fr.seq, fr.payload.to_vec(), fr.more));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                (7, b"first half".to_vec(), true),
+                (8, b"second half".to_vec(), false)
+            ]
+        );
+        // A flag flipped on the media fails the frame's checksum.
+        buf[HEADER + 3] ^= 0x80;
+        let s = scan(&buf, |_| Ok(())).unwrap().unwrap();
+        assert_eq!(s.last_seq, 6);
     }
 
     #[test]

@@ -127,3 +127,117 @@ fn entries(db: &Database) -> u64 {
         .len()
         .unwrap()
 }
+
+/// Keys of the large batches: `LARGE | batch << 16 | entry`.
+const LARGE: u64 = 1 << 62;
+/// Entries per family of one large batch: about 140 KB of log per family, so one
+/// batch's record spans three 128 KiB log segments.
+const LARGE_ENTRIES: u64 = 5_000;
+
+#[test]
+fn batches_larger_than_a_log_segment_survive_power_loss_whole() {
+    let path = Path::new("/large.manifold");
+    for round in 0..8u64 {
+        let disk = SimDisk::new();
+        let db = Database::open_with(path, sim_config(&disk)).unwrap();
+        let a = db.create_column_family("a").unwrap();
+        let b = db.create_column_family("b").unwrap();
+        let acked = Arc::new(Mutex::new(Vec::new()));
+        let large_acked = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (image, seen, large_seen) = std::thread::scope(|s| {
+            for t in 0..2u64 {
+                let (db, a, b, acked, stop) = (&db, &a, &b, acked.clone(), stop.clone());
+                s.spawn(move || {
+                    let mut i = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        let id = t << 32 | i;
+                        let tx = db.begin_write(&[a, b]).unwrap();
+                        tx.open_table_in(a, T).unwrap().insert(&id, &id).unwrap();
+                        tx.open_table_in(b, T).unwrap().insert(&id, &id).unwrap();
+                        tx.commit().unwrap();
+                        acked.lock().push(id);
+                        i += 1;
+                        if t == 0 && i.is_multiple_of(40) {
+                            db.checkpoint().unwrap();
+                        }
+                    }
+                });
+            }
+            let large = {
+                let (db, a, b, large_acked, stop) =
+                    (&db, &a, &b, large_acked.clone(), stop.clone());
+                s.spawn(move || {
+                    let mut batch = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        let tx = db.begin_write(&[a, b]).unwrap();
+                        {
+                            let mut ta = tx.open_table_in(a, T).unwrap();
+                            let mut tb = tx.open_table_in(b, T).unwrap();
+                            for j in 0..LARGE_ENTRIES {
+                                let k = LARGE | batch << 16 | j;
+                                ta.insert(&k, &batch).unwrap();
+                                tb.insert(&k, &batch).unwrap();
+                            }
+                        }
+                        tx.commit().unwrap();
+                        large_acked.lock().push(batch);
+                        batch += 1;
+                    }
+                })
+            };
+            while (acked.lock().len() < 200 + round as usize * 30 || large_acked.lock().len() < 2)
+                && !large.is_finished()
+            {
+                std::thread::yield_now();
+            }
+            let seen: Vec<u64> = acked.lock().clone();
+            let large_seen: Vec<u64> = large_acked.lock().clone();
+            let image = disk.crash_image(round as f64 / 8.0, round);
+            // A panic in the large writer surfaces when the scope joins it.
+            stop.store(true, Ordering::Relaxed);
+            (image, seen, large_seen)
+        });
+        drop((a, b, db));
+
+        let db = Database::open_with(path, sim_config(&image)).unwrap();
+        let read = |name: &str| {
+            let t = db
+                .column_family(name)
+                .unwrap()
+                .begin_read()
+                .unwrap()
+                .open_table(T)
+                .unwrap();
+            t.iter()
+                .unwrap()
+                .map(|e| e.unwrap())
+                .collect::<Vec<(u64, u64)>>()
+        };
+        let (ea, eb) = (read("a"), read("b"));
+        assert_eq!(ea, eb, "round {round}: a batch was half-applied");
+        let small: std::collections::HashSet<u64> =
+            ea.iter().filter(|e| e.0 < LARGE).map(|e| e.0).collect();
+        for id in &seen {
+            assert!(small.contains(id), "round {round}: acked {id:#x} lost");
+        }
+        let mut per_batch = std::collections::BTreeMap::<u64, u64>::new();
+        for &(k, v) in ea.iter().filter(|e| e.0 >= LARGE) {
+            assert_eq!(
+                (k & !LARGE) >> 16,
+                v,
+                "round {round}: key {k:#x} of another batch"
+            );
+            *per_batch.entry(v).or_default() += 1;
+        }
+        for (batch, n) in &per_batch {
+            assert_eq!(*n, LARGE_ENTRIES, "round {round}: large batch {batch} torn");
+        }
+        for batch in &large_seen {
+            assert!(
+                per_batch.contains_key(batch),
+                "round {round}: acked large batch {batch} lost"
+            );
+        }
+    }
+}
