@@ -39,9 +39,10 @@
 //! `max_radius` is 30: the cone construction takes the radius the hierarchy needs
 //! and squeezes only past 30 (the refinement keeps its own limit,
 //! [`MAX_REFINE_RADIUS`]). A point given back to HyperQL as an anchor (a parameter or
-//! literal of `NEAR`, `DISTANCE FROM`, `HYPERBOLIC_DISTANCE`) is still converted to
-//! f32, which names a point to ~5e-3 at radius 12 and not at all past ~20: anchor
-//! far-out queries by entity instead.
+//! literal of `NEAR`, `DISTANCE FROM`, `HYPERBOLIC_DISTANCE`) keeps its f64
+//! coordinates. Placement on insert (`ConePlacement`) reaches 4 past a layout's
+//! radius: a layout's leaves keep room for new children, two levels at `min_step`
+//! and more in shrinking steps.
 
 mod combine;
 mod cone_place;

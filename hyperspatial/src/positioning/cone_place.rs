@@ -18,6 +18,21 @@ use crate::rng::SplitMix64;
 /// The cone half-angle of a subtree holding every node.
 const FULL_CONE: f64 = std::f64::consts::FRAC_PI_2;
 
+/// Smallest radial step from a parent to a child, even at or past
+/// [`ConePlacement::max_radius`]: a child never lands on its parent.
+pub const MIN_STEP_NEAR_CEILING: f64 = 1e-3;
+
+/// The radial step from a parent at radius `rp` to a new child: `min_step` while
+/// that leaves `min_step` of room below `max_radius`, otherwise half the room left.
+fn step_from(rp: f64, o: &ConePlacement) -> f64 {
+    let room = o.max_radius - rp;
+    if room >= 2.0 * o.min_step {
+        o.min_step
+    } else {
+        (0.5 * room).max(MIN_STEP_NEAR_CEILING)
+    }
+}
+
 /// Options of [`place_in_cone`] and [`place_parent`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConePlacement {
@@ -25,7 +40,12 @@ pub struct ConePlacement {
     /// ranks its ancestors ahead of its siblings and of its ancestors' other children
     /// by a margin of about 1 (the test of this module measures it).
     pub min_step: f64,
-    /// No child is placed beyond this radius. Default 30.
+    /// Children approach this radius in shrinking steps: a child goes `min_step`
+    /// beyond its parent while that leaves `min_step` of room, otherwise half-way to
+    /// this radius (at least [`MIN_STEP_NEAR_CEILING`]), so a child is always farther
+    /// out than its parent and never on it. Default 34: room for two levels at
+    /// `min_step` and more in halving steps beyond the leaves of a layout at its
+    /// default radius 30 (distances stay accurate to about 0.02 that far).
     pub max_radius: f64,
     /// Tangent directions tried per hyperbolic dimension. Default 2.
     pub candidates_per_dim: usize,
@@ -37,7 +57,7 @@ impl Default for ConePlacement {
     fn default() -> Self {
         ConePlacement {
             min_step: 2.0,
-            max_radius: 30.0,
+            max_radius: 34.0,
             candidates_per_dim: 2,
             seed: 0xC0_4E5,
         }
@@ -167,7 +187,8 @@ fn place(
     } else {
         sibs.iter().map(|(r, _)| *r).fold(0.0, f64::max)
     };
-    let rc = (rp + o.min_step).max(far).min(o.max_radius.max(rp));
+    let near_parent = rp + step_from(rp, o);
+    let rc = near_parent.max(far.min(o.max_radius));
     let mut rng = SplitMix64::stream(o.seed, key);
     let tries = (o.candidates_per_dim.max(1) * d).max(4);
     let Some(axis) = axis else {
@@ -304,6 +325,54 @@ mod tests {
                 far_ancestor + 0.5 < near_other,
                 "node {i}: ancestor at {far_ancestor}, other at {near_other}"
             );
+        }
+    }
+
+    #[test]
+    fn near_the_ceiling_children_still_go_farther_out_and_keep_their_ranks() {
+        // Levels below a parent where a layout at radius 30 puts its leaves: radial
+        // steps shrink, children stay strictly farther out than their parent and off
+        // it; against its siblings and its ancestors' other children, a node ranks
+        // every ancestor first for two levels and its parent first or second below
+        // (margins shrink with the steps: the price of the ceiling).
+        let o = ConePlacement::default();
+        let mut axis = vec![0.0; 10];
+        axis[0] = 1.0;
+        let mut chain = vec![at(30.0, &axis)];
+        // Other children, with the depth of their parent in the chain.
+        let mut others: Vec<(usize, Vec<f64>)> = Vec::new();
+        for depth in 0..8usize {
+            let parent = chain.last().unwrap().clone();
+            let mut kids: Vec<Vec<f64>> = Vec::new();
+            for k in 0..3u64 {
+                let sib: Vec<&[f64]> = kids.iter().map(Vec::as_slice).collect();
+                kids.push(place_in_cone(&parent, &sib, depth as u64 * 10 + k, &o).unwrap());
+            }
+            let (rp, _) = polar(&parent);
+            for k in &kids {
+                let (rk, _) = polar(k);
+                assert!(rk > rp && rk <= o.max_radius, "{rk} after {rp}");
+                assert!(dist(k, &parent) > 1.0);
+            }
+            let next = kids.remove(0);
+            others.extend(kids.into_iter().map(|k| (depth, k)));
+            chain.push(next);
+        }
+        for (i, node) in chain.iter().enumerate().skip(1) {
+            for (j, a) in chain[..i].iter().enumerate() {
+                let d = dist(node, a);
+                let closer = others
+                    .iter()
+                    .filter(|(depth, x)| *depth < i && dist(node, x) <= d)
+                    .count();
+                // Two levels at `min_step` and the first halving step: every ancestor
+                // first; deeper, the parent still within the first two.
+                if i <= 2 {
+                    assert_eq!(closer, 0, "node {i}: ancestor {j} outranked");
+                } else if j == i - 1 {
+                    assert!(closer <= 1, "node {i}: parent outranked by {closer}");
+                }
+            }
         }
     }
 
