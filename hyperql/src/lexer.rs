@@ -34,7 +34,7 @@ pub enum Tok {
     Int(u64),
     /// An unsigned float literal.
     Float(f64),
-    /// `$name`.
+    /// `$name` or `@name`.
     Param(String),
     /// Punctuation and operators.
     Punct(&'static str),
@@ -177,7 +177,8 @@ fn token(i: &mut Input<'_>) -> ModalResult<Tok> {
     match c {
         '\'' => quoted('\'').map(Tok::Str).parse_next(i),
         '"' => quoted('"').map(Tok::DQuoted).parse_next(i),
-        '$' => {
+        // `$name`, or `@name` as the public docs write it: the same parameter.
+        '$' | '@' => {
             let _ = any.parse_next(i)?;
             word.map(|w: &str| Tok::Param(w.to_string())).parse_next(i)
         }

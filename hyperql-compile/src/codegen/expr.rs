@@ -193,7 +193,10 @@ impl Exprs<'_> {
                         Some(a) => logic(BinaryOp::Or, a, eq),
                     });
                 }
-                let any = acc.ok_or("an empty IN list")?;
+                // An empty list holds nothing: `IN ()` is false, `NOT IN ()` true.
+                let Some(any) = acc else {
+                    return lit(&Value::Bool(*negated));
+                };
                 Ok(if *negated { not(any) } else { any })
             }
             BExpr::Like(x, p, negated) => {

@@ -241,7 +241,12 @@ fn negate(v: Value) -> R {
 
 /// `v [NOT] IN (list)` with SQL NULL semantics: the items are evaluated until one
 /// equals `v`; no match after a NULL comparison is NULL.
+/// `v [NOT] IN (list)`, three-valued; an empty list holds nothing, so `IN ()` is
+/// false and `NOT IN ()` true even for a NULL `v` (as SQLite answers).
 fn in_list(v: &Value, list: &[BExpr], neg: bool, row: &[Value], ctx: &EvalCtx<'_>) -> R {
+    if list.is_empty() {
+        return Ok(Value::Bool(neg));
+    }
     let mut saw_null = v.is_null();
     let mut found = false;
     for it in list {

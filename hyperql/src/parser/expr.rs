@@ -120,7 +120,8 @@ fn predicate(i: &mut In<'_>) -> PResult<Expr> {
     }
     if eat_kw(i, "IN").is_some() {
         expect_punct(i, "(")?;
-        let list: Vec<Expr> = separated(1.., expr, comma).parse_next(i)?;
+        // `IN ()`: an empty list (false; `NOT IN ()` true).
+        let list: Vec<Expr> = separated(0.., expr, comma).parse_next(i)?;
         let end = expect_punct(i, ")")?;
         let span = left.span.to(end);
         return Ok(Expr {

@@ -26,6 +26,26 @@ name
 'Alice'
 'Carol'
 
+query: SELECT name FROM users WHERE status IN () ORDER BY name
+name
+
+query: SELECT name FROM users WHERE age NOT IN () ORDER BY name
+name
+'Alice'
+'Bob'
+'Carol'
+'Dan'
+'Eve'
+
+query: SELECT name FROM users WHERE age IN () OR age NOT IN (31, NULL) ORDER BY name
+name
+
+param min = 30
+query: SELECT name FROM users WHERE age > @min ORDER BY name
+name
+'Bob'
+'Dan'
+
 query: SELECT p.name, a.ward FROM patients.Patient p LEFT JOIN admissions.Admission a ON p.id = a.patient_id
 name | ward
 'Ann' | 'B2'

@@ -94,6 +94,40 @@ fn reading() {
 }
 
 #[test]
+fn empty_in_lists_and_at_parameters() {
+    let f = fixture();
+    // Over an INDEXED field too: the index path answers an empty list with no rows.
+    run(&f, "CREATE SCHEMA tagged (status String INDEXED)");
+    run(
+        &f,
+        "INSERT INTO tagged (status) VALUES ('a'), ('b'), (NULL)",
+    );
+    for c in ["users", "tagged"] {
+        let r = run(&f, &format!("SELECT status FROM {c} WHERE status IN ()"));
+        assert!(r.rows.is_empty(), "{c}: {:?}", r.rows);
+        let r = run(
+            &f,
+            &format!("SELECT status FROM {c} WHERE status NOT IN ()"),
+        );
+        assert_eq!(
+            r.rows.len(),
+            3,
+            "{c}: NOT IN () holds for every row, NULL too"
+        );
+    }
+    let r = run(&f, "SELECT name FROM users WHERE id IN ()");
+    assert!(r.rows.is_empty());
+    let mut p = Params::new();
+    p.insert("min".into(), Value::Int(30));
+    let r = run_p(
+        &f,
+        "SELECT name FROM users WHERE age > @min ORDER BY name",
+        &p,
+    );
+    assert_eq!(strings(&r, 0), vec!["'Ada'", "'Cy'"]);
+}
+
+#[test]
 fn graph() {
     let f = fixture();
     let r = run(
