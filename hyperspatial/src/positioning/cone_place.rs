@@ -20,7 +20,7 @@ const FULL_CONE: f64 = std::f64::consts::FRAC_PI_2;
 
 /// Smallest radial step from a parent to a child, even at or past
 /// [`ConePlacement::max_radius`]: a child never lands on its parent.
-pub const MIN_STEP_NEAR_CEILING: f64 = 1e-3;
+const MIN_STEP_NEAR_CEILING: f64 = 1e-3;
 
 /// The radial step from a parent at radius `rp` to a new child: `min_step` while
 /// that leaves `min_step` of room below `max_radius`, otherwise half the room left.
@@ -42,10 +42,11 @@ pub struct ConePlacement {
     pub min_step: f64,
     /// Children approach this radius in shrinking steps: a child goes `min_step`
     /// beyond its parent while that leaves `min_step` of room, otherwise half-way to
-    /// this radius (at least [`MIN_STEP_NEAR_CEILING`]), so a child is always farther
-    /// out than its parent and never on it. Default 34: room for two levels at
+    /// this radius (at least 0.001, even past it), so a child is always farther out
+    /// than its parent and never on it. Default 34: room for two levels at
     /// `min_step` and more in halving steps beyond the leaves of a layout at its
-    /// default radius 30 (distances stay accurate to about 0.02 that far).
+    /// default radius 30 (f64 rounding of Poincare coordinates, estimated, moves a
+    /// distance there by about 0.02).
     pub max_radius: f64,
     /// Tangent directions tried per hyperbolic dimension. Default 2.
     pub candidates_per_dim: usize,

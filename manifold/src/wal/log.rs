@@ -316,18 +316,17 @@ impl Log {
         let whole = rest.len() <= max;
         loop {
             let seq = st.next_seq;
-            let room = match st.current {
-                Some(_) => self
-                    .segment_size
-                    .saturating_sub(st.pos + FRAME_HEADER as u64),
-                None => 0,
-            } as usize;
-            let fits = if whole {
-                room >= rest.len()
+            // Payload bytes the current segment still takes in one frame (none when
+            // there is no current segment or not even a frame header fits).
+            let room = st
+                .current
+                .and_then(|_| self.segment_size.checked_sub(st.pos + FRAME_HEADER as u64));
+            let need = if whole {
+                rest.len()
             } else {
-                room >= rest.len().min(MIN_FRAGMENT)
+                rest.len().min(MIN_FRAGMENT)
             };
-            if !fits {
+            if room.is_none_or(|r| r < need as u64) {
                 self.start_segment(st, seq)?;
             }
             let room = (self.segment_size - st.pos) as usize - FRAME_HEADER;
