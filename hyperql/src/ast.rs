@@ -4,11 +4,13 @@
 
 mod display;
 mod expr;
+mod query;
 mod stmt;
 
 pub use display::quote_ident;
 pub(crate) use display::quote_str;
 pub use expr::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
+pub use query::{Cte, Query, SetExpr, SetOp, With};
 pub use stmt::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
     EdgePattern, FieldDef, From, Ident, Insert, InsertSource, Join, JoinKind, NodePattern,

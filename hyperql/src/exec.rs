@@ -10,6 +10,7 @@ mod aggregate;
 mod eval;
 mod join;
 mod ops;
+mod setop;
 mod traverse;
 
 pub(crate) use eval::{EvalCtx, eval, is_true};
@@ -69,6 +70,9 @@ pub(crate) struct ExecCtx<'a> {
     memory: u64,
     /// Work done since the interrupt was last checked.
     work: u32,
+    /// The work tables of the recursive table expressions running now: the rows
+    /// each one's previous round added.
+    pub work_tables: std::collections::HashMap<String, std::sync::Arc<Vec<Row>>>,
 }
 
 impl<'a> ExecCtx<'a> {
@@ -80,6 +84,7 @@ impl<'a> ExecCtx<'a> {
             req,
             memory: 0,
             work: 0,
+            work_tables: Default::default(),
         }
     }
 

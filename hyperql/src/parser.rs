@@ -5,6 +5,7 @@
 //! column, offending text, what was expected) and skipped up to the next `;`, and
 //! parsing resumes there.
 
+mod compound;
 mod expr;
 mod query;
 mod stmt;
@@ -98,6 +99,7 @@ pub const RESERVED: &[&str] = &[
     "DROP",
     "ELSE",
     "END",
+    "EXCEPT",
     "EXPLAIN",
     "FALSE",
     "FROM",
@@ -107,6 +109,7 @@ pub const RESERVED: &[&str] = &[
     "IN",
     "INNER",
     "INSERT",
+    "INTERSECT",
     "INTERVAL",
     "INTO",
     "IS",
@@ -132,6 +135,7 @@ pub const RESERVED: &[&str] = &[
     "THRESHOLD",
     "TRAVERSE",
     "TRUE",
+    "UNION",
     "UPDATE",
     "VALUES",
     "WHEN",

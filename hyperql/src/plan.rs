@@ -296,6 +296,42 @@ pub enum Plan {
         /// Input.
         input: Box<Plan>,
     },
+    /// `left UNION | INTERSECT | EXCEPT [ALL] right`: rows compared whole, NULLs
+    /// equal; without `ALL` the result has no duplicates.
+    SetOp {
+        /// The operator.
+        op: crate::ast::SetOp,
+        /// Keep duplicates (multiset semantics).
+        all: bool,
+        /// Left input.
+        left: Box<Plan>,
+        /// Right input (as wide as the left).
+        right: Box<Plan>,
+        /// Output columns (the left's names, the types of both merged).
+        columns: Vec<Column>,
+    },
+    /// `WITH RECURSIVE`: the rows of `base`, then of `step` run again on the rows
+    /// the previous round added (its [`Plan::WorkTable`] `name`) until a round adds
+    /// none; without `all`, rows already produced are not added again.
+    RecursiveCte {
+        /// Name of the work table `step` reads.
+        name: String,
+        /// The first round.
+        base: Box<Plan>,
+        /// The later rounds.
+        step: Box<Plan>,
+        /// `UNION ALL`.
+        all: bool,
+        /// Output columns.
+        columns: Vec<Column>,
+    },
+    /// The rows the previous round of [`Plan::RecursiveCte`] `name` added.
+    WorkTable {
+        /// The recursive table expression's work table.
+        name: String,
+        /// Columns.
+        columns: Vec<Column>,
+    },
     /// Graph pattern matching; appends an edge and a node column per step.
     Traverse {
         /// Input.
@@ -403,6 +439,9 @@ impl Plan {
     pub fn columns(&self) -> Vec<Column> {
         match self {
             Plan::Empty { columns }
+            | Plan::SetOp { columns, .. }
+            | Plan::RecursiveCte { columns, .. }
+            | Plan::WorkTable { columns, .. }
             | Plan::Count { columns, .. }
             | Plan::Project { columns, .. }
             | Plan::Aggregate { columns, .. } => columns.clone(),
@@ -479,7 +518,8 @@ impl Plan {
             | Plan::Delete { input, .. }
             | Plan::Subscribe { input }
             | Plan::Explain { input } => vec![input],
-            Plan::Join { left, right, .. } => vec![left, right],
+            Plan::Join { left, right, .. } | Plan::SetOp { left, right, .. } => vec![left, right],
+            Plan::RecursiveCte { base, step, .. } => vec![base, step],
             _ => Vec::new(),
         }
     }
@@ -499,7 +539,8 @@ impl Plan {
             | Plan::Delete { input, .. }
             | Plan::Subscribe { input }
             | Plan::Explain { input } => vec![input],
-            Plan::Join { left, right, .. } => vec![left, right],
+            Plan::Join { left, right, .. } | Plan::SetOp { left, right, .. } => vec![left, right],
+            Plan::RecursiveCte { base, step, .. } => vec![base, step],
             _ => Vec::new(),
         }
     }

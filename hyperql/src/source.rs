@@ -304,6 +304,19 @@ pub struct FieldSchema {
     pub cascade: Option<String>,
 }
 
+impl FieldSchema {
+    /// An optional, unindexed field `name` of type `ty`.
+    pub fn new(name: impl Into<String>, ty: Type) -> Self {
+        FieldSchema {
+            name: name.into(),
+            ty,
+            required: false,
+            indexed: false,
+            cascade: None,
+        }
+    }
+}
+
 /// A function or metric a backend adds (e.g. `HYPERBOLIC_DISTANCE`).
 pub trait ScalarFunction: Send + Sync {
     /// Name, matched case-insensitively.

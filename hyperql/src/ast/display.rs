@@ -178,7 +178,7 @@ impl Display for Elem<'_> {
     }
 }
 
-fn list<T: Display>(f: &mut Formatter<'_>, items: &[T]) -> fmt::Result {
+pub(super) fn list<T: Display>(f: &mut Formatter<'_>, items: &[T]) -> fmt::Result {
     for (i, x) in items.iter().enumerate() {
         if i > 0 {
             f.write_str(", ")?;
@@ -583,6 +583,7 @@ impl Display for Statement {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match &self.kind {
             StatementKind::Select(s) => write!(f, "{s}"),
+            StatementKind::Query(q) => write!(f, "{q}"),
             StatementKind::Explain(s) => write!(f, "EXPLAIN {s}"),
             StatementKind::Insert(ins) => {
                 write!(f, "INSERT INTO {}", ins.target)?;

@@ -43,6 +43,8 @@ pub struct Statement {
 pub enum StatementKind {
     /// `SELECT ...`.
     Select(Box<Select>),
+    /// `WITH ..` or a set operation (`UNION`, `INTERSECT`, `EXCEPT`).
+    Query(Box<super::query::Query>),
     /// `EXPLAIN <statement>`: print the optimized plan instead of running it.
     Explain(Box<Statement>),
     /// `INSERT INTO ...`.

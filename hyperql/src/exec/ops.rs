@@ -145,6 +145,21 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
             added.len(),
         ),
         Plan::Subscribe { input } => build(input, ctx)?,
+        Plan::SetOp {
+            op,
+            all,
+            left,
+            right,
+            ..
+        } => super::setop::set_op(*op, *all, build(left, ctx)?, build(right, ctx)?),
+        Plan::RecursiveCte {
+            name,
+            base,
+            step,
+            all,
+            ..
+        } => super::setop::recursive(name, build(base, ctx)?, step, *all),
+        Plan::WorkTable { name, .. } => super::setop::work_table(name, ctx)?,
         other => {
             return Err(ExecError::Type(format!(
                 "not a read plan: {}",

@@ -112,7 +112,7 @@ fn alias(i: &mut In<'_>) -> PResult<Option<crate::ast::Ident>> {
 }
 
 /// `order_item = expr [ASC | DESC]`.
-fn order_item(i: &mut In<'_>) -> PResult<OrderItem> {
+pub(super) fn order_item(i: &mut In<'_>) -> PResult<OrderItem> {
     let start = peek(i).span;
     let e = expr(i)?;
     let desc = if eat_kw(i, "DESC").is_some() {

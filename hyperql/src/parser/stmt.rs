@@ -1,7 +1,7 @@
 //! Statement dispatch, writes and schema statements.
 
 use super::expr::{comma, expr, object, object_body, primary};
-use super::query::{select, table_name, table_ref};
+use super::query::{table_name, table_ref};
 use super::*;
 use crate::ast::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
@@ -11,7 +11,7 @@ use crate::ast::{
 use winnow::Parser;
 use winnow::combinator::separated;
 
-const STATEMENT_STARTS: &str = "SELECT, EXPLAIN, INSERT, UPDATE, DELETE, RELATE, CREATE, ALTER, DROP, DESCRIBE, SUBSCRIBE or RELAYOUT";
+const STATEMENT_STARTS: &str = "SELECT, WITH, EXPLAIN, INSERT, UPDATE, DELETE, RELATE, CREATE, ALTER, DROP, DESCRIBE, SUBSCRIBE or RELAYOUT";
 
 /// `statement`.
 pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
@@ -22,7 +22,8 @@ pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
         _ => String::new(),
     };
     let kind = match word.as_str() {
-        "SELECT" => StatementKind::Select(Box::new(select(i)?)),
+        _ if at_punct(i, "(") => super::compound::select_statement(i)?,
+        "SELECT" | "WITH" => super::compound::select_statement(i)?,
         "EXPLAIN" => {
             bump(i);
             StatementKind::Explain(Box::new(statement(i)?))

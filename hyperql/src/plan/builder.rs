@@ -9,6 +9,7 @@
 //!   `filter.rs` (WHERE, ON, HAVING), `group.rs` (GROUP BY and aggregates),
 //!   `window.rs` (`MOVING_AVG`), `project.rs` (the select list), `order.rs`
 //!   (ORDER BY, DISTINCT), `limit.rs` (LIMIT, OFFSET);
+//! - `query.rs`: `WITH` (table expressions, recursive ones too) and set operations;
 //! - `write.rs` (INSERT, UPDATE, DELETE, SUBSCRIBE, RELATE) and `schema.rs`
 //!   (CREATE / ALTER / DESCRIBE SCHEMA);
 //! - expressions: `expr.rs` (dispatch by kind), `binary.rs` (operators),
@@ -25,6 +26,7 @@ mod limit;
 mod order;
 mod path;
 mod project;
+mod query;
 mod schema;
 mod select;
 mod traverse;
@@ -57,6 +59,8 @@ pub fn plan_statement(stmt: &Statement, source: &dyn DataSource) -> R<Analysis> 
         functions: source.functions(),
         params: BTreeMap::new(),
         windows: Vec::new(),
+        ctes: Vec::new(),
+        work_tables: 0,
     };
     let plan = b.statement(stmt)?;
     Ok(Analysis {
@@ -72,6 +76,11 @@ struct Builder<'a> {
     params: BTreeMap<String, Type>,
     /// `MOVING_AVG` calls of the current select and the column each lands in.
     windows: Vec<(Expr, usize)>,
+    /// Table expressions (`WITH`) in scope, innermost last.
+    ctes: Vec<query::CteDef>,
+    /// Work tables of recursive table expressions named so far (their names are
+    /// made unique with this count).
+    work_tables: usize,
 }
 
 /// How aggregates are treated while binding.
@@ -151,6 +160,7 @@ impl Builder<'_> {
     fn statement(&mut self, stmt: &Statement) -> R<Plan> {
         match &stmt.kind {
             StatementKind::Select(s) => self.select(s),
+            StatementKind::Query(q) => self.query(q),
             StatementKind::Explain(inner) => Ok(Plan::Explain {
                 input: Box::new(self.statement(inner)?),
             }),

@@ -195,6 +195,17 @@ impl Plan {
                 s
             }
             Plan::Distinct { .. } => "Distinct".to_string(),
+            Plan::SetOp { op, all, .. } => {
+                format!("SetOp {}{}", op.keyword(), if *all { " ALL" } else { "" })
+            }
+            Plan::RecursiveCte { name, all, .. } => format!(
+                "RecursiveCte {} (UNION{}: base, then step until no new rows)",
+                cte_name(name),
+                if *all { " ALL" } else { "" }
+            ),
+            Plan::WorkTable { name, .. } => {
+                format!("WorkTable {} (rows of the previous round)", cte_name(name))
+            }
             Plan::Traverse { steps, input, .. } => {
                 let cols = self.columns();
                 let base = input.width();
@@ -256,6 +267,11 @@ fn scan_options(
         let _ = write!(s, " limit={l}");
     }
     s
+}
+
+/// A work table's name as written (without the suffix that makes it unique).
+fn cte_name(work: &str) -> &str {
+    work.split('#').next().unwrap_or(work)
 }
 
 fn policy_name(policy: KnnPolicy) -> &'static str {

@@ -296,6 +296,94 @@ fn select() -> impl Strategy<Value = Select> {
         )
 }
 
+/// A SELECT without ORDER BY, LIMIT or OFFSET (an unparenthesized set operand).
+fn operand() -> impl Strategy<Value = Select> {
+    select().prop_map(|mut s| {
+        s.order_by.clear();
+        s.limit = None;
+        s.offset = None;
+        s
+    })
+}
+
+fn plain_query(s: Select) -> Query {
+    Query {
+        with: None,
+        body: SetExpr::Select(Box::new(s)),
+        order_by: Vec::new(),
+        limit: None,
+        offset: None,
+        span: Span::default(),
+    }
+}
+
+fn set_expr() -> impl Strategy<Value = SetExpr> {
+    let leaf = prop_oneof![
+        3 => operand().prop_map(|s| SetExpr::Select(Box::new(s))),
+        1 => select().prop_map(|s| SetExpr::Nested(Box::new(plain_query(s)))),
+    ];
+    leaf.prop_recursive(3, 8, 2, |inner| {
+        (
+            prop::sample::select(vec![SetOp::Union, SetOp::Intersect, SetOp::Except]),
+            any::<bool>(),
+            inner.clone(),
+            inner,
+        )
+            .prop_map(|(op, all, l, r)| SetExpr::SetOp {
+                op,
+                all,
+                left: Box::new(l),
+                right: Box::new(r),
+            })
+    })
+}
+
+/// A compound query: WITH and/or a set operation (a plain SELECT is not one).
+fn query() -> impl Strategy<Value = Query> {
+    let cte =
+        (ident(), prop::collection::vec(ident(), 0..3), select()).prop_map(|(name, columns, s)| {
+            Cte {
+                name,
+                columns,
+                query: Box::new(plain_query(s)),
+            }
+        });
+    let with = prop::option::of(
+        (any::<bool>(), prop::collection::vec(cte, 1..3))
+            .prop_map(|(recursive, ctes)| With { recursive, ctes }),
+    );
+    let order = prop::collection::vec(
+        (expr(), any::<bool>()).prop_map(|(expr, desc)| OrderItem {
+            expr,
+            desc,
+            span: Span::default(),
+        }),
+        0..2,
+    );
+    (
+        with,
+        set_expr(),
+        select(),
+        order,
+        (prop::option::of(expr()), prop::option::of(expr())),
+    )
+        .prop_map(|(with, body, only, order_by, (limit, offset))| match body {
+            // A body of one SELECT keeps its own clauses.
+            SetExpr::Select(_) => Query {
+                with,
+                ..plain_query(only)
+            },
+            body => Query {
+                with,
+                body,
+                order_by,
+                limit,
+                offset,
+                span: Span::default(),
+            },
+        })
+}
+
 fn field_def() -> impl Strategy<Value = FieldDef> {
     let ty =
         (ident(), prop::collection::vec(0i64..1000, 0..2)).prop_map(|(name, params)| TypeName {
@@ -349,6 +437,10 @@ fn statement() -> impl Strategy<Value = Statement> {
     };
     let kind = prop_oneof![
         4 => select().prop_map(|s| StatementKind::Select(Box::new(s))),
+        2 => query().prop_map(|q| match q {
+            Query { with: None, body: SetExpr::Select(s), .. } => StatementKind::Select(s),
+            q => StatementKind::Query(Box::new(q)),
+        }),
         1 => select().prop_map(|s| StatementKind::Explain(Box::new(Statement { kind: StatementKind::Select(Box::new(s)), span: Span::default() }))),
         1 => (target(), prop::collection::vec(ident(), 1..3), 1usize..3, expr()).prop_map(|(target, columns, n, e)| {
             let rows = vec![vec![e; columns.len()]; n];
@@ -402,6 +494,7 @@ proptest! {
         "SELECT", "*", "FROM", "t", "WHERE", "(", ")", "[", "]", "{", "}", "-", "->", "<", ":", ",", ";", "a", "1", "'s'", "$p",
         "AND", "NOT", "IN", "BETWEEN", "TRAVERSE", "*1..2", "?", "INSERT", "INTO", "VALUES", "RELATE", "CREATE", "SCHEMA",
         "DISTANCE", "SIMILAR", "TO", "THRESHOLD", "NEAR", "WITHIN", "CASE", "WHEN", "END", ".", "=", "EXPLAIN",
+        "UNION", "ALL", "INTERSECT", "EXCEPT", "WITH", "RECURSIVE", "AS", "EXISTS", "ORDER", "BY", "LIMIT",
     ]), 0..30)) {
         // Whatever parses (statements that failed are skipped) prints back to text
         // that parses to the same tree.

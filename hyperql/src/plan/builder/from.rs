@@ -1,11 +1,15 @@
 //! FROM: one scan per table reference, joined left to right; every alias must be
-//! distinct, and an ON condition sees the columns of both sides.
+//! distinct, and an ON condition sees the columns of both sides. A name that a
+//! `WITH` in scope defines is that table expression (see `query`), not a collection.
 
 use super::*;
 
 impl Builder<'_> {
     /// A scan of `t`, bound to its alias (or, without one, to the collection name).
     pub(super) fn table(&mut self, t: &ast::TableRef) -> R<Plan> {
+        if let Some(p) = self.cte_ref(t) {
+            return Ok(p);
+        }
         let schema = self.source.schema(&t.collection.name).ok_or_else(|| {
             SemanticError::new(
                 t.collection.span,

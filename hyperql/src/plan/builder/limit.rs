@@ -5,11 +5,21 @@ use super::*;
 impl Builder<'_> {
     /// `input` under a `Limit` node when the select has LIMIT or OFFSET.
     pub(super) fn limit(&mut self, input: Plan, s: &ast::Select) -> R<Plan> {
-        if s.limit.is_none() && s.offset.is_none() {
+        self.limit_of(input, s.limit.as_ref(), s.offset.as_ref())
+    }
+
+    /// `input` under a `Limit` node for `limit` and `offset`, if either is given.
+    pub(super) fn limit_of(
+        &mut self,
+        input: Plan,
+        limit: Option<&Expr>,
+        offset: Option<&Expr>,
+    ) -> R<Plan> {
+        if limit.is_none() && offset.is_none() {
             return Ok(input);
         }
-        let limit = self.count(s.limit.as_ref(), "LIMIT")?;
-        let offset = self.count(s.offset.as_ref(), "OFFSET")?;
+        let limit = self.count(limit, "LIMIT")?;
+        let offset = self.count(offset, "OFFSET")?;
         Ok(Plan::Limit {
             input: Box::new(input),
             limit,
