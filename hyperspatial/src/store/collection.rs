@@ -8,7 +8,7 @@ use super::shard::{CONFIG, SCHEMA, Shard};
 use super::vindex::{IndexKind, VectorIndex, VectorMetric, position_lanes};
 use crate::store::StoreError;
 use hyperql::{FieldSchema, Schema, Type};
-use parking_lot::RwLock;
+use parking_lot::{Mutex, MutexGuard, RwLock};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -62,10 +62,19 @@ fn is_default(p: &super::position_settings::PositionSettings) -> bool {
     *p == Default::default()
 }
 
+/// Invariant: the configuration changes only through a [`ConfigWriter`], so
+/// changes are serialized: each one reads the configuration the previous one saved,
+/// and none is lost between a read and a save. `config` is what is stored; readers
+/// take it without waiting for writers.
 pub(crate) struct Collection {
     pub(crate) name: Arc<str>,
     pub(crate) shards: Vec<Shard>,
     pub(crate) config: RwLock<CollectionConfig>,
+    /// Held by a [`ConfigWriter`] from its read to its last save.
+    config_lock: Mutex<()>,
+    /// Held through a whole change of the position settings (save and re-placement),
+    /// so two changes do not interleave (see `position_settings`).
+    pub(crate) settings_lock: Mutex<()>,
     pub(crate) schema: RwLock<Option<Schema>>,
     pub(crate) indexes: RwLock<HashMap<String, Arc<VectorIndex>>>,
     pub(crate) positions: Arc<VectorIndex>,
@@ -138,6 +147,8 @@ impl Collection {
             name: Arc::from(name),
             shards,
             config: RwLock::new(config),
+            config_lock: Mutex::new(()),
+            settings_lock: Mutex::new(()),
             schema: RwLock::new(schema),
             indexes: RwLock::new(HashMap::new()),
             positions,
@@ -154,11 +165,27 @@ impl Collection {
         ((a ^ b.rotate_left(17)) % self.shards.len() as u64) as usize
     }
 
-    /// Saves the configuration.
-    pub(crate) fn save_config(&self, c: &CollectionConfig) -> Result<(), StoreError> {
-        self.shards[0].system_put(CONFIG, CONFIG_KEY, Some(&config_bytes(c)?))?;
-        *self.config.write() = c.clone();
-        Ok(())
+    /// Starts a change of the configuration; other changes wait until the writer is
+    /// dropped. Never held across a batch commit (a commit may declare a vector
+    /// field, which takes a writer under the commit lock).
+    pub(crate) fn config_writer(&self) -> ConfigWriter<'_> {
+        ConfigWriter {
+            collection: self,
+            _guard: self.config_lock.lock(),
+        }
+    }
+
+    /// Changes the configuration with `f` (saved only if it changed it); returns
+    /// what `f` returns. Nothing is saved when `f` fails.
+    pub(crate) fn update_config<R>(
+        &self,
+        f: impl FnOnce(&mut CollectionConfig) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let w = self.config_writer();
+        let mut cfg = w.current();
+        let r = f(&mut cfg)?;
+        w.save(&cfg)?;
+        Ok(r)
     }
 
     /// Saves (or with `None` removes) the declared schema.
@@ -249,6 +276,31 @@ pub fn to_ball(x: &[f64]) -> Option<Vec<f32>> {
     let h = crate::Hyperboloid::new(1.0).ok()?;
     let p = crate::hyperboloid_to_poincare(&h, x).ok()?;
     Some(p.iter().map(|&v| v as f32).collect())
+}
+
+/// Exclusive right to change a collection's configuration (see [`Collection`]).
+pub(crate) struct ConfigWriter<'a> {
+    collection: &'a Collection,
+    _guard: MutexGuard<'a, ()>,
+}
+
+impl ConfigWriter<'_> {
+    /// The configuration as stored.
+    pub(crate) fn current(&self) -> CollectionConfig {
+        self.collection.config.read().clone()
+    }
+
+    /// Stores `c` (nothing is written when it equals the stored configuration) and
+    /// makes it the one in effect.
+    pub(crate) fn save(&self, c: &CollectionConfig) -> Result<(), StoreError> {
+        if *c == *self.collection.config.read() {
+            return Ok(());
+        }
+        let bytes = config_bytes(c)?;
+        self.collection.shards[0].system_put(CONFIG, CONFIG_KEY, Some(&bytes))?;
+        *self.collection.config.write() = c.clone();
+        Ok(())
+    }
 }
 
 fn config_bytes(c: &CollectionConfig) -> Result<Vec<u8>, StoreError> {

@@ -81,11 +81,12 @@ impl WriteBatch {
         let derived = self.derive(&cascades, &changes.recompute)?;
         let mut placements = self.place()?;
         self.apply_relaid(&mut placements)?;
-        self.apply_replaced(&mut placements)?;
+        let replaced = self.apply_replaced(&mut placements)?;
         let indexed = self.indexed_fields(&changes);
         let points = std::mem::take(&mut self.points);
         let graph_changes = self.graph_changes();
-        let summary = self.write(placements, derived, &indexed)?;
+        let mut summary = self.write(placements, derived, &indexed)?;
+        summary.replaced = replaced;
         for (c, n) in &graph_changes {
             c.graph.changed(*n);
         }

@@ -291,7 +291,10 @@ impl Database {
             check_name(seg)?;
         }
         let c = self.collection_or_create(collection)?;
-        let mut cfg = c.config.read().clone();
+        // The index is added before the writer is dropped, so whoever finds the
+        // field declared finds its index too.
+        let w = c.config_writer();
+        let mut cfg = w.current();
         if let Some(old) = cfg.vectors.get(field) {
             if *old == vf {
                 return Ok(());
@@ -302,12 +305,10 @@ impl Database {
                 old.metric.name()
             )));
         }
-        cfg.vectors.insert(field.to_string(), vf.clone());
-        c.save_config(&cfg)?;
-        c.indexes.write().insert(
-            field.to_string(),
-            Arc::new(VectorIndex::new(IndexKind::Vector(vf.metric), vf.dim)?),
-        );
+        let index = Arc::new(VectorIndex::new(IndexKind::Vector(vf.metric), vf.dim)?);
+        cfg.vectors.insert(field.to_string(), vf);
+        w.save(&cfg)?;
+        c.indexes.write().insert(field.to_string(), index);
         Ok(())
     }
 
@@ -359,7 +360,8 @@ impl Database {
         target: &str,
     ) -> Result<(), StoreError> {
         let c = self.collection_or_create(collection)?;
-        let mut cfg = c.config.read().clone();
+        let w = c.config_writer();
+        let mut cfg = w.current();
         let Some(vf) = cfg.vectors.get(target) else {
             return Err(StoreError::Invalid(format!(
                 "auto-embedding needs the vector field `{collection}.{target}` declared first"
@@ -380,7 +382,7 @@ impl Database {
         };
         if !cfg.auto_embed.contains(&rule) {
             cfg.auto_embed.push(rule);
-            c.save_config(&cfg)?;
+            w.save(&cfg)?;
         }
         Ok(())
     }

@@ -87,7 +87,8 @@ impl Database {
                 "collection `{collection}` holds entities; a time series must start empty"
             )));
         }
-        let mut conf = c.config.read().clone();
+        let w = c.config_writer();
+        let mut conf = w.current();
         match &conf.time_series {
             Some(old) if *old == cfg => return Ok(()),
             Some(_) => {
@@ -98,7 +99,7 @@ impl Database {
             None => {}
         }
         conf.time_series = Some(cfg);
-        c.save_config(&conf)
+        w.save(&conf)
     }
 
     /// The time-series configuration of a collection, if it is one.

@@ -8,6 +8,15 @@
 //! again (property component and combined point) in one write batch: one atomic
 //! commit, so readers see the old positions or the new ones, never a mix.
 //!
+//! Isolation: changes of one collection's settings run one at a time (its
+//! `settings_lock`), and the saved settings are the last change's. The settings are
+//! saved before the re-placement commits, and the re-placement lists the
+//! collection's entities under the commit lock: a batch committed before it is
+//! placed again, one committed after it reads the new settings at its own commit,
+//! so no entity keeps a placement by settings no longer in effect. A failing
+//! re-placement puts the old settings back (only them: other configuration changes
+//! made meanwhile stay).
+//!
 //! Invariant: the fingerprint of an entity depends only on its fields that no ignore
 //! pattern matches, so entities that differ only in an id-like field (`parent_id`,
 //! a `parents` list named in the patterns) get the same property component.
@@ -153,19 +162,21 @@ impl Database {
         let c = self
             .collection(collection)
             .ok_or_else(|| StoreError::UnknownCollection(collection.to_string()))?;
-        let old = c.config.read().clone();
-        let mut cfg = old.clone();
-        cfg.positions = settings;
-        c.save_config(&cfg)?;
-        let ids = self.ids_in(collection);
-        let n = ids.len();
+        let _serial = c.settings_lock.lock();
+        let old = c.update_config(|cfg| Ok(std::mem::replace(&mut cfg.positions, settings)))?;
         let mut batch = self.batch();
-        batch.replaced = ids;
-        if let Err(e) = batch.commit() {
-            c.save_config(&old)?;
-            return Err(e);
+        batch.replaced = Some(c.name.clone());
+        match batch.commit() {
+            Ok(summary) => Ok(summary.replaced),
+            Err(e) => {
+                // Only the settings go back: other changes made meanwhile stay.
+                c.update_config(|cfg| {
+                    cfg.positions = old;
+                    Ok(())
+                })?;
+                Err(e)
+            }
         }
-        Ok(n)
     }
 }
 
@@ -175,14 +186,15 @@ impl WriteBatch {
     pub(super) fn apply_replaced(
         &mut self,
         placements: &mut FastMap<Uuid, Placement>,
-    ) -> Result<(), StoreError> {
-        if self.replaced.is_empty() {
-            return Ok(());
-        }
+    ) -> Result<usize, StoreError> {
+        let Some(collection) = self.replaced.take() else {
+            return Ok(0);
+        };
         let db = self.db.clone();
         let dim = db.options().position_dim;
-        let replaced = std::mem::take(&mut self.replaced);
+        let replaced = db.ids_in(&collection);
         let settings = self.settings_of(replaced.iter().copied());
+        let mut n = 0;
         for id in replaced {
             let Some(loc) = db.loc(id) else { continue };
             if self.deletes(&id) {
@@ -206,8 +218,9 @@ impl WriteBatch {
             };
             p.property = property;
             super::place_components::combine(p, settings, dim);
+            n += 1;
         }
-        Ok(())
+        Ok(n)
     }
 }
 

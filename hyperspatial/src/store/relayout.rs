@@ -239,12 +239,10 @@ impl Database {
             .filter(|(k, _)| !k.eq_ignore_ascii_case("evaluate"))
             .map(|(k, v)| (k.to_ascii_lowercase(), serde_json::json!(v)))
             .collect();
-        let mut cfg = c.config.read().clone();
-        if cfg.layout != kept {
+        c.update_config(|cfg| {
             cfg.layout = kept;
-            c.save_config(&cfg)?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// The layout the background refinement of `collection` runs: the options of

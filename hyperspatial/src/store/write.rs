@@ -116,6 +116,8 @@ pub struct WriteSummary {
     pub edges: Vec<EdgeChange>,
     /// Derived (cascaded) field values written.
     pub derived: usize,
+    /// Entities placed again by new position settings.
+    pub replaced: usize,
 }
 
 /// A set of changes applied atomically by [`WriteBatch::commit`].
@@ -139,9 +141,11 @@ pub struct WriteBatch {
     /// New graph components from a re-layout (`None`: the entity has no graph
     /// component any more), applied at commit to the entities that still exist.
     pub(crate) relaid: FastMap<Uuid, Option<Vec<f64>>>,
-    /// Entities placed again from their stored documents (new position settings),
-    /// at commit (see `position_settings`).
-    pub(crate) replaced: Vec<Uuid>,
+    /// A collection whose entities are all placed again from their stored documents
+    /// (new position settings), listed at commit under the commit lock, so entities
+    /// committed before are included and those committed after see the new
+    /// settings (see `position_settings`).
+    pub(crate) replaced: Option<Arc<str>>,
 }
 
 /// Microseconds since the Unix epoch.
@@ -202,7 +206,7 @@ impl Database {
             new_external: FastMap::default(),
             seq: 0,
             relaid: FastMap::default(),
-            replaced: Vec::new(),
+            replaced: None,
         }
     }
 }
@@ -630,6 +634,6 @@ impl WriteBatch {
             && self.edges.is_empty()
             && self.points.is_empty()
             && self.relaid.is_empty()
-            && self.replaced.is_empty()
+            && self.replaced.is_none()
     }
 }

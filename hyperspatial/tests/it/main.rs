@@ -7,6 +7,7 @@ mod cascade;
 mod change_feed;
 mod columns;
 mod compiled_schema;
+mod config_writes;
 mod damage;
 mod data;
 mod demo;
