@@ -243,13 +243,15 @@ impl<S: DataSource> Engine<S> {
         }
         let mut plan = analysis.plan;
         optimizer::bind_params(&mut plan, params, now_us());
-        // Scalar subqueries run first; their values then fold and push down.
+        // Subqueries that read no outer row run first; their values then fold and
+        // push down.
         let mut has_subquery = false;
         optimizer::for_each_expr_mut(&mut plan, &mut |e| {
-            e.walk(&mut |x| has_subquery |= matches!(x, BExpr::Subquery(_)))
+            e.walk(&mut |x| has_subquery |= matches!(x, BExpr::Subquery(_) | BExpr::Correlated(_)))
         });
         if has_subquery {
-            self.run_subqueries(&mut plan, req)?;
+            let mut ctx = self.ctx(req);
+            exec::run_uncorrelated(&mut plan, &mut ctx, self.optimize)?;
         }
         constants::evaluate_constant_calls(&mut plan, &self.ctx(req).eval);
         if !self.optimize {
@@ -265,54 +267,6 @@ impl<S: DataSource> Engine<S> {
             geometry: self.source.geometric_distance(),
         };
         ExecCtx::new(eval, self.budget, req)
-    }
-
-    /// Runs the scalar subqueries of `plan` and puts their values in their place.
-    fn run_subqueries(&self, plan: &mut Plan, req: &RequestCtx) -> Result<(), Error> {
-        let mut failure = None;
-        optimizer::for_each_expr_mut(plan, &mut |e| self.resolve(e, &mut failure, req));
-        failure.map_or(Ok(()), Err)
-    }
-
-    fn resolve(&self, e: &mut BExpr, failure: &mut Option<Error>, req: &RequestCtx) {
-        if failure.is_some() {
-            return;
-        }
-        if let BExpr::Subquery(p) = e {
-            let mut inner = std::mem::replace(&mut **p, Plan::Unit);
-            if let Err(err) = self.run_subqueries(&mut inner, req) {
-                *failure = Some(err);
-                return;
-            }
-            if self.optimize {
-                inner = optimizer::optimize(inner, &self.source.capabilities());
-            }
-            match self.execute(&inner, req) {
-                Ok(r) if r.rows.len() > 1 => {
-                    *failure = Some(
-                        ExecError::Type(format!(
-                            "a subquery used as a value returned {} rows",
-                            r.rows.len()
-                        ))
-                        .into(),
-                    );
-                }
-                Ok(r) => {
-                    *e = BExpr::Lit(
-                        r.rows
-                            .into_iter()
-                            .next()
-                            .and_then(|row| row.into_iter().next())
-                            .unwrap_or(Value::Null),
-                    )
-                }
-                Err(err) => *failure = Some(err),
-            }
-            return;
-        }
-        for c in e.children_mut() {
-            self.resolve(c, failure, req);
-        }
     }
 
     fn execute(&self, plan: &Plan, req: &RequestCtx) -> Result<QueryResult, Error> {

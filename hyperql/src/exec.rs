@@ -7,12 +7,14 @@
 //! [`ExecError::MemoryBudget`].
 
 mod aggregate;
+mod correlated;
 mod eval;
 mod join;
 mod ops;
 mod setop;
 mod traverse;
 
+pub(crate) use correlated::run_uncorrelated;
 pub(crate) use eval::{EvalCtx, eval, is_true};
 
 use crate::error::ExecError;

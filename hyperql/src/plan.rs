@@ -87,6 +87,45 @@ pub enum BExpr {
     Object(Vec<(String, BExpr)>),
     /// `(SELECT ...)`: an uncorrelated scalar subquery, run once before the query.
     Subquery(Box<Plan>),
+    /// `EXISTS (SELECT ..)`, `e IN (SELECT ..)`, or a scalar subquery that refers
+    /// to the query around it: run before the query when it refers to nothing
+    /// outside, else for each row (see `exec::correlated`).
+    Correlated(Box<Correlated>),
+    /// Inside a [`Correlated`] plan: argument `k` of the subquery, a value of the
+    /// row of the query around it.
+    Outer(usize),
+}
+
+/// What a [`BExpr::Correlated`] subquery yields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubqueryKind {
+    /// Its one value (NULL without rows; more than one row is an error).
+    Scalar,
+    /// Whether it returns a row.
+    Exists,
+    /// `operand [NOT] IN` its one column, with the three-valued logic of IN lists.
+    In {
+        /// `NOT IN`.
+        negated: bool,
+    },
+}
+
+/// A subquery that may read the row of the query around it.
+///
+/// Invariant: `plan` refers to the outer row only through [`BExpr::Outer`]`(k)`,
+/// `k < args.len()`; `args` and `operand` are expressions over the outer row, so
+/// rules that renumber or move the outer expression treat them as its children
+/// and never look into `plan`.
+#[derive(Clone, Debug)]
+pub struct Correlated {
+    /// What it yields.
+    pub kind: SubqueryKind,
+    /// The subquery.
+    pub plan: Plan,
+    /// The outer values it reads.
+    pub args: Vec<BExpr>,
+    /// The left side of `IN`.
+    pub operand: Option<BExpr>,
 }
 
 /// An aggregate call of an [`Plan::Aggregate`].
@@ -562,7 +601,9 @@ impl BExpr {
             | BExpr::Col(_)
             | BExpr::Field(..)
             | BExpr::Param(_)
+            | BExpr::Outer(_)
             | BExpr::Subquery(_) => Vec::new(),
+            BExpr::Correlated(c) => c.args.iter().chain(c.operand.iter()).collect(),
             BExpr::Unary(_, e) | BExpr::IsNull(e, _) => vec![e],
             BExpr::Binary(_, a, b) | BExpr::Like(a, b, _) | BExpr::DistanceFrom(a, b) => vec![a, b],
             BExpr::Between(a, b, c, _) | BExpr::SimilarTo(a, b, c) | BExpr::Near(a, b, c) => {
@@ -590,7 +631,9 @@ impl BExpr {
             | BExpr::Col(_)
             | BExpr::Field(..)
             | BExpr::Param(_)
+            | BExpr::Outer(_)
             | BExpr::Subquery(_) => Vec::new(),
+            BExpr::Correlated(c) => c.args.iter_mut().chain(c.operand.iter_mut()).collect(),
             BExpr::Unary(_, e) | BExpr::IsNull(e, _) => vec![e],
             BExpr::Binary(_, a, b) | BExpr::Like(a, b, _) | BExpr::DistanceFrom(a, b) => vec![a, b],
             BExpr::Between(a, b, c, _) | BExpr::SimilarTo(a, b, c) | BExpr::Near(a, b, c) => {
@@ -636,13 +679,26 @@ impl BExpr {
         v
     }
 
+    /// Whether the expression holds a subquery that reads the row of the query
+    /// around it (evaluated row by row by Filter and Project only).
+    pub fn has_correlated(&self) -> bool {
+        let mut found = false;
+        self.walk(&mut |x| found |= matches!(x, BExpr::Correlated(c) if !c.args.is_empty()));
+        found
+    }
+
     /// Whether the expression reads no column (and no parameter).
     pub fn is_constant(&self) -> bool {
         let mut c = true;
         self.walk(&mut |e| {
             if matches!(
                 e,
-                BExpr::Col(_) | BExpr::Field(..) | BExpr::Param(_) | BExpr::Subquery(_)
+                BExpr::Col(_)
+                    | BExpr::Field(..)
+                    | BExpr::Param(_)
+                    | BExpr::Subquery(_)
+                    | BExpr::Correlated(_)
+                    | BExpr::Outer(_)
             ) {
                 c = false;
             }

@@ -224,7 +224,7 @@ impl Exprs<'_> {
             BExpr::Case(..) => Err("CASE".into()),
             BExpr::Array(_) => Err("an array literal".into()),
             BExpr::Object(_) => Err("an object literal".into()),
-            BExpr::Subquery(_) => Err("a subquery".into()),
+            BExpr::Subquery(_) | BExpr::Correlated(_) | BExpr::Outer(_) => Err("a subquery".into()),
         }
     }
 

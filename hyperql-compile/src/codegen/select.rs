@@ -37,6 +37,8 @@ fn node_name(p: &Plan) -> &'static str {
         Plan::Empty { .. } => "a query that can return no rows",
         Plan::Subscribe { .. } => "SUBSCRIBE",
         Plan::Explain { .. } => "EXPLAIN",
+        Plan::SetOp { .. } => "UNION, INTERSECT or EXCEPT",
+        Plan::RecursiveCte { .. } | Plan::WorkTable { .. } => "WITH RECURSIVE",
         _ => "this plan shape",
     }
 }

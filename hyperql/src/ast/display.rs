@@ -139,6 +139,7 @@ impl Expr {
             ExprKind::IsNull { .. }
             | ExprKind::Between { .. }
             | ExprKind::InList { .. }
+            | ExprKind::InSubquery { .. }
             | ExprKind::Like { .. }
             | ExprKind::SimilarTo { .. }
             | ExprKind::Near { .. }
@@ -274,6 +275,17 @@ impl Display for Expr {
                 list(f, items)?;
                 f.write_str(")")
             }
+            ExprKind::InSubquery {
+                expr,
+                query,
+                negated,
+            } => write!(
+                f,
+                "{} {}IN ({query})",
+                P(expr, CONCAT),
+                if *negated { "NOT " } else { "" }
+            ),
+            ExprKind::Exists(q) => write!(f, "EXISTS ({q})"),
             ExprKind::Like {
                 expr,
                 pattern,

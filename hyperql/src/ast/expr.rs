@@ -123,6 +123,17 @@ pub enum ExprKind {
         /// `NOT IN`.
         negated: bool,
     },
+    /// `e [NOT] IN (SELECT ..)`: the subquery's one column as the list.
+    InSubquery {
+        /// Operand.
+        expr: Box<Expr>,
+        /// The subquery (it may refer to the query around it).
+        query: Box<super::stmt::Select>,
+        /// `NOT IN`.
+        negated: bool,
+    },
+    /// `EXISTS (SELECT ..)`: whether the subquery returns a row.
+    Exists(Box<super::stmt::Select>),
     /// `e [NOT] LIKE pattern` (`%` any run, `_` one character).
     Like {
         /// Operand.

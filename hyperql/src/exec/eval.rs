@@ -398,6 +398,11 @@ pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
                 "subquery was not run before the query".into(),
             ));
         }
+        BExpr::Correlated(_) | BExpr::Outer(_) => {
+            return Err(ExecError::Type(
+                "a subquery that reads the row of the query around it can stand only in WHERE, HAVING and the select list".into(),
+            ));
+        }
         BExpr::Object(kv) => {
             let mut d = Document::default();
             for (k, v) in kv {

@@ -1,5 +1,6 @@
 //! Scans, filters, projections, sorts, limits and the other single-input operators.
 
+use super::correlated::Resolver;
 use super::*;
 use crate::plan::{BExpr, KnnPolicy, SortKey};
 use crate::source::{
@@ -91,10 +92,15 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
         Plan::Filter { input, predicate } => Box::new(Filter {
             input: build(input, ctx)?,
             predicate: predicate.clone(),
+            resolver: predicate.has_correlated().then(Resolver::default),
         }),
         Plan::Project { input, exprs, .. } => Box::new(Project {
             input: build(input, ctx)?,
             exprs: exprs.clone(),
+            resolver: exprs
+                .iter()
+                .any(BExpr::has_correlated)
+                .then(Resolver::default),
         }),
         Plan::Window { input, funcs } => Box::new(Window {
             input: build(input, ctx)?,
@@ -463,6 +469,8 @@ impl<'a> Operator<'a> for GeoNear {
 struct Filter<'a> {
     input: BoxOp<'a>,
     predicate: BExpr,
+    /// Set when the predicate holds a subquery that reads the row.
+    resolver: Option<Resolver>,
 }
 
 impl<'a> Operator<'a> for Filter<'a> {
@@ -470,7 +478,14 @@ impl<'a> Operator<'a> for Filter<'a> {
         while let Some(batch) = self.input.next(ctx)? {
             let mut out = Vec::with_capacity(batch.len());
             for r in batch {
-                if is_true(&self.predicate, &r, &ctx.eval)? {
+                let keep = match &mut self.resolver {
+                    None => is_true(&self.predicate, &r, &ctx.eval)?,
+                    Some(res) => {
+                        let p = res.resolve(&self.predicate, &r, ctx)?;
+                        is_true(&p, &r, &ctx.eval)?
+                    }
+                };
+                if keep {
                     out.push(r);
                 }
             }
@@ -485,6 +500,8 @@ impl<'a> Operator<'a> for Filter<'a> {
 struct Project<'a> {
     input: BoxOp<'a>,
     exprs: Vec<BExpr>,
+    /// Set when an expression holds a subquery that reads the row.
+    resolver: Option<Resolver>,
 }
 
 impl<'a> Operator<'a> for Project<'a> {
@@ -494,12 +511,26 @@ impl<'a> Operator<'a> for Project<'a> {
         };
         let mut out = Vec::with_capacity(batch.len());
         for r in batch {
-            out.push(
-                self.exprs
+            let row = match &mut self.resolver {
+                None => self
+                    .exprs
                     .iter()
                     .map(|e| eval(e, &r, &ctx.eval))
                     .collect::<Result<Row, _>>()?,
-            );
+                Some(res) => {
+                    let mut row = Vec::with_capacity(self.exprs.len());
+                    for e in &self.exprs {
+                        let v = if e.has_correlated() {
+                            eval(&res.resolve(e, &r, ctx)?, &r, &ctx.eval)?
+                        } else {
+                            eval(e, &r, &ctx.eval)?
+                        };
+                        row.push(v);
+                    }
+                    row
+                }
+            };
+            out.push(row);
         }
         Ok(Some(out))
     }

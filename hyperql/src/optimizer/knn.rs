@@ -129,6 +129,10 @@ fn projected_rows(plan: &mut Plan) -> Option<&mut Plan> {
 /// `rows` (a scan, or a filter over one) answered by the index.
 fn knn_node(rows: Plan, spec: KnnSpec, caps: &Capabilities) -> Plan {
     let (post, scan) = match rows {
+        // A filter that runs subqueries per row stays a filter over the scan.
+        Plan::Filter { input, predicate } if predicate.has_correlated() => {
+            return Plan::Filter { input, predicate };
+        }
         Plan::Filter { input, predicate } => (Some(predicate), *input),
         other => (None, other),
     };

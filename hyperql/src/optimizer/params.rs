@@ -22,6 +22,12 @@ fn subst(e: &mut BExpr, params: &Params, now: i64) {
         }
         BExpr::Builtin(Builtin::Now, _) => *e = BExpr::Lit(Value::Timestamp(now)),
         BExpr::Subquery(p) => bind_params(p, params, now),
+        BExpr::Correlated(c) => {
+            bind_params(&mut c.plan, params, now);
+            for x in e.children_mut() {
+                subst(x, params, now);
+            }
+        }
         _ => {
             for c in e.children_mut() {
                 subst(c, params, now);

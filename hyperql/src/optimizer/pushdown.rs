@@ -117,7 +117,11 @@ pub(super) fn push_filters(plan: Plan, caps: &Capabilities) -> Plan {
     };
     let mut parts = Vec::new();
     conjuncts(predicate, &mut parts);
-    push_into(*input, parts, caps)
+    // Conjuncts that run a subquery per row stay where they are: only Filter runs
+    // them (not a join's ON, a scan or an index search).
+    let (stay, parts): (Vec<BExpr>, Vec<BExpr>) =
+        parts.into_iter().partition(BExpr::has_correlated);
+    with_filter(push_into(*input, parts, caps), stay)
 }
 
 /// Places the conjuncts `parts` as low as they can go above/inside `input`.

@@ -120,6 +120,20 @@ fn predicate(i: &mut In<'_>) -> PResult<Expr> {
     }
     if eat_kw(i, "IN").is_some() {
         expect_punct(i, "(")?;
+        if at_kw(i, "SELECT") {
+            let _depth = [deeper(i)?, deeper(i)?, deeper(i)?, deeper(i)?];
+            let query = super::query::select(i)?;
+            let end = expect_punct(i, ")")?;
+            let span = left.span.to(end);
+            return Ok(Expr {
+                kind: ExprKind::InSubquery {
+                    expr: b(left),
+                    query: Box::new(query),
+                    negated,
+                },
+                span,
+            });
+        }
         // `IN ()`: an empty list (false; `NOT IN ()` true).
         let list: Vec<Expr> = separated(0.., expr, comma).parse_next(i)?;
         let end = expect_punct(i, ")")?;
@@ -336,6 +350,26 @@ pub(crate) fn primary(i: &mut In<'_>) -> PResult<Expr> {
         }
         Tok::Punct("[") => array(i),
         Tok::Punct("{") => object(i),
+        Tok::Word(w)
+            if w.eq_ignore_ascii_case("EXISTS")
+                && matches!(peek2(i).kind, Tok::Punct("("))
+                && {
+                    let mut c = i.clone();
+                    bump(&mut c);
+                    bump(&mut c);
+                    at_kw(&c, "SELECT")
+                } =>
+        {
+            bump(i);
+            bump(i);
+            let _depth = [deeper(i)?, deeper(i)?, deeper(i)?, deeper(i)?];
+            let s = super::query::select(i)?;
+            let end = expect_punct(i, ")")?;
+            Ok(Expr {
+                kind: ExprKind::Exists(Box::new(s)),
+                span: t.span.to(end),
+            })
+        }
         Tok::Word(w) => {
             let up = w.to_ascii_uppercase();
             match up.as_str() {

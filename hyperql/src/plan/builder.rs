@@ -10,6 +10,7 @@
 //!   `window.rs` (`MOVING_AVG`), `project.rs` (the select list), `order.rs`
 //!   (ORDER BY, DISTINCT), `limit.rs` (LIMIT, OFFSET);
 //! - `query.rs`: `WITH` (table expressions, recursive ones too) and set operations;
+//!   `subquery.rs`: subqueries in expressions and their outer references;
 //! - `write.rs` (INSERT, UPDATE, DELETE, SUBSCRIBE, RELATE) and `schema.rs`
 //!   (CREATE / ALTER / DESCRIBE SCHEMA);
 //! - expressions: `expr.rs` (dispatch by kind), `binary.rs` (operators),
@@ -29,6 +30,7 @@ mod project;
 mod query;
 mod schema;
 mod select;
+mod subquery;
 mod traverse;
 mod walk;
 mod window;
@@ -61,6 +63,7 @@ pub fn plan_statement(stmt: &Statement, source: &dyn DataSource) -> R<Analysis> 
         windows: Vec::new(),
         ctes: Vec::new(),
         work_tables: 0,
+        outer: Default::default(),
     };
     let plan = b.statement(stmt)?;
     Ok(Analysis {
@@ -81,6 +84,8 @@ struct Builder<'a> {
     /// Work tables of recursive table expressions named so far (their names are
     /// made unique with this count).
     work_tables: usize,
+    /// The queries around the subquery being planned, outermost first.
+    outer: std::cell::RefCell<Vec<subquery::OuterFrame>>,
 }
 
 /// How aggregates are treated while binding.

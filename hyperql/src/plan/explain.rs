@@ -53,6 +53,24 @@ pub(crate) fn expr_text(e: &BExpr, cols: &[Column]) -> String {
         }
         BExpr::Array(a) => format!("[{}]", list(a)),
         BExpr::Subquery(p) => format!("({})", p.explain().trim().replace('\n', "; ")),
+        BExpr::Outer(k) => format!("outer#{k}"),
+        BExpr::Correlated(c) => {
+            let sub = c.plan.explain().trim().replace('\n', "; ");
+            let args = if c.args.is_empty() {
+                String::new()
+            } else {
+                format!(" with outer#0.. = {}", list(&c.args))
+            };
+            match (c.kind, &c.operand) {
+                (SubqueryKind::Exists, _) => format!("EXISTS ({sub}){args}"),
+                (SubqueryKind::In { negated }, Some(x)) => format!(
+                    "{} {}IN ({sub}){args}",
+                    t(x),
+                    if negated { "NOT " } else { "" }
+                ),
+                _ => format!("({sub}){args}"),
+            }
+        }
         BExpr::Object(kv) => format!(
             "{{{}}}",
             kv.iter()

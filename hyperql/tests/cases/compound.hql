@@ -171,3 +171,90 @@ plan
 '  Project orders.user_id AS user_id'
 '    Scan orders'
 
+query: SELECT name FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id) ORDER BY name
+name
+'Alice'
+'Bob'
+
+query: SELECT name FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id) ORDER BY name
+name
+'Carol'
+'Dan'
+'Eve'
+
+query: SELECT name FROM users WHERE id IN (SELECT user_id FROM orders) ORDER BY name
+name
+'Alice'
+'Bob'
+
+query: SELECT name FROM users WHERE id NOT IN (SELECT user_id FROM orders) ORDER BY name
+name
+'Carol'
+'Dan'
+'Eve'
+
+query: SELECT name FROM users WHERE age NOT IN (SELECT age FROM users WHERE status = 'online') ORDER BY name
+name
+
+query: SELECT name FROM users WHERE age IN (SELECT age FROM users WHERE id > 100) ORDER BY name
+name
+
+query: SELECT name, (SELECT COUNT(*) FROM orders o WHERE o.user_id = u.id) AS n, (SELECT SUM(total) FROM orders o WHERE o.user_id = u.id) AS spent FROM users u ORDER BY name
+name | n | spent
+'Alice' | 2 | 42.5000
+'Bob' | 1 | 99.0000
+'Carol' | 0 | NULL
+'Dan' | 0 | NULL
+'Eve' | 0 | NULL
+
+query: SELECT name FROM users u WHERE (SELECT MAX(total) FROM orders o WHERE o.user_id = u.id) > 20 ORDER BY name
+name
+'Alice'
+'Bob'
+
+query: SELECT o.id FROM orders o WHERE o.total > (SELECT AVG(p.total) FROM orders p WHERE p.user_id = o.user_id) ORDER BY o.id
+id
+101
+
+query: SELECT name FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id AND EXISTS (SELECT 1 FROM products p WHERE p.price > o.total AND p.price < u.age + 20)) ORDER BY name
+name
+'Alice'
+
+query: SELECT u.name, o.id FROM users u JOIN orders o ON o.user_id = u.id WHERE EXISTS (SELECT 1 FROM products p WHERE p.price > o.total) ORDER BY o.id
+name | id
+'Alice' | 101
+'Alice' | 102
+'Bob' | 103
+
+query: SELECT EXISTS (SELECT 1 FROM orders WHERE total > 50) AS big, EXISTS (SELECT 1 FROM orders WHERE total > 500) AS huge
+big | huge
+TRUE | FALSE
+
+query: SELECT status, COUNT(*) AS n FROM users u GROUP BY status HAVING EXISTS (SELECT 1 FROM users v WHERE v.status = u.status AND v.age > 30) ORDER BY status
+status | n
+'banned' | 1
+'pending' | 1
+
+query: SELECT name FROM users WHERE id IN (SELECT user_id, total FROM orders)
+error: semantic errors: / line 1, column 37: a subquery after IN must return one column, not 2, found `SELECT user_id, total FROM orders`
+
+query: SELECT name FROM users WHERE name IN (SELECT total FROM orders)
+error: semantic errors: / line 1, column 39: type mismatch: IN compares String with a subquery of Float, found `SELECT total FROM orders`
+
+query: SELECT name FROM users u WHERE (SELECT o.id FROM orders o WHERE o.user_id = u.id) > 0
+error: type error: a subquery used as a value returned 2 rows
+
+query: EXPLAIN SELECT name FROM users u WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id)
+plan
+'Project u.name AS name'
+'  Filter EXISTS (Project 1;   Filter (o.user_id = outer#0);     Scan orders AS o) with outer#0.. = u.id'
+'    Scan users AS u'
+
+query: SELECT status FROM users u GROUP BY u.status HAVING EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id)
+error: semantic errors: / line 1, column 102: column `u.id` must appear in GROUP BY to be read by a subquery after it, found `u.id`
+
+query: WITH spenders AS (SELECT user_id FROM orders WHERE total > 20) SELECT name FROM users u WHERE u.id IN (SELECT user_id FROM spenders) ORDER BY name
+name
+'Alice'
+'Bob'
+

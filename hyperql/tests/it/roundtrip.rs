@@ -31,6 +31,34 @@ fn bx(e: Expr) -> Box<Expr> {
     Box::new(e)
 }
 
+/// `SELECT item FROM table [WHERE cond]`, for subqueries in expressions.
+fn mini_select(item: Expr, table: Ident, cond: Option<Expr>) -> Select {
+    Select {
+        distinct: false,
+        items: vec![SelectItem::Expr {
+            expr: item,
+            alias: None,
+        }],
+        from: Some(From {
+            first: TableRef {
+                collection: table,
+                entity: None,
+                alias: None,
+                span: Span::default(),
+            },
+            joins: Vec::new(),
+        }),
+        traverse: Vec::new(),
+        selection: cond,
+        group_by: Vec::new(),
+        having: None,
+        order_by: Vec::new(),
+        limit: None,
+        offset: None,
+        span: Span::default(),
+    }
+}
+
 fn expr() -> impl Strategy<Value = Expr> {
     let leaf = prop_oneof![
         literal().prop_map(Expr::lit),
@@ -89,6 +117,26 @@ fn expr() -> impl Strategy<Value = Expr> {
                     list,
                     negated
                 })),
+            (
+                inner.clone(),
+                ident(),
+                prop::option::of(inner.clone()),
+                0..3u8,
+                inner.clone(),
+                any::<bool>()
+            )
+                .prop_map(|(item, table, cond, kind, x, negated)| {
+                    let q = Box::new(mini_select(item, table, cond));
+                    Expr::new(match kind {
+                        0 => ExprKind::Exists(q),
+                        1 => ExprKind::InSubquery {
+                            expr: bx(x),
+                            query: q,
+                            negated,
+                        },
+                        _ => ExprKind::Subquery(q),
+                    })
+                }),
             (inner.clone(), inner.clone(), any::<bool>()).prop_map(|(e, p, negated)| Expr::new(
                 ExprKind::Like {
                     expr: bx(e),

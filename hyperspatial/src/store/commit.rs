@@ -249,8 +249,15 @@ impl WriteBatch {
             if !p.dirty {
                 continue;
             }
-            if let Some(s) = changes.schema_of(&p.collection) {
+            if let Some(mut s) = changes.schema_of(&p.collection) {
                 crate::schema::coerce(&s, &mut p.doc);
+                // The `id` a write gives is kept as the entity's key, not as a
+                // field: a required `id` is there.
+                if !p.doc.contains_key("id")
+                    && let Some(f) = s.fields.iter_mut().find(|f| f.name == "id")
+                {
+                    f.required = false;
+                }
                 crate::schema::validate(&s, &p.doc)?;
             }
             prepare_vectors(&self.db, p)?;

@@ -15,6 +15,7 @@ mod embedding;
 mod farout;
 mod geometry;
 mod hql;
+mod hql_compound;
 mod import;
 mod index;
 mod interrupt;

@@ -144,7 +144,13 @@ impl Builder<'_> {
                 }
                 (BExpr::Object(v), Type::Object)
             }
-            ExprKind::Subquery(s) => self.subquery(s, e.span)?,
+            ExprKind::Subquery(s) => self.subquery(s, scope, mode, e.span)?,
+            ExprKind::Exists(s) => self.exists(s, scope, mode)?,
+            ExprKind::InSubquery {
+                expr,
+                query,
+                negated,
+            } => self.in_subquery(expr, query, *negated, scope, mode)?,
         })
     }
 
@@ -268,24 +274,5 @@ impl Builder<'_> {
             None => None,
         };
         Ok((BExpr::Case(op.map(|(o, _)| Box::new(o)), ws, el), ty))
-    }
-
-    /// A scalar subquery: uncorrelated (it sees no outer column) and of one column.
-    fn subquery(&mut self, s: &ast::Select, span: Span) -> R<(BExpr, Type)> {
-        let saved = std::mem::take(&mut self.windows);
-        let plan = self.select(s);
-        self.windows = saved;
-        let plan = plan?;
-        let cols = plan.columns();
-        if cols.len() != 1 {
-            return err(
-                span,
-                format!(
-                    "a subquery used as a value must return one column, not {}",
-                    cols.len()
-                ),
-            );
-        }
-        Ok((BExpr::Subquery(Box::new(plan)), cols[0].ty))
     }
 }

@@ -63,7 +63,7 @@ fn pick_document(scope: &[Column], head: &str, span: Span) -> R<Option<usize>> {
 impl Builder<'_> {
     /// The type of field path `rest` inside column `c` (the column's own type when
     /// `rest` is empty).
-    fn field_type(&self, c: &Column, rest: &[ast::Ident]) -> R<Type> {
+    pub(super) fn field_type(&self, c: &Column, rest: &[ast::Ident]) -> R<Type> {
         let Some(f) = rest.first() else {
             return Ok(c.ty);
         };
@@ -104,6 +104,10 @@ impl Builder<'_> {
         {
             let ty = if p.len() == 1 { scope[i].ty } else { Type::Any };
             return Ok((col_or_field(i, p), ty));
+        }
+        // An alias of a query around this subquery.
+        if let Some(outer) = self.outer_path(p, span)? {
+            return Ok(outer);
         }
         // A field of the one document in scope, or of the one that has it.
         match pick_document(scope, head, span)? {

@@ -22,9 +22,12 @@ pub(super) fn is_window_name(name: &str) -> bool {
 /// Sub-expressions of `e` (not descending into subqueries).
 pub(super) fn ast_children(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
-        ExprKind::Literal(_) | ExprKind::Path(_) | ExprKind::Param(_) | ExprKind::Subquery(_) => {
-            Vec::new()
-        }
+        ExprKind::Literal(_)
+        | ExprKind::Path(_)
+        | ExprKind::Param(_)
+        | ExprKind::Subquery(_)
+        | ExprKind::Exists(_) => Vec::new(),
+        ExprKind::InSubquery { expr, .. } => vec![expr],
         ExprKind::Unary { expr, .. } | ExprKind::IsNull { expr, .. } => vec![expr],
         ExprKind::Binary { left, right, .. } => vec![left, right],
         ExprKind::Like { expr, pattern, .. } => vec![expr, pattern],
