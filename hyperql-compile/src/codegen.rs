@@ -226,6 +226,8 @@ fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
             collection,
             entity: None,
             docs,
+            input: None,
+            on_conflict: None,
         } => {
             let doc = format!("`{}`: an INSERT into `{collection}`.", q.name);
             let w = model.collection(collection).and_then(writer::writer_names);
@@ -300,6 +302,11 @@ fn query(x: &Exprs<'_>, model: &Model, q: &Query) -> expr::R<Item> {
                 pub fn #fname(&mut self, #(#args),*) -> ::std::result::Result<u64, #rt::Error> { #body }
             }))
         }
+        Plan::Insert { input: Some(_), .. } => Err("INSERT .. SELECT".into()),
+        Plan::Insert {
+            on_conflict: Some(_),
+            ..
+        } => Err("INSERT .. ON CONFLICT or UPSERT".into()),
         Plan::Insert { .. } => Err("INSERT into an entity type".into()),
         plan => {
             let row_ty = format_ident!("{}Row", names::pascal(&q.name));

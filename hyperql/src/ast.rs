@@ -14,6 +14,6 @@ pub use query::{Cte, Query, SetExpr, SetOp, With};
 pub use stmt::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
     EdgePattern, FieldDef, From, Ident, Insert, InsertSource, Join, JoinKind, NodePattern,
-    OrderItem, PathPattern, Quantifier, Relate, Relayout, Script, Select, SelectItem, Statement,
-    StatementKind, Subscribe, TableRef, TimeSeriesClause, TypeName, Update,
+    OnConflict, OrderItem, PathPattern, Quantifier, Relate, Relayout, Script, Select, SelectItem,
+    Statement, StatementKind, Subscribe, TableRef, TimeSeriesClause, TypeName, Update,
 };

@@ -2,6 +2,7 @@
 
 mod constants;
 mod parsed;
+mod upsert;
 mod write;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -283,8 +284,18 @@ impl<S: DataSource> Engine<S> {
                 collection,
                 entity,
                 docs,
+                input,
+                on_conflict,
             } => {
-                affected = Some(self.insert(collection, entity.as_deref(), docs, &ctx)?);
+                let target = upsert::Target {
+                    collection,
+                    entity: entity.as_deref(),
+                };
+                let docs = self.insert_documents(docs, input.as_deref(), &mut ctx)?;
+                affected = Some(match on_conflict {
+                    None => self.insert(&target, docs)?,
+                    Some(c) => self.upsert(&target, &docs, c, &mut ctx)?,
+                });
                 Vec::new()
             }
             Plan::Update {

@@ -7,6 +7,7 @@
 
 mod compound;
 mod expr;
+mod insert;
 mod query;
 mod stmt;
 

@@ -173,6 +173,18 @@ pub struct TraverseStep {
     pub bound_target: Option<usize>,
 }
 
+/// What an insert does with a document whose key (`id`) is taken.
+#[derive(Clone, Debug)]
+pub enum Conflict {
+    /// Leave it out.
+    Nothing,
+    /// Change the stored entity: `(path, value)` over the row `[stored, excluded]`
+    /// (the stored document, then the one not inserted).
+    Update(Vec<(Vec<String>, BExpr)>),
+    /// The document's fields replace the stored entity's; the others stay.
+    Merge,
+}
+
 /// The k-NN filter policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KnnPolicy {
@@ -388,6 +400,11 @@ pub enum Plan {
         entity: Option<String>,
         /// Documents (objects).
         docs: Vec<BExpr>,
+        /// `INSERT .. SELECT`: rows whose column 0 is a document to write (after
+        /// `docs`).
+        input: Option<Box<Plan>>,
+        /// What a document whose key is taken does; `None`: the insert fails.
+        on_conflict: Option<Conflict>,
     },
     /// `UPDATE`: input yields the target documents in column 0.
     Update {
@@ -559,6 +576,9 @@ impl Plan {
             | Plan::Explain { input } => vec![input],
             Plan::Join { left, right, .. } | Plan::SetOp { left, right, .. } => vec![left, right],
             Plan::RecursiveCte { base, step, .. } => vec![base, step],
+            Plan::Insert {
+                input: Some(input), ..
+            } => vec![input],
             _ => Vec::new(),
         }
     }
@@ -580,6 +600,9 @@ impl Plan {
             | Plan::Explain { input } => vec![input],
             Plan::Join { left, right, .. } | Plan::SetOp { left, right, .. } => vec![left, right],
             Plan::RecursiveCte { base, step, .. } => vec![base, step],
+            Plan::Insert {
+                input: Some(input), ..
+            } => vec![input],
             _ => Vec::new(),
         }
     }

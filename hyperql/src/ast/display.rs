@@ -200,7 +200,7 @@ fn props(f: &mut Formatter<'_>, props: &[(String, Expr)]) -> fmt::Result {
     f.write_str("}")
 }
 
-fn path(f: &mut Formatter<'_>, p: &[Ident]) -> fmt::Result {
+pub(super) fn path(f: &mut Formatter<'_>, p: &[Ident]) -> fmt::Result {
     for (i, seg) in p.iter().enumerate() {
         if i > 0 {
             f.write_str(".")?;
@@ -597,32 +597,7 @@ impl Display for Statement {
             StatementKind::Select(s) => write!(f, "{s}"),
             StatementKind::Query(q) => write!(f, "{q}"),
             StatementKind::Explain(s) => write!(f, "EXPLAIN {s}"),
-            StatementKind::Insert(ins) => {
-                write!(f, "INSERT INTO {}", ins.target)?;
-                match &ins.source {
-                    InsertSource::Values { columns, rows } => {
-                        if !columns.is_empty() {
-                            f.write_str(" (")?;
-                            list(f, columns)?;
-                            f.write_str(")")?;
-                        }
-                        f.write_str(" VALUES ")?;
-                        for (i, r) in rows.iter().enumerate() {
-                            if i > 0 {
-                                f.write_str(", ")?;
-                            }
-                            f.write_str("(")?;
-                            list(f, r)?;
-                            f.write_str(")")?;
-                        }
-                        Ok(())
-                    }
-                    InsertSource::Documents(docs) => {
-                        f.write_str(" ")?;
-                        list(f, docs)
-                    }
-                }
-            }
+            StatementKind::Insert(ins) => write!(f, "{ins}"),
             StatementKind::Update(u) => {
                 write!(f, "UPDATE {} SET ", u.target)?;
                 for (i, (p, e)) in u.assignments.iter().enumerate() {

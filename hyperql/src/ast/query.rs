@@ -1,5 +1,6 @@
 //! Compound queries: `WITH` (common table expressions, `RECURSIVE` too) and the set
-//! operations `UNION [ALL]`, `INTERSECT [ALL]`, `EXCEPT [ALL]`, with their printing.
+//! operations `UNION [ALL]`, `INTERSECT [ALL]`, `EXCEPT [ALL]`, with their printing;
+//! and the printing of `INSERT` (whose rows may come from a query).
 //!
 //! A plain `SELECT` stays [`StatementKind::Select`](super::StatementKind::Select);
 //! a [`Query`] is made only when `WITH` or a set operation is present.
@@ -9,9 +10,9 @@
 //! `SELECT` keeps its own. The operands of a set operation have none of their own unless they are
 //! parenthesized ([`SetExpr::Nested`]).
 
-use super::display::list;
+use super::display::{list, path};
 use super::expr::Expr;
-use super::stmt::{Ident, OrderItem, Select};
+use super::stmt::{Ident, Insert, InsertSource, OnConflict, OrderItem, Select};
 use crate::span::Span;
 use std::fmt::{self, Display, Formatter};
 
@@ -174,5 +175,60 @@ impl Display for Query {
             write!(f, " OFFSET {o}")?;
         }
         Ok(())
+    }
+}
+
+impl Display for Insert {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let verb = match self.on_conflict {
+            Some(OnConflict::Merge) => "UPSERT",
+            _ => "INSERT",
+        };
+        write!(f, "{verb} INTO {}", self.target)?;
+        let columns = |f: &mut Formatter<'_>, columns: &[Ident]| {
+            if columns.is_empty() {
+                return Ok(());
+            }
+            f.write_str(" (")?;
+            list(f, columns)?;
+            f.write_str(")")
+        };
+        match &self.source {
+            InsertSource::Values { columns: c, rows } => {
+                columns(f, c)?;
+                f.write_str(" VALUES ")?;
+                for (i, r) in rows.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str("(")?;
+                    list(f, r)?;
+                    f.write_str(")")?;
+                }
+            }
+            InsertSource::Documents(docs) => {
+                f.write_str(" ")?;
+                list(f, docs)?;
+            }
+            InsertSource::Query { columns: c, query } => {
+                columns(f, c)?;
+                write!(f, " {query}")?;
+            }
+        }
+        match &self.on_conflict {
+            None | Some(OnConflict::Merge) => Ok(()),
+            Some(OnConflict::Nothing) => f.write_str(" ON CONFLICT DO NOTHING"),
+            Some(OnConflict::Update(sets)) => {
+                f.write_str(" ON CONFLICT DO UPDATE SET ")?;
+                for (i, (p, e)) in sets.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    path(f, p)?;
+                    write!(f, " = {e}")?;
+                }
+                Ok(())
+            }
+        }
     }
 }

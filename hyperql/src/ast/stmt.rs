@@ -239,13 +239,27 @@ pub struct EdgePattern {
     pub span: Span,
 }
 
-/// `INSERT INTO target ...`.
+/// `INSERT INTO target ... [ON CONFLICT ..]` or `UPSERT INTO target ...`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Insert {
     /// Where to insert.
     pub target: TableRef,
     /// What.
     pub source: InsertSource,
+    /// What happens to a row whose key (`id`) is taken; `None`: an error.
+    pub on_conflict: Option<OnConflict>,
+}
+
+/// What an insert does with a row whose key is taken.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OnConflict {
+    /// `ON CONFLICT DO NOTHING`: the row is left out.
+    Nothing,
+    /// `ON CONFLICT DO UPDATE SET path = expr, ..`: the stored entity is changed;
+    /// `excluded.f` is field `f` of the row that was not inserted.
+    Update(Vec<(Vec<Ident>, Expr)>),
+    /// `UPSERT INTO`: the row's fields replace the stored entity's, others stay.
+    Merge,
 }
 
 /// The rows of an `INSERT`.
@@ -260,6 +274,14 @@ pub enum InsertSource {
     },
     /// `{..}, {..}`: documents.
     Documents(Vec<Expr>),
+    /// `[(cols)] SELECT ..`: one document per row, fields named by the columns (or
+    /// by the query's column names).
+    Query {
+        /// Column names; empty: the query's own.
+        columns: Vec<Ident>,
+        /// The rows.
+        query: Box<super::query::Query>,
+    },
 }
 
 /// `UPDATE target SET path = expr, .. [WHERE ..]`.

@@ -26,24 +26,44 @@ pub(super) const MAX_ATTEMPTS: u32 = 64;
 const MAX_PAUSE: Duration = Duration::from_millis(20);
 
 impl<S: DataSource> Engine<S> {
-    /// INSERT: writes each document in one transaction; returns how many were given.
+    /// INSERT: writes each document in one transaction; returns how many.
     pub(super) fn insert(
         &self,
-        collection: &str,
-        entity: Option<&str>,
-        docs: &[BExpr],
-        ctx: &ExecCtx<'_>,
+        target: &super::upsert::Target<'_>,
+        docs: Vec<Document>,
     ) -> Result<u64, Error> {
         let mut tx = self.source.begin().map_err(ExecError::from)?;
-        for d in docs {
-            let Value::Object(doc) = eval(d, &[], &ctx.eval)? else {
-                continue;
-            };
-            tx.insert(collection, entity, (*doc).clone())
+        let n = docs.len() as u64;
+        for doc in docs {
+            tx.insert(target.collection, target.entity, doc)
                 .map_err(ExecError::from)?;
         }
         tx.commit().map_err(ExecError::from)?;
-        Ok(docs.len() as u64)
+        Ok(n)
+    }
+
+    /// The documents an INSERT writes: its literal documents, then the rows of
+    /// its query.
+    pub(super) fn insert_documents(
+        &self,
+        docs: &[BExpr],
+        input: Option<&Plan>,
+        ctx: &mut ExecCtx<'_>,
+    ) -> Result<Vec<Document>, Error> {
+        let mut out = Vec::new();
+        for d in docs {
+            if let Value::Object(doc) = eval(d, &[], &ctx.eval)? {
+                out.push((*doc).clone());
+            }
+        }
+        if let Some(p) = input {
+            for r in read_targets(p, ctx)? {
+                if let Some(Value::Object(d)) = r.into_iter().next() {
+                    out.push((*d).clone());
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// UPDATE: reads the target rows, then rewrites each in one transaction; runs
@@ -102,7 +122,7 @@ impl<S: DataSource> Engine<S> {
 
     /// Runs `attempt` until it ends with anything but a write conflict, at most
     /// [`MAX_ATTEMPTS`] times.
-    fn retry<T>(
+    pub(super) fn retry<T>(
         &self,
         ctx: &mut ExecCtx<'_>,
         mut attempt: impl FnMut(&Self, &mut ExecCtx<'_>) -> Result<T, Error>,
@@ -210,7 +230,7 @@ fn pause(n: u32) -> Duration {
 }
 
 /// Sets a dotted path in a document, creating nested documents on the way.
-fn set_path(doc: &mut Document, path: &[String], v: Value) {
+pub(super) fn set_path(doc: &mut Document, path: &[String], v: Value) {
     let Some((head, rest)) = path.split_first() else {
         return;
     };

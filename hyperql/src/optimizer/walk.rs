@@ -37,7 +37,14 @@ pub(crate) fn for_each_expr_mut(plan: &mut Plan, f: &mut dyn FnMut(&mut BExpr)) 
             .iter_mut()
             .flat_map(|s| s.props.iter_mut())
             .for_each(|(_, e)| f(e)),
-        Plan::Insert { docs, .. } => docs.iter_mut().for_each(&mut *f),
+        Plan::Insert {
+            docs, on_conflict, ..
+        } => {
+            docs.iter_mut().for_each(&mut *f);
+            if let Some(crate::plan::Conflict::Update(sets)) = on_conflict {
+                sets.iter_mut().for_each(|(_, e)| f(e));
+            }
+        }
         Plan::Update { assignments, .. } => assignments.iter_mut().for_each(|(_, e)| f(e)),
         Plan::Relate {
             from, to, props, ..

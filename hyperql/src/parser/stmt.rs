@@ -1,17 +1,16 @@
 //! Statement dispatch, writes and schema statements.
 
-use super::expr::{comma, expr, object, object_body, primary};
-use super::query::{table_name, table_ref};
+use super::expr::{comma, expr, object_body, primary};
+use super::query::table_ref;
 use super::*;
 use crate::ast::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,
-    FieldDef, Insert, InsertSource, Relate, Relayout, StatementKind, Subscribe, TimeSeriesClause,
-    TypeName, Update,
+    FieldDef, Relate, Relayout, StatementKind, Subscribe, TimeSeriesClause, TypeName, Update,
 };
 use winnow::Parser;
 use winnow::combinator::separated;
 
-const STATEMENT_STARTS: &str = "SELECT, WITH, EXPLAIN, INSERT, UPDATE, DELETE, RELATE, CREATE, ALTER, DROP, DESCRIBE, SUBSCRIBE or RELAYOUT";
+const STATEMENT_STARTS: &str = "SELECT, WITH, EXPLAIN, INSERT, UPSERT, UPDATE, DELETE, RELATE, CREATE, ALTER, DROP, DESCRIBE, SUBSCRIBE or RELAYOUT";
 
 /// `statement`.
 pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
@@ -28,7 +27,7 @@ pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
             bump(i);
             StatementKind::Explain(Box::new(statement(i)?))
         }
-        "INSERT" => StatementKind::Insert(insert(i)?),
+        "INSERT" | "UPSERT" => StatementKind::Insert(super::insert::insert(i)?),
         "UPDATE" => StatementKind::Update(update(i)?),
         "DELETE" => StatementKind::Delete(delete(i)?),
         "RELATE" => StatementKind::Relate(relate(i)?),
@@ -52,48 +51,6 @@ fn where_clause(i: &mut In<'_>) -> PResult<Option<crate::ast::Expr>> {
     } else {
         Ok(None)
     }
-}
-
-/// `insert = INSERT INTO table_name ( [(ident, ...)] VALUES (expr, ...), ... | object, ... )`.
-fn insert(i: &mut In<'_>) -> PResult<Insert> {
-    expect_kw(i, "INSERT")?;
-    expect_kw(i, "INTO")?;
-    let target = table_name(i)?;
-    if at_punct(i, "{") {
-        let docs = separated(1.., object, comma).parse_next(i)?;
-        return Ok(Insert {
-            target,
-            source: InsertSource::Documents(docs),
-        });
-    }
-    let mut columns = Vec::new();
-    if eat_punct(i, "(").is_some() {
-        columns = separated(1.., ident, comma).parse_next(i)?;
-        expect_punct(i, ")")?;
-    }
-    expect_kw(i, "VALUES").map_err(|_| cut(i, "VALUES or `{`"))?;
-    let rows: Vec<Vec<crate::ast::Expr>> = separated(1.., values_row, comma).parse_next(i)?;
-    for r in &rows {
-        if !columns.is_empty() && r.len() != columns.len() {
-            let span = r.first().map_or(Span::default(), |e| e.span);
-            let msg = format!("row has {} values for {} columns", r.len(), columns.len());
-            return Err(cut_msg(span, msg));
-        }
-    }
-    Ok(Insert {
-        target,
-        source: InsertSource::Values { columns, rows },
-    })
-}
-
-fn values_row(i: &mut In<'_>) -> PResult<Vec<crate::ast::Expr>> {
-    if !at_punct(i, "(") {
-        return Err(backtrack(i, "("));
-    }
-    bump(i);
-    let r = separated(1.., expr, comma).parse_next(i)?;
-    expect_punct(i, ")")?;
-    Ok(r)
 }
 
 /// `update = UPDATE table_ref SET path = expr, ... [WHERE expr]`.

@@ -235,8 +235,24 @@ impl Plan {
                 )
             }
             Plan::Insert {
-                collection, docs, ..
-            } => format!("Insert {collection} rows={}", docs.len()),
+                collection,
+                docs,
+                input,
+                on_conflict,
+                ..
+            } => {
+                let rows = match input {
+                    Some(_) => "rows from its input".to_string(),
+                    None => format!("rows={}", docs.len()),
+                };
+                let conflict = match on_conflict {
+                    None => "",
+                    Some(Conflict::Nothing) => " on conflict: nothing",
+                    Some(Conflict::Update(_)) => " on conflict: update",
+                    Some(Conflict::Merge) => " on conflict: merge (upsert)",
+                };
+                format!("Insert {collection} {rows}{conflict}")
+            }
             Plan::Update {
                 collection,
                 assignments,

@@ -432,6 +432,16 @@ fn query() -> impl Strategy<Value = Query> {
         })
 }
 
+fn on_conflict() -> impl Strategy<Value = Option<OnConflict>> {
+    prop_oneof![
+        2 => Just(None),
+        1 => Just(Some(OnConflict::Nothing)),
+        1 => Just(Some(OnConflict::Merge)),
+        1 => prop::collection::vec((prop::collection::vec(ident(), 1..3), expr()), 1..3)
+            .prop_map(|sets| Some(OnConflict::Update(sets))),
+    ]
+}
+
 fn field_def() -> impl Strategy<Value = FieldDef> {
     let ty =
         (ident(), prop::collection::vec(0i64..1000, 0..2)).prop_map(|(name, params)| TypeName {
@@ -490,12 +500,17 @@ fn statement() -> impl Strategy<Value = Statement> {
             q => StatementKind::Query(Box::new(q)),
         }),
         1 => select().prop_map(|s| StatementKind::Explain(Box::new(Statement { kind: StatementKind::Select(Box::new(s)), span: Span::default() }))),
-        1 => (target(), prop::collection::vec(ident(), 1..3), 1usize..3, expr()).prop_map(|(target, columns, n, e)| {
+        1 => (target(), prop::collection::vec(ident(), 1..3), 1usize..3, expr(), on_conflict()).prop_map(|(target, columns, n, e, on_conflict)| {
             let rows = vec![vec![e; columns.len()]; n];
-            StatementKind::Insert(Insert { target, source: InsertSource::Values { columns, rows } })
+            StatementKind::Insert(Insert { target, source: InsertSource::Values { columns, rows }, on_conflict })
         }),
-        1 => (target(), prop::collection::vec(prop::collection::vec(("[a-z]{1,3}", expr()), 0..3).prop_map(|v| Expr::new(ExprKind::Object(v))), 1..3))
-            .prop_map(|(target, docs)| StatementKind::Insert(Insert { target, source: InsertSource::Documents(docs) })),
+        1 => (target(), prop::collection::vec(prop::collection::vec(("[a-z]{1,3}", expr()), 0..3).prop_map(|v| Expr::new(ExprKind::Object(v))), 1..3), on_conflict())
+            .prop_map(|(target, docs, on_conflict)| StatementKind::Insert(Insert { target, source: InsertSource::Documents(docs), on_conflict })),
+        1 => (target(), prop::collection::vec(ident(), 0..3), query(), select(), any::<bool>(), on_conflict())
+            .prop_map(|(target, columns, q, s, compound, on_conflict)| {
+                let query = Box::new(if compound { q } else { plain_query(s) });
+                StatementKind::Insert(Insert { target, source: InsertSource::Query { columns, query }, on_conflict })
+            }),
         1 => (table_ref(), prop::collection::vec((prop::collection::vec(ident(), 1..3), expr()), 1..3), prop::option::of(expr()))
             .prop_map(|(target, assignments, selection)| StatementKind::Update(Update { target, assignments, selection })),
         1 => (table_ref(), prop::option::of(expr())).prop_map(|(target, selection)| StatementKind::Delete(Delete { target, selection })),

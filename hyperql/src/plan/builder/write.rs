@@ -1,4 +1,5 @@
-//! Statements that write or watch a collection: INSERT (VALUES rows or documents),
+//! Statements that write or watch a collection: INSERT (VALUES rows, documents or a
+//! query's rows, with what a taken key does),
 //! UPDATE, DELETE and SUBSCRIBE over the rows a target and its WHERE select, and
 //! RELATE (one edge). Values written to a declared schema are checked against it.
 
@@ -46,17 +47,100 @@ impl Builder<'_> {
     pub(super) fn insert(&mut self, ins: &ast::Insert) -> R<Plan> {
         let name = &ins.target.collection;
         let schema = self.source.schema(&name.name).filter(|s| s.declared);
-        let docs = match &ins.source {
-            ast::InsertSource::Values { columns, rows } => {
-                self.insert_values(name, schema.as_ref(), columns, rows)?
+        let (docs, input) = match &ins.source {
+            ast::InsertSource::Values { columns, rows } => (
+                self.insert_values(name, schema.as_ref(), columns, rows)?,
+                None,
+            ),
+            ast::InsertSource::Documents(ds) => (self.insert_documents(schema.as_ref(), ds)?, None),
+            ast::InsertSource::Query { columns, query } => {
+                let rows = self.insert_rows(name, schema.as_ref(), columns, query)?;
+                (Vec::new(), Some(Box::new(rows)))
             }
-            ast::InsertSource::Documents(ds) => self.insert_documents(schema.as_ref(), ds)?,
+        };
+        let on_conflict = match &ins.on_conflict {
+            None => None,
+            Some(ast::OnConflict::Nothing) => Some(Conflict::Nothing),
+            Some(ast::OnConflict::Merge) => Some(Conflict::Merge),
+            Some(ast::OnConflict::Update(sets)) => Some(self.conflict_update(ins, sets)?),
         };
         Ok(Plan::Insert {
             collection: name.name.clone(),
             entity: ins.target.entity.as_ref().map(|e| e.name.clone()),
             docs,
+            input,
+            on_conflict,
         })
+    }
+
+    /// `INSERT INTO name [(columns)] query`: the query's rows as one document each
+    /// (column 0), fields named by `columns` or the query's column names.
+    fn insert_rows(
+        &mut self,
+        name: &ast::Ident,
+        schema: Option<&Schema>,
+        columns: &[ast::Ident],
+        query: &ast::Query,
+    ) -> R<Plan> {
+        let plan = self.query(query)?;
+        let cols = plan.columns();
+        if !columns.is_empty() && columns.len() != cols.len() {
+            return err(
+                query.span,
+                format!(
+                    "INSERT names {} columns but its query returns {}",
+                    columns.len(),
+                    cols.len()
+                ),
+            );
+        }
+        let mut kv = Vec::new();
+        for (i, c) in cols.iter().enumerate() {
+            let field = columns.get(i).map_or(c.name.clone(), |n| n.name.clone());
+            if kv.iter().any(|(k, _)| *k == field) {
+                return err(
+                    query.span,
+                    format!(
+                        "INSERT would write field `{field}` twice; name the columns: INSERT INTO {} (a, b, ..) SELECT ..",
+                        name.name
+                    ),
+                );
+            }
+            self.check_field(schema, &field, &BExpr::Col(i), c.ty, query.span)?;
+            kv.push((field, BExpr::Col(i)));
+        }
+        Ok(Plan::Project {
+            input: Box::new(plan),
+            exprs: vec![BExpr::Object(kv)],
+            columns: vec![Column::value("document", Type::Object)],
+        })
+    }
+
+    /// `ON CONFLICT DO UPDATE SET ..`: the values are bound over the stored
+    /// document (the target's alias or name) and `excluded` (the row not inserted).
+    fn conflict_update(
+        &mut self,
+        ins: &ast::Insert,
+        sets: &[(Vec<ast::Ident>, Expr)],
+    ) -> R<Conflict> {
+        let schema = self
+            .source
+            .schema(&ins.target.collection.name)
+            .map(Arc::new);
+        let target = ins.target.alias.as_ref().unwrap_or(&ins.target.collection);
+        let doc = |binding: &str| Column {
+            binding: Some(binding.to_string()),
+            name: binding.to_string(),
+            ty: Type::Object,
+            schema: schema.clone(),
+        };
+        let scope = vec![doc(&target.name), doc("excluded")];
+        let mut out = Vec::new();
+        for (path, e) in sets {
+            let (b, _) = self.expr(e, &scope, Mode::Row("ON CONFLICT DO UPDATE"))?;
+            out.push((path.iter().map(|p| p.name.clone()).collect(), b));
+        }
+        Ok(Conflict::Update(out))
     }
 
     /// `INSERT INTO name [(columns)] VALUES (..), ..`: one document per row; without a
