@@ -5,6 +5,7 @@
 mod display;
 mod expr;
 mod stmt;
+mod window;
 
 pub use display::quote_ident;
 pub(crate) use display::quote_str;
@@ -15,3 +16,4 @@ pub use stmt::{
     OrderItem, PathPattern, Quantifier, Relate, Relayout, Script, Select, SelectItem, Statement,
     StatementKind, Subscribe, TableRef, TimeSeriesClause, TypeName, Update,
 };
+pub use window::{FrameBound, FrameUnits, WindowFrame, WindowSpec};

@@ -7,10 +7,12 @@
 //! [`ExecError::MemoryBudget`].
 
 mod aggregate;
+mod distinct_on;
 mod eval;
 mod join;
 mod ops;
 mod traverse;
+mod window;
 
 pub(crate) use eval::{EvalCtx, eval, is_true};
 

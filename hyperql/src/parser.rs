@@ -8,6 +8,7 @@
 mod expr;
 mod query;
 mod stmt;
+mod window;
 
 use crate::ast::{Ident, Script, Statement};
 use crate::diagnostic::{Diagnostic, Diagnostics, Message, Pending, finish};

@@ -178,7 +178,7 @@ impl Display for Elem<'_> {
     }
 }
 
-fn list<T: Display>(f: &mut Formatter<'_>, items: &[T]) -> fmt::Result {
+pub(super) fn list<T: Display>(f: &mut Formatter<'_>, items: &[T]) -> fmt::Result {
     for (i, x) in items.iter().enumerate() {
         if i > 0 {
             f.write_str(", ")?;
@@ -352,6 +352,7 @@ impl Display for Expr {
             }
             ExprKind::Object(kv) => props(f, kv),
             ExprKind::Subquery(s) => write!(f, "({s})"),
+            ExprKind::Over { call, window } => write!(f, "{call} OVER ({window})"),
         }
     }
 }
@@ -493,7 +494,11 @@ impl Display for OrderItem {
 impl Display for Select {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         f.write_str("SELECT ")?;
-        if self.distinct {
+        if !self.distinct_on.is_empty() {
+            f.write_str("DISTINCT ON (")?;
+            list(f, &self.distinct_on)?;
+            f.write_str(") ")?;
+        } else if self.distinct {
             f.write_str("DISTINCT ")?;
         }
         list(f, &self.items)?;
