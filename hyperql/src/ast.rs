@@ -6,6 +6,7 @@ mod display;
 mod expr;
 mod query;
 mod stmt;
+mod window;
 
 pub use display::quote_ident;
 pub(crate) use display::quote_str;
@@ -17,3 +18,4 @@ pub use stmt::{
     OnConflict, OrderItem, PathPattern, Quantifier, Relate, Relayout, Script, Select, SelectItem,
     Statement, StatementKind, Subscribe, TableRef, TimeSeriesClause, TypeName, Update,
 };
+pub use window::{FrameBound, FrameUnits, WindowFrame, WindowSpec};

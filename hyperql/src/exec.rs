@@ -8,11 +8,13 @@
 
 mod aggregate;
 mod correlated;
+mod distinct_on;
 mod eval;
 mod join;
 mod ops;
 mod setop;
 mod traverse;
+mod window;
 
 pub(crate) use correlated::run_uncorrelated;
 pub(crate) use eval::{EvalCtx, eval, is_true};

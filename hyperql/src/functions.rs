@@ -1,6 +1,8 @@
 //! Built-in functions: vector metrics, scalar functions and aggregates, with their
 //! signatures for semantic analysis.
 
+pub(crate) mod calendar;
+
 use crate::types::Type;
 use crate::value::Value;
 
@@ -123,8 +125,12 @@ pub enum Builtin {
     Similarity,
     /// `DISTANCE(a, b, metric)`.
     Distance,
-    /// `TIME_BUCKET(width, ts)`.
+    /// `TIME_BUCKET(width, ts)`: fixed widths from the epoch, or calendar months,
+    /// quarters and years (UTC).
     TimeBucket,
+    /// `DATE_TRUNC(unit, ts)`: the start of the unit (`'microsecond'` .. `'year'`, UTC;
+    /// weeks start on Monday).
+    DateTrunc,
     /// `NOW()`.
     Now,
     /// `LOWER(s)`.
@@ -148,6 +154,7 @@ impl Builtin {
             Builtin::Similarity => "SIMILARITY",
             Builtin::Distance => "DISTANCE",
             Builtin::TimeBucket => "TIME_BUCKET",
+            Builtin::DateTrunc => "DATE_TRUNC",
             Builtin::Now => "NOW",
             Builtin::Lower => "LOWER",
             Builtin::Upper => "UPPER",
@@ -164,6 +171,7 @@ impl Builtin {
             "SIMILARITY" => Builtin::Similarity,
             "DISTANCE" => Builtin::Distance,
             "TIME_BUCKET" => Builtin::TimeBucket,
+            "DATE_TRUNC" => Builtin::DateTrunc,
             "NOW" => Builtin::Now,
             "LOWER" => Builtin::Lower,
             "UPPER" => Builtin::Upper,
@@ -179,7 +187,7 @@ impl Builtin {
     pub fn arity(self) -> (usize, usize) {
         match self {
             Builtin::Similarity | Builtin::Distance => (2, 3),
-            Builtin::TimeBucket => (2, 2),
+            Builtin::TimeBucket | Builtin::DateTrunc => (2, 2),
             Builtin::Now => (0, 0),
             Builtin::Lower | Builtin::Upper | Builtin::Length | Builtin::Abs | Builtin::Round => {
                 (1, 1)
@@ -193,8 +201,8 @@ impl Builtin {
         match (self, i) {
             (Builtin::Similarity | Builtin::Distance, 0 | 1) => Type::Vector(None),
             (Builtin::Similarity | Builtin::Distance, 2) => Type::String,
-            (Builtin::TimeBucket, 0) => Type::String,
-            (Builtin::TimeBucket, 1) => Type::Timestamp,
+            (Builtin::TimeBucket | Builtin::DateTrunc, 0) => Type::String,
+            (Builtin::TimeBucket | Builtin::DateTrunc, 1) => Type::Timestamp,
             (Builtin::Lower | Builtin::Upper, _) => Type::String,
             (Builtin::Abs | Builtin::Round, _) => Type::Float,
             _ => Type::Any,
@@ -205,7 +213,7 @@ impl Builtin {
     pub fn return_type(self, args: &[Type]) -> Type {
         match self {
             Builtin::Similarity | Builtin::Distance => Type::Float,
-            Builtin::TimeBucket | Builtin::Now => Type::Timestamp,
+            Builtin::TimeBucket | Builtin::DateTrunc | Builtin::Now => Type::Timestamp,
             Builtin::Lower | Builtin::Upper => Type::String,
             Builtin::Length => Type::Int,
             Builtin::Abs => args.first().copied().unwrap_or(Type::Any),
@@ -247,8 +255,19 @@ impl Builtin {
             }
             Builtin::TimeBucket => {
                 let width = match arg(0) {
-                    Value::String(s) => crate::value::parse_interval(s)
-                        .ok_or_else(|| format!("bad bucket width `{s}`"))?,
+                    Value::String(s) => match crate::value::parse_interval(s) {
+                        Some(w) => w,
+                        None => {
+                            let months = calendar::bucket_months(s)
+                                .ok_or_else(|| format!("bad bucket width `{s}`"))?;
+                            return match arg(1) {
+                                Value::Timestamp(t) | Value::Int(t) => {
+                                    Ok(Value::Timestamp(calendar::month_bucket(months, *t)?))
+                                }
+                                _ => Ok(Value::Null),
+                            };
+                        }
+                    },
                     Value::Interval(w) => *w,
                     _ => return Ok(Value::Null),
                 };
@@ -262,6 +281,15 @@ impl Builtin {
                     _ => Ok(Value::Null),
                 }
             }
+            Builtin::DateTrunc => match (arg(0), arg(1)) {
+                (Value::String(u), Value::Timestamp(t) | Value::Int(t)) => {
+                    Ok(Value::Timestamp(calendar::date_trunc(u, *t)?))
+                }
+                (Value::String(u), _) if calendar::trunc_unit(u).is_none() => {
+                    calendar::date_trunc(u, 0).map(|_| Value::Null)
+                }
+                _ => Ok(Value::Null),
+            },
             Builtin::Now => Ok(Value::Timestamp(now)),
             Builtin::Lower | Builtin::Upper => match arg(0) {
                 Value::String(s) => Ok(Value::str(&if self == Builtin::Lower {

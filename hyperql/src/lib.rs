@@ -44,7 +44,8 @@ pub use functions::{AggFunc, Builtin, METRICS, vector_distance};
 pub use lexer::{Tok, Token, lex};
 pub use parser::{RESERVED, is_reserved, parse, parse_statement, parse_with_diagnostics};
 pub use plan::{
-    AggCall, Analysis, BExpr, Column, Func, KnnPolicy, Plan, SortKey, TraverseStep, plan_statement,
+    AggCall, Analysis, BExpr, Column, Frame, FrameEdge, Func, KnnPolicy, Plan, SortKey,
+    TraverseStep, WindowFunc, WindowKind, plan_statement,
 };
 pub use request::{Interrupt, Interrupted, RequestCtx};
 pub use source::{

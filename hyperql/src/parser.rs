@@ -10,6 +10,7 @@ mod expr;
 mod insert;
 mod query;
 mod stmt;
+mod window;
 
 use crate::ast::{Ident, Script, Statement};
 use crate::diagnostic::{Diagnostic, Diagnostics, Message, Pending, finish};

@@ -2,8 +2,10 @@
 
 mod builder;
 mod explain;
+mod window;
 
 pub use builder::{Analysis, plan_statement};
+pub use window::{Frame, FrameEdge, WindowFunc, WindowKind};
 
 use crate::ast::{BinaryOp, Direction, JoinKind, UnaryOp};
 use crate::functions::{AggFunc, Builtin};
@@ -306,12 +308,19 @@ pub enum Plan {
         /// A key is a `TIME_BUCKET` (shown as TimeBucket).
         time_bucket: bool,
     },
-    /// `MOVING_AVG(arg, n)` columns appended, in arrival order.
+    /// Window functions: one column appended per function; rows leave in arrival order.
     Window {
         /// Input.
         input: Box<Plan>,
-        /// (argument, window size).
-        funcs: Vec<(BExpr, usize)>,
+        /// The functions.
+        funcs: Vec<WindowFunc>,
+    },
+    /// `DISTINCT ON (keys)`: the first row of each group of equal keys, in input order.
+    DistinctOn {
+        /// Input.
+        input: Box<Plan>,
+        /// Keys over the input.
+        keys: Vec<BExpr>,
     },
     /// Sort (top-k when `limit` is set).
     Sort {
@@ -517,12 +526,11 @@ impl Plan {
             | Plan::Sort { input, .. }
             | Plan::Limit { input, .. }
             | Plan::Distinct { input }
+            | Plan::DistinctOn { input, .. }
             | Plan::Subscribe { input } => input.columns(),
             Plan::Window { input, funcs } => {
                 let mut c = input.columns();
-                for i in 0..funcs.len() {
-                    c.push(Column::value(format!("moving_avg_{i}"), Type::Float));
-                }
+                c.extend(funcs.iter().map(|f| Column::value(f.name.clone(), f.ty)));
                 c
             }
             Plan::Join { left, right, .. } => {
@@ -569,6 +577,7 @@ impl Plan {
             | Plan::Sort { input, .. }
             | Plan::Limit { input, .. }
             | Plan::Distinct { input }
+            | Plan::DistinctOn { input, .. }
             | Plan::Traverse { input, .. }
             | Plan::Update { input, .. }
             | Plan::Delete { input, .. }
@@ -593,6 +602,7 @@ impl Plan {
             | Plan::Sort { input, .. }
             | Plan::Limit { input, .. }
             | Plan::Distinct { input }
+            | Plan::DistinctOn { input, .. }
             | Plan::Traverse { input, .. }
             | Plan::Update { input, .. }
             | Plan::Delete { input, .. }

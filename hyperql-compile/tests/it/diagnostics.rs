@@ -51,6 +51,18 @@ fn errors_name_the_place_and_the_construct() {
             "q.hql:1:1: query `q` uses an INSERT without the REQUIRED field `users.score`, which hyperql-compile does not compile, found `INSERT INTO users (name) VALUES ($n)`",
         ),
         (
+            "SELECT name, RANK() OVER (ORDER BY age) AS r FROM users;",
+            "q.hql:1:1: query `q` uses a window function (OVER, MOVING_AVG), which hyperql-compile does not compile, found `SELECT name, RANK() OVER (ORDER BY age) AS r FROM users`",
+        ),
+        (
+            "SELECT DISTINCT ON (age) name FROM users ORDER BY age;",
+            "q.hql:1:1: query `q` uses DISTINCT ON, which hyperql-compile does not compile, found `SELECT DISTINCT ON (age) name FROM users ORDER BY age`",
+        ),
+        (
+            "SELECT DATE_TRUNC('day', age) AS d FROM users;",
+            "q.hql:1:1: query `q` uses function DATE_TRUNC, which hyperql-compile does not compile, found `SELECT DATE_TRUNC('day', age) AS d FROM users`",
+        ),
+        (
             "-- name: a\nSELECT name FROM users;\nSELECT age FROM users;",
             "q.hql:3:1: a file with several queries needs `-- name: <query_name>` before each, found `SELECT age FROM users`",
         ),

@@ -364,6 +364,7 @@ impl Display for Expr {
             }
             ExprKind::Object(kv) => props(f, kv),
             ExprKind::Subquery(s) => write!(f, "({s})"),
+            ExprKind::Over { call, window } => write!(f, "{call} OVER ({window})"),
         }
     }
 }
@@ -505,7 +506,11 @@ impl Display for OrderItem {
 impl Display for Select {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         f.write_str("SELECT ")?;
-        if self.distinct {
+        if !self.distinct_on.is_empty() {
+            f.write_str("DISTINCT ON (")?;
+            list(f, &self.distinct_on)?;
+            f.write_str(") ")?;
+        } else if self.distinct {
             f.write_str("DISTINCT ")?;
         }
         list(f, &self.items)?;

@@ -1,6 +1,7 @@
 //! Expressions.
 
 use super::stmt::{Ident, Select};
+use super::window::WindowSpec;
 use crate::span::Span;
 
 /// An expression and where it is.
@@ -194,6 +195,13 @@ pub enum ExprKind {
     Object(Vec<(String, Expr)>),
     /// `(SELECT ...)` returning one value.
     Subquery(Box<Select>),
+    /// `f(..) OVER (..)`: a window function call (`call` is a [`ExprKind::Function`]).
+    Over {
+        /// The function called.
+        call: Box<Expr>,
+        /// Its window.
+        window: WindowSpec,
+    },
 }
 
 impl Expr {

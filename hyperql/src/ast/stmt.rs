@@ -69,12 +69,15 @@ pub enum StatementKind {
     Relayout(Relayout),
 }
 
-/// `SELECT [DISTINCT] items [FROM ..] [TRAVERSE ..] [WHERE ..] [GROUP BY ..] [HAVING ..]
+/// `SELECT [DISTINCT [ON (..)]] items [FROM ..] [TRAVERSE ..] [WHERE ..] [GROUP BY ..] [HAVING ..]
 /// [ORDER BY ..] [LIMIT ..] [OFFSET ..]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Select {
     /// `SELECT DISTINCT`.
     pub distinct: bool,
+    /// `SELECT DISTINCT ON (e, ...)`: the first row of each group of equal values, in
+    /// ORDER BY order (`distinct` is false then).
+    pub distinct_on: Vec<Expr>,
     /// The select list.
     pub items: Vec<SelectItem>,
     /// `FROM`, absent for `SELECT 1 + 1`.

@@ -6,7 +6,7 @@ use crate::plan::{BExpr, KnnPolicy, SortKey};
 use crate::source::{
     CmpOp, KnnRequest, NearRequest, Predicate, RecordStream, ScanRequest, TimeRangeRequest,
 };
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 
 pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, ExecError> {
     Ok(match plan {
@@ -102,13 +102,10 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
                 .any(BExpr::has_correlated)
                 .then(Resolver::default),
         }),
-        Plan::Window { input, funcs } => Box::new(Window {
-            input: build(input, ctx)?,
-            funcs: funcs
-                .iter()
-                .map(|(e, n)| (e.clone(), *n, VecDeque::new(), 0.0))
-                .collect(),
-        }),
+        Plan::Window { input, funcs } => super::window::build(build(input, ctx)?, funcs.clone()),
+        Plan::DistinctOn { input, keys } => {
+            super::distinct_on::build(build(input, ctx)?, keys.clone())
+        }
         Plan::Sort { input, keys, limit } => Box::new(Sort {
             input: Some(build(input, ctx)?),
             keys: keys.clone(),
@@ -533,37 +530,6 @@ impl<'a> Operator<'a> for Project<'a> {
             out.push(row);
         }
         Ok(Some(out))
-    }
-}
-
-struct Window<'a> {
-    input: BoxOp<'a>,
-    funcs: Vec<(BExpr, usize, VecDeque<f64>, f64)>,
-}
-
-impl<'a> Operator<'a> for Window<'a> {
-    fn next(&mut self, ctx: &mut ExecCtx<'a>) -> Result<Option<Vec<Row>>, ExecError> {
-        let Some(mut batch) = self.input.next(ctx)? else {
-            return Ok(None);
-        };
-        for r in &mut batch {
-            let mut extra = Vec::with_capacity(self.funcs.len());
-            for (e, n, win, sum) in &mut self.funcs {
-                match eval(e, r, &ctx.eval)?.as_f64() {
-                    Some(x) => {
-                        win.push_back(x);
-                        *sum += x;
-                        if win.len() > *n {
-                            *sum -= win.pop_front().unwrap_or(0.0);
-                        }
-                        extra.push(Value::Float(*sum / win.len() as f64));
-                    }
-                    None => extra.push(Value::Null),
-                }
-            }
-            r.extend(extra);
-        }
-        Ok(Some(batch))
     }
 }
 

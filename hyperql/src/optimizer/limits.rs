@@ -4,8 +4,9 @@
 //!
 //! Invariants this rule relies on:
 //! - the bound passes only through nodes that map the first `m` input rows to the
-//!   first `m` output rows: a `Project`, and a `Window` (a moving average reads only
-//!   rows before the current one); it stops at filters, joins, aggregates, distinct;
+//!   first `m` output rows: a `Project`, and a `Window` of moving averages only (a
+//!   moving average reads only rows before the current one; other window functions
+//!   read their whole partition); it stops at filters, joins, aggregates, distinct;
 //! - the `Limit` itself stays, so offset and exact count are still applied above;
 //! - a scan's limit is honoured by the source only when it applied every filter
 //!   ([`crate::source::ScanRequest::limit`]), so a scan whose filters are pushed but
@@ -46,7 +47,10 @@ pub(super) fn push_limits(plan: Plan) -> Plan {
 fn set_limit(plan: &mut Plan, n: usize) {
     match plan {
         Plan::Sort { limit, .. } => *limit = Some(limit.map_or(n, |l| l.min(n))),
-        Plan::Project { input, .. } | Plan::Window { input, .. } => set_limit(input, n),
+        Plan::Project { input, .. } => set_limit(input, n),
+        Plan::Window { input, funcs } if funcs.iter().all(|f| f.is_streaming()) => {
+            set_limit(input, n)
+        }
         Plan::Scan { limit, .. } => *limit = Some(limit.map_or(n, |l| l.min(n))),
         _ => {}
     }

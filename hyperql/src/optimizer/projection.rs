@@ -119,9 +119,16 @@ fn collect_uses(plan: &Plan, uses: &mut Uses) {
                 .chain(aggs.iter().filter_map(|a| a.arg.as_ref()))
                 .for_each(|e| note(uses, &cols, e));
         }
-        Plan::Window { funcs, .. } => funcs
-            .iter()
-            .for_each(|(e, _)| note(uses, &input_cols(plan), e)),
+        Plan::Window { funcs, .. } => {
+            let cols = input_cols(plan);
+            for e in funcs.iter().flat_map(|w| w.exprs()) {
+                note(uses, &cols, e);
+            }
+        }
+        Plan::DistinctOn { keys, .. } => {
+            let cols = input_cols(plan);
+            keys.iter().for_each(|e| note(uses, &cols, e));
+        }
         Plan::Sort { keys, .. } => keys
             .iter()
             .for_each(|k| note(uses, &input_cols(plan), &k.expr)),

@@ -8,7 +8,9 @@
 //!   terms, or stays above when it reads a computed column), a `Sort` without a limit,
 //!   `Distinct`, and a `Traverse` for conjuncts that read only the input's columns
 //!   (a traversal appends columns after them); never below a sorted top-k, an
-//!   aggregate, a window or a limit, where it would change which rows are kept;
+//!   aggregate, a window (which reads its whole partition), a `DistinctOn` (which
+//!   keeps the first row of each group) or a limit, where it would change which rows
+//!   are kept or what they hold;
 //! - joins: a conjunct on the left side's columns only goes left for inner, cross,
 //!   comma and LEFT joins, one on the right's only goes right (its columns renumbered
 //!   from 0) for inner, cross, comma and RIGHT joins; any other conjunct joins the ON

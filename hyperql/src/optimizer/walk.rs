@@ -27,7 +27,11 @@ pub(crate) fn for_each_expr_mut(plan: &mut Plan, f: &mut dyn FnMut(&mut BExpr)) 
                 .filter_map(|a| a.arg.as_mut())
                 .for_each(&mut *f);
         }
-        Plan::Window { funcs, .. } => funcs.iter_mut().for_each(|(e, _)| f(e)),
+        Plan::Window { funcs, .. } => funcs
+            .iter_mut()
+            .flat_map(|w| w.exprs_mut())
+            .for_each(&mut *f),
+        Plan::DistinctOn { keys, .. } => keys.iter_mut().for_each(&mut *f),
         Plan::Sort { keys, .. } => keys.iter_mut().for_each(|k| f(&mut k.expr)),
         Plan::Limit { limit, offset, .. } => {
             limit.iter_mut().chain(offset.iter_mut()).for_each(&mut *f)

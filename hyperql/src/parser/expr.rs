@@ -405,7 +405,7 @@ pub(crate) fn primary(i: &mut In<'_>) -> PResult<Expr> {
     }
 }
 
-/// `path = ident (. ident)*`, `call = ident ( [DISTINCT] (* | expr, ...) )`.
+/// `path = ident (. ident)*`, `call = ident ( [DISTINCT] (* | expr, ...) ) [over]`.
 fn path_or_call(i: &mut In<'_>) -> PResult<Expr> {
     let first = ident(i)?;
     if at_punct(i, "(") {
@@ -421,7 +421,7 @@ fn path_or_call(i: &mut In<'_>) -> PResult<Expr> {
         }
         let end = expect_punct(i, ")")?;
         let span = first.span.to(end);
-        return Ok(Expr {
+        let call = Expr {
             kind: ExprKind::Function {
                 name: first,
                 args,
@@ -429,7 +429,11 @@ fn path_or_call(i: &mut In<'_>) -> PResult<Expr> {
                 star,
             },
             span,
-        });
+        };
+        if super::window::at_over(i) {
+            return super::window::over(i, call);
+        }
+        return Ok(call);
     }
     let mut path = vec![first];
     while at_punct(i, ".") && !matches!(peek2(i).kind, Tok::Punct("*")) {

@@ -9,12 +9,20 @@ use crate::ast::{
 use winnow::Parser;
 use winnow::combinator::separated;
 
-/// `select = SELECT [DISTINCT] select_item, ... [FROM from] [TRAVERSE path, ...]
+/// `select = SELECT [DISTINCT [ON "(" expr, ... ")"]] select_item, ... [FROM from] [TRAVERSE path, ...]
 /// [WHERE expr] [GROUP BY expr, ...] [HAVING expr] [ORDER BY order_item, ...]
 /// [LIMIT expr] [OFFSET expr]`.
 pub(crate) fn select(i: &mut In<'_>) -> PResult<Select> {
     let start = expect_kw(i, "SELECT")?;
-    let distinct = eat_kw(i, "DISTINCT").is_some();
+    let mut distinct = eat_kw(i, "DISTINCT").is_some();
+    let mut distinct_on = Vec::new();
+    if distinct && at_kw(i, "ON") {
+        bump(i);
+        expect_punct(i, "(")?;
+        distinct_on = separated(1.., expr, comma).parse_next(i)?;
+        expect_punct(i, ")")?;
+        distinct = false;
+    }
     let items = separated(1.., select_item, comma).parse_next(i)?;
     let from = if eat_kw(i, "FROM").is_some() {
         Some(from(i)?)
@@ -58,6 +66,7 @@ pub(crate) fn select(i: &mut In<'_>) -> PResult<Select> {
     };
     Ok(Select {
         distinct,
+        distinct_on,
         items,
         from,
         traverse,
@@ -112,7 +121,7 @@ fn alias(i: &mut In<'_>) -> PResult<Option<crate::ast::Ident>> {
 }
 
 /// `order_item = expr [ASC | DESC]`.
-pub(super) fn order_item(i: &mut In<'_>) -> PResult<OrderItem> {
+pub(crate) fn order_item(i: &mut In<'_>) -> PResult<OrderItem> {
     let start = peek(i).span;
     let e = expr(i)?;
     let desc = if eat_kw(i, "DESC").is_some() {

@@ -7,8 +7,9 @@
 //! - `select.rs`: the order in which a SELECT's clauses become plan nodes;
 //! - `from.rs` (tables and joins), `traverse.rs` (`TRAVERSE` patterns),
 //!   `filter.rs` (WHERE, ON, HAVING), `group.rs` (GROUP BY and aggregates),
-//!   `window.rs` (`MOVING_AVG`), `project.rs` (the select list), `order.rs`
-//!   (ORDER BY, DISTINCT), `limit.rs` (LIMIT, OFFSET);
+//!   `window.rs` (window functions), `project.rs` (the select list), `order.rs`
+//!   (ORDER BY, DISTINCT), `distinct_on.rs` (DISTINCT ON), `limit.rs` (LIMIT,
+//!   OFFSET);
 //! - `query.rs`: `WITH` (table expressions, recursive ones too) and set operations;
 //!   `subquery.rs`: subqueries in expressions and their outer references;
 //! - `write.rs` (INSERT, UPDATE, DELETE, SUBSCRIBE, RELATE) and `schema.rs`
@@ -19,6 +20,7 @@
 
 mod binary;
 mod call;
+mod distinct_on;
 mod expr;
 mod filter;
 mod from;
@@ -77,7 +79,7 @@ struct Builder<'a> {
     source: &'a dyn DataSource,
     functions: Vec<Arc<dyn ScalarFunction>>,
     params: BTreeMap<String, Type>,
-    /// `MOVING_AVG` calls of the current select and the column each lands in.
+    /// Window calls of the current select and the column each lands in.
     windows: Vec<(Expr, usize)>,
     /// Table expressions (`WITH`) in scope, innermost last.
     ctes: Vec<query::CteDef>,

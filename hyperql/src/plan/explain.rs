@@ -196,11 +196,13 @@ impl Plan {
             } => aggregate_line(group, aggs, *time_bucket, &input_cols(input)),
             Plan::Window { input, funcs } => {
                 let cols = input_cols(input);
-                let f: Vec<String> = funcs
-                    .iter()
-                    .map(|(e, n)| format!("MOVING_AVG({}, {n})", expr_text(e, &cols)))
-                    .collect();
+                let f: Vec<String> = funcs.iter().map(|f| f.explain(&cols)).collect();
                 format!("Window {}", f.join(", "))
+            }
+            Plan::DistinctOn { input, keys } => {
+                let cols = input_cols(input);
+                let k: Vec<String> = keys.iter().map(|e| expr_text(e, &cols)).collect();
+                format!("DistinctOn keys=[{}]", k.join(", "))
             }
             Plan::Sort { input, keys, limit } => sort_line(keys, *limit, &input_cols(input)),
             Plan::Limit { limit, offset, .. } => limit_line(limit.as_ref(), offset.as_ref()),

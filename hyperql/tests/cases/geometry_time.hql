@@ -27,10 +27,10 @@ hour | AVG(value)
 
 query: SELECT ts, MOVING_AVG(value, 2) FROM sensors.temp WHERE series = 'room-1'
 ts | MOVING_AVG(value, 2)
-<ts> | 0.0000
-<ts> | 1.0000
-<ts> | 4.0000
-<ts> | 7.0000
+1970-01-01T00:00:00.000000Z | 0.0000
+1970-01-01T00:00:00.000001Z | 1.0000
+1970-01-01T00:00:00.000003Z | 4.0000
+1970-01-01T00:00:00.000004Z | 7.0000
 
 query: SELECT COUNT(*) FROM metrics.cpu WHERE ts < NOW() - INTERVAL '1 day'
 COUNT(*)

@@ -231,7 +231,102 @@ pub fn source() -> MemorySource {
             ])
         }),
     );
+    sales(&s);
     s
+}
+
+/// Microseconds since the epoch of a UTC date and time.
+fn utc(y: i64, m: i64, d: i64, h: i64, mi: i64, s: i64, us: i64) -> Value {
+    let yy = if m <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy.rem_euclid(400);
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    Value::Timestamp(((days * 24 + h) * 60 + mi) * 60_000_000 + s * 1_000_000 + us)
+}
+
+/// Sales at fixed times (around 2000, a leap year): partitions, ties and a NULL for
+/// window functions, calendar edges for DATE_TRUNC and TIME_BUCKET.
+fn sales(s: &MemorySource) {
+    let rows = [
+        (
+            1,
+            "east",
+            "ann",
+            Value::Int(10),
+            utc(2000, 1, 14, 9, 30, 0, 0),
+        ),
+        (
+            2,
+            "east",
+            "bob",
+            Value::Int(20),
+            utc(2000, 1, 14, 10, 0, 0, 0),
+        ),
+        (
+            3,
+            "east",
+            "ann",
+            Value::Int(20),
+            utc(2000, 1, 15, 8, 0, 0, 0),
+        ),
+        (4, "east", "cid", Value::Null, utc(2000, 1, 20, 12, 0, 0, 0)),
+        (
+            5,
+            "east",
+            "bob",
+            Value::Int(40),
+            utc(2000, 2, 29, 15, 45, 0, 0),
+        ),
+        (
+            6,
+            "west",
+            "dee",
+            Value::Int(5),
+            utc(2000, 1, 14, 9, 0, 0, 0),
+        ),
+        (
+            7,
+            "west",
+            "eve",
+            Value::Int(15),
+            utc(2000, 3, 31, 23, 59, 59, 500_000),
+        ),
+        (
+            8,
+            "west",
+            "dee",
+            Value::Int(15),
+            utc(2000, 4, 1, 0, 0, 0, 0),
+        ),
+        (
+            9,
+            "west",
+            "eve",
+            Value::Int(25),
+            utc(2000, 7, 4, 12, 0, 0, 0),
+        ),
+        (
+            10,
+            "north",
+            "fay",
+            Value::Int(7),
+            utc(1999, 12, 31, 23, 0, 0, 0),
+        ),
+    ];
+    s.insert_many(
+        "sales",
+        None,
+        rows.into_iter().map(|(id, region, rep, amount, ts)| {
+            doc(vec![
+                ("id", Value::Int(id)),
+                ("region", Value::str(region)),
+                ("rep", Value::str(rep)),
+                ("amount", amount),
+                ("ts", ts),
+            ])
+        }),
+    );
 }
 
 /// An engine over [`source`].

@@ -10,3 +10,4 @@ mod metrics;
 mod optimizer;
 mod parse_errors;
 mod roundtrip;
+mod window;

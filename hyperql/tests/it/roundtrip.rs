@@ -35,6 +35,7 @@ fn bx(e: Expr) -> Box<Expr> {
 fn mini_select(item: Expr, table: Ident, cond: Option<Expr>) -> Select {
     Select {
         distinct: false,
+        distinct_on: Vec::new(),
         items: vec![SelectItem::Expr {
             expr: item,
             alias: None,
@@ -188,10 +189,71 @@ fn expr() -> impl Strategy<Value = Expr> {
                     whens,
                     else_: e.map(bx)
                 })),
+            (
+                ident(),
+                prop::collection::vec(inner.clone(), 0..3),
+                window(inner.clone())
+            )
+                .prop_map(|(name, args, window)| Expr::new(ExprKind::Over {
+                    call: bx(Expr::new(ExprKind::Function {
+                        name,
+                        args,
+                        distinct: false,
+                        star: false,
+                    })),
+                    window,
+                })),
             prop::collection::vec(inner.clone(), 0..3).prop_map(|v| Expr::new(ExprKind::Array(v))),
             prop::collection::vec(("[a-z ]{0,4}", inner.clone()), 0..3)
                 .prop_map(|v| Expr::new(ExprKind::Object(v))),
         ]
+    })
+}
+
+fn frame_bound(e: BoxedStrategy<Expr>) -> impl Strategy<Value = FrameBound> {
+    prop_oneof![
+        Just(FrameBound::UnboundedPreceding),
+        e.clone().prop_map(|x| FrameBound::Preceding(bx(x))),
+        Just(FrameBound::CurrentRow),
+        e.prop_map(|x| FrameBound::Following(bx(x))),
+        Just(FrameBound::UnboundedFollowing),
+        Just(FrameBound::Preceding(bx(Expr::new(ExprKind::Path(vec![
+            Ident::new("unbounded")
+        ]))))),
+    ]
+}
+
+fn window(e: BoxedStrategy<Expr>) -> impl Strategy<Value = WindowSpec> {
+    let order = prop::collection::vec(
+        (e.clone(), any::<bool>()).prop_map(|(expr, desc)| OrderItem {
+            expr,
+            desc,
+            span: Span::default(),
+        }),
+        0..2,
+    );
+    let frame = prop::option::of(
+        (
+            any::<bool>(),
+            frame_bound(e.clone()),
+            prop::option::of(frame_bound(e.clone())),
+        )
+            .prop_map(|(rows, start, end)| WindowFrame {
+                units: if rows {
+                    FrameUnits::Rows
+                } else {
+                    FrameUnits::Range
+                },
+                start,
+                end,
+            }),
+    );
+    (prop::collection::vec(e, 0..2), order, frame).prop_map(|(partition_by, order_by, frame)| {
+        WindowSpec {
+            partition_by,
+            order_by,
+            frame,
+        }
     })
 }
 
@@ -307,7 +369,7 @@ fn select() -> impl Strategy<Value = Select> {
         0..3,
     );
     (
-        any::<bool>(),
+        (any::<bool>(), prop::collection::vec(expr(), 0..2)),
         prop::collection::vec(item, 1..4),
         from,
         prop::collection::vec(path(), 0..3),
@@ -319,7 +381,7 @@ fn select() -> impl Strategy<Value = Select> {
     )
         .prop_map(
             |(
-                distinct,
+                (distinct, distinct_on),
                 items,
                 from,
                 traverse,
@@ -329,7 +391,8 @@ fn select() -> impl Strategy<Value = Select> {
                 order_by,
                 (limit, offset),
             )| Select {
-                distinct,
+                distinct: distinct && distinct_on.is_empty(),
+                distinct_on,
                 items,
                 from,
                 traverse,
@@ -557,7 +620,8 @@ proptest! {
         "SELECT", "*", "FROM", "t", "WHERE", "(", ")", "[", "]", "{", "}", "-", "->", "<", ":", ",", ";", "a", "1", "'s'", "$p",
         "AND", "NOT", "IN", "BETWEEN", "TRAVERSE", "*1..2", "?", "INSERT", "INTO", "VALUES", "RELATE", "CREATE", "SCHEMA",
         "DISTANCE", "SIMILAR", "TO", "THRESHOLD", "NEAR", "WITHIN", "CASE", "WHEN", "END", ".", "=", "EXPLAIN",
-        "UNION", "ALL", "INTERSECT", "EXCEPT", "WITH", "RECURSIVE", "AS", "EXISTS", "ORDER", "BY", "LIMIT",
+        "UNION", "ALL", "INTERSECT", "EXCEPT", "WITH", "RECURSIVE", "AS", "EXISTS", "LIMIT",
+        "OVER", "PARTITION", "BY", "ORDER", "ROWS", "RANGE", "PRECEDING", "FOLLOWING", "UNBOUNDED", "CURRENT", "ROW", "DISTINCT", "ON",
     ]), 0..30)) {
         // Whatever parses (statements that failed are skipped) prints back to text
         // that parses to the same tree.

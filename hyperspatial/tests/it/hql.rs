@@ -406,3 +406,74 @@ fn schemas_and_cascades() {
             .is_err()
     );
 }
+
+#[test]
+fn window_functions_distinct_on_and_date_trunc() {
+    let f = fixture();
+    // 2000-01-14T09:30Z, 2000-01-14T10:00Z, 2000-01-15T08:00Z, 2000-02-29T15:45Z in µs.
+    run(
+        &f,
+        "INSERT INTO sales (k, region, amount, ts) VALUES \
+         ('s1', 'east', 10, 947842200000000), ('s2', 'east', 20, 947844000000000), \
+         ('s3', 'east', 20, 947923200000000), ('s4', 'east', NULL, 951839100000000), \
+         ('s5', 'west', 5, 947840400000000)",
+    );
+    let r = run(
+        &f,
+        "SELECT k, ROW_NUMBER() OVER (PARTITION BY region ORDER BY ts) AS rn, \
+         RANK() OVER (ORDER BY amount DESC) AS rk, \
+         SUM(amount) OVER (PARTITION BY region ORDER BY ts ROWS 1 PRECEDING) AS s, \
+         LAG(amount, 1, 0) OVER (PARTITION BY region ORDER BY ts) AS prev \
+         FROM sales ORDER BY k",
+    );
+    let int = |n: i64| Value::Int(n);
+    assert_eq!(
+        r.rows,
+        vec![
+            vec![Value::str("s1"), int(1), int(4), int(10), int(0)],
+            vec![Value::str("s2"), int(2), int(2), int(30), int(10)],
+            vec![Value::str("s3"), int(3), int(2), int(40), int(20)],
+            vec![Value::str("s4"), int(4), int(1), int(20), int(20)],
+            vec![Value::str("s5"), int(1), int(5), int(5), int(0)],
+        ]
+    );
+    let r = run(
+        &f,
+        "SELECT k, SUM(amount) OVER (ORDER BY ts RANGE BETWEEN 86400000000 PRECEDING AND CURRENT ROW) AS day \
+         FROM sales WHERE region = 'east' ORDER BY k",
+    );
+    assert_eq!(
+        r.rows.iter().map(|row| row[1].clone()).collect::<Vec<_>>(),
+        vec![int(10), int(30), int(50), Value::Null]
+    );
+    let r = run(
+        &f,
+        "SELECT DISTINCT ON (region) region, k FROM sales ORDER BY region, ts DESC",
+    );
+    assert_eq!(strings(&r, 1), vec!["'s4'", "'s5'"]);
+    let r = run(
+        &f,
+        "SELECT DATE_TRUNC('week', ts) AS w, DATE_TRUNC('month', ts) AS m, DATE_TRUNC('quarter', ts) AS q, \
+         TIME_BUCKET('1 year', ts) AS y FROM sales WHERE k = 's4'",
+    );
+    assert_eq!(
+        r.rows[0].iter().map(Value::to_string).collect::<Vec<_>>(),
+        vec![
+            "2000-02-28T00:00:00.000000Z",
+            "2000-02-01T00:00:00.000000Z",
+            "2000-01-01T00:00:00.000000Z",
+            "2000-01-01T00:00:00.000000Z"
+        ]
+    );
+    let r = run(
+        &f,
+        "SELECT TIME_BUCKET('1 month', ts) AS m, COUNT(*) FROM sales GROUP BY m ORDER BY m",
+    );
+    assert_eq!(r.rows.len(), 2);
+    assert_eq!(r.rows[0][1], int(4));
+    let e = f.engine.query(
+        "SELECT k FROM sales WHERE ROW_NUMBER() OVER (ORDER BY ts) = 1",
+        &Params::new(),
+    );
+    assert!(e.is_err_and(|e| e.to_string().contains("not allowed in WHERE")));
+}

@@ -115,10 +115,15 @@ impl Builder<'_> {
         let mut types = Vec::new();
         for (i, a) in c.args.iter().enumerate() {
             let (x, t) = self.expr(a, scope, mode)?;
+            // A time may be an Int of microseconds (an Int time series field).
+            let want = match bi.arg_type(i) {
+                Type::Timestamp if t == Type::Int => Type::Int,
+                w => w,
+            };
             self.check_type(
                 &x,
                 t,
-                bi.arg_type(i),
+                want,
                 a.span,
                 &format!("argument {} of `{}`", i + 1, c.name.name),
             )?;
@@ -159,6 +164,15 @@ fn reject_non_scalar(c: &Call<'_>, mode: Mode<'_>) -> R<()> {
     if is_window_name(&c.name.name) {
         return err(c.span, "MOVING_AVG is only allowed in the select list");
     }
+    if WindowKind::from_name(&c.name.name).is_some() {
+        return err(
+            c.span,
+            format!(
+                "`{}` is a window function: it needs OVER (...)",
+                c.name.name
+            ),
+        );
+    }
     if c.star || c.distinct {
         return err(
             c.span,
@@ -172,7 +186,8 @@ fn reject_non_scalar(c: &Call<'_>, mode: Mode<'_>) -> R<()> {
 }
 
 /// A literal metric of SIMILARITY / DISTANCE (argument 3) must be a known one, and a
-/// literal TIME_BUCKET width (argument 1) a positive interval.
+/// literal TIME_BUCKET width (argument 1) a positive interval or a number of months,
+/// quarters or years, and a literal DATE_TRUNC unit a known one.
 fn check_literal_arg(bi: Builtin, i: usize, x: &BExpr, span: Span) -> R<()> {
     if matches!(bi, Builtin::Similarity | Builtin::Distance)
         && i == 2
@@ -191,8 +206,16 @@ fn check_literal_arg(bi: Builtin, i: usize, x: &BExpr, span: Span) -> R<()> {
         && i == 0
         && let BExpr::Lit(Value::String(w)) = x
         && crate::value::parse_interval(w).is_none_or(|n| n <= 0)
+        && crate::functions::calendar::bucket_months(w).is_none()
     {
         return err(span, format!("bad bucket width `{w}`"));
+    }
+    if bi == Builtin::DateTrunc
+        && i == 0
+        && let BExpr::Lit(Value::String(u)) = x
+        && let Err(e) = crate::functions::calendar::date_trunc(u, 0)
+    {
+        return err(span, e);
     }
     Ok(())
 }

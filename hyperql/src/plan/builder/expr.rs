@@ -1,7 +1,7 @@
 //! Expression binding: turns an AST expression into a [`BExpr`] over the columns in
 //! scope and infers its type. After aggregation (`Mode::Agg`), a group key or an
 //! aggregate call binds to its output column, and any other column reference is an
-//! error; a `MOVING_AVG` call binds to its window column. Operators are in
+//! error; a window call binds to its window column. Operators are in
 //! `binary.rs`, function calls in `call.rs`, names in `path.rs`.
 
 use super::call::Call;
@@ -151,12 +151,24 @@ impl Builder<'_> {
                 query,
                 negated,
             } => self.in_subquery(expr, query, *negated, scope, mode)?,
+            ExprKind::Over { .. } => {
+                return err(
+                    e.span,
+                    match mode {
+                        Mode::Row(what) => format!("window functions are not allowed in {what}"),
+                        Mode::Agg(..) => {
+                            "window functions are only allowed in the select list and ORDER BY"
+                                .to_string()
+                        }
+                    },
+                );
+            }
         })
     }
 
     /// What `e` binds to when it is itself an output column: after aggregation a group
     /// key, an aggregate call or a computed column (any other path is an error), and a
-    /// `MOVING_AVG` call in any mode.
+    /// window call in any mode.
     fn named_column(&self, e: &Expr, scope: &[Column], mode: Mode<'_>) -> R<Option<(BExpr, Type)>> {
         if let Mode::Agg(group, aggs) = mode {
             if let Some(i) = group.iter().position(|g| g == e) {
@@ -190,7 +202,8 @@ impl Builder<'_> {
             }
         }
         if let Some((_, col)) = self.windows.iter().find(|(w, _)| w == e) {
-            return Ok(Some((BExpr::Col(*col), Type::Float)));
+            let ty = scope.get(*col).map_or(Type::Any, |c| c.ty);
+            return Ok(Some((BExpr::Col(*col), ty)));
         }
         Ok(None)
     }

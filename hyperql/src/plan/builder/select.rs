@@ -1,8 +1,10 @@
 //! SELECT: the order in which its clauses become plan nodes, bottom up:
-//! FROM (scans and joins), TRAVERSE, WHERE, GROUP BY and aggregates, `MOVING_AVG`
-//! windows, HAVING, the select list (with hidden ORDER BY columns), DISTINCT,
-//! ORDER BY, LIMIT / OFFSET, and a last projection that drops the hidden columns.
+//! FROM (scans and joins), TRAVERSE, WHERE, GROUP BY and aggregates, HAVING, window
+//! functions, the select list (with hidden ORDER BY and DISTINCT ON columns), DISTINCT
+//! then ORDER BY (or ORDER BY then DISTINCT ON), LIMIT / OFFSET, and a last projection
+//! that drops the hidden columns.
 
+use super::distinct_on::sorted_distinct_on;
 use super::group::{aggregate_calls, group_keys};
 use super::order::distinct_sorted;
 use super::*;
@@ -20,14 +22,19 @@ impl Builder<'_> {
         } else {
             Mode::Row("the select list")
         };
-        plan = self.moving_averages(plan, s, aggregated)?;
         if let Some(h) = &s.having {
             plan = self.filter(plan, h, mode, "HAVING")?;
         }
+        plan = self.window_functions(plan, s, mode, aggregated)?;
         let scope = plan.columns();
         let mut out = self.select_list(s, &scope, mode, aggregated)?;
         let visible = out.exprs.len();
         let keys = self.order_keys(s, &scope, mode, &mut out)?;
+        let on = if s.distinct_on.is_empty() {
+            None
+        } else {
+            Some(self.distinct_on_keys(s, &scope, mode, visible, &mut out)?)
+        };
         let hidden = out.exprs.len() > visible;
         let columns = out.columns;
         plan = Plan::Project {
@@ -35,7 +42,10 @@ impl Builder<'_> {
             exprs: out.exprs,
             columns: columns.clone(),
         };
-        plan = distinct_sorted(plan, s.distinct, keys);
+        plan = match on {
+            Some(on) => sorted_distinct_on(plan, keys, on),
+            None => distinct_sorted(plan, s.distinct, keys),
+        };
         plan = self.limit(plan, s)?;
         if hidden {
             let exprs = (0..visible).map(BExpr::Col).collect();

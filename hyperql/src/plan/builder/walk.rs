@@ -1,5 +1,4 @@
-//! Reading the AST before binding: which calls are aggregates or `MOVING_AVG`
-//! windows, collecting them from the clauses that may hold them, and the output name
+//! Reading the AST before binding: which calls are aggregates or window calls, collecting them from the clauses that may hold them, and the output name
 //! an unaliased select item gets.
 
 use super::*;
@@ -9,9 +8,10 @@ pub(super) fn is_agg_call(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Function { name, .. } if AggFunc::from_name(&name.name).is_some())
 }
 
-/// Whether `e` is a `MOVING_AVG` call.
+/// Whether `e` is a window call: `f(..) OVER (..)` or `MOVING_AVG(..)`.
 pub(super) fn is_window_call(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::Function { name, .. } if is_window_name(&name.name))
+    matches!(&e.kind, ExprKind::Over { .. })
+        || matches!(&e.kind, ExprKind::Function { name, .. } if is_window_name(&name.name))
 }
 
 /// Whether a function of this name is the `MOVING_AVG` window.
@@ -50,6 +50,12 @@ pub(super) fn ast_children(e: &Expr) -> Vec<&Expr> {
         }
         ExprKind::Function { args, .. } | ExprKind::Array(args) => args.iter().collect(),
         ExprKind::Object(kv) => kv.iter().map(|(_, v)| v).collect(),
+        ExprKind::Over { call, window } => {
+            let mut v = ast_children(call);
+            v.extend(window.partition_by.iter());
+            v.extend(window.order_by.iter().map(|o| &o.expr));
+            v
+        }
         ExprKind::Case {
             operand,
             whens,
