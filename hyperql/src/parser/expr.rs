@@ -396,7 +396,9 @@ pub(crate) fn primary(i: &mut In<'_>) -> PResult<Expr> {
                     }
                 }
                 "CASE" => case(i),
-                _ if is_reserved(w) => Err(backtrack(i, "expression")),
+                _ if is_reserved(w) && !(is_name_keyword(w) && !at_order_by(i)) => {
+                    Err(backtrack(i, "expression"))
+                }
                 _ => path_or_call(i),
             }
         }
@@ -407,7 +409,10 @@ pub(crate) fn primary(i: &mut In<'_>) -> PResult<Expr> {
 
 /// `path = ident (. ident)*`, `call = ident ( [DISTINCT] (* | expr, ...) ) [over]`.
 fn path_or_call(i: &mut In<'_>) -> PResult<Expr> {
-    let first = ident(i)?;
+    let first = match &peek(i).kind {
+        Tok::Word(w) if is_name_keyword(w) && !at_order_by(i) => any_ident(i)?,
+        _ => ident(i)?,
+    };
     if at_punct(i, "(") {
         bump(i);
         let distinct = eat_kw(i, "DISTINCT").is_some();
@@ -445,6 +450,50 @@ fn path_or_call(i: &mut In<'_>) -> PResult<Expr> {
         kind: ExprKind::Path(path),
         span,
     })
+}
+
+/// Reserved words that are names where an expression starts, since none of them
+/// can begin one there: `SELECT desc, order FROM t ORDER BY order DESC`. The other
+/// reserved words (`NOT`, `NULL`, `CASE`, `FROM`, `AND`, ...) stay keywords.
+const NAME_KEYWORDS: &[&str] = &[
+    "ALTER",
+    "ASC",
+    "CREATE",
+    "CROSS",
+    "DELETE",
+    "DESC",
+    "DESCRIBE",
+    "DROP",
+    "EXPLAIN",
+    "FULL",
+    "INNER",
+    "INSERT",
+    "INTO",
+    "JOIN",
+    "LEFT",
+    "NEAR",
+    "ORDER",
+    "OUTER",
+    "RELATE",
+    "RIGHT",
+    "SET",
+    "SIMILAR",
+    "SUBSCRIBE",
+    "THRESHOLD",
+    "TRAVERSE",
+    "UPDATE",
+    "VALUES",
+    "WITHIN",
+];
+
+/// Whether reserved word `w` is a name at the start of an expression.
+pub(crate) fn is_name_keyword(w: &str) -> bool {
+    NAME_KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w))
+}
+
+/// Whether `ORDER BY` is next (there `ORDER` is the keyword).
+fn at_order_by(i: &In<'_>) -> bool {
+    at_kw(i, "ORDER") && matches!(&peek2(i).kind, Tok::Word(w) if w.eq_ignore_ascii_case("BY"))
 }
 
 fn case(i: &mut In<'_>) -> PResult<Expr> {

@@ -51,7 +51,8 @@ fn source(i: &mut In<'_>) -> PResult<InsertSource> {
     }
     let mut columns = Vec::new();
     if !at_query(i) && eat_punct(i, "(").is_some() {
-        columns = separated(1.., ident, comma).parse_next(i)?;
+        // Inside the column list any word is a name.
+        columns = separated(1.., any_ident, comma).parse_next(i)?;
         expect_punct(i, ")")?;
     }
     if at_query(i) {
@@ -109,7 +110,7 @@ fn on_conflict(i: &mut In<'_>) -> PResult<OnConflict> {
     expect_kw(i, "SET")?;
     let mut sets = Vec::new();
     loop {
-        let mut path = vec![ident(i)?];
+        let mut path = vec![any_ident(i)?];
         while eat_punct(i, ".").is_some() {
             path.push(any_ident(i)?);
         }

@@ -110,8 +110,9 @@ fn select_item(i: &mut In<'_>) -> PResult<SelectItem> {
 
 /// `[AS] ident` (without `AS` only a non-reserved word).
 fn alias(i: &mut In<'_>) -> PResult<Option<crate::ast::Ident>> {
+    // After AS any word is a name.
     if eat_kw(i, "AS").is_some() {
-        return ident(i).map(Some);
+        return any_ident(i).map(Some);
     }
     match &peek(i).kind {
         Tok::Word(w) if !is_reserved(w) => ident(i).map(Some),

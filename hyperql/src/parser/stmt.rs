@@ -60,7 +60,8 @@ fn update(i: &mut In<'_>) -> PResult<Update> {
     expect_kw(i, "SET")?;
     let mut assignments = Vec::new();
     loop {
-        let mut path = vec![ident(i)?];
+        // After SET or a comma any word is a field name.
+        let mut path = vec![any_ident(i)?];
         while eat_punct(i, ".").is_some() {
             path.push(any_ident(i)?);
         }
