@@ -52,7 +52,7 @@ pub use source::{
     Capabilities, CmpOp, DataSource, EdgeRecord, FieldSchema, KnnRequest, MemorySource,
     NearRequest, Predicate, Record, RecordStream, RelayoutRequest, ScalarFunction, ScanRequest,
     ScanResponse, Schema, Scored, SourceError, TimeRangeRequest, TimeSeries, TimeSeriesDecl,
-    Transaction, TraverseRequest, VectorIndex,
+    Transaction, TraverseRequest, VectorIndex, entity_matches,
 };
 pub use span::Span;
 pub use types::Type;

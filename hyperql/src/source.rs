@@ -304,6 +304,16 @@ pub struct FieldSchema {
     pub cascade: Option<String>,
 }
 
+/// Whether an entity tagged `tag` is one of type `want` (`FROM collection.Type`):
+/// any entity for no `want`, a tagged entity when the tags are equal, and an
+/// untagged entity always (its collection's data declares no types to filter by).
+pub fn entity_matches(tag: Option<&str>, want: Option<&str>) -> bool {
+    match (want, tag) {
+        (None, _) | (Some(_), None) => true,
+        (Some(w), Some(t)) => w == t,
+    }
+}
+
 impl FieldSchema {
     /// An optional, unindexed field `name` of type `ty`.
     pub fn new(name: impl Into<String>, ty: Type) -> Self {

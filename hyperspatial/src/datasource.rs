@@ -102,7 +102,11 @@ fn pinned_ids(db: &Database, filters: &[Predicate]) -> Option<(usize, Vec<Uuid>)
 }
 
 fn type_ok(r: &Record, entity: Option<&str>) -> bool {
-    entity.is_none_or(|t| matches!(r.get(fields::TYPE), Some(Value::String(s)) if &**s == t))
+    let tag = match r.get(fields::TYPE) {
+        Some(Value::String(s)) => Some(&**s),
+        _ => None,
+    };
+    hyperql::entity_matches(tag, entity)
 }
 
 fn in_collection(db: &Database, id: Uuid, collection: &str) -> bool {
@@ -309,9 +313,8 @@ impl DataSource for Database {
         let keep = |id: Uuid| -> bool {
             if req.filters.is_empty() {
                 // The type index answers without reading the entity.
-                return req.entity.as_deref().is_none_or(|t| {
-                    self.loc(id)
-                        .is_some_and(|l| l.entity_type.as_deref() == Some(t))
+                return self.loc(id).is_some_and(|l| {
+                    hyperql::entity_matches(l.entity_type.as_deref(), req.entity.as_deref())
                 });
             }
             match self.get_entity(id) {

@@ -272,9 +272,7 @@ impl Iterator for MemScan<'_> {
                 return Some(Err(e.into()));
             }
             let Some((entity, doc)) = row else { continue };
-            if let Some(want) = &self.entity
-                && entity.as_deref() != Some(want.as_str())
-            {
+            if !entity_matches(entity.as_deref(), self.entity.as_deref()) {
                 continue;
             }
             if self.filters.iter().all(|p| p.matches(doc)) {
@@ -426,7 +424,7 @@ impl DataSource for MemorySource {
             .rows
             .iter()
             .flatten()
-            .filter(|(e, _)| entity.is_none_or(|t| e.as_deref() == Some(t)))
+            .filter(|(e, _)| entity_matches(e.as_deref(), entity))
             .count();
         Ok(Some(n as u64))
     }
@@ -442,11 +440,7 @@ impl DataSource for MemorySource {
             .rows
             .iter()
             .flatten()
-            .filter(|(e, _)| {
-                req.entity
-                    .as_deref()
-                    .is_none_or(|w| e.as_deref() == Some(w))
-            })
+            .filter(|(e, _)| entity_matches(e.as_deref(), req.entity.as_deref()))
             .filter(|(_, d)| !prefilter || req.filters.iter().all(|p| p.matches(d)))
             .filter_map(|(_, d)| {
                 let v = d.get(&req.field)?.as_vector()?;
@@ -477,11 +471,7 @@ impl DataSource for MemorySource {
         ));
         let mut hits = Vec::new();
         for (e, d) in c.rows.iter().flatten() {
-            if req
-                .entity
-                .as_deref()
-                .is_some_and(|w| e.as_deref() != Some(w))
-            {
+            if !entity_matches(e.as_deref(), req.entity.as_deref()) {
                 continue;
             }
             let Some(p) = d.get(&req.field) else { continue };

@@ -162,3 +162,19 @@ plan
 'Project products.name AS name'
 '  Scan products filter=[price > 30.0]'
 
+query: SELECT name FROM users.User u WHERE u.age > 20 ORDER BY name
+name
+'Alice'
+'Bob'
+'Dan'
+
+query: SELECT u.name, o.total FROM users.User u JOIN orders.Order o ON o.user_id = u.id ORDER BY o.total
+name | total
+'Alice' | 12.5000
+'Alice' | 30.0000
+'Bob' | 99.0000
+
+query: SELECT name FROM people.Robot
+name
+'R2'
+

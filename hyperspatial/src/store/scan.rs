@@ -468,9 +468,7 @@ impl Pages {
             } else {
                 EntityMeta::default()
             };
-            if let Some(t) = &self.entity_type
-                && meta.entity_type.as_deref() != Some(t.as_str())
-            {
+            if !hyperql::entity_matches(meta.entity_type.as_deref(), self.entity_type.as_deref()) {
                 continue;
             }
             let mut doc = Document::with_capacity_and_hasher(capacity, Default::default());

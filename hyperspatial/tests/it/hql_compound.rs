@@ -206,3 +206,26 @@ fn concurrent_upserts_count_every_increment_once_per_key() {
         .sum();
     assert_eq!(total, (threads * per) as i64, "increments lost: {r:?}");
 }
+
+/// `FROM collection.Type` over entities stored without a type: they match; tagged
+/// entities still filter by their type.
+#[test]
+fn entity_types_filter_tagged_entities_only() {
+    let (_dir, db) = setup();
+    let e = Engine::new(db.clone());
+    rows(
+        &e,
+        "INSERT INTO people.Person (id, name) VALUES ('pp1', 'Pat')",
+    );
+    rows(
+        &e,
+        "INSERT INTO people.Robot (id, name) VALUES ('pr1', 'R2')",
+    );
+    check(
+        &db,
+        "SELECT c.name FROM customers.Customer c JOIN orders.Order o ON o.customer = c._key ORDER BY o.total",
+        &["'Ada'", "'Ada'", "'Bo'"],
+    );
+    check(&db, "SELECT name FROM people.Robot", &["'R2'"]);
+    check(&db, "SELECT COUNT(*) FROM customers.Customer", &["4"]);
+}
