@@ -3,11 +3,13 @@
 //! alias), which parses back to an equal tree.
 
 mod display;
+mod endpoint;
 mod expr;
 mod stmt;
 
 pub use display::quote_ident;
 pub(crate) use display::quote_str;
+pub use endpoint::{EndpointRef, SetEndpoints};
 pub use expr::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
 pub use stmt::{
     AlterAction, AlterSchema, Cascade, CreateSchema, Delete, DescribeSchema, Direction, DropSchema,

@@ -7,6 +7,7 @@
 //! [`ExecError::MemoryBudget`].
 
 mod aggregate;
+mod endpoints;
 mod eval;
 mod join;
 mod ops;

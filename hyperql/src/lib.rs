@@ -44,14 +44,16 @@ pub use functions::{AggFunc, Builtin, METRICS, vector_distance};
 pub use lexer::{Tok, Token, lex};
 pub use parser::{RESERVED, is_reserved, parse, parse_statement, parse_with_diagnostics};
 pub use plan::{
-    AggCall, Analysis, BExpr, Column, Func, KnnPolicy, Plan, SortKey, TraverseStep, plan_statement,
+    AggCall, Analysis, BExpr, Column, ENDPOINT_FIELDS, EndpointWrite, Func, KnnPolicy, Plan,
+    SortKey, TraverseStep, endpoint_schema, plan_statement,
 };
 pub use request::{Interrupt, Interrupted, RequestCtx};
 pub use source::{
-    Capabilities, CmpOp, DataSource, EdgeRecord, FieldSchema, KnnRequest, MemorySource,
-    NearRequest, Predicate, Record, RecordStream, RelayoutRequest, ScalarFunction, ScanRequest,
+    Capabilities, CmpOp, DataSource, EdgeRecord, Endpoint, EndpointPattern, EndpointStream,
+    EndpointsRequest, FieldSchema, KnnRequest, MAX_PATTERN_SEGMENTS, MemorySource, NearRequest,
+    PatternError, Predicate, Record, RecordStream, RelayoutRequest, ScalarFunction, ScanRequest,
     ScanResponse, Schema, Scored, SourceError, TimeRangeRequest, TimeSeries, TimeSeriesDecl,
-    Transaction, TraverseRequest, VectorIndex,
+    Transaction, TraverseRequest, VectorIndex, key_text, leaves, scan_endpoints, segments_match,
 };
 pub use span::Span;
 pub use types::Type;

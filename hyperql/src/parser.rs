@@ -5,6 +5,7 @@
 //! column, offending text, what was expected) and skipped up to the next `;`, and
 //! parsing resumes there.
 
+mod endpoint;
 mod expr;
 mod query;
 mod stmt;

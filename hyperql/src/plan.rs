@@ -1,9 +1,11 @@
 //! The logical plan: operators over bound expressions, printed by `EXPLAIN`.
 
 mod builder;
+mod endpoints;
 mod explain;
 
 pub use builder::{Analysis, plan_statement};
+pub use endpoints::{ENDPOINT_FIELDS, EndpointWrite, endpoint_schema};
 
 use crate::ast::{BinaryOp, Direction, JoinKind, UnaryOp};
 use crate::functions::{AggFunc, Builtin};
@@ -87,6 +89,15 @@ pub enum BExpr {
     Object(Vec<(String, BExpr)>),
     /// `(SELECT ...)`: an uncorrelated scalar subquery, run once before the query.
     Subquery(Box<Plan>),
+    /// `collection[key].path`: the value at a path of the entity with that key.
+    Endpoint {
+        /// Collection.
+        collection: String,
+        /// The entity's key.
+        key: Box<BExpr>,
+        /// Field path (empty: the whole document).
+        path: Vec<String>,
+    },
 }
 
 /// An aggregate call of an [`Plan::Aggregate`].
@@ -387,6 +398,19 @@ pub enum Plan {
         /// The plan explained.
         input: Box<Plan>,
     },
+    /// `FROM ENDPOINTS(pattern)`: one document (`path`, `entity`, `value`) per leaf
+    /// matching the pattern, from [`DataSource::endpoints`](crate::DataSource::endpoints).
+    Endpoints {
+        /// Binding name.
+        binding: String,
+        /// The pattern (a string once parameters are bound).
+        pattern: BExpr,
+    },
+    /// `SET collection[key].path = e, ...`: one transaction.
+    SetEndpoints {
+        /// The writes, in order.
+        assignments: Vec<EndpointWrite>,
+    },
 }
 
 fn doc_column(binding: &str, schema: &Option<Arc<Schema>>) -> Column {
@@ -440,7 +464,11 @@ impl Plan {
                 c.extend(added.iter().cloned());
                 c
             }
+            Plan::Endpoints { binding, .. } => {
+                vec![doc_column(binding, &Some(Arc::new(endpoint_schema())))]
+            }
             Plan::Insert { .. }
+            | Plan::SetEndpoints { .. }
             | Plan::Update { .. }
             | Plan::Delete { .. }
             | Plan::Relate { .. } => vec![Column::value("affected", Type::Int)],
@@ -522,7 +550,7 @@ impl BExpr {
             | BExpr::Field(..)
             | BExpr::Param(_)
             | BExpr::Subquery(_) => Vec::new(),
-            BExpr::Unary(_, e) | BExpr::IsNull(e, _) => vec![e],
+            BExpr::Unary(_, e) | BExpr::IsNull(e, _) | BExpr::Endpoint { key: e, .. } => vec![e],
             BExpr::Binary(_, a, b) | BExpr::Like(a, b, _) | BExpr::DistanceFrom(a, b) => vec![a, b],
             BExpr::Between(a, b, c, _) | BExpr::SimilarTo(a, b, c) | BExpr::Near(a, b, c) => {
                 vec![a, b, c]
@@ -550,7 +578,7 @@ impl BExpr {
             | BExpr::Field(..)
             | BExpr::Param(_)
             | BExpr::Subquery(_) => Vec::new(),
-            BExpr::Unary(_, e) | BExpr::IsNull(e, _) => vec![e],
+            BExpr::Unary(_, e) | BExpr::IsNull(e, _) | BExpr::Endpoint { key: e, .. } => vec![e],
             BExpr::Binary(_, a, b) | BExpr::Like(a, b, _) | BExpr::DistanceFrom(a, b) => vec![a, b],
             BExpr::Between(a, b, c, _) | BExpr::SimilarTo(a, b, c) | BExpr::Near(a, b, c) => {
                 vec![a, b, c]
@@ -601,7 +629,11 @@ impl BExpr {
         self.walk(&mut |e| {
             if matches!(
                 e,
-                BExpr::Col(_) | BExpr::Field(..) | BExpr::Param(_) | BExpr::Subquery(_)
+                BExpr::Col(_)
+                    | BExpr::Field(..)
+                    | BExpr::Param(_)
+                    | BExpr::Subquery(_)
+                    | BExpr::Endpoint { .. }
             ) {
                 c = false;
             }

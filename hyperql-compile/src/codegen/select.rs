@@ -37,6 +37,8 @@ fn node_name(p: &Plan) -> &'static str {
         Plan::Empty { .. } => "a query that can return no rows",
         Plan::Subscribe { .. } => "SUBSCRIBE",
         Plan::Explain { .. } => "EXPLAIN",
+        Plan::Endpoints { .. } => "ENDPOINTS(..)",
+        Plan::SetEndpoints { .. } => "SET of endpoints",
         _ => "this plan shape",
     }
 }

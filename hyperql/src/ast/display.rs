@@ -352,6 +352,7 @@ impl Display for Expr {
             }
             ExprKind::Object(kv) => props(f, kv),
             ExprKind::Subquery(s) => write!(f, "({s})"),
+            ExprKind::Endpoint(e) => write!(f, "{e}"),
         }
     }
 }
@@ -359,6 +360,11 @@ impl Display for Expr {
 impl Display for TableRef {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.collection)?;
+        if let Some(args) = &self.args {
+            f.write_str("(")?;
+            list(f, args)?;
+            f.write_str(")")?;
+        }
         if let Some(e) = &self.entity {
             write!(f, ".{e}")?;
         }
@@ -697,6 +703,7 @@ impl Display for Statement {
                 }
                 Ok(())
             }
+            StatementKind::Set(s) => write!(f, "{s}"),
             StatementKind::Subscribe(s) => {
                 write!(f, "SUBSCRIBE {}", s.target)?;
                 if let Some(w) = &s.selection {

@@ -1,5 +1,6 @@
 //! Expressions.
 
+use super::endpoint::EndpointRef;
 use super::stmt::{Ident, Select};
 use crate::span::Span;
 
@@ -183,6 +184,8 @@ pub enum ExprKind {
     Object(Vec<(String, Expr)>),
     /// `(SELECT ...)` returning one value.
     Subquery(Box<Select>),
+    /// `collection[key].path`: the value at one endpoint (NULL when missing).
+    Endpoint(EndpointRef),
 }
 
 impl Expr {

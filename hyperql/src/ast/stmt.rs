@@ -65,6 +65,8 @@ pub enum StatementKind {
     Subscribe(Subscribe),
     /// `RELAYOUT collection [WITH (option = value, ..)]`.
     Relayout(Relayout),
+    /// `SET collection[key].path = expr, ...`.
+    Set(super::endpoint::SetEndpoints),
 }
 
 /// `SELECT [DISTINCT] items [FROM ..] [TRAVERSE ..] [WHERE ..] [GROUP BY ..] [HAVING ..]
@@ -129,6 +131,9 @@ pub struct TableRef {
     pub entity: Option<Ident>,
     /// The alias.
     pub alias: Option<Ident>,
+    /// The arguments of a table function (`ENDPOINTS('users.*.email')`, whose name
+    /// is then `collection`); `None` for a collection.
+    pub args: Option<Vec<Expr>>,
     /// Where it is.
     pub span: Span,
 }

@@ -102,7 +102,7 @@ impl<S: DataSource> Engine<S> {
 
     /// Runs `attempt` until it ends with anything but a write conflict, at most
     /// [`MAX_ATTEMPTS`] times.
-    fn retry<T>(
+    pub(super) fn retry<T>(
         &self,
         ctx: &mut ExecCtx<'_>,
         mut attempt: impl FnMut(&Self, &mut ExecCtx<'_>) -> Result<T, Error>,
@@ -210,7 +210,7 @@ fn pause(n: u32) -> Duration {
 }
 
 /// Sets a dotted path in a document, creating nested documents on the way.
-fn set_path(doc: &mut Document, path: &[String], v: Value) {
+pub(super) fn set_path(doc: &mut Document, path: &[String], v: Value) {
     let Some((head, rest)) = path.split_first() else {
         return;
     };

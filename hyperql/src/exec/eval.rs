@@ -398,6 +398,11 @@ pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
                 "subquery was not run before the query".into(),
             ));
         }
+        BExpr::Endpoint {
+            collection,
+            key,
+            path,
+        } => super::endpoints::endpoint_value(collection, key, path, row, ctx)?,
         BExpr::Object(kv) => {
             let mut d = Document::default();
             for (k, v) in kv {

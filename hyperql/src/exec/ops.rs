@@ -145,6 +145,7 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
             added.len(),
         ),
         Plan::Subscribe { input } => build(input, ctx)?,
+        Plan::Endpoints { pattern, .. } => super::endpoints::build(pattern, ctx)?,
         other => {
             return Err(ExecError::Type(format!(
                 "not a read plan: {}",

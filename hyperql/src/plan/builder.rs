@@ -11,12 +11,14 @@
 //!   (ORDER BY, DISTINCT), `limit.rs` (LIMIT, OFFSET);
 //! - `write.rs` (INSERT, UPDATE, DELETE, SUBSCRIBE, RELATE) and `schema.rs`
 //!   (CREATE / ALTER / DESCRIBE SCHEMA);
+//! - `endpoints.rs`: `FROM ENDPOINTS(..)`, `collection[key].path` and `SET`;
 //! - expressions: `expr.rs` (dispatch by kind), `binary.rs` (operators),
 //!   `call.rs` (function calls), `path.rs` (name resolution), `walk.rs` (finding
 //!   aggregate and window calls in the AST).
 
 mod binary;
 mod call;
+mod endpoints;
 mod expr;
 mod filter;
 mod from;
@@ -167,6 +169,7 @@ impl Builder<'_> {
             }),
             StatementKind::DescribeSchema(d) => self.describe_schema(d),
             StatementKind::Relayout(r) => self.relayout(r),
+            StatementKind::Set(s) => self.set_endpoints(s),
         }
     }
 }

@@ -53,6 +53,11 @@ pub(crate) fn expr_text(e: &BExpr, cols: &[Column]) -> String {
         }
         BExpr::Array(a) => format!("[{}]", list(a)),
         BExpr::Subquery(p) => format!("({})", p.explain().trim().replace('\n', "; ")),
+        BExpr::Endpoint {
+            collection,
+            key,
+            path,
+        } => endpoints::endpoint_text(collection, key, path, cols),
         BExpr::Object(kv) => format!(
             "{{{}}}",
             kv.iter()
@@ -231,6 +236,8 @@ impl Plan {
             Plan::DescribeSchema { schema, .. } => format!("DescribeSchema {}", schema.name),
             Plan::Subscribe { .. } => "Subscribe".to_string(),
             Plan::Explain { .. } => "Explain".to_string(),
+            Plan::Endpoints { binding, pattern } => endpoints::endpoints_line(binding, pattern),
+            Plan::SetEndpoints { assignments } => endpoints::set_line(assignments),
         }
     }
 }

@@ -145,6 +145,7 @@ impl Builder<'_> {
                 (BExpr::Object(v), Type::Object)
             }
             ExprKind::Subquery(s) => self.subquery(s, e.span)?,
+            ExprKind::Endpoint(ep) => self.endpoint(ep, scope, mode)?,
         })
     }
 

@@ -6,6 +6,9 @@ use super::*;
 impl Builder<'_> {
     /// A scan of `t`, bound to its alias (or, without one, to the collection name).
     pub(super) fn table(&mut self, t: &ast::TableRef) -> R<Plan> {
+        if t.args.is_some() {
+            return self.table_function(t);
+        }
         let schema = self.source.schema(&t.collection.name).ok_or_else(|| {
             SemanticError::new(
                 t.collection.span,

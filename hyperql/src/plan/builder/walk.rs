@@ -26,6 +26,7 @@ pub(super) fn ast_children(e: &Expr) -> Vec<&Expr> {
             Vec::new()
         }
         ExprKind::Unary { expr, .. } | ExprKind::IsNull { expr, .. } => vec![expr],
+        ExprKind::Endpoint(ep) => vec![&ep.key],
         ExprKind::Binary { left, right, .. } => vec![left, right],
         ExprKind::Like { expr, pattern, .. } => vec![expr, pattern],
         ExprKind::DistanceFrom { expr, anchor } => vec![expr, anchor],
@@ -93,6 +94,9 @@ pub(super) fn collect_in_items(items: &[SelectItem], pred: &dyn Fn(&Expr) -> boo
 pub(super) fn output_name(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Path(p) => p.last().map(|i| i.name.clone()).unwrap_or_default(),
+        ExprKind::Endpoint(ep) if !ep.path.is_empty() => {
+            ep.path.last().map(|i| i.name.clone()).unwrap_or_default()
+        }
         _ => e.to_string(),
     }
 }
