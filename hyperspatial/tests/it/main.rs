@@ -11,6 +11,7 @@ mod damage;
 mod data;
 mod demo;
 mod embedding;
+mod endpoints;
 mod farout;
 mod geometry;
 mod hql;
