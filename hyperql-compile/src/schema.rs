@@ -352,7 +352,8 @@ fn infer(files: &[SourceFile], units: &[Unit], model: &mut Model, errors: &mut V
     for u in units {
         let (coll, exprs): (&str, Vec<&Expr>) = match &u.stmt.kind {
             StatementKind::Select(s) => match &s.from {
-                Some(f) if f.joins.is_empty() => (
+                // A table function (`ENDPOINTS(..)`) names no collection.
+                Some(f) if f.joins.is_empty() && f.first.args.is_none() => (
                     &f.first.collection.name,
                     s.selection.iter().chain(s.having.iter()).collect(),
                 ),

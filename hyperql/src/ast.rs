@@ -3,6 +3,7 @@
 //! alias), which parses back to an equal tree.
 
 mod display;
+mod endpoint;
 mod expr;
 mod query;
 mod stmt;
@@ -10,6 +11,7 @@ mod window;
 
 pub use display::quote_ident;
 pub(crate) use display::quote_str;
+pub use endpoint::{EndpointRef, SetEndpoints};
 pub use expr::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
 pub use query::{Cte, Query, SetExpr, SetOp, With};
 pub use stmt::{

@@ -1,6 +1,7 @@
 //! The library entry point: `Engine::new(source).query(text, params)`.
 
 mod constants;
+mod endpoints;
 mod parsed;
 mod upsert;
 mod write;
@@ -304,6 +305,10 @@ impl<S: DataSource> Engine<S> {
                 assignments,
             } => {
                 affected = Some(self.update(input, collection, assignments, &mut ctx)?);
+                Vec::new()
+            }
+            Plan::SetEndpoints { assignments } => {
+                affected = Some(self.set_endpoints(assignments, &mut ctx)?);
                 Vec::new()
             }
             Plan::Delete { input, collection } => {

@@ -9,6 +9,7 @@
 mod aggregate;
 mod correlated;
 mod distinct_on;
+mod endpoints;
 mod eval;
 mod join;
 mod ops;

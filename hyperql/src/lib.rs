@@ -44,15 +44,18 @@ pub use functions::{AggFunc, Builtin, METRICS, vector_distance};
 pub use lexer::{Tok, Token, lex};
 pub use parser::{RESERVED, is_reserved, parse, parse_statement, parse_with_diagnostics};
 pub use plan::{
-    AggCall, Analysis, BExpr, Column, Frame, FrameEdge, Func, KnnPolicy, Plan, SortKey,
-    TraverseStep, WindowFunc, WindowKind, plan_statement,
+    AggCall, Analysis, BExpr, Column, ENDPOINT_FIELDS, EndpointWrite, Frame, FrameEdge, Func,
+    KnnPolicy, Plan, SortKey, TraverseStep, WindowFunc, WindowKind, endpoint_schema,
+    plan_statement,
 };
 pub use request::{Interrupt, Interrupted, RequestCtx};
 pub use source::{
-    Capabilities, CmpOp, DataSource, EdgeRecord, FieldSchema, KnnRequest, MemorySource,
-    NearRequest, Predicate, Record, RecordStream, RelayoutRequest, ScalarFunction, ScanRequest,
+    Capabilities, CmpOp, DataSource, EdgeRecord, Endpoint, EndpointPattern, EndpointStream,
+    EndpointsRequest, FieldSchema, KnnRequest, MAX_PATTERN_SEGMENTS, MemorySource, NearRequest,
+    PatternError, Predicate, Record, RecordStream, RelayoutRequest, ScalarFunction, ScanRequest,
     ScanResponse, Schema, Scored, SourceError, TimeRangeRequest, TimeSeries, TimeSeriesDecl,
-    Transaction, TraverseRequest, VectorIndex, entity_matches,
+    Transaction, TraverseRequest, VectorIndex, entity_matches, key_text, leaves, scan_endpoints,
+    segments_match,
 };
 pub use span::Span;
 pub use types::Type;

@@ -6,6 +6,7 @@
 //! parsing resumes there.
 
 mod compound;
+mod endpoint;
 mod expr;
 mod insert;
 mod query;

@@ -1,10 +1,12 @@
 //! The logical plan: operators over bound expressions, printed by `EXPLAIN`.
 
 mod builder;
+mod endpoints;
 mod explain;
 mod window;
 
 pub use builder::{Analysis, plan_statement};
+pub use endpoints::{ENDPOINT_FIELDS, EndpointWrite, endpoint_schema};
 pub use window::{Frame, FrameEdge, WindowFunc, WindowKind};
 
 use crate::ast::{BinaryOp, Direction, JoinKind, UnaryOp};
@@ -89,6 +91,15 @@ pub enum BExpr {
     Object(Vec<(String, BExpr)>),
     /// `(SELECT ...)`: an uncorrelated scalar subquery, run once before the query.
     Subquery(Box<Plan>),
+    /// `collection[key].path`: the value at a path of the entity with that key.
+    Endpoint {
+        /// Collection.
+        collection: String,
+        /// The entity's key.
+        key: Box<BExpr>,
+        /// Field path (empty: the whole document).
+        path: Vec<String>,
+    },
     /// `EXISTS (SELECT ..)`, `e IN (SELECT ..)`, or a scalar subquery that refers
     /// to the query around it: run before the query when it refers to nothing
     /// outside, else for each row (see `exec::correlated`).
@@ -488,6 +499,19 @@ pub enum Plan {
         /// The plan explained.
         input: Box<Plan>,
     },
+    /// `FROM ENDPOINTS(pattern)`: one document (`path`, `entity`, `value`) per leaf
+    /// matching the pattern, from [`DataSource::endpoints`](crate::DataSource::endpoints).
+    Endpoints {
+        /// Binding name.
+        binding: String,
+        /// The pattern (a string once parameters are bound).
+        pattern: BExpr,
+    },
+    /// `SET collection[key].path = e, ...`: one transaction.
+    SetEndpoints {
+        /// The writes, in order.
+        assignments: Vec<EndpointWrite>,
+    },
 }
 
 fn doc_column(binding: &str, schema: &Option<Arc<Schema>>) -> Column {
@@ -543,7 +567,11 @@ impl Plan {
                 c.extend(added.iter().cloned());
                 c
             }
+            Plan::Endpoints { binding, .. } => {
+                vec![doc_column(binding, &Some(Arc::new(endpoint_schema())))]
+            }
             Plan::Insert { .. }
+            | Plan::SetEndpoints { .. }
             | Plan::Update { .. }
             | Plan::Delete { .. }
             | Plan::Relate { .. } => vec![Column::value("affected", Type::Int)],
@@ -637,7 +665,7 @@ impl BExpr {
             | BExpr::Outer(_)
             | BExpr::Subquery(_) => Vec::new(),
             BExpr::Correlated(c) => c.args.iter().chain(c.operand.iter()).collect(),
-            BExpr::Unary(_, e) | BExpr::IsNull(e, _) => vec![e],
+            BExpr::Unary(_, e) | BExpr::IsNull(e, _) | BExpr::Endpoint { key: e, .. } => vec![e],
             BExpr::Binary(_, a, b) | BExpr::Like(a, b, _) | BExpr::DistanceFrom(a, b) => vec![a, b],
             BExpr::Between(a, b, c, _) | BExpr::SimilarTo(a, b, c) | BExpr::Near(a, b, c) => {
                 vec![a, b, c]
@@ -667,7 +695,7 @@ impl BExpr {
             | BExpr::Outer(_)
             | BExpr::Subquery(_) => Vec::new(),
             BExpr::Correlated(c) => c.args.iter_mut().chain(c.operand.iter_mut()).collect(),
-            BExpr::Unary(_, e) | BExpr::IsNull(e, _) => vec![e],
+            BExpr::Unary(_, e) | BExpr::IsNull(e, _) | BExpr::Endpoint { key: e, .. } => vec![e],
             BExpr::Binary(_, a, b) | BExpr::Like(a, b, _) | BExpr::DistanceFrom(a, b) => vec![a, b],
             BExpr::Between(a, b, c, _) | BExpr::SimilarTo(a, b, c) | BExpr::Near(a, b, c) => {
                 vec![a, b, c]
@@ -732,6 +760,7 @@ impl BExpr {
                     | BExpr::Subquery(_)
                     | BExpr::Correlated(_)
                     | BExpr::Outer(_)
+                    | BExpr::Endpoint { .. }
             ) {
                 c = false;
             }

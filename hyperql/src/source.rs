@@ -6,9 +6,14 @@
 //! implements nothing but [`DataSource::scan`] still answers every query correctly.
 //! [`Capabilities`] tells the optimizer what is worth pushing.
 
+mod endpoints;
 mod memory;
 mod predicate;
 
+pub use endpoints::{
+    Endpoint, EndpointPattern, EndpointStream, EndpointsRequest, MAX_PATTERN_SEGMENTS,
+    PatternError, key_text, leaves, scan_endpoints, segments_match,
+};
 pub use memory::MemorySource;
 pub use predicate::{CmpOp, Predicate};
 
@@ -485,6 +490,12 @@ pub trait DataSource: Send + Sync {
     /// Functions the source adds to the language.
     fn functions(&self) -> Vec<Arc<dyn ScalarFunction>> {
         Vec::new()
+    }
+
+    /// The endpoints (document leaves) matching a path pattern, in any order. By
+    /// default read from a scan of the collection ([`scan_endpoints`]).
+    fn endpoints(&self, req: &EndpointsRequest) -> Result<EndpointStream<'_>, SourceError> {
+        scan_endpoints(self, req)
     }
 
     /// Starts a write transaction.

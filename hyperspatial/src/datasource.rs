@@ -10,6 +10,7 @@
 //! - `near` (`NEAR .. WITHIN`, `DISTANCE FROM`) searches the position index with a
 //!   growing k until the radius is passed.
 //! - `traverse` reads adjacency from the graph tables.
+//! - `endpoints` reads the leaves of the stored documents shard by shard.
 //! - Time-series collections (see `store::measures`) are read from manifold-timeseries;
 //!   `time_range` reads only the requested range of each series.
 //! - Writes run in a [`WriteBatch`]: a statement that fails changes nothing.
@@ -17,6 +18,7 @@
 //!   source's geometric distance), `COMBINED_DISTANCE(id_a, id_b)` (the weighted
 //!   distance of the position components), `EMBED(text [, model])`.
 
+mod endpoints;
 mod functions;
 mod one;
 mod txn;
@@ -453,6 +455,13 @@ impl DataSource for Database {
                 with_model: true,
             }),
         ]
+    }
+
+    fn endpoints(
+        &self,
+        req: &hyperql::EndpointsRequest,
+    ) -> Result<hyperql::EndpointStream<'_>, SourceError> {
+        endpoints::endpoints(self, req)
     }
 
     fn begin(&self) -> Result<Box<dyn Transaction + '_>, SourceError> {

@@ -15,8 +15,12 @@
 //! - `cascade`: the latency of a single-field write whose collection feeds a cascaded
 //!   average, against the same write on a collection that feeds nothing and against
 //!   a write of the same two collections without a cascade.
+//! - `endpoints`: one endpoint read (Rust API, HyperQL), batched endpoint writes
+//!   (`SET`), path pattern matching and wildcard queries (`ENDPOINTS`), beside the
+//!   published claims of the system the endpoint model comes from.
 
 mod cascade;
+mod endpoints;
 mod entities;
 mod knn;
 mod scans;
@@ -40,6 +44,7 @@ pub fn run(quick: bool) -> Result<Report, String> {
     entities::run(&mut report, &scale)?;
     knn::run(&mut report, &scale)?;
     cascade::run(&mut report, &scale)?;
+    endpoints::run(&mut report, &scale)?;
     Ok(report)
 }
 

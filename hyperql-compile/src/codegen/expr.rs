@@ -225,6 +225,7 @@ impl Exprs<'_> {
             BExpr::Array(_) => Err("an array literal".into()),
             BExpr::Object(_) => Err("an object literal".into()),
             BExpr::Subquery(_) | BExpr::Correlated(_) | BExpr::Outer(_) => Err("a subquery".into()),
+            BExpr::Endpoint { .. } => Err("an endpoint read (collection[key].path)".into()),
         }
     }
 

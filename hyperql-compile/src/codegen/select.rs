@@ -40,6 +40,8 @@ fn node_name(p: &Plan) -> &'static str {
         Plan::Explain { .. } => "EXPLAIN",
         Plan::SetOp { .. } => "UNION, INTERSECT or EXCEPT",
         Plan::RecursiveCte { .. } | Plan::WorkTable { .. } => "WITH RECURSIVE",
+        Plan::Endpoints { .. } => "ENDPOINTS(..)",
+        Plan::SetEndpoints { .. } => "SET of endpoints",
         _ => "this plan shape",
     }
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod diagnostics;
+mod endpoints;
 mod snapshots;
 mod versions;
 

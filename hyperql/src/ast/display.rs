@@ -365,6 +365,7 @@ impl Display for Expr {
             ExprKind::Object(kv) => props(f, kv),
             ExprKind::Subquery(s) => write!(f, "({s})"),
             ExprKind::Over { call, window } => write!(f, "{call} OVER ({window})"),
+            ExprKind::Endpoint(e) => write!(f, "{e}"),
         }
     }
 }
@@ -372,6 +373,11 @@ impl Display for Expr {
 impl Display for TableRef {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.collection)?;
+        if let Some(args) = &self.args {
+            f.write_str("(")?;
+            list(f, args)?;
+            f.write_str(")")?;
+        }
         if let Some(e) = &self.entity {
             write!(f, ".{e}")?;
         }
@@ -690,6 +696,7 @@ impl Display for Statement {
                 }
                 Ok(())
             }
+            StatementKind::Set(s) => write!(f, "{s}"),
             StatementKind::Subscribe(s) => {
                 write!(f, "SUBSCRIBE {}", s.target)?;
                 if let Some(w) = &s.selection {

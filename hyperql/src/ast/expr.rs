@@ -1,5 +1,6 @@
 //! Expressions.
 
+use super::endpoint::EndpointRef;
 use super::stmt::{Ident, Select};
 use super::window::WindowSpec;
 use crate::span::Span;
@@ -202,6 +203,8 @@ pub enum ExprKind {
         /// Its window.
         window: WindowSpec,
     },
+    /// `collection[key].path`: the value at one endpoint (NULL when missing).
+    Endpoint(EndpointRef),
 }
 
 impl Expr {

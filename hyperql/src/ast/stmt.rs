@@ -67,6 +67,8 @@ pub enum StatementKind {
     Subscribe(Subscribe),
     /// `RELAYOUT collection [WITH (option = value, ..)]`.
     Relayout(Relayout),
+    /// `SET collection[key].path = expr, ...`.
+    Set(super::endpoint::SetEndpoints),
 }
 
 /// `SELECT [DISTINCT [ON (..)]] items [FROM ..] [TRAVERSE ..] [WHERE ..] [GROUP BY ..] [HAVING ..]
@@ -134,6 +136,9 @@ pub struct TableRef {
     pub entity: Option<Ident>,
     /// The alias.
     pub alias: Option<Ident>,
+    /// The arguments of a table function (`ENDPOINTS('users.*.email')`, whose name
+    /// is then `collection`); `None` for a collection.
+    pub args: Option<Vec<Expr>>,
     /// Where it is.
     pub span: Span,
 }

@@ -403,6 +403,11 @@ pub(crate) fn eval(e: &BExpr, row: &[Value], ctx: &EvalCtx<'_>) -> R {
                 "a subquery that reads the row of the query around it can stand only in WHERE, HAVING and the select list".into(),
             ));
         }
+        BExpr::Endpoint {
+            collection,
+            key,
+            path,
+        } => super::endpoints::endpoint_value(collection, key, path, row, ctx)?,
         BExpr::Object(kv) => {
             let mut d = Document::default();
             for (k, v) in kv {

@@ -163,6 +163,7 @@ pub(crate) fn build<'a>(plan: &Plan, ctx: &ExecCtx<'a>) -> Result<BoxOp<'a>, Exe
             ..
         } => super::setop::recursive(name, build(base, ctx)?, step, *all),
         Plan::WorkTable { name, .. } => super::setop::work_table(name, ctx)?,
+        Plan::Endpoints { pattern, .. } => super::endpoints::build(pattern, ctx)?,
         other => {
             return Err(ExecError::Type(format!(
                 "not a read plan: {}",

@@ -50,6 +50,11 @@ pub(crate) fn for_each_expr_mut(plan: &mut Plan, f: &mut dyn FnMut(&mut BExpr)) 
             }
         }
         Plan::Update { assignments, .. } => assignments.iter_mut().for_each(|(_, e)| f(e)),
+        Plan::Endpoints { pattern, .. } => f(pattern),
+        Plan::SetEndpoints { assignments } => assignments.iter_mut().for_each(|a| {
+            f(&mut a.key);
+            f(&mut a.value);
+        }),
         Plan::Relate {
             from, to, props, ..
         } => {

@@ -440,6 +440,14 @@ fn path_or_call(i: &mut In<'_>) -> PResult<Expr> {
         }
         return Ok(call);
     }
+    if at_punct(i, "[") {
+        let e = super::endpoint::endpoint_after(i, first)?;
+        let span = e.span;
+        return Ok(Expr {
+            kind: ExprKind::Endpoint(e),
+            span,
+        });
+    }
     let mut path = vec![first];
     while at_punct(i, ".") && !matches!(peek2(i).kind, Tok::Punct("*")) {
         bump(i);
@@ -559,7 +567,8 @@ fn array(i: &mut In<'_>) -> PResult<Expr> {
     })
 }
 
-/// `object = { [key : element, ...] }`, `key = word | 'text' | "text"`.
+/// `object = { [prop, ...] }`, `prop = key : element | word`, `key = word | 'text' |
+/// "text"` (a lone word `a` is `a: a`).
 pub(crate) fn object(i: &mut In<'_>) -> PResult<Expr> {
     let start = expect_punct(i, "{")?;
     let props = object_body(i)?;
@@ -577,6 +586,13 @@ pub(crate) fn object_body(i: &mut In<'_>) -> PResult<Vec<(String, Expr)>> {
         return Ok(props);
     }
     loop {
+        if let Some(pair) = super::endpoint::shorthand(i) {
+            props.push(pair);
+            if eat_punct(i, ",").is_none() {
+                return Ok(props);
+            }
+            continue;
+        }
         let t = peek(i);
         let key = match &t.kind {
             Tok::Word(w) | Tok::Str(w) | Tok::DQuoted(w) => w.clone(),

@@ -182,9 +182,14 @@ fn from(i: &mut In<'_>) -> PResult<From> {
     }
 }
 
-/// `table_ref = table_name [[AS] ident]`.
+/// `table_ref = (table_name | ident "(" [expr, ...] ")") [[AS] ident]` (the second
+/// form a table function: `ENDPOINTS('users.*.email')`).
 pub(crate) fn table_ref(i: &mut In<'_>) -> PResult<TableRef> {
     let mut t = table_name(i)?;
+    if t.entity.is_none() && eat_punct(i, "(").is_some() {
+        t.args = Some(separated(0.., expr, comma).parse_next(i)?);
+        expect_punct(i, ")")?;
+    }
     t.alias = alias(i)?;
     t.span = span_from(i, t.span);
     Ok(t)
@@ -203,6 +208,7 @@ pub(crate) fn table_name(i: &mut In<'_>) -> PResult<TableRef> {
         collection,
         entity,
         alias: None,
+        args: None,
         span,
     })
 }

@@ -10,7 +10,7 @@ use crate::ast::{
 use winnow::Parser;
 use winnow::combinator::separated;
 
-const STATEMENT_STARTS: &str = "SELECT, WITH, EXPLAIN, INSERT, UPSERT, UPDATE, DELETE, RELATE, CREATE, ALTER, DROP, DESCRIBE, SUBSCRIBE or RELAYOUT";
+const STATEMENT_STARTS: &str = "SELECT, WITH, EXPLAIN, INSERT, UPSERT, UPDATE, DELETE, RELATE, CREATE, ALTER, DROP, DESCRIBE, SUBSCRIBE, RELAYOUT or SET";
 
 /// `statement`.
 pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
@@ -37,6 +37,7 @@ pub(crate) fn statement(i: &mut In<'_>) -> PResult<Statement> {
         "DESCRIBE" => StatementKind::DescribeSchema(describe_schema(i)?),
         "SUBSCRIBE" => StatementKind::Subscribe(subscribe(i)?),
         "RELAYOUT" => StatementKind::Relayout(relayout(i)?),
+        "SET" => StatementKind::Set(super::endpoint::set(i)?),
         _ => return Err(cut(i, STATEMENT_STARTS)),
     };
     Ok(Statement {

@@ -14,6 +14,7 @@
 //!   `subquery.rs`: subqueries in expressions and their outer references;
 //! - `write.rs` (INSERT, UPDATE, DELETE, SUBSCRIBE, RELATE) and `schema.rs`
 //!   (CREATE / ALTER / DESCRIBE SCHEMA);
+//! - `endpoints.rs`: `FROM ENDPOINTS(..)`, `collection[key].path` and `SET`;
 //! - expressions: `expr.rs` (dispatch by kind), `binary.rs` (operators),
 //!   `call.rs` (function calls), `path.rs` (name resolution), `walk.rs` (finding
 //!   aggregate and window calls in the AST).
@@ -21,6 +22,7 @@
 mod binary;
 mod call;
 mod distinct_on;
+mod endpoints;
 mod expr;
 mod filter;
 mod from;
@@ -184,6 +186,7 @@ impl Builder<'_> {
             }),
             StatementKind::DescribeSchema(d) => self.describe_schema(d),
             StatementKind::Relayout(r) => self.relayout(r),
+            StatementKind::Set(s) => self.set_endpoints(s),
         }
     }
 }

@@ -71,6 +71,11 @@ pub(crate) fn expr_text(e: &BExpr, cols: &[Column]) -> String {
                 _ => format!("({sub}){args}"),
             }
         }
+        BExpr::Endpoint {
+            collection,
+            key,
+            path,
+        } => endpoints::endpoint_text(collection, key, path, cols),
         BExpr::Object(kv) => format!(
             "{{{}}}",
             kv.iter()
@@ -278,6 +283,8 @@ impl Plan {
             Plan::DescribeSchema { schema, .. } => format!("DescribeSchema {}", schema.name),
             Plan::Subscribe { .. } => "Subscribe".to_string(),
             Plan::Explain { .. } => "Explain".to_string(),
+            Plan::Endpoints { binding, pattern } => endpoints::endpoints_line(binding, pattern),
+            Plan::SetEndpoints { assignments } => endpoints::set_line(assignments),
         }
     }
 }

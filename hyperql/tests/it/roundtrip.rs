@@ -45,6 +45,7 @@ fn mini_select(item: Expr, table: Ident, cond: Option<Expr>) -> Select {
                 collection: table,
                 entity: None,
                 alias: None,
+                args: None,
                 span: Span::default(),
             },
             joins: Vec::new(),
@@ -206,6 +207,7 @@ fn expr() -> impl Strategy<Value = Expr> {
             prop::collection::vec(inner.clone(), 0..3).prop_map(|v| Expr::new(ExprKind::Array(v))),
             prop::collection::vec(("[a-z ]{0,4}", inner.clone()), 0..3)
                 .prop_map(|v| Expr::new(ExprKind::Object(v))),
+            (endpoint(inner.clone())).prop_map(|e| Expr::new(ExprKind::Endpoint(e))),
         ]
     })
 }
@@ -257,8 +259,20 @@ fn window(e: BoxedStrategy<Expr>) -> impl Strategy<Value = WindowSpec> {
     })
 }
 
+/// `collection[key].path` with keys drawn from `key`.
+fn endpoint<K: Strategy<Value = Expr>>(key: K) -> impl Strategy<Value = EndpointRef> {
+    (ident(), key, prop::collection::vec(ident(), 0..3)).prop_map(|(collection, key, path)| {
+        EndpointRef {
+            collection,
+            key: bx(key),
+            path,
+            span: Span::default(),
+        }
+    })
+}
+
 fn table_ref() -> impl Strategy<Value = TableRef> {
-    (
+    let table = (
         ident(),
         prop::option::of(ident()),
         prop::option::of(ident()),
@@ -267,8 +281,22 @@ fn table_ref() -> impl Strategy<Value = TableRef> {
             collection,
             entity,
             alias,
+            args: None,
             span: Span::default(),
-        })
+        });
+    let function = (
+        ident(),
+        prop::collection::vec(expr(), 0..2),
+        prop::option::of(ident()),
+    )
+        .prop_map(|(collection, args, alias)| TableRef {
+            collection,
+            entity: None,
+            alias,
+            args: Some(args),
+            span: Span::default(),
+        });
+    prop_oneof![4 => table, 1 => function]
 }
 
 fn join() -> impl Strategy<Value = Join> {
@@ -553,6 +581,7 @@ fn statement() -> impl Strategy<Value = Statement> {
             collection,
             entity,
             alias: None,
+            args: None,
             span: Span::default(),
         })
     };
@@ -590,6 +619,8 @@ fn statement() -> impl Strategy<Value = Statement> {
         1 => (table_ref(), prop::option::of(expr())).prop_map(|(target, selection)| StatementKind::Subscribe(Subscribe { target, selection })),
         1 => (ident(), prop::collection::vec((ident(), expr()), 0..3))
             .prop_map(|(collection, options)| StatementKind::Relayout(Relayout { collection, options })),
+        1 => prop::collection::vec((endpoint(expr()), expr()), 1..3)
+            .prop_map(|assignments| StatementKind::Set(SetEndpoints { assignments })),
     ];
     kind.prop_map(|kind| Statement {
         kind,

@@ -12,6 +12,7 @@ mod damage;
 mod data;
 mod demo;
 mod embedding;
+mod endpoints;
 mod farout;
 mod geometry;
 mod hql;

@@ -163,6 +163,7 @@ impl Builder<'_> {
                     },
                 );
             }
+            ExprKind::Endpoint(ep) => self.endpoint(ep, scope, mode)?,
         })
     }
 

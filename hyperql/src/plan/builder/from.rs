@@ -7,6 +7,9 @@ use super::*;
 impl Builder<'_> {
     /// A scan of `t`, bound to its alias (or, without one, to the collection name).
     pub(super) fn table(&mut self, t: &ast::TableRef) -> R<Plan> {
+        if t.args.is_some() {
+            return self.table_function(t);
+        }
         if let Some(p) = self.cte_ref(t) {
             return Ok(p);
         }

@@ -29,6 +29,7 @@ pub(super) fn ast_children(e: &Expr) -> Vec<&Expr> {
         | ExprKind::Exists(_) => Vec::new(),
         ExprKind::InSubquery { expr, .. } => vec![expr],
         ExprKind::Unary { expr, .. } | ExprKind::IsNull { expr, .. } => vec![expr],
+        ExprKind::Endpoint(ep) => vec![&ep.key],
         ExprKind::Binary { left, right, .. } => vec![left, right],
         ExprKind::Like { expr, pattern, .. } => vec![expr, pattern],
         ExprKind::DistanceFrom { expr, anchor } => vec![expr, anchor],
@@ -102,6 +103,9 @@ pub(super) fn collect_in_items(items: &[SelectItem], pred: &dyn Fn(&Expr) -> boo
 pub(super) fn output_name(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Path(p) => p.last().map(|i| i.name.clone()).unwrap_or_default(),
+        ExprKind::Endpoint(ep) if !ep.path.is_empty() => {
+            ep.path.last().map(|i| i.name.clone()).unwrap_or_default()
+        }
         _ => e.to_string(),
     }
 }

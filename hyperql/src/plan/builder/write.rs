@@ -12,6 +12,9 @@ impl Builder<'_> {
         t: &ast::TableRef,
         selection: Option<&Expr>,
     ) -> R<(Plan, Option<Arc<Schema>>)> {
+        if t.args.is_some() {
+            return err(t.span, "a table function is read only: use it in FROM");
+        }
         let plan = self.table(t)?;
         let schema = plan.columns()[0].schema.clone();
         let plan = match selection {
@@ -23,7 +26,7 @@ impl Builder<'_> {
 
     /// Checks a value written to field `key` against the declared `schema`: its
     /// type, and that a closed schema has the field (or it is a system field).
-    fn check_field(
+    pub(super) fn check_field(
         &mut self,
         schema: Option<&Schema>,
         key: &str,

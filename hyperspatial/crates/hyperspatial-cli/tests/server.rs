@@ -12,6 +12,7 @@ mod server {
     mod http;
     mod limits;
     mod load;
+    mod paths;
     mod positions;
     mod relayout;
     mod soak;

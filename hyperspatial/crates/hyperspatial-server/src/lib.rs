@@ -13,6 +13,7 @@
 //! | `GET /subscribe?query=SUBSCRIBE ..` | WebSocket stream of matching changes |
 //! | `POST /import/{collection}?format=jsonl&..` | imports the body (see `transfer`) |
 //! | `GET /export/{collection}?format=jsonl` | the collection as a file |
+//! | `GET /paths/{pattern}[?limit=N]` | the endpoints matching a path pattern (see `paths`) |
 //! | `GET /streams` | streams of the stream hub with their counters |
 //! | `POST /streams/{name}` | publishes a JSON message (see `streams`) |
 //! | `GET /streams/{name}/subscribe[?where=..]` | WebSocket stream of a stream's messages |
@@ -41,6 +42,7 @@ mod config;
 mod error;
 mod guard;
 mod metrics;
+mod paths;
 mod positions;
 mod query;
 mod relayout;

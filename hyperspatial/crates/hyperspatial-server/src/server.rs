@@ -18,7 +18,8 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::config::ServerConfig;
 use crate::{
-    auth, catalog, error, guard, metrics, positions, query, relayout, streams, subscribe, transfer,
+    auth, catalog, error, guard, metrics, paths, positions, query, relayout, streams, subscribe,
+    transfer,
 };
 
 /// Errors of [`Server::run`].
@@ -56,6 +57,7 @@ fn app(
     let state = AppState::new(db, hub, config, shutdown);
     let requests = Router::new()
         .route("/query", post(query::handle))
+        .route("/paths/{pattern}", get(paths::handle))
         .route("/collections", get(catalog::list))
         .route("/collections/{name}", get(catalog::describe))
         .route("/schemas/{name}", get(catalog::schema))
