@@ -139,6 +139,9 @@ pub enum Builtin {
     Round,
     /// `COALESCE(a, b, ...)`.
     Coalesce,
+    /// `POSITION(x1, x2, ...)`: a point given by its coordinates, as an array of
+    /// floats (what the coordinates mean is the source's geometry).
+    Position,
 }
 
 impl Builtin {
@@ -155,6 +158,7 @@ impl Builtin {
             Builtin::Abs => "ABS",
             Builtin::Round => "ROUND",
             Builtin::Coalesce => "COALESCE",
+            Builtin::Position => "POSITION",
         }
     }
 
@@ -171,6 +175,7 @@ impl Builtin {
             "ABS" => Builtin::Abs,
             "ROUND" => Builtin::Round,
             "COALESCE" => Builtin::Coalesce,
+            "POSITION" => Builtin::Position,
             _ => return None,
         })
     }
@@ -184,7 +189,7 @@ impl Builtin {
             Builtin::Lower | Builtin::Upper | Builtin::Length | Builtin::Abs | Builtin::Round => {
                 (1, 1)
             }
-            Builtin::Coalesce => (1, usize::MAX),
+            Builtin::Coalesce | Builtin::Position => (1, usize::MAX),
         }
     }
 
@@ -196,7 +201,7 @@ impl Builtin {
             (Builtin::TimeBucket, 0) => Type::String,
             (Builtin::TimeBucket, 1) => Type::Timestamp,
             (Builtin::Lower | Builtin::Upper, _) => Type::String,
-            (Builtin::Abs | Builtin::Round, _) => Type::Float,
+            (Builtin::Abs | Builtin::Round | Builtin::Position, _) => Type::Float,
             _ => Type::Any,
         }
     }
@@ -210,6 +215,7 @@ impl Builtin {
             Builtin::Length => Type::Int,
             Builtin::Abs => args.first().copied().unwrap_or(Type::Any),
             Builtin::Round => Type::Float,
+            Builtin::Position => Type::Array,
             Builtin::Coalesce => args
                 .iter()
                 .copied()
@@ -293,6 +299,21 @@ impl Builtin {
                 .find(|v| !v.is_null())
                 .cloned()
                 .unwrap_or(Value::Null)),
+            Builtin::Position => {
+                let mut xs = Vec::with_capacity(args.len());
+                for a in args {
+                    match a.as_f64() {
+                        Some(x) if x.is_finite() => xs.push(Value::Float(x)),
+                        _ => {
+                            return Err(format!(
+                                "POSITION takes finite numbers, not {}",
+                                a.type_name()
+                            ));
+                        }
+                    }
+                }
+                Ok(Value::Array(std::sync::Arc::new(xs)))
+            }
         }
     }
 }

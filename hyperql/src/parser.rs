@@ -7,6 +7,7 @@
 
 mod expr;
 mod query;
+mod spatial;
 mod stmt;
 
 use crate::ast::{Ident, Script, Statement};

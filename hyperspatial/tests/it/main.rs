@@ -9,6 +9,7 @@ mod columns;
 mod compiled_schema;
 mod damage;
 mod data;
+mod ddl;
 mod demo;
 mod embedding;
 mod farout;
