@@ -71,7 +71,7 @@ impl Aggregate {
         let upper = name.to_ascii_uppercase();
         match upper.as_str() {
             "MOVINGMEAN" | "MOVING_MEAN" => match args {
-                [n] if n.fract() == 0.0 && *n >= 1.0 && *n <= f64::from(u32::MAX) => {
+                [n] if n.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(n) => {
                     Ok(Some(Aggregate::MovingMean(*n as u32)))
                 }
                 _ => Err("MovingMean(n) takes one integer n >= 1".to_string()),

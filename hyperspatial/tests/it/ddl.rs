@@ -117,7 +117,7 @@ fn modify_field_is_checked_against_stored_data() {
     // i2 has no qty: REQUIRED is refused, naming it, and nothing changes.
     let msg = err(&e, "ALTER SCHEMA items MODIFY FIELD qty Int REQUIRED");
     assert!(
-        msg.contains("i2") && msg.contains("`qty`") && msg.contains("required"),
+        msg.contains("existing entity") && msg.contains("`qty`") && msg.contains("required"),
         "{msg}"
     );
     let msg = err(&e, "ALTER SCHEMA items MODIFY FIELD note Int");
