@@ -174,13 +174,27 @@ pub(crate) fn build(files: &[SourceFile], units: &[Unit]) -> Diag<Model> {
                         ));
                         continue;
                     }
-                    let t = Type::from_name(&fd.ty.name.name, &fd.ty.params);
+                    if let Some(scope) = fd.scope {
+                        errors.push(here(
+                            fd.span,
+                            format!("the field scope {scope} is not supported by hyperql-compile"),
+                        ));
+                        continue;
+                    }
+                    let t = match hyperql::FieldType::from_type_name(&fd.ty) {
+                        Ok(hyperql::FieldType::Plain(t)) => Some(t),
+                        Ok(_) => None,
+                        Err(e) => {
+                            errors.push(here(e.span, e.message));
+                            continue;
+                        }
+                    };
                     let Some(ty) = t.and_then(FieldType::from_type) else {
                         errors.push(here(
                             fd.ty.span,
                             format!(
-                                "type `{}` is not supported by hyperql-compile; expected String, Int, Float, Bool, Timestamp or Embedding(n)",
-                                fd.ty.name.name
+                                "type `{}` is not supported by hyperql-compile; expected String, Int, Float, Bool, Timestamp or Embedding(n) (not Array, Map or Object)",
+                                fd.ty
                             ),
                         ));
                         continue;

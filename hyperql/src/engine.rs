@@ -384,24 +384,28 @@ impl<S: DataSource> Engine<S> {
     }
 }
 
-/// DESCRIBE SCHEMA: one row per field (name, type, required, indexed, and the cascade
-/// definition when `detailed`).
+/// DESCRIBE SCHEMA: one row per field (name, type with element types, required,
+/// indexed, and when `detailed` the cascade definition and the scope).
 fn describe_schema(schema: &Schema, detailed: bool) -> Vec<Row> {
     schema
         .fields
         .iter()
         .map(|f| {
-            let cascade = if detailed {
-                f.cascade.as_deref().map_or(Value::Null, Value::str)
+            let (cascade, scope) = if detailed {
+                (
+                    f.cascade.as_deref().map_or(Value::Null, Value::str),
+                    f.scope.map_or(Value::Null, |s| Value::str(s.keyword())),
+                )
             } else {
-                Value::Null
+                (Value::Null, Value::Null)
             };
             vec![
                 Value::str(&f.name),
-                Value::str(&f.ty.to_string()),
+                Value::str(&f.field_type().to_string()),
                 Value::Bool(f.required),
                 Value::Bool(f.indexed),
                 cascade,
+                scope,
             ]
         })
         .collect()

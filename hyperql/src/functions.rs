@@ -145,6 +145,9 @@ pub enum Builtin {
     Round,
     /// `COALESCE(a, b, ...)`.
     Coalesce,
+    /// `POSITION(x1, x2, ...)`: a point given by its coordinates, as an array of
+    /// floats (what the coordinates mean is the source's geometry).
+    Position,
 }
 
 impl Builtin {
@@ -162,6 +165,7 @@ impl Builtin {
             Builtin::Abs => "ABS",
             Builtin::Round => "ROUND",
             Builtin::Coalesce => "COALESCE",
+            Builtin::Position => "POSITION",
         }
     }
 
@@ -179,6 +183,7 @@ impl Builtin {
             "ABS" => Builtin::Abs,
             "ROUND" => Builtin::Round,
             "COALESCE" => Builtin::Coalesce,
+            "POSITION" => Builtin::Position,
             _ => return None,
         })
     }
@@ -192,7 +197,7 @@ impl Builtin {
             Builtin::Lower | Builtin::Upper | Builtin::Length | Builtin::Abs | Builtin::Round => {
                 (1, 1)
             }
-            Builtin::Coalesce => (1, usize::MAX),
+            Builtin::Coalesce | Builtin::Position => (1, usize::MAX),
         }
     }
 
@@ -204,7 +209,7 @@ impl Builtin {
             (Builtin::TimeBucket | Builtin::DateTrunc, 0) => Type::String,
             (Builtin::TimeBucket | Builtin::DateTrunc, 1) => Type::Timestamp,
             (Builtin::Lower | Builtin::Upper, _) => Type::String,
-            (Builtin::Abs | Builtin::Round, _) => Type::Float,
+            (Builtin::Abs | Builtin::Round | Builtin::Position, _) => Type::Float,
             _ => Type::Any,
         }
     }
@@ -218,6 +223,7 @@ impl Builtin {
             Builtin::Length => Type::Int,
             Builtin::Abs => args.first().copied().unwrap_or(Type::Any),
             Builtin::Round => Type::Float,
+            Builtin::Position => Type::Array,
             Builtin::Coalesce => args
                 .iter()
                 .copied()
@@ -321,6 +327,21 @@ impl Builtin {
                 .find(|v| !v.is_null())
                 .cloned()
                 .unwrap_or(Value::Null)),
+            Builtin::Position => {
+                let mut xs = Vec::with_capacity(args.len());
+                for a in args {
+                    match a.as_f64() {
+                        Some(x) if x.is_finite() => xs.push(Value::Float(x)),
+                        _ => {
+                            return Err(format!(
+                                "POSITION takes finite numbers, not {}",
+                                a.type_name()
+                            ));
+                        }
+                    }
+                }
+                Ok(Value::Array(std::sync::Arc::new(xs)))
+            }
         }
     }
 }

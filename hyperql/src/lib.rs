@@ -58,7 +58,7 @@ pub use source::{
     segments_match,
 };
 pub use span::Span;
-pub use types::Type;
+pub use types::{FieldScope, FieldType, MAX_EMBEDDING_DIM, Type, TypeNameError};
 pub use value::{
     Document, FieldHash, FieldHasher, Value, doc_get, format_timestamp, parse_interval,
 };

@@ -10,6 +10,7 @@ mod endpoint;
 mod expr;
 mod insert;
 mod query;
+mod spatial;
 mod stmt;
 mod window;
 

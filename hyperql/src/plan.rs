@@ -578,10 +578,12 @@ impl Plan {
             Plan::CreateSchema { .. } | Plan::AlterSchema { .. } | Plan::DropSchema { .. } => {
                 vec![Column::value("ok", Type::Bool)]
             }
-            Plan::DescribeSchema { .. } => ["field", "type", "required", "indexed", "cascade"]
-                .iter()
-                .map(|n| Column::value(*n, Type::Any))
-                .collect(),
+            Plan::DescribeSchema { .. } => {
+                ["field", "type", "required", "indexed", "cascade", "scope"]
+                    .iter()
+                    .map(|n| Column::value(*n, Type::Any))
+                    .collect()
+            }
             Plan::Explain { .. } => vec![Column::value("plan", Type::String)],
             Plan::Relayout { .. } => vec![
                 Column::value("measure", Type::String),

@@ -307,6 +307,43 @@ pub struct FieldSchema {
     pub indexed: bool,
     /// The cascade rule, as canonical text, when the field is derived.
     pub cascade: Option<String>,
+    /// The element type of an `Array(T)` field (`ty` is `Array`) or a `Map(T)` field
+    /// (`ty` is `Object`); `None` for other and for untyped containers.
+    pub of: Option<crate::types::FieldType>,
+    /// The declared scope (a label: see [`FieldScope`](crate::FieldScope)).
+    pub scope: Option<crate::types::FieldScope>,
+}
+
+impl FieldSchema {
+    /// A field of type `ty`, not required, not indexed, not derived, no scope.
+    pub fn new(name: impl Into<String>, ty: Type) -> FieldSchema {
+        FieldSchema {
+            name: name.into(),
+            ty,
+            required: false,
+            indexed: false,
+            cascade: None,
+            of: None,
+            scope: None,
+        }
+    }
+
+    /// The declared type, element types included (`Array(Vector(3))`).
+    pub fn field_type(&self) -> crate::types::FieldType {
+        crate::types::FieldType::of(self.ty, self.of.as_ref())
+    }
+
+    /// Sets the declared type (`ty` and `of`).
+    pub fn set_field_type(&mut self, t: crate::types::FieldType) {
+        self.ty = t.ty();
+        self.of = t.element().cloned();
+    }
+
+    /// Whether `v` is a value of the declared type (NULL aside: see
+    /// [`FieldType::accepts`](crate::FieldType::accepts)).
+    pub fn accepts(&self, v: &Value) -> bool {
+        self.field_type().accepts(v)
+    }
 }
 
 /// Whether an entity tagged `tag` is one of type `want` (`FROM collection.Type`):
@@ -316,19 +353,6 @@ pub fn entity_matches(tag: Option<&str>, want: Option<&str>) -> bool {
     match (want, tag) {
         (None, _) | (Some(_), None) => true,
         (Some(w), Some(t)) => w == t,
-    }
-}
-
-impl FieldSchema {
-    /// An optional, unindexed field `name` of type `ty`.
-    pub fn new(name: impl Into<String>, ty: Type) -> Self {
-        FieldSchema {
-            name: name.into(),
-            ty,
-            required: false,
-            indexed: false,
-            cascade: None,
-        }
     }
 }
 

@@ -1,5 +1,8 @@
 //! Static types used by semantic analysis and schemas.
 
+mod field;
+
+pub use field::{FieldScope, FieldType, MAX_EMBEDDING_DIM, TypeNameError};
 use serde::Serialize;
 use std::fmt;
 
@@ -59,6 +62,7 @@ impl Type {
             "interval" | "duration" => Type::Interval,
             "embedding" | "vector" | "point" | "position" => Type::Vector(dim),
             "array" | "list" => Type::Array,
+            "map" => Type::Object,
             "object" | "document" | "json" => Type::Object,
             "any" => Type::Any,
             _ => return None,

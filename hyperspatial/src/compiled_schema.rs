@@ -99,6 +99,8 @@ pub fn compiled_schemas(json: &str) -> Result<Vec<Schema>, CompiledSchemaError> 
                     required: f.required,
                     indexed: f.indexed,
                     cascade: None,
+                    of: None,
+                    scope: None,
                 })
                 .collect(),
             closed: c.declared,

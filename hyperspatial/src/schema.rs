@@ -6,20 +6,22 @@
 //!   so they are exempt);
 //! - a present, non-NULL field must have its declared type: `Int` takes integers,
 //!   `Float` integers or floats, `Vector(n)` a vector or an array of n numbers,
-//!   `Any` anything;
+//!   `Any` anything, `Array(T)` an array whose elements are all `T`, `Map(T)` an
+//!   object whose values are all `T` (see [`hyperql::FieldType::accepts`]);
 //! - a `Closed` schema refuses top-level fields it does not declare (reserved fields
 //!   such as `id` aside); an `Open` one keeps them.
 //!
 //! Changing a schema with data present:
-//! - `CREATE SCHEMA` on a collection with data, and `ALTER ... ADD FIELD`, check every
-//!   existing entity and are refused, naming the first offender, if one does not fit;
+//! - `CREATE SCHEMA` on a collection with data, `ALTER ... ADD FIELD` and `ALTER ...
+//!   MODIFY FIELD`, check every existing entity and are refused, naming the first
+//!   offender, if one does not fit;
 //! - `ALTER ... DROP FIELD` removes the field from the schema; a `Closed` schema also
 //!   deletes the field's values from every entity (they would no longer fit), an
 //!   `Open` one keeps them as undeclared fields;
 //! - `DROP SCHEMA` makes the collection schemaless; data is kept and cascaded fields
 //!   keep their last values but are no longer maintained.
 
-use hyperql::{Document, Schema, Type, Value};
+use hyperql::{Document, FieldType, Schema, Type, Value};
 
 /// Why a document does not fit a schema.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -33,22 +35,7 @@ pub struct SchemaViolation {
 
 /// Whether `v` is acceptable for a field of type `ty` (NULL aside).
 pub fn type_accepts(ty: Type, v: &Value) -> bool {
-    match (ty, v) {
-        (Type::Any | Type::Null, _) => true,
-        (Type::Bool, Value::Bool(_)) => true,
-        (Type::Int, Value::Int(_)) => true,
-        (Type::Float, Value::Int(_) | Value::Float(_)) => true,
-        (Type::String, Value::String(_)) => true,
-        (Type::Timestamp, Value::Timestamp(_)) => true,
-        (Type::Interval, Value::Interval(_)) => true,
-        (Type::Vector(dim), Value::Vector(xs)) => dim.is_none_or(|d| d == xs.len()),
-        (Type::Vector(dim), Value::Array(items)) => {
-            dim.is_none_or(|d| d == items.len()) && items.iter().all(|x| x.as_f64().is_some())
-        }
-        (Type::Array, Value::Array(_) | Value::Vector(_)) => true,
-        (Type::Object, Value::Object(_)) => true,
-        _ => false,
-    }
+    FieldType::Plain(ty).accepts(v)
 }
 
 /// Checks `doc` (user fields, reserved fields ignored) against `schema`.
@@ -65,12 +52,12 @@ pub fn validate(schema: &Schema, doc: &Document) -> Result<(), SchemaViolation> 
                 }
             }
             Some(v) => {
-                if !type_accepts(f.ty, v) {
+                if !f.accepts(v) {
                     return Err(fail(format!(
                         "field `{}` is {}, not {}",
                         f.name,
                         v.type_name(),
-                        f.ty
+                        f.field_type()
                     )));
                 }
             }

@@ -116,7 +116,22 @@ fn unsupported_types_are_named() {
     let got = compile_err(&[("schema.hql", "CREATE SCHEMA t (a Object);")]);
     assert_eq!(
         got,
-        "schema.hql:1:20: type `Object` is not supported by hyperql-compile; expected String, Int, Float, Bool, Timestamp or Embedding(n), found `Object`"
+        "schema.hql:1:20: type `Object` is not supported by hyperql-compile; expected String, Int, Float, Bool, Timestamp or Embedding(n) (not Array, Map or Object), found `Object`"
+    );
+    let got = compile_err(&[("schema.hql", "CREATE SCHEMA t (a Array(Embedding(3)));")]);
+    assert_eq!(
+        got,
+        "schema.hql:1:20: type `Array(Embedding(3))` is not supported by hyperql-compile; expected String, Int, Float, Bool, Timestamp or Embedding(n) (not Array, Map or Object), found `Array(Embedding(3))`"
+    );
+    let got = compile_err(&[("schema.hql", "CREATE SCHEMA t (a Embedding(0));")]);
+    assert_eq!(
+        got,
+        "schema.hql:1:20: `Embedding(0)`: the dimension must be between 1 and 65536, found `Embedding(0)`"
+    );
+    let got = compile_err(&[("schema.hql", "CREATE SCHEMA t (a Int METADATA);")]);
+    assert_eq!(
+        got,
+        "schema.hql:1:18: the field scope METADATA is not supported by hyperql-compile, found `a Int METADATA`"
     );
 }
 

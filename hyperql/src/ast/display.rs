@@ -312,13 +312,13 @@ impl Display for Expr {
                 expr,
                 anchor,
                 radius,
-            } => write!(
-                f,
-                "{} NEAR {} WITHIN {}",
-                P(expr, CONCAT),
-                P(anchor, CONCAT),
-                P(radius, CONCAT)
-            ),
+            } => {
+                write!(f, "{} NEAR {}", P(expr, CONCAT), P(anchor, CONCAT))?;
+                match radius {
+                    Some(r) => write!(f, " WITHIN {}", P(r, CONCAT)),
+                    None => Ok(()),
+                }
+            }
             ExprKind::DistanceFrom { expr, anchor } => {
                 write!(f, "{} DISTANCE FROM {}", P(expr, CONCAT), P(anchor, CONCAT))
             }
@@ -554,7 +554,9 @@ impl Display for Select {
 impl Display for TypeName {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.name)?;
-        if !self.params.is_empty() {
+        if let Some(of) = &self.of {
+            write!(f, "({of})")?;
+        } else if !self.params.is_empty() {
             f.write_str("(")?;
             list(f, &self.params)?;
             f.write_str(")")?;
@@ -577,6 +579,12 @@ impl Display for FieldDef {
         if self.required {
             f.write_str(" REQUIRED")?;
         }
+        if self.optional {
+            f.write_str(" OPTIONAL")?;
+        }
+        if let Some(s) = &self.scope {
+            write!(f, " {s}")?;
+        }
         if self.indexed {
             f.write_str(" INDEXED")?;
         }
@@ -584,14 +592,26 @@ impl Display for FieldDef {
             write!(f, " DEFAULT {d}")?;
         }
         if let Some(c) = &self.cascade {
-            write!(
-                f,
-                " CASCADED AS AGGREGATE {} FROM {} THROUGH {} {}",
-                c.function,
-                c.field,
-                c.through,
-                dir_word(c.direction)
-            )?;
+            write!(f, " CASCADED AS AGGREGATE {}", c.function)?;
+            if !c.args.is_empty() {
+                f.write_str("(")?;
+                list(f, &c.args)?;
+                f.write_str(")")?;
+            }
+            write!(f, " FROM {} THROUGH", c.field)?;
+            for t in &c.through {
+                // A label spelled like a direction is quoted, or it would end the list.
+                let dir_like = ["INCOMING", "OUTGOING", "BOTH"]
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(&t.name));
+                if dir_like {
+                    write!(f, " \"{}\"", t.name)?;
+                } else {
+                    write!(f, " {t}")?;
+                }
+            }
+            f.write_str(" ")?;
+            f.write_str(dir_word(c.direction))?;
             if let Some((kind, args)) = &c.decay {
                 write!(f, " WITH DECAY {kind}(")?;
                 list(f, args)?;
@@ -672,6 +692,9 @@ impl Display for Statement {
             StatementKind::AlterSchema(a) => match &a.action {
                 AlterAction::AddField(d) => write!(f, "ALTER SCHEMA {} ADD FIELD {d}", a.name),
                 AlterAction::DropField(n) => write!(f, "ALTER SCHEMA {} DROP FIELD {n}", a.name),
+                AlterAction::ModifyField(d) => {
+                    write!(f, "ALTER SCHEMA {} MODIFY FIELD {d}", a.name)
+                }
             },
             StatementKind::DropSchema(d) => write!(
                 f,

@@ -155,13 +155,15 @@ pub enum ExprKind {
         threshold: Box<Expr>,
     },
     /// `position NEAR $anchor WITHIN r`: geometric distance (the source's metric) at most `r`.
+    /// Without `WITHIN` (`position NEAR $anchor`): no radius (every entity with a
+    /// position), nearest first when the query has no `ORDER BY`.
     Near {
         /// The position field.
         expr: Box<Expr>,
         /// An entity id or a point.
         anchor: Box<Expr>,
-        /// Maximum distance.
-        radius: Box<Expr>,
+        /// Maximum distance, if any.
+        radius: Option<Box<Expr>>,
     },
     /// `position DISTANCE FROM $anchor`: geometric distance (the source's metric).
     DistanceFrom {

@@ -327,27 +327,33 @@ pub struct Relate {
     pub to: Expr,
 }
 
-/// A type name: `String`, `Embedding(384)`.
+/// A type name: `String`, `Embedding(384)`, `Array(Embedding(3))`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeName {
     /// Name.
     pub name: Ident,
     /// Integer parameters.
     pub params: Vec<i64>,
+    /// The element type of `Array(T)` / `Map(T)` (then `params` is empty).
+    pub of: Option<Box<TypeName>>,
     /// Where it is.
     pub span: Span,
 }
 
-/// A cascaded (derived) field: `CASCADED AS AGGREGATE f FROM field THROUGH edge dir
-/// [WITH DECAY Kind(args)]`.
+/// A cascaded (derived) field: `CASCADED AS AGGREGATE f[(args)] FROM field THROUGH
+/// edge [edge ..] dir [WITH DECAY Kind(args)]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cascade {
-    /// Aggregate function (e.g. `Average`).
+    /// Aggregate function (e.g. `Average`, `Percentile`).
     pub function: Ident,
+    /// The aggregate's arguments (`MovingMean(10)`, `Percentile(90)`); empty when
+    /// written without parentheses.
+    pub args: Vec<Expr>,
     /// Source field on the neighbours.
     pub field: Ident,
-    /// Relationship followed.
-    pub through: Ident,
+    /// Relationships followed (one or more; a neighbour reached through several
+    /// counts once).
+    pub through: Vec<Ident>,
     /// `INCOMING`, `OUTGOING` or `BOTH`.
     pub direction: Direction,
     /// Decay kind and its parameters.
@@ -363,6 +369,10 @@ pub struct FieldDef {
     pub ty: TypeName,
     /// `REQUIRED`.
     pub required: bool,
+    /// `OPTIONAL` written (the default: the field may be absent or NULL).
+    pub optional: bool,
+    /// `METADATA`, `COLLECTION_SPECIFIC` or `DOMAIN_SHARED`.
+    pub scope: Option<crate::types::FieldScope>,
     /// `INDEXED`.
     pub indexed: bool,
     /// `DEFAULT expr`.
@@ -416,6 +426,8 @@ pub enum AlterAction {
     AddField(Box<FieldDef>),
     /// `DROP FIELD name`.
     DropField(Ident),
+    /// `MODIFY FIELD def`: the field's new definition, replacing the old one.
+    ModifyField(Box<FieldDef>),
 }
 
 /// `DROP SCHEMA [IF EXISTS] name`.

@@ -2,7 +2,7 @@
 //! `expr = or_expr`, `or_expr = and_expr (OR and_expr)*`, `and_expr = not_expr (AND
 //! not_expr)*`, `not_expr = NOT not_expr | predicate`, `predicate = concat [comparison
 //! | IS [NOT] NULL | [NOT] BETWEEN | [NOT] IN | [NOT] LIKE | SIMILAR TO .. THRESHOLD ..
-//! | NEAR .. WITHIN .. | DISTANCE FROM ..]` (at most one: comparisons do not chain),
+//! | NEAR .. [WITHIN ..] | DISTANCE [FROM] ..]` (at most one: comparisons do not chain),
 //! `concat = additive (|| additive)*`, `additive = term ((+|-) term)*`, `term = unary
 //! ((*|/|%) unary)*`, `unary = - unary | primary`.
 
@@ -174,21 +174,27 @@ fn predicate(i: &mut In<'_>) -> PResult<Expr> {
     }
     if eat_kw(i, "NEAR").is_some() {
         let anchor = concat(i)?;
-        expect_kw(i, "WITHIN")?;
-        let radius = concat(i)?;
-        let span = left.span.to(radius.span);
+        let radius = if eat_kw(i, "WITHIN").is_some() {
+            Some(b(concat(i)?))
+        } else {
+            None
+        };
+        let span = left
+            .span
+            .to(radius.as_ref().map_or(anchor.span, |r| r.span));
         let kind = ExprKind::Near {
             expr: b(left),
             anchor: b(anchor),
-            radius: b(radius),
+            radius,
         };
         return Ok(Expr { kind, span });
     }
-    if at_kw(i, "DISTANCE")
-        && matches!(&peek2(i).kind, Tok::Word(w) if w.eq_ignore_ascii_case("FROM"))
-    {
+    let distance_from = matches!(&peek2(i).kind, Tok::Word(w) if w.eq_ignore_ascii_case("FROM"));
+    if at_kw(i, "DISTANCE") && (distance_from || super::spatial::starts_operand(&peek2(i).kind)) {
         bump(i);
-        bump(i);
+        if distance_from {
+            bump(i);
+        }
         let anchor = concat(i)?;
         let span = left.span.to(anchor.span);
         return Ok(Expr {
@@ -396,6 +402,9 @@ pub(crate) fn primary(i: &mut In<'_>) -> PResult<Expr> {
                     }
                 }
                 "CASE" => case(i),
+                "NEAR" | "WITHIN" if super::spatial::at_near_call(i) => {
+                    super::spatial::near_call(i)
+                }
                 _ if is_reserved(w) && !(is_name_keyword(w) && !at_order_by(i)) => {
                     Err(backtrack(i, "expression"))
                 }

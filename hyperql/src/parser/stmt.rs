@@ -124,31 +124,41 @@ fn relate(i: &mut In<'_>) -> PResult<Relate> {
     })
 }
 
-/// `type = ident [( int, ... )]`.
+/// `type = ident [( int, ... ) | ( type )]`.
 fn type_name(i: &mut In<'_>) -> PResult<TypeName> {
+    let _depth = deeper(i)?;
     let name = any_ident(i).map_err(|_| cut(i, "type"))?;
     let mut params = Vec::new();
+    let mut of = None;
     if eat_punct(i, "(").is_some() {
-        loop {
-            let t = peek(i);
-            match t.kind {
-                Tok::Int(n) => {
-                    bump(i);
-                    params.push(
-                        i64::try_from(n)
-                            .map_err(|_| cut_msg(t.span, "type parameter out of range".into()))?,
-                    );
+        if matches!(peek(i).kind, Tok::Int(_)) {
+            loop {
+                let t = peek(i);
+                match t.kind {
+                    Tok::Int(n) => {
+                        bump(i);
+                        let n = i64::try_from(n)
+                            .map_err(|_| cut_msg(t.span, "type parameter out of range".into()))?;
+                        params.push(n);
+                    }
+                    _ => return Err(cut(i, "integer")),
                 }
-                _ => return Err(cut(i, "integer")),
+                if eat_punct(i, ",").is_none() {
+                    break;
+                }
             }
-            if eat_punct(i, ",").is_none() {
-                break;
-            }
+        } else {
+            of = Some(Box::new(type_name(i)?));
         }
         expect_punct(i, ")")?;
     }
     let span = span_from(i, name.span);
-    Ok(TypeName { name, params, span })
+    Ok(TypeName {
+        name,
+        params,
+        of,
+        span,
+    })
 }
 
 fn direction_word(i: &mut In<'_>) -> PResult<Direction> {
@@ -163,8 +173,11 @@ fn direction_word(i: &mut In<'_>) -> PResult<Direction> {
     }
 }
 
-/// `field_def = ident type (REQUIRED | INDEXED | DEFAULT expr | CASCADED AS AGGREGATE
-/// ident FROM ident THROUGH ident direction [WITH DECAY ident ( expr, ... )])*`.
+/// `field_def = ident type (REQUIRED | OPTIONAL | scope | INDEXED | DEFAULT expr |
+/// CASCADED AS AGGREGATE ident [( expr, ... )] FROM ident THROUGH ident ident*
+/// direction [WITH DECAY ident ( expr, ... )])*`, with `scope = METADATA |
+/// COLLECTION_SPECIFIC | DOMAIN_SHARED` (REQUIRED and OPTIONAL exclude each other,
+/// and a field has at most one scope).
 fn field_def(i: &mut In<'_>) -> PResult<FieldDef> {
     let name = ident(i)?;
     let ty = type_name(i)?;
@@ -172,14 +185,33 @@ fn field_def(i: &mut In<'_>) -> PResult<FieldDef> {
         name,
         ty,
         required: false,
+        optional: false,
+        scope: None,
         indexed: false,
         default: None,
         cascade: None,
         span: Span::default(),
     };
     loop {
-        if eat_kw(i, "REQUIRED").is_some() {
-            f.required = true;
+        let word = match &peek(i).kind {
+            Tok::Word(w) => w.to_ascii_uppercase(),
+            _ => String::new(),
+        };
+        if word == "REQUIRED" || word == "OPTIONAL" {
+            let at = bump(i).span;
+            if f.required || f.optional {
+                let msg = "a field is REQUIRED or OPTIONAL, once".to_string();
+                return Err(cut_msg(at, msg));
+            }
+            f.required = word == "REQUIRED";
+            f.optional = word == "OPTIONAL";
+        } else if let Some(scope) = crate::types::FieldScope::from_keyword(&word) {
+            let at = bump(i).span;
+            if f.scope.is_some() {
+                let msg = "a field has at most one scope (METADATA, COLLECTION_SPECIFIC or DOMAIN_SHARED)";
+                return Err(cut_msg(at, msg.to_string()));
+            }
+            f.scope = Some(scope);
         } else if eat_kw(i, "INDEXED").is_some() {
             f.indexed = true;
         } else if eat_kw(i, "DEFAULT").is_some() {
@@ -188,10 +220,20 @@ fn field_def(i: &mut In<'_>) -> PResult<FieldDef> {
             expect_kw(i, "AS")?;
             expect_kw(i, "AGGREGATE")?;
             let function = any_ident(i)?;
+            let mut args = Vec::new();
+            if eat_punct(i, "(").is_some() {
+                args = separated(1.., expr, comma).parse_next(i)?;
+                expect_punct(i, ")")?;
+            }
             expect_kw(i, "FROM")?;
             let field = any_ident(i)?;
             expect_kw(i, "THROUGH")?;
-            let through = any_ident(i)?;
+            let mut through = vec![any_ident(i)?];
+            while !["INCOMING", "OUTGOING", "BOTH"].iter().any(|d| at_kw(i, d))
+                && matches!(peek(i).kind, Tok::Word(_) | Tok::DQuoted(_))
+            {
+                through.push(any_ident(i)?);
+            }
             let direction = direction_word(i)?;
             let decay = if eat_kw(i, "WITH").is_some() {
                 expect_kw(i, "DECAY")?;
@@ -209,6 +251,7 @@ fn field_def(i: &mut In<'_>) -> PResult<FieldDef> {
             };
             f.cascade = Some(Cascade {
                 function,
+                args,
                 field,
                 through,
                 direction,
@@ -274,7 +317,8 @@ fn time_series_clause(i: &mut In<'_>) -> PResult<TimeSeriesClause> {
     Ok(TimeSeriesClause { time, series })
 }
 
-/// `alter_schema = ALTER SCHEMA ident (ADD FIELD field_def | DROP FIELD ident)`.
+/// `alter_schema = ALTER SCHEMA ident (ADD FIELD field_def | MODIFY FIELD field_def |
+/// DROP FIELD ident)`.
 fn alter_schema(i: &mut In<'_>) -> PResult<AlterSchema> {
     expect_kw(i, "ALTER")?;
     expect_kw(i, "SCHEMA")?;
@@ -282,11 +326,14 @@ fn alter_schema(i: &mut In<'_>) -> PResult<AlterSchema> {
     let action = if eat_kw(i, "ADD").is_some() {
         expect_kw(i, "FIELD")?;
         AlterAction::AddField(Box::new(field_def(i)?))
+    } else if eat_kw(i, "MODIFY").is_some() {
+        expect_kw(i, "FIELD")?;
+        AlterAction::ModifyField(Box::new(field_def(i)?))
     } else if eat_kw(i, "DROP").is_some() {
         expect_kw(i, "FIELD")?;
         AlterAction::DropField(ident(i)?)
     } else {
-        return Err(cut(i, "ADD or DROP"));
+        return Err(cut(i, "ADD, MODIFY or DROP"));
     };
     Ok(AlterSchema { name, action })
 }

@@ -28,6 +28,7 @@ mod filter;
 mod from;
 mod group;
 mod limit;
+mod near;
 mod order;
 mod path;
 mod project;

@@ -12,11 +12,8 @@ pub const ENDPOINT_FIELDS: [&str; 3] = ["path", "entity", "value"];
 /// The (closed, declared) schema of the rows of `ENDPOINTS(..)`.
 pub fn endpoint_schema() -> Schema {
     let field = |name: &str, ty| FieldSchema {
-        name: name.to_string(),
-        ty,
         required: name != "value",
-        indexed: false,
-        cascade: None,
+        ..FieldSchema::new(name, ty)
     };
     Schema {
         name: "ENDPOINTS".to_string(),

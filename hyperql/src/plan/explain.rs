@@ -34,6 +34,9 @@ pub(crate) fn expr_text(e: &BExpr, cols: &[Column]) -> String {
         }
         BExpr::Like(x, p, n) => format!("{} {}LIKE {}", t(x), if *n { "NOT " } else { "" }, t(p)),
         BExpr::SimilarTo(x, q, h) => format!("{} SIMILAR TO {} THRESHOLD {}", t(x), t(q), t(h)),
+        BExpr::Near(x, a, r) if matches!(&**r, BExpr::Lit(Value::Float(f)) if f.is_infinite()) => {
+            format!("{} NEAR {}", t(x), t(a))
+        }
         BExpr::Near(x, a, r) => format!("{} NEAR {} WITHIN {}", t(x), t(a), t(r)),
         BExpr::DistanceFrom(x, a) => format!("{} DISTANCE FROM {}", t(x), t(a)),
         BExpr::Builtin(f, a) => format!("{}({})", f.name(), list(a)),

@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
 use time_slots::TimeSlots;
 
+mod fit;
 mod time_slots;
+
+use fit::{element_words, fits_elements};
 
 /// An in-memory data source. Cheap to share behind `&`; writes go through
 /// transactions that apply atomically on commit.
@@ -342,12 +345,11 @@ impl DataSource for MemorySource {
         let fields = c
             .observed
             .iter()
-            .map(|(name, ty)| FieldSchema {
-                name: name.clone(),
-                ty: if *ty == Type::Null { Type::Any } else { *ty },
-                required: false,
-                indexed: false,
-                cascade: None,
+            .map(|(name, ty)| {
+                FieldSchema::new(
+                    name.clone(),
+                    if *ty == Type::Null { Type::Any } else { *ty },
+                )
             })
             .collect();
         Some(Schema {
@@ -586,6 +588,14 @@ impl MemTransaction<'_> {
                     f.name
                 )));
             }
+            if !v.is_null() && f.ty.comparable(type_of(v)) && !fits_elements(f, v) {
+                return Err(SourceError::Invalid(format!(
+                    "`{collection}.{}` is {}: {} given does not fit",
+                    f.name,
+                    f.field_type(),
+                    element_words(v)
+                )));
+            }
             if !v.is_null() && !f.ty.comparable(type_of(v)) {
                 return Err(SourceError::Invalid(format!(
                     "`{collection}.{}` is {}, not {}",
@@ -692,6 +702,11 @@ impl Transaction for MemTransaction<'_> {
                     .is_some_and(|c| c.by_id.contains_key(id))
             {
                 return Err(SourceError::NotFound(id.to_string()));
+            }
+        }
+        for op in &self.ops {
+            if let Op::PutSchema(s) = op {
+                fit::check_stored(&st, s)?;
             }
         }
         time_slots::check(&st, &self.ops)?;

@@ -12,11 +12,11 @@ ok
 TRUE
 
 query: DESCRIBE SCHEMA topics DETAILED
-field | type | required | indexed | cascade
-'name' | 'String' | TRUE | FALSE | NULL
-'embedding' | 'Vector(384)' | FALSE | FALSE | NULL
-'avg_sentiment' | 'Float' | FALSE | FALSE | 'CASCADED AS AGGREGATE Average FROM sentiment THROUGH tagged_with INCOMING WITH DECAY Exponential(0.5)'
-'score' | 'Float' | FALSE | FALSE | NULL
+field | type | required | indexed | cascade | scope
+'name' | 'String' | TRUE | FALSE | NULL | NULL
+'embedding' | 'Vector(384)' | FALSE | FALSE | NULL | NULL
+'avg_sentiment' | 'Float' | FALSE | FALSE | 'CASCADED AS AGGREGATE Average FROM sentiment THROUGH tagged_with INCOMING WITH DECAY Exponential(0.5)' | NULL
+'score' | 'Float' | FALSE | FALSE | NULL | NULL
 
 query: INSERT INTO topics (name, score) VALUES ('rust', 0.9)
 affected 1

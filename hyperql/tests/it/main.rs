@@ -2,6 +2,7 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 mod cases;
+mod ddl;
 mod docs;
 mod engine;
 mod fixture;

@@ -153,13 +153,16 @@ fn expr() -> impl Strategy<Value = Expr> {
                     threshold: bx(h)
                 }
             )),
-            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(e, a, r)| Expr::new(
-                ExprKind::Near {
+            (
+                inner.clone(),
+                inner.clone(),
+                prop::option::of(inner.clone())
+            )
+                .prop_map(|(e, a, r)| Expr::new(ExprKind::Near {
                     expr: bx(e),
                     anchor: bx(a),
-                    radius: bx(r)
-                }
-            )),
+                    radius: r.map(bx)
+                })),
             (inner.clone(), inner.clone()).prop_map(|(e, a)| Expr::new(ExprKind::DistanceFrom {
                 expr: bx(e),
                 anchor: bx(a)
@@ -534,45 +537,74 @@ fn on_conflict() -> impl Strategy<Value = Option<OnConflict>> {
 }
 
 fn field_def() -> impl Strategy<Value = FieldDef> {
-    let ty =
+    let leaf =
         (ident(), prop::collection::vec(0i64..1000, 0..2)).prop_map(|(name, params)| TypeName {
             name,
             params,
+            of: None,
             span: Span::default(),
         });
+    let ty = leaf.prop_recursive(2, 4, 1, |inner| {
+        (ident(), inner).prop_map(|(name, of)| TypeName {
+            name,
+            params: Vec::new(),
+            of: Some(Box::new(of)),
+            span: Span::default(),
+        })
+    });
+    let label = || {
+        prop_oneof![
+            4 => ident(),
+            1 => prop::sample::select(vec!["incoming", "BOTH"]).prop_map(Ident::new),
+        ]
+    };
     let cascade = prop::option::of(
         (
             ident(),
+            prop::collection::vec(expr(), 0..2),
             ident(),
-            ident(),
+            prop::collection::vec(label(), 1..3),
             prop::sample::select(vec![Direction::In, Direction::Out, Direction::Both]),
             prop::option::of((ident(), prop::collection::vec(expr(), 0..2))),
         )
-            .prop_map(|(function, field, through, direction, decay)| Cascade {
-                function,
-                field,
-                through,
-                direction,
-                decay,
-            }),
+            .prop_map(
+                |(function, args, field, through, direction, decay)| Cascade {
+                    function,
+                    args,
+                    field,
+                    through,
+                    direction,
+                    decay,
+                },
+            ),
     );
+    let scope = prop::option::of(prop::sample::select(vec![
+        FieldScope::Metadata,
+        FieldScope::CollectionSpecific,
+        FieldScope::DomainShared,
+    ]));
     (
         ident(),
         ty,
-        any::<bool>(),
+        0u8..3,
+        scope,
         any::<bool>(),
         prop::option::of(expr()),
         cascade,
     )
-        .prop_map(|(name, ty, required, indexed, default, cascade)| FieldDef {
-            name,
-            ty,
-            required,
-            indexed,
-            default,
-            cascade,
-            span: Span::default(),
-        })
+        .prop_map(
+            |(name, ty, presence, scope, indexed, default, cascade)| FieldDef {
+                name,
+                ty,
+                required: presence == 1,
+                optional: presence == 2,
+                scope,
+                indexed,
+                default,
+                cascade,
+                span: Span::default(),
+            },
+        )
 }
 
 fn statement() -> impl Strategy<Value = Statement> {
@@ -614,6 +646,7 @@ fn statement() -> impl Strategy<Value = Statement> {
                 time_series: ts.map(|(time, series)| TimeSeriesClause { time, series }),
             })),
         1 => (ident(), field_def()).prop_map(|(name, f)| StatementKind::AlterSchema(AlterSchema { name, action: AlterAction::AddField(Box::new(f)) })),
+        1 => (ident(), field_def()).prop_map(|(name, f)| StatementKind::AlterSchema(AlterSchema { name, action: AlterAction::ModifyField(Box::new(f)) })),
         1 => (any::<bool>(), ident()).prop_map(|(if_exists, name)| StatementKind::DropSchema(DropSchema { if_exists, name })),
         1 => (ident(), any::<bool>()).prop_map(|(name, detailed)| StatementKind::DescribeSchema(DescribeSchema { name, detailed })),
         1 => (table_ref(), prop::option::of(expr())).prop_map(|(target, selection)| StatementKind::Subscribe(Subscribe { target, selection })),

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use uuid::Uuid;
 
 /// An aggregate function of a cascade rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Aggregate {
     /// `Sum`: Σ w·v over numeric values.
     Sum,
@@ -20,6 +20,19 @@ pub enum Aggregate {
     Max,
     /// `Latest`: the non-NULL value of weight > 0 written most recently.
     Latest,
+    /// `MovingMean(n)`: Σ w·v / Σ w over the n numeric values of weight > 0 written
+    /// most recently (ties in time go to the smallest id); NULL when there are none.
+    MovingMean(u32),
+    /// `Percentile(p)`, p in [0, 100]: the p-th percentile of the numeric values of
+    /// weight > 0, interpolated linearly between the closest ranks (weights other
+    /// than 0 do not count); NULL when there are none.
+    Percentile(f64),
+    /// `Median`: `Percentile(50)`.
+    Median,
+    /// `StdDev`: the (weighted) population standard deviation
+    /// √(Σ w·(v − m)² / Σ w), m the weighted mean, of the numeric values; NULL when
+    /// Σ w = 0.
+    StdDev,
 }
 
 /// One source of a target: the neighbour, the value of the source field, and when
@@ -44,8 +57,44 @@ impl Aggregate {
             "MIN" => Aggregate::Min,
             "MAX" => Aggregate::Max,
             "LATEST" => Aggregate::Latest,
+            "MEDIAN" => Aggregate::Median,
+            "STDDEV" | "STD_DEV" => Aggregate::StdDev,
             _ => return None,
         })
+    }
+
+    /// The aggregate named `name` (case-insensitive) with its numeric arguments:
+    /// `MovingMean(n)` (an integer n ≥ 1), `Percentile(p)` (p in [0, 100]), the
+    /// others without any. `Ok(None)`: no aggregate has that name; `Err`: the
+    /// arguments do not fit it.
+    pub fn with_args(name: &str, args: &[f64]) -> Result<Option<Aggregate>, String> {
+        let upper = name.to_ascii_uppercase();
+        match upper.as_str() {
+            "MOVINGMEAN" | "MOVING_MEAN" => match args {
+                [n] if n.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(n) => {
+                    Ok(Some(Aggregate::MovingMean(*n as u32)))
+                }
+                _ => Err("MovingMean(n) takes one integer n >= 1".to_string()),
+            },
+            "PERCENTILE" => match args {
+                [p] if (0.0..=100.0).contains(p) => Ok(Some(Aggregate::Percentile(*p))),
+                _ => Err("Percentile(p) takes one number p in [0, 100]".to_string()),
+            },
+            _ => match Aggregate::from_name(name) {
+                Some(a) if args.is_empty() => Ok(Some(a)),
+                Some(a) => Err(format!("{} takes no arguments", a.name())),
+                None => Ok(None),
+            },
+        }
+    }
+
+    /// The arguments, as printed after the name (`MovingMean(10)`).
+    pub fn args(self) -> Vec<f64> {
+        match self {
+            Aggregate::MovingMean(n) => vec![f64::from(n)],
+            Aggregate::Percentile(p) => vec![p],
+            _ => Vec::new(),
+        }
     }
 
     /// The canonical name, as printed in rules.
@@ -57,6 +106,10 @@ impl Aggregate {
             Aggregate::Min => "Min",
             Aggregate::Max => "Max",
             Aggregate::Latest => "Latest",
+            Aggregate::MovingMean(_) => "MovingMean",
+            Aggregate::Percentile(_) => "Percentile",
+            Aggregate::Median => "Median",
+            Aggregate::StdDev => "StdDev",
         }
     }
 
@@ -133,8 +186,62 @@ impl Aggregate {
                 }
                 best.map_or(Value::Null, |s| s.value.clone())
             }
+            Aggregate::MovingMean(n) => {
+                let mut recent: Vec<(&SourceValue, f64, f64)> = numeric(sources)
+                    .map(|(s, v)| (s, v, weight(s)))
+                    .filter(|&(_, _, w)| w > 0.0)
+                    .collect();
+                recent.sort_by(|a, b| {
+                    (b.0.written_us, std::cmp::Reverse(b.0.id))
+                        .cmp(&(a.0.written_us, std::cmp::Reverse(a.0.id)))
+                });
+                recent.truncate(n as usize);
+                let (num, den) = recent
+                    .iter()
+                    .fold((0.0, 0.0), |(n, d), &(_, v, w)| (n + w * v, d + w));
+                if den > 0.0 {
+                    Value::Float(num / den)
+                } else {
+                    Value::Null
+                }
+            }
+            Aggregate::Percentile(p) => percentile(sources, &weight, p),
+            Aggregate::Median => percentile(sources, &weight, 50.0),
+            Aggregate::StdDev => {
+                let values: Vec<(f64, f64)> =
+                    numeric(sources).map(|(s, v)| (v, weight(s))).collect();
+                let den: f64 = values.iter().map(|&(_, w)| w).sum();
+                if den <= 0.0 {
+                    return Value::Null;
+                }
+                let mean = values.iter().map(|&(v, w)| w * v).sum::<f64>() / den;
+                let var = values
+                    .iter()
+                    .map(|&(v, w)| w * (v - mean) * (v - mean))
+                    .sum::<f64>()
+                    / den;
+                Value::Float(var.max(0.0).sqrt())
+            }
         }
     }
+}
+
+/// The `p`-th percentile (p in [0, 100]) of the numeric values of weight > 0: with
+/// the k values sorted, rank r = p/100 · (k − 1), interpolated between the values at
+/// ⌊r⌋ and ⌈r⌉.
+fn percentile(sources: &[SourceValue], weight: &dyn Fn(&SourceValue) -> f64, p: f64) -> Value {
+    let mut xs: Vec<f64> = numeric(sources)
+        .filter(|(s, _)| weight(s) > 0.0)
+        .map(|(_, v)| v)
+        .collect();
+    if xs.is_empty() {
+        return Value::Null;
+    }
+    xs.sort_by(f64::total_cmp);
+    let rank = p.clamp(0.0, 100.0) / 100.0 * (xs.len() - 1) as f64;
+    let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
+    let (a, b) = (xs[lo], xs[hi.min(xs.len() - 1)]);
+    Value::Float(a + (b - a) * (rank - lo as f64))
 }
 
 /// The numeric sources with their value as f64: `Int`s and finite `Float`s.

@@ -8,7 +8,8 @@ pub enum CascadeError {
     /// The aggregate function of a rule is not one of the known ones.
     #[error(
         "cascaded field `{collection}.{field}`: unknown aggregate `{name}` \
-         (expected Sum, Average, Count, Min, Max or Latest)"
+         (expected Sum, Average, Count, Min, Max, Latest, Median, StdDev, \
+         MovingMean(n) or Percentile(p))"
     )]
     UnknownFunction {
         /// Collection of the rule.
@@ -17,6 +18,16 @@ pub enum CascadeError {
         field: String,
         /// The function name as written.
         name: String,
+    },
+    /// The arguments of a rule's aggregate are missing, extra or out of range.
+    #[error("cascaded field `{collection}.{field}`: {reason}")]
+    BadArguments {
+        /// Collection of the rule.
+        collection: String,
+        /// Derived field of the rule.
+        field: String,
+        /// What is wrong with the arguments.
+        reason: String,
     },
     /// The decay kind of a rule is not one of the known ones.
     #[error(

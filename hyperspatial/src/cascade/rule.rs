@@ -3,22 +3,26 @@
 use super::aggregate::Aggregate;
 use super::decay::Decay;
 use super::error::CascadeError;
-use hyperql::{Cascade, Direction, FieldSchema, Ident, StatementKind};
+use hyperql::{
+    Cascade, Direction, Expr, ExprKind, FieldSchema, Ident, Literal, StatementKind, UnaryOp,
+};
 use std::fmt;
 
 /// A derived field `collection.field = aggregate(source of the neighbours reached
-/// through edges labelled through, in direction)`, with an optional decay.
+/// through edges labelled with one of `through`, in direction)`, with an optional
+/// decay.
 ///
 /// The direction is seen from the target (an entity of `collection`): `In` reads the
 /// sources `s` of edges `s -[through]-> target`, `Out` the sources of
-/// `target -[through]-> s`, `Both` either (a neighbour reached both ways counts once).
+/// `target -[through]-> s`, `Both` either (a neighbour reached both ways, or through
+/// several of the labels, counts once).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CascadeRule {
     collection: String,
     field: String,
     aggregate: Aggregate,
     source: String,
-    through: String,
+    through: Vec<String>,
     direction: Direction,
     decay: Option<Decay>,
 }
@@ -28,7 +32,7 @@ pub struct CascadeRule {
 const WRAP_PREFIX: &str = "CREATE SCHEMA cascade_rule (derived Float ";
 
 impl CascadeRule {
-    /// A rule from its parts.
+    /// A rule from its parts, following edges of one label.
     pub fn new(
         collection: impl Into<String>,
         field: impl Into<String>,
@@ -43,10 +47,25 @@ impl CascadeRule {
             field: field.into(),
             aggregate,
             source: source.into(),
-            through: through.into(),
+            through: vec![through.into()],
             direction,
             decay,
         }
+    }
+
+    /// This rule following edges of any of `labels` (at least one; repeats are
+    /// dropped, the first occurrence kept).
+    pub fn through_labels(mut self, labels: impl IntoIterator<Item = String>) -> CascadeRule {
+        let mut all: Vec<String> = Vec::new();
+        for l in labels {
+            if !all.contains(&l) {
+                all.push(l);
+            }
+        }
+        if !all.is_empty() {
+            self.through = all;
+        }
+        self
     }
 
     /// The rule of field `field` of `collection` declared by a `CASCADED AS ...` clause.
@@ -55,27 +74,46 @@ impl CascadeRule {
         field: &str,
         c: &Cascade,
     ) -> Result<CascadeRule, CascadeError> {
-        let aggregate = Aggregate::from_name(&c.function.name).ok_or_else(|| {
-            CascadeError::UnknownFunction {
+        let bad_args = |reason: String| CascadeError::BadArguments {
+            collection: collection.to_string(),
+            field: field.to_string(),
+            reason,
+        };
+        let mut args = Vec::with_capacity(c.args.len());
+        for a in &c.args {
+            args.push(number(a).ok_or_else(|| {
+                bad_args(format!(
+                    "the argument `{a}` of {} is not a number",
+                    c.function.name
+                ))
+            })?);
+        }
+        let aggregate = Aggregate::with_args(&c.function.name, &args)
+            .map_err(bad_args)?
+            .ok_or_else(|| CascadeError::UnknownFunction {
                 collection: collection.to_string(),
                 field: field.to_string(),
                 name: c.function.name.clone(),
-            }
-        })?;
+            })?;
         let decay = c
             .decay
             .as_ref()
             .map(|(kind, args)| Decay::from_ast(collection, field, &kind.name, args))
             .transpose()?;
+        let first = c
+            .through
+            .first()
+            .map_or_else(String::new, |t| t.name.clone());
         Ok(CascadeRule::new(
             collection,
             field,
             aggregate,
             c.field.name.clone(),
-            c.through.name.clone(),
+            first,
             c.direction,
             decay,
-        ))
+        )
+        .through_labels(c.through.iter().map(|t| t.name.clone())))
     }
 
     /// The rule of field `field` of `collection` from the text of its cascade clause,
@@ -110,6 +148,8 @@ impl CascadeRule {
         };
         match schema.fields.as_slice() {
             [f] if !f.required
+                && !f.optional
+                && f.scope.is_none()
                 && !f.indexed
                 && f.default.is_none()
                 && schema.extensibility.is_none() =>
@@ -139,10 +179,12 @@ impl CascadeRule {
 
     /// The `CASCADED AS ...` clause of this rule, with canonical names.
     pub fn to_ast(&self) -> Cascade {
+        let args = self.aggregate.args().into_iter().map(number_expr).collect();
         Cascade {
             function: Ident::new(self.aggregate.name()),
+            args,
             field: Ident::new(self.source.clone()),
-            through: Ident::new(self.through.clone()),
+            through: self.through.iter().map(|t| Ident::new(t.clone())).collect(),
             direction: self.direction,
             decay: self.decay.map(Decay::to_ast),
         }
@@ -168,8 +210,8 @@ impl CascadeRule {
         &self.source
     }
 
-    /// The label of the edges followed.
-    pub fn through(&self) -> &str {
+    /// The labels of the edges followed (one or more).
+    pub fn through(&self) -> &[String] {
         &self.through
     }
 
@@ -200,14 +242,51 @@ impl fmt::Display for CascadeRule {
             Direction::Both => "BOTH",
         };
         let c = self.to_ast();
-        write!(
-            f,
-            "CASCADED AS AGGREGATE {} FROM {} THROUGH {} {dir}",
-            c.function, c.field, c.through
-        )?;
+        write!(f, "CASCADED AS AGGREGATE {}", c.function)?;
+        for (i, a) in c.args.iter().enumerate() {
+            write!(f, "{}{a}", if i == 0 { "(" } else { ", " })?;
+        }
+        if !c.args.is_empty() {
+            f.write_str(")")?;
+        }
+        write!(f, " FROM {} THROUGH", c.field)?;
+        for t in &c.through {
+            if ["INCOMING", "OUTGOING", "BOTH"]
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(&t.name))
+            {
+                write!(f, " \"{}\"", t.name)?;
+            } else {
+                write!(f, " {t}")?;
+            }
+        }
+        write!(f, " {dir}")?;
         if let Some(d) = &self.decay {
             write!(f, " WITH DECAY {d}")?;
         }
         Ok(())
     }
+}
+
+/// The value of a numeric literal (`10`, `2.5`, `-1`).
+fn number(e: &Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Literal(Literal::Int(n)) => Some(*n as f64),
+        ExprKind::Literal(Literal::Float(x)) => Some(*x),
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            expr,
+        } => number(expr).map(|x| -x),
+        _ => None,
+    }
+}
+
+/// A numeric literal: an `Int` when `x` is integral, else a `Float`.
+fn number_expr(x: f64) -> Expr {
+    let lit = if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        Literal::Int(x as i64)
+    } else {
+        Literal::Float(x)
+    };
+    Expr::new(ExprKind::Literal(lit))
 }

@@ -215,7 +215,9 @@ impl Index {
                 map.entry(key.to_string()).or_default().push(i);
             };
             push(&mut index.by_source, r.source());
-            push(&mut index.by_through, r.through());
+            for label in r.through() {
+                push(&mut index.by_through, label);
+            }
             push(&mut index.by_collection, r.collection());
             push(&mut index.by_field, r.field());
         }

@@ -67,8 +67,10 @@ fn adjacent(
         (Direction::Both, _) => &[Incoming, Outgoing],
     };
     let mut out = Vec::new();
-    for &d in dirs {
-        out.extend(view.neighbours(id, rule.through(), d)?);
+    for label in rule.through() {
+        for &d in dirs {
+            out.extend(view.neighbours(id, label, d)?);
+        }
     }
     out.sort_unstable();
     out.dedup();

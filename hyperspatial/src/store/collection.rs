@@ -7,7 +7,7 @@
 use super::shard::{CONFIG, SCHEMA, Shard};
 use super::vindex::{IndexKind, VectorIndex, VectorMetric, position_lanes};
 use crate::store::StoreError;
-use hyperql::{FieldSchema, Schema, Type};
+use hyperql::{FieldSchema, FieldScope, FieldType, Schema, Type};
 use parking_lot::{Mutex, MutexGuard, RwLock};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -317,6 +317,10 @@ struct StoredField {
     required: bool,
     indexed: bool,
     cascade: Option<String>,
+    /// `METADATA`, `COLLECTION_SPECIFIC` or `DOMAIN_SHARED` (absent in schemas
+    /// stored before scopes existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -335,10 +339,11 @@ fn encode_schema(s: &Schema) -> Result<Vec<u8>, StoreError> {
             .iter()
             .map(|f| StoredField {
                 name: f.name.clone(),
-                ty: f.ty.to_string(),
+                ty: f.field_type().to_string(),
                 required: f.required,
                 indexed: f.indexed,
                 cascade: f.cascade.clone(),
+                scope: f.scope.map(|s| s.keyword().to_string()),
             })
             .collect(),
     };
@@ -348,19 +353,10 @@ fn encode_schema(s: &Schema) -> Result<Vec<u8>, StoreError> {
     })
 }
 
-/// Parses a type as [`Type`]'s `Display` prints it (`Int`, `Vector(384)`).
-pub(crate) fn parse_type(text: &str) -> Type {
-    let (name, params) = match text.split_once('(') {
-        Some((n, rest)) => (
-            n,
-            rest.trim_end_matches(')')
-                .split(',')
-                .filter_map(|p| p.trim().parse::<i64>().ok())
-                .collect::<Vec<_>>(),
-        ),
-        None => (text, Vec::new()),
-    };
-    Type::from_name(name, &params).unwrap_or(Type::Any)
+/// Parses a type as [`FieldType`]'s `Display` prints it (`Int`, `Vector(384)`,
+/// `Array(Vector(3))`); `Any` for a text it does not know.
+pub(crate) fn parse_type(text: &str) -> FieldType {
+    FieldType::parse(text).unwrap_or(FieldType::Plain(Type::Any))
 }
 
 fn decode_schema(b: &[u8]) -> Result<Schema, StoreError> {
@@ -375,12 +371,14 @@ fn decode_schema(b: &[u8]) -> Result<Schema, StoreError> {
         fields: s
             .fields
             .into_iter()
-            .map(|f| FieldSchema {
-                name: f.name,
-                ty: parse_type(&f.ty),
-                required: f.required,
-                indexed: f.indexed,
-                cascade: f.cascade,
+            .map(|f| {
+                let mut fs = FieldSchema::new(f.name, Type::Any);
+                fs.set_field_type(parse_type(&f.ty));
+                fs.required = f.required;
+                fs.indexed = f.indexed;
+                fs.cascade = f.cascade;
+                fs.scope = f.scope.as_deref().and_then(FieldScope::from_keyword);
+                fs
             })
             .collect(),
     })

@@ -10,6 +10,7 @@ mod compiled_schema;
 mod config_writes;
 mod damage;
 mod data;
+mod ddl;
 mod demo;
 mod embedding;
 mod endpoints;

@@ -100,8 +100,14 @@ impl Builder<'_> {
                 self.need_geometry(e.span, "NEAR")?;
                 let (x, _) = self.expr(expr, scope, mode)?;
                 let (a, _) = self.expr(anchor, scope, mode)?;
-                let (r, rt) = self.expr(radius, scope, mode)?;
-                self.check_type(&r, rt, Type::Float, radius.span, "WITHIN")?;
+                let r = match radius {
+                    Some(radius) => {
+                        let (r, rt) = self.expr(radius, scope, mode)?;
+                        self.check_type(&r, rt, Type::Float, radius.span, "WITHIN")?;
+                        r
+                    }
+                    None => BExpr::Lit(Value::Float(f64::INFINITY)),
+                };
                 (BExpr::Near(b(x), b(a), b(r)), Type::Bool)
             }
             ExprKind::DistanceFrom { expr, anchor } => {

@@ -3,14 +3,18 @@
 //! cascade aggregates).
 
 use super::*;
+use crate::types::FieldType;
 
-/// Aggregates a cascaded field may use: the SQL ones and `Latest` (the value of the
-/// most recently written source), with their common spellings.
+/// Aggregates a cascaded field may use without arguments: the SQL ones, `Latest`
+/// (the value of the most recently written source), `Median` and `StdDev`, with their
+/// common spellings.
 fn is_cascade_aggregate(name: &str) -> bool {
     AggFunc::from_name(name).is_some()
-        || ["latest", "last", "mean", "minimum", "maximum"]
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(name))
+        || [
+            "latest", "last", "mean", "minimum", "maximum", "median", "stddev",
+        ]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// The time-series declaration of `schema`: its time field a REQUIRED Timestamp or
@@ -101,11 +105,23 @@ impl Builder<'_> {
                 let fs = self.field_def(f)?;
                 schema.fields.push(fs);
             }
+            ast::AlterAction::ModifyField(f) => {
+                let Some(at) = schema.fields.iter().position(|g| g.name == f.name.name) else {
+                    return err(
+                        f.name.span,
+                        format!(
+                            "field `{}` does not exist (ADD FIELD adds one)",
+                            f.name.name
+                        ),
+                    );
+                };
+                schema.fields[at] = self.field_def(f)?;
+            }
             ast::AlterAction::DropField(n) => {
                 let before = schema.fields.len();
                 schema.fields.retain(|f| f.name != n.name);
                 if schema.fields.len() == before {
-                    return err(n.span, format!("unknown column `{}`", n.name));
+                    return err(n.span, format!("field `{}` does not exist", n.name));
                 }
             }
         }
@@ -133,19 +149,11 @@ impl Builder<'_> {
     }
 
     fn field_def(&mut self, f: &ast::FieldDef) -> R<FieldSchema> {
-        let ty = Type::from_name(&f.ty.name.name, &f.ty.params).ok_or_else(|| {
-            SemanticError::new(f.ty.name.span, format!("unknown type `{}`", f.ty.name.name))
-        })?;
-        if let Some(c) = &f.cascade
-            && !is_cascade_aggregate(&c.function.name)
-        {
-            return err(
-                c.function.span,
-                format!(
-                    "unknown aggregate `{}` (expected Count, Sum, Average, Min, Max or Latest)",
-                    c.function.name
-                ),
-            );
+        let ft =
+            FieldType::from_type_name(&f.ty).map_err(|e| SemanticError::new(e.span, e.message))?;
+        let ty = ft.ty();
+        if let Some(c) = &f.cascade {
+            self.cascade_function(c)?;
         }
         if let Some(d) = &f.default {
             let (b, t) = self.expr(d, &[], Mode::Row("DEFAULT"))?;
@@ -156,12 +164,68 @@ impl Builder<'_> {
             text.find("CASCADED")
                 .map_or(text.clone(), |i| text[i..].to_string())
         });
-        Ok(FieldSchema {
-            name: f.name.name.clone(),
-            ty,
-            required: f.required,
-            indexed: f.indexed,
-            cascade,
-        })
+        let mut fs = FieldSchema::new(f.name.name.clone(), ty);
+        fs.set_field_type(ft);
+        fs.required = f.required;
+        fs.indexed = f.indexed;
+        fs.cascade = cascade;
+        fs.scope = f.scope;
+        Ok(fs)
+    }
+
+    /// The aggregate of a cascade with its arguments: `MovingMean(n)` (an integer
+    /// n ≥ 1), `Percentile(p)` (a constant number in [0, 100]), the others none.
+    fn cascade_function(&mut self, c: &ast::Cascade) -> R<()> {
+        let name = c.function.name.to_ascii_lowercase();
+        let want = match name.as_str() {
+            "movingmean" | "moving_mean" => 1,
+            "percentile" => 1,
+            _ if is_cascade_aggregate(&name) => 0,
+            _ => {
+                return err(
+                    c.function.span,
+                    format!(
+                        "unknown aggregate `{}` (expected Count, Sum, Average, Min, Max, Latest, Median, StdDev, MovingMean(n) or Percentile(p))",
+                        c.function.name
+                    ),
+                );
+            }
+        };
+        if c.args.len() != want {
+            let usage = match want {
+                0 => format!("`{}` takes no arguments", c.function.name),
+                _ if name == "percentile" => {
+                    "`Percentile(p)` takes one number p in [0, 100]".into()
+                }
+                _ => "`MovingMean(n)` takes one integer n >= 1".into(),
+            };
+            return err(c.function.span, usage);
+        }
+        let Some(arg) = c.args.first() else {
+            return Ok(());
+        };
+        let (b, _) = self.expr(arg, &[], Mode::Row("an aggregate argument"))?;
+        let value = match &b {
+            BExpr::Lit(v) => Some(v.clone()),
+            _ => None,
+        };
+        let ok = match (name.as_str(), &value) {
+            ("percentile", Some(v)) => v.as_f64().is_some_and(|p| (0.0..=100.0).contains(&p)),
+            (_, Some(Value::Int(n))) => *n >= 1,
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else if name == "percentile" {
+            err(
+                arg.span,
+                format!("`Percentile({arg})`: p must be a number in [0, 100]"),
+            )
+        } else {
+            err(
+                arg.span,
+                format!("`MovingMean({arg})`: n must be an integer >= 1"),
+            )
+        }
     }
 }

@@ -12,6 +12,7 @@ use super::*;
 impl Builder<'_> {
     /// Plans a SELECT (also a scalar subquery's).
     pub(super) fn select(&mut self, s: &ast::Select) -> R<Plan> {
+        let s = &*super::near::with_near_order(s);
         let mut plan = self.source_rows(s)?;
         let aggs = aggregate_calls(s)?;
         let group = group_keys(s);

@@ -45,7 +45,11 @@ pub(super) fn ast_children(e: &Expr) -> Vec<&Expr> {
             expr,
             anchor,
             radius,
-        } => vec![expr, anchor, radius],
+        } => [Some(expr), Some(anchor), radius.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|e| &**e)
+            .collect(),
         ExprKind::InList { expr, list, .. } => {
             std::iter::once(&**expr).chain(list.iter()).collect()
         }

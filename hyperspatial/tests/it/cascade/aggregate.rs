@@ -71,7 +71,101 @@ fn names_are_case_insensitive_with_aliases() {
         assert_eq!(Aggregate::from_name(name), Some(agg), "{name}");
         assert_eq!(Aggregate::from_name(agg.name()), Some(agg));
     }
-    assert_eq!(Aggregate::from_name("median"), None);
+    assert_eq!(Aggregate::from_name("median"), Some(Aggregate::Median));
+    assert_eq!(Aggregate::from_name("StdDev"), Some(Aggregate::StdDev));
+    assert_eq!(Aggregate::from_name("mode"), None);
+    // Aggregates with arguments, and arguments that do not fit.
+    assert_eq!(
+        Aggregate::with_args("movingmean", &[3.0]),
+        Ok(Some(Aggregate::MovingMean(3)))
+    );
+    assert_eq!(
+        Aggregate::with_args("PERCENTILE", &[90.0]),
+        Ok(Some(Aggregate::Percentile(90.0)))
+    );
+    assert_eq!(
+        Aggregate::with_args("Median", &[]),
+        Ok(Some(Aggregate::Median))
+    );
+    assert_eq!(Aggregate::with_args("Mode", &[]), Ok(None));
+    for (name, args) in [
+        ("MovingMean", &[0.0][..]),
+        ("MovingMean", &[2.5][..]),
+        ("MovingMean", &[][..]),
+        ("Percentile", &[100.5][..]),
+        ("Percentile", &[-1.0][..]),
+        ("Percentile", &[][..]),
+        ("Median", &[50.0][..]),
+    ] {
+        assert!(
+            Aggregate::with_args(name, args).is_err(),
+            "{name}({args:?})"
+        );
+    }
+}
+
+#[test]
+fn statistics_without_and_with_decay() {
+    let s = mixed();
+    let none = None;
+    let float = |v: Value| match v {
+        Value::Float(x) => x,
+        v => panic!("not a float: {v:?}"),
+    };
+    // The numeric values are 4 (2 h old), 1.5 (new) and -3 (30 h old).
+    assert_eq!(
+        Aggregate::MovingMean(2).apply(none, &s, NOW),
+        Value::Float(2.75)
+    );
+    assert_eq!(
+        Aggregate::MovingMean(1).apply(none, &s, NOW),
+        Value::Float(1.5)
+    );
+    assert!(close(
+        float(Aggregate::MovingMean(10).apply(none, &s, NOW)),
+        2.5 / 3.0
+    ));
+    assert_eq!(Aggregate::Median.apply(none, &s, NOW), Value::Float(1.5));
+    assert_eq!(
+        Aggregate::Percentile(0.0).apply(none, &s, NOW),
+        Value::Float(-3.0)
+    );
+    assert_eq!(
+        Aggregate::Percentile(100.0).apply(none, &s, NOW),
+        Value::Float(4.0)
+    );
+    assert_eq!(
+        Aggregate::Percentile(25.0).apply(none, &s, NOW),
+        Value::Float(-0.75)
+    );
+    assert!(close(
+        float(Aggregate::Percentile(90.0).apply(none, &s, NOW)),
+        3.5
+    ));
+    let m: f64 = 2.5 / 3.0;
+    let sd =
+        (((4.0 - m) * (4.0 - m) + (1.5 - m) * (1.5 - m) + (-3.0 - m) * (-3.0 - m)) / 3.0).sqrt();
+    assert!(close(float(Aggregate::StdDev.apply(none, &s, NOW)), sd));
+    let one = [src(1, Value::Int(7), 0)];
+    assert_eq!(Aggregate::StdDev.apply(none, &one, NOW), Value::Float(0.0));
+    assert_eq!(Aggregate::Median.apply(none, &one, NOW), Value::Float(7.0));
+    for a in [
+        Aggregate::MovingMean(3),
+        Aggregate::Percentile(50.0),
+        Aggregate::Median,
+        Aggregate::StdDev,
+    ] {
+        assert_eq!(a.apply(none, &[], NOW), Value::Null, "{a:?}");
+    }
+    // A one-day window drops the 30-hour-old -3.
+    let w = Some(decay(DecayKind::Window { window_us: DAY }));
+    let w = w.as_ref();
+    assert_eq!(Aggregate::Median.apply(w, &s, NOW), Value::Float(2.75));
+    assert_eq!(Aggregate::StdDev.apply(w, &s, NOW), Value::Float(1.25));
+    assert_eq!(
+        Aggregate::MovingMean(3).apply(w, &s, NOW),
+        Value::Float(2.75)
+    );
 }
 
 /// Ints, a float, and values every numeric aggregate ignores.

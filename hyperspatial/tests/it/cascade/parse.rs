@@ -22,7 +22,7 @@ fn rule_from_the_grammar_example() {
     assert_eq!(r.field(), "avg_sentiment");
     assert_eq!(r.aggregate(), Aggregate::Average);
     assert_eq!(r.source(), "sentiment");
-    assert_eq!(r.through(), "tagged_with");
+    assert_eq!(r.through(), ["tagged_with"]);
     assert_eq!(r.direction(), Direction::In);
     assert_eq!(
         r.decay().map(|d| d.kind()),
@@ -115,7 +115,7 @@ fn every_kind_of_rule_round_trips_through_its_text_and_the_ast_display() {
         aggs,
         vec![Average, Average, Count, Sum, Min, Max, Latest, Sum]
     );
-    assert_eq!(rules[2].through(), "odd label");
+    assert_eq!(rules[2].through(), ["odd label"]);
     assert_eq!(rules[2].direction(), Direction::Both);
     assert_eq!(rules[1].direction(), Direction::Out);
     assert_eq!(
@@ -131,20 +131,84 @@ fn rule_text(text: &str) -> Result<CascadeRule, CascadeError> {
 
 #[test]
 fn unknown_function_is_refused() {
-    let err = rule_text("CASCADED AS AGGREGATE Median FROM s THROUGH e INCOMING").unwrap_err();
+    let err = rule_text("CASCADED AS AGGREGATE Mode FROM s THROUGH e INCOMING").unwrap_err();
     assert_eq!(
         err,
         CascadeError::UnknownFunction {
             collection: "posts".into(),
             field: "x".into(),
-            name: "Median".into()
+            name: "Mode".into()
         }
     );
     let msg = err.to_string();
     assert!(
-        msg.contains("`posts.x`") && msg.contains("unknown aggregate `Median`"),
+        msg.contains("`posts.x`") && msg.contains("unknown aggregate `Mode`"),
         "{msg}"
     );
+}
+
+#[test]
+fn aggregates_with_arguments_and_several_labels_round_trip() {
+    let script = "CREATE SCHEMA t (
+      a Float CASCADED AS AGGREGATE movingmean(10) FROM s THROUGH tagged_with related_to INCOMING,
+      b Float CASCADED AS AGGREGATE Percentile(97.5) FROM s THROUGH e \"incoming\" e BOTH,
+      c Float CASCADED AS AGGREGATE median FROM s THROUGH e OUTGOING WITH DECAY Window(2),
+      d Float CASCADED AS AGGREGATE STDDEV FROM s THROUGH e INCOMING
+    )";
+    let rules = rules_of_script(script);
+    use Aggregate::*;
+    let aggs: Vec<_> = rules.iter().map(CascadeRule::aggregate).collect();
+    assert_eq!(aggs, vec![MovingMean(10), Percentile(97.5), Median, StdDev]);
+    assert_eq!(rules[0].through(), ["tagged_with", "related_to"]);
+    // A label given twice counts once.
+    assert_eq!(rules[1].through(), ["e", "incoming"]);
+    assert_eq!(
+        rules[0].to_string(),
+        "CASCADED AS AGGREGATE MovingMean(10) FROM s THROUGH tagged_with related_to INCOMING"
+    );
+    assert_eq!(
+        rules[1].to_string(),
+        "CASCADED AS AGGREGATE Percentile(97.5) FROM s THROUGH e \"incoming\" BOTH"
+    );
+    for r in &rules {
+        let back = rule_text(&r.to_string()).unwrap();
+        assert_eq!(back.aggregate(), r.aggregate());
+        assert_eq!(back.through(), r.through());
+        assert_eq!(back.to_string(), r.to_string());
+    }
+    for (text, needle) in [
+        (
+            "CASCADED AS AGGREGATE MovingMean(0) FROM s THROUGH e INCOMING",
+            "n >= 1",
+        ),
+        (
+            "CASCADED AS AGGREGATE MovingMean FROM s THROUGH e INCOMING",
+            "n >= 1",
+        ),
+        (
+            "CASCADED AS AGGREGATE Percentile(101) FROM s THROUGH e INCOMING",
+            "[0, 100]",
+        ),
+        (
+            "CASCADED AS AGGREGATE Percentile(p) FROM s THROUGH e INCOMING",
+            "not a number",
+        ),
+        (
+            "CASCADED AS AGGREGATE Median(2) FROM s THROUGH e INCOMING",
+            "no arguments",
+        ),
+    ] {
+        let err = rule_text(text).unwrap_err();
+        assert!(
+            matches!(err, CascadeError::BadArguments { .. }),
+            "{text}: {err:?}"
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.contains(needle) && msg.contains("posts.x"),
+            "{text}: {msg}"
+        );
+    }
 }
 
 #[test]

@@ -58,6 +58,25 @@ CREATE SCHEMA realms (
   calm Float CASCADED AS AGGREGATE Min FROM mood THROUGH member INCOMING
 )";
 
+/// The aggregates with arguments and the statistics, some through several labels,
+/// at levels 0 to 2.
+const STATS: &str = "
+CREATE SCHEMA topics (
+  trend Float CASCADED AS AGGREGATE MovingMean(3) FROM sentiment THROUGH tagged_with related INCOMING,
+  p90 Float CASCADED AS AGGREGATE Percentile(90) FROM score THROUGH tagged_with INCOMING,
+  mid Float CASCADED AS AGGREGATE Median FROM sentiment THROUGH tagged_with INCOMING,
+  sd Float CASCADED AS AGGREGATE StdDev FROM sentiment THROUGH tagged_with related BOTH,
+  avg_s Float CASCADED AS AGGREGATE Average FROM sentiment THROUGH tagged_with INCOMING
+);
+CREATE SCHEMA categories (
+  wobble Float CASCADED AS AGGREGATE StdDev FROM avg_s THROUGH contains member OUTGOING WITH DECAY Linear('2d'),
+  recent Float CASCADED AS AGGREGATE MovingMean(2) FROM trend THROUGH contains OUTGOING WITH DECAY Window(48),
+  q1 Float CASCADED AS AGGREGATE Percentile(25.5) FROM mid THROUGH contains OUTGOING
+);
+CREATE SCHEMA realms (
+  top Float CASCADED AS AGGREGATE Median FROM wobble THROUGH member BOTH
+)";
+
 const COLLECTIONS: [&str; 5] = ["posts", "topics", "categories", "realms", "others"];
 const FIELDS: [&str; 5] = ["sentiment", "score", "avg_s", "warm", "name"];
 
@@ -209,6 +228,14 @@ proptest! {
     #[test]
     fn propagation_with_decays_equals_recomputation(batches in batches()) {
         run(&set_of_script(DECAYED), &batches, false);
+    }
+
+    /// `MovingMean(n)`, `Percentile(p)`, `Median` and `StdDev`, with and without
+    /// decay, some following several labels; the clock stands still (decayed values
+    /// are exact at the time of their computation).
+    #[test]
+    fn propagation_of_statistics_equals_recomputation(batches in batches()) {
+        run(&set_of_script(STATS), &batches, false);
     }
 
     /// Both sets of rules at once, so that rules of each shape share fields.
