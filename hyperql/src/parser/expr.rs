@@ -405,9 +405,7 @@ pub(crate) fn primary(i: &mut In<'_>) -> PResult<Expr> {
                 "NEAR" | "WITHIN" if super::spatial::at_near_call(i) => {
                     super::spatial::near_call(i)
                 }
-                _ if is_reserved(w) && !(is_name_keyword(w) && !at_order_by(i)) => {
-                    Err(backtrack(i, "expression"))
-                }
+                _ if is_reserved(w) && !name_here(i, w) => Err(backtrack(i, "expression")),
                 _ => path_or_call(i),
             }
         }
@@ -419,7 +417,7 @@ pub(crate) fn primary(i: &mut In<'_>) -> PResult<Expr> {
 /// `path = ident (. ident)*`, `call = ident ( [DISTINCT] (* | expr, ...) ) [over]`.
 fn path_or_call(i: &mut In<'_>) -> PResult<Expr> {
     let first = match &peek(i).kind {
-        Tok::Word(w) if is_name_keyword(w) && !at_order_by(i) => any_ident(i)?,
+        Tok::Word(w) if name_here(i, w) => any_ident(i)?,
         _ => ident(i)?,
     };
     if at_punct(i, "(") {
@@ -506,6 +504,11 @@ const NAME_KEYWORDS: &[&str] = &[
 /// Whether reserved word `w` is a name at the start of an expression.
 pub(crate) fn is_name_keyword(w: &str) -> bool {
     NAME_KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w))
+}
+
+/// Whether word `w`, next, is a name here: a name keyword, and not `ORDER BY`.
+fn name_here(i: &In<'_>, w: &str) -> bool {
+    is_name_keyword(w) && !at_order_by(i)
 }
 
 /// Whether `ORDER BY` is next (there `ORDER` is the keyword).
