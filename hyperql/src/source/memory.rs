@@ -710,6 +710,7 @@ impl Transaction for MemTransaction<'_> {
             }
         }
         time_slots::check(&st, &self.ops)?;
+        check_unique_ids(&st, &self.ops)?;
         for op in self.ops {
             match op {
                 Op::Insert(c, e, d) => {
@@ -743,4 +744,35 @@ impl Transaction for MemTransaction<'_> {
         }
         Ok(())
     }
+}
+
+/// An insert may not take an id that is stored (and not deleted earlier in the
+/// transaction) or inserted earlier in it: the same rule as a database's key.
+fn check_unique_ids(st: &State, ops: &[Op]) -> Result<(), SourceError> {
+    let mut changed: std::collections::HashMap<(&str, &Value), bool> = Default::default();
+    for op in ops {
+        match op {
+            Op::Insert(c, _, d) => {
+                let Some(id) = d.get("id").filter(|v| !v.is_null()) else {
+                    continue;
+                };
+                let live = changed.get(&(c.as_str(), id)).copied().unwrap_or_else(|| {
+                    st.collections.get(c).is_some_and(|col| {
+                        col.by_id.get(id).is_some_and(|&i| col.rows[i].is_some())
+                    })
+                });
+                if live {
+                    return Err(SourceError::Constraint(format!(
+                        "an entity with id `{id}` already exists in `{c}`"
+                    )));
+                }
+                changed.insert((c.as_str(), id), true);
+            }
+            Op::Delete(c, id) => {
+                changed.insert((c.as_str(), id), false);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }

@@ -57,3 +57,13 @@ query: EXPLAIN UPSERT INTO archive (id, age) VALUES (4, 40)
 plan
 'Insert archive rows=1 on conflict: merge (upsert)'
 
+query: INSERT INTO archive (id, name) VALUES (1, 'x')
+error: source error: constraint violated: an entity with id `1` already exists in `archive`
+
+query: INSERT INTO archive (id, name) VALUES (500, 'a'), (500, 'b')
+error: source error: constraint violated: an entity with id `500` already exists in `archive`
+
+query: SELECT COUNT(*) FROM archive WHERE id = 500
+COUNT(*)
+0
+
