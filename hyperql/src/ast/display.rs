@@ -537,18 +537,29 @@ impl Display for Select {
         if let Some(h) = &self.having {
             write!(f, " HAVING {h}")?;
         }
-        if !self.order_by.is_empty() {
-            f.write_str(" ORDER BY ")?;
-            list(f, &self.order_by)?;
-        }
-        if let Some(l) = &self.limit {
-            write!(f, " LIMIT {l}")?;
-        }
-        if let Some(o) = &self.offset {
-            write!(f, " OFFSET {o}")?;
-        }
-        Ok(())
+        order_limit(f, &self.order_by, self.limit.as_ref(), self.offset.as_ref())
     }
+}
+
+/// ` ORDER BY .. LIMIT .. OFFSET ..`, each when present (a SELECT's or a compound
+/// query's).
+pub(super) fn order_limit(
+    f: &mut Formatter<'_>,
+    order_by: &[OrderItem],
+    limit: Option<&Expr>,
+    offset: Option<&Expr>,
+) -> fmt::Result {
+    if !order_by.is_empty() {
+        f.write_str(" ORDER BY ")?;
+        list(f, order_by)?;
+    }
+    if let Some(l) = limit {
+        write!(f, " LIMIT {l}")?;
+    }
+    if let Some(o) = offset {
+        write!(f, " OFFSET {o}")?;
+    }
+    Ok(())
 }
 
 impl Display for TypeName {

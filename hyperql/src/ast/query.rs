@@ -10,7 +10,7 @@
 //! `SELECT` keeps its own. The operands of a set operation have none of their own unless they are
 //! parenthesized ([`SetExpr::Nested`]).
 
-use super::display::{list, path};
+use super::display::{list, order_limit, path};
 use super::expr::Expr;
 use super::stmt::{Ident, Insert, InsertSource, OnConflict, OrderItem, Select};
 use crate::span::Span;
@@ -164,17 +164,7 @@ impl Display for Query {
             f.write_str(" ")?;
         }
         write!(f, "{}", self.body)?;
-        if !self.order_by.is_empty() {
-            f.write_str(" ORDER BY ")?;
-            list(f, &self.order_by)?;
-        }
-        if let Some(l) = &self.limit {
-            write!(f, " LIMIT {l}")?;
-        }
-        if let Some(o) = &self.offset {
-            write!(f, " OFFSET {o}")?;
-        }
-        Ok(())
+        order_limit(f, &self.order_by, self.limit.as_ref(), self.offset.as_ref())
     }
 }
 
